@@ -1,0 +1,37 @@
+"""nkdigital: sourced, quoted and validated open data on digital access and internet control in North Korea.
+
+>>> import nkdigital as nk
+>>> pkg = nk.load()
+>>> subs = pkg.observations("mobile_subscriptions")
+
+`nkdigital.charts` (plotly) and validation (frictionless) load only when first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from nkdigital.cite import cite
+from nkdigital.errors import PackageError, Problem
+from nkdigital.load import Package, load
+
+if TYPE_CHECKING:
+    from nkdigital import charts, export
+    from nkdigital.validation import Report
+
+__version__ = "0.1.0"
+__all__ = ["Package", "PackageError", "Problem", "__version__", "charts", "cite", "export", "load", "validate"]
+
+
+def validate(path=None, archive=None) -> Report:
+    """Validate a package in full (see :func:`nkdigital.validation.validate`)."""
+    from nkdigital.validation import validate as run
+
+    return run(path, archive)
+
+
+def __getattr__(name: str):
+    if name in ("charts", "export"):
+        return importlib.import_module(f"nkdigital.{name}")
+    raise AttributeError(f"module 'nkdigital' has no attribute {name!r}")

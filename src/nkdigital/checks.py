@@ -1,0 +1,182 @@
+"""Checks frictionless cannot express: bounds, dates, precision, ids, derived rows, source use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+from nkdigital.errors import Problem
+from nkdigital.formula import evaluate, references
+
+COUNT_UNITS = frozenset({"subscriptions", "people", "addresses", "blocks", "sites", "respondents", "devices",
+                         "base_stations", "pages", "authorities"})
+BOUNDS = ("value", "low", "high")
+
+
+def _row(index: int) -> int:
+    return int(index) + 2  # header is row 1
+
+
+def _present(value: object) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def check_quantities(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """low <= value <= high, qualifier and unit consistent with the bounds, counts whole, shares in 0-1."""
+    if "value" not in frame:
+        return []
+    problems = []
+    for index, row in frame.iterrows():
+        r = _row(index)
+        value, low, high = (row[b] if _present(row[b]) else None for b in BOUNDS)
+        qualifier = row["qualifier"] if _present(row["qualifier"]) else None
+        unit = row["unit"] if _present(row["unit"]) else None
+        if low is not None and high is not None and low > high:
+            problems.append(Problem(label, r, "low", f"low {low:g} is greater than high {high:g}"))
+        if value is not None and low is not None and value < low:
+            problems.append(Problem(label, r, "value", f"value {value:g} is below low {low:g}"))
+        if value is not None and high is not None and value > high:
+            problems.append(Problem(label, r, "value", f"value {value:g} is above high {high:g}"))
+        has_quantity = any(b is not None for b in (value, low, high))
+        if has_quantity and (unit is None or qualifier is None):
+            missing = "unit" if unit is None else "qualifier"
+            problems.append(Problem(label, r, missing, f"a figure is given, so {missing} is required"))
+        rule = {
+            "range": (value is None and low is not None and high is not None,
+                      "qualifier range needs low and high and an empty value"),
+            "at_least": (value is not None and low == value, "qualifier at_least needs value equal to low"),
+            "up_to": (value is not None and high == value, "qualifier up_to needs value equal to high"),
+            "exact": (value is not None, "qualifier exact needs a value"),
+            "about": (value is not None, "qualifier about needs a value"),
+        }.get(qualifier)
+        if rule and not rule[0]:
+            problems.append(Problem(label, r, "qualifier", rule[1]))
+        for name, bound in zip(BOUNDS, (value, low, high), strict=True):
+            if bound is None:
+                continue
+            if unit in COUNT_UNITS and bound != math.floor(bound):
+                problems.append(Problem(label, r, name, f"{bound:g} {unit} is not a whole number"))
+            if unit == "share" and not 0 <= bound <= 1:
+                problems.append(Problem(label, r, name, f"share {bound:g} is outside 0-1"))
+    return problems
+
+
+def check_dates(frame: pd.DataFrame, label: str, today: dt.date) -> list[Problem]:
+    """No date in the future; each date agrees with its precision column."""
+    problems = []
+    for column in [c for c in frame.columns if c.endswith("_date")]:
+        precision_column = f"{column}_precision"
+        for index, stamp in frame[column].items():
+            precision = frame[precision_column][index] if precision_column in frame else None
+            has_precision = _present(precision)
+            if not _present(stamp):
+                if has_precision:
+                    problems.append(Problem(label, _row(index), precision_column, "precision given without a date"))
+                continue
+            day = stamp.date()
+            if day > today:
+                problems.append(Problem(label, _row(index), column, f"{day} is in the future"))
+            if precision_column in frame and not has_precision:
+                problems.append(Problem(label, _row(index), precision_column, "a date needs its precision"))
+            elif precision == "month" and day.day != 1:
+                problems.append(Problem(label, _row(index), column, f"{day} has month precision, so the day must be 01"))
+            elif precision == "year" and (day.month, day.day) != (1, 1):
+                problems.append(Problem(label, _row(index), column, f"{day} has year precision, so it must be YYYY-01-01"))
+    return problems
+
+
+def check_unique_ids(frames: dict[str, pd.DataFrame], keys: dict[str, str]) -> list[Problem]:
+    """Row ids are unique across resources, so formulas can name any row."""
+    seen: dict[str, str] = {}
+    problems = []
+    for name, frame in frames.items():
+        key = keys[name]
+        for index, identifier in frame[key].items():
+            if not _present(identifier):
+                continue
+            if identifier in seen and seen[identifier] != name:
+                problems.append(Problem(f"data/{name}.csv", _row(index), key,
+                                        f"id '{identifier}' is also used in {seen[identifier]}"))
+            seen.setdefault(identifier, name)
+    return problems
+
+
+def check_derived(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Derived rows name their inputs, and their bounds recompute from those inputs."""
+    rows = {}
+    for frame in frames.values():
+        if "value" in frame:
+            key = frame.columns[0]
+            rows.update({row[key]: row for _, row in frame.iterrows()})
+    problems = []
+    for name, frame in frames.items():
+        if "formula" not in frame:
+            continue
+        label = f"data/{name}.csv"
+        for index, row in frame.iterrows():
+            problems += _derived_row_problems(row, rows, label, _row(index))
+    return problems
+
+
+def _derived_row_problems(row: pd.Series, rows: dict, label: str, r: int) -> list[Problem]:
+    derived = row["claim_type"] == "derived"
+    formula = row["formula"] if _present(row["formula"]) else ""
+    inputs = row["input_ids"].split(" ") if _present(row["input_ids"]) else []
+    if not derived:
+        if formula or inputs:
+            return [Problem(label, r, "formula", "formula and input_ids belong only to derived rows")]
+        return []
+    if not formula or not inputs:
+        return [Problem(label, r, "formula", "a derived row needs a formula and input_ids")]
+    if sorted(references(formula)) != sorted(inputs):
+        return [Problem(label, r, "input_ids", "input_ids must list exactly the ids in the formula")]
+    missing = [i for i in inputs if i not in rows]
+    if missing:
+        return [Problem(label, r, "input_ids", f"input row '{missing[0]}' does not exist")]
+    problems = []
+    for bound in BOUNDS:
+        if not _present(row[bound]):
+            continue
+        values = {}
+        for i in inputs:
+            source = rows[i]
+            own = source[bound] if _present(source[bound]) else source["value"]
+            if not _present(own):
+                return [Problem(label, r, bound, f"input '{i}' has no {bound} or value to compute from")]
+            values[i] = float(own)
+        try:
+            expected = evaluate(formula, values)
+        except (ValueError, ZeroDivisionError) as error:
+            return [Problem(label, r, "formula", str(error))]
+        if row["unit"] in COUNT_UNITS:
+            expected = round(expected)
+        if not math.isclose(float(row[bound]), expected, rel_tol=1e-3, abs_tol=1e-9):
+            problems.append(Problem(label, r, bound, f"{row[bound]:g} does not recompute: formula gives {expected:g}"))
+    return problems
+
+
+def check_sources_used(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Every source row is cited by at least one other row."""
+    used = set()
+    for name, frame in frames.items():
+        if name != "sources" and "source_id" in frame:
+            used.update(frame["source_id"].dropna())
+    sources = frames.get("sources")
+    if sources is None:
+        return []
+    return [
+        Problem("data/sources.csv", _row(index), "source_id", f"source '{sid}' is not used by any row")
+        for index, sid in sources["source_id"].items()
+        if _present(sid) and sid not in used
+    ]
+
+
+def check_sorted(frame: pd.DataFrame, label: str, key: list[str]) -> list[Problem]:
+    """Rows are sorted by primary key, so diffs stay small (`nkdigital refresh` sorts them)."""
+    values = [tuple(str(v) for v in row) for row in frame[key].itertuples(index=False)]
+    for i in range(1, len(values)):
+        if values[i] < values[i - 1]:
+            return [Problem(label, i + 2, key[0], "rows are not sorted by the primary key; run `nkdigital refresh`")]
+    return []

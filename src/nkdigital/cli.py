@@ -1,0 +1,132 @@
+"""The `nkdigital` command line: validate, refresh, export, charts, cite, info."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from nkdigital.errors import PackageError
+
+EXPORT_FORMATS = ("sqlite", "duckdb", "csv", "xlsx")
+CHART_FORMATS = ("html", "png", "svg")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nkdigital", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check schema, keys, hashes, quotes and logic",
+                                   description="Validate the bundled package or any copy of it.")
+    validate.add_argument("package", nargs="?", help="datapackage.json or its folder (default: bundled)")
+    validate.add_argument("--archive", help="source archive for quote checks (default: ../shared/sources)")
+
+    refresh = commands.add_parser("refresh", help="sort rows and record hashes after an edit",
+                                  description="Sort rows and record resource hashes and sizes;"
+                                  " refuses while the data is invalid.")
+    refresh.add_argument("package", nargs="?", help="datapackage.json or its folder (default: bundled)")
+    refresh.add_argument("--archive", help="source archive for quote checks (default: ../shared/sources)")
+
+    export = commands.add_parser("export", help="write the package as sqlite, duckdb, csv or xlsx",
+                                 description="Export every resource to one database, workbook or CSV folder.")
+    export.add_argument("format", choices=EXPORT_FORMATS)
+    export.add_argument("out", help="output file (folder for csv)")
+    export.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
+
+    charts = commands.add_parser("charts", help="write every chart as html, png and/or svg",
+                                 description="Write every house chart; PNG and SVG need a Chromium browser.")
+    charts.add_argument("out", help="output folder")
+    charts.add_argument("--format", default="html", help="comma-separated: html,png,svg (default: html)")
+    charts.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
+
+    cite = commands.add_parser("cite", help="print the citation of a source (or of the package)",
+                               description="Cite one source by id, or the package with no id.")
+    cite.add_argument("source_id", nargs="?")
+    cite.add_argument("--style", choices=("text", "apa", "bibtex"), default="text")
+
+    info = commands.add_parser("info", help="show version, resources and row counts",
+                               description="Show the package version, resources and row counts.")
+    info.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except PackageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError, KeyError, RuntimeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from nkdigital.validation import validate
+
+    report = validate(args.package, args.archive)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if report.problems:
+        count = len(report.problems)
+        print(f"invalid: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        for problem in report.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    rows = sum(len(frame) for frame in report.frames.values())
+    print(f"valid: {len(report.frames)} resources, {rows} rows")
+    return 0
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from nkdigital.refresh import refresh
+
+    changed = refresh(args.package, args.archive)
+    print("refreshed: " + (", ".join(sorted(changed)) if changed else "nothing changed"))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from nkdigital import export, load
+
+    written = export.export(load(args.package), args.format, args.out, progress=True)
+    print(f"wrote {written}")
+    return 0
+
+
+def _charts(args: argparse.Namespace) -> int:
+    from nkdigital import export, load
+
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    unknown = sorted(set(formats) - set(CHART_FORMATS))
+    if unknown:
+        raise ValueError(f"unknown chart format {unknown[0]!r}; choose from {', '.join(CHART_FORMATS)}")
+    paths = export.write_charts(load(args.package), args.out, formats, progress=True)
+    print(f"wrote {len(paths)} files to {args.out}")
+    return 0
+
+
+def _cite(args: argparse.Namespace) -> int:
+    from nkdigital.cite import cite
+
+    print(cite(args.source_id, style=args.style))
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    from nkdigital import load
+
+    package = load(args.package)
+    print(f"{package.descriptor.get('title', 'nkdigital')} — version {package.version}")
+    print(f"descriptor: {package.path}")
+    for name in package.resource_names:
+        print(f"  {name:<18} {len(package.resource(name)):>5} rows")
+    return 0
+
+
+COMMANDS = {"validate": _validate, "refresh": _refresh, "export": _export, "charts": _charts,
+            "cite": _cite, "info": _info}
+
+if __name__ == "__main__":
+    sys.exit(main())
