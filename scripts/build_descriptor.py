@@ -50,10 +50,10 @@ def date(description: str, example: str, required: bool) -> dict:
         "type": "date",
         "format": "%Y-%m-%d",
         "description": description
-        + " ISO 8601. With month or year precision this is the first day of the period; a figure given"
+        + " ISO 8601; never in the future. With month or year precision this is the first day of the period; a figure given"
         " for the end of a period (\"end of June 2010\") carries that period's last day with day precision.",
         "example": example,
-        "constraints": {"required": required, "minimum": "1990-01-01", "maximum": "2026-11-22"},
+        "constraints": {"required": required, "minimum": "1945-01-01"},
     }
 
 
@@ -67,20 +67,29 @@ INDICATORS = sorted([
     "internet_users", "internet_users_share", "population", "population_aged_15_plus",
     "population_aged_0_14_share", "ipv4_addresses", "ipv4_blocks", "intranet_sites", "websites",
     "survey_respondents", "interviewees", "prison_term_years", "base_stations", "computers", "tablets_sold",
-    "smartphones", "document_pages",
+    "smartphones", "document_pages", "core_human_rights_treaties_party", "global_internet_unaware_share",
+    "households_with_intranet_access_share", "law_articles", "law_chapters", "laws_enacted", "mobile_circuit_lines",
+    "mobile_penetration_share", "mobile_residential_area_coverage_share", "mobile_subscription_additions",
+    "mobile_territory_coverage_share", "national_sdg_goals", "national_sdg_indicators", "national_sdg_targets",
+    "outside_video_access_share", "population_aged_15_64_share", "population_aged_65_plus_share", "recommendations",
+    "rights_violations_increase_factor", "secure_internet_servers_per_million", "statistics_reported",
+    "survey_respondents_share", "technical_committees", "telephone_users_per_100",
 ])
 UNITS = sorted(["subscriptions", "per_100_people", "people", "share", "addresses", "blocks", "sites", "respondents",
                 "years", "devices", "base_stations", "pages", "authorities", "minutes", "hours", "days", "weeks",
-                "months"])
-DEVICES = sorted(["mobile_phone", "smartphone", "tablet", "computer", "mp3_player", "tv", "radio", "usb_drive"])
-MEASURES = sorted(["ownership_share", "usage_share", "owners", "devices", "users"])
+                "months", "articles", "chapters", "committees", "fold", "goals", "households", "indicators",
+                "instruments", "laws", "lines", "per_million_people", "recommendations", "statistics", "targets"])
+DEVICES = sorted(["mobile_phone", "smartphone", "tablet", "computer", "mp3_player", "tv", "radio", "usb_drive",
+                  "digital_devices", "fixed_telephone"])
+MEASURES = sorted(["ownership_share", "usage_share", "owners", "devices", "users", "devices_per_person"])
 
 READING_RULE = (
-    " Reading rule for vague phrases without a figure (qualifier range, value empty): 'a handful' 2-10;"
+    " Reading rule for vague phrases without a figure (qualifier range, value empty):"
     " 'a few N' 2N-5N (a few thousand = 2000-5000); 'several N' 3N-9N (several hundred = 300-900);"
     " 'hundreds' 200-999; 'thousands' 2000-9999; 'tens of thousands' 20000-99999; 'millions' 2000000-9999999;"
     " shares: 'most'/'majority' 0.5-1, 'almost all' 0.9-1, 'few' 0-0.1. 'more than N' sets low = value = N;"
-    " 'almost N'/'up to N' sets high = value = N. A phrase with no magnitude leaves value, low and high empty."
+    " 'almost N'/'up to N' sets high = value = N. A phrase with no magnitude ('a handful', 'a small selection')"
+    " leaves value, low, high, unit and qualifier empty."
 )
 
 FIELDS: dict[str, dict] = {
@@ -126,7 +135,8 @@ FIELDS: dict[str, dict] = {
     "accessed_date": date("Date the archived copy was fetched, where the archive records it; else empty.",
                           "2026-10-05", required=False),
     "source_type": enum(
-        "Kind of document.",
+        "Kind of document: state media, government, operator, NGO report, news, research, international statistic,"
+        " dataset, encyclopedia, blog, forum or legal text.",
         ["state_media", "government", "operator", "ngo_report", "news", "research", "international_statistic",
          "dataset", "encyclopedia", "blog", "forum", "legal_text"],
         "news",
@@ -159,7 +169,7 @@ FIELDS: dict[str, dict] = {
     "event_date": date("Date of the event.", "2008-12-15", required=True),
     "event_date_precision": precision("event_date", required=True),
     "category": enum(
-        "Kind of event.",
+        "Kind of event: network, service, device, law, international review, treaty, reporting or policy.",
         ["network", "service", "device", "law", "international_review", "treaty", "reporting", "policy"],
         "network",
     ),
@@ -172,7 +182,7 @@ FIELDS: dict[str, dict] = {
     # quantities
     "observation_id": row_id("obs", "observation", "obs-koryolink-subs-2009-03-aaqilx"),
     "estimate_id": row_id("dev", "device estimate", "dev-mobile-phone-owners-women-unicef"),
-    "indicator": enum("What is counted.", INDICATORS, "mobile_subscriptions"),
+    "indicator": enum("What is counted, as a snake_case indicator name; the unit column says in what.", INDICATORS, "mobile_subscriptions"),
     "ref_date": date("Date the figure refers to (not the publication date).", "2009-03-31", required=True),
     "ref_date_precision": precision("ref_date", required=True),
     "value": {
@@ -224,8 +234,9 @@ FIELDS: dict[str, dict] = {
     ),
     "input_ids": text("Derived rows only: the ids in the formula, separated by single spaces.",
                       "obs-itu-per100-2013-owid obs-population-2013-owid", ),
-    "device": enum("Device the estimate is about.", DEVICES, "mobile_phone"),
-    "measure": enum("What is measured about the device.", MEASURES, "ownership_share"),
+    "device": enum("Device the estimate is about (mobile phone, smartphone, tablet, computer, ...).", DEVICES, "mobile_phone"),
+    "measure": enum("What is measured: ownership or usage share of the population, or a count of owners, devices or users.",
+                      MEASURES, "ownership_share"),
     "population": text("Group the figure refers to, in our words.", "women aged 15-49", required=True),
     # access tiers and controls
     "tier_id": row_id("tier", "access tier statement", "tier-officials-global-pscore"),
@@ -241,7 +252,7 @@ FIELDS: dict[str, dict] = {
                        required=True),
     "control_id": row_id("ctl", "access control", "ctl-session-one-hour-pscore"),
     "step": enum(
-        "Step of the access procedure.",
+        "Step of the access procedure, from application to renewal (see step_order).",
         ["application", "review", "approval", "waiting", "session", "monitoring", "authentication", "supervision",
          "renewal"],
         "session",
@@ -257,7 +268,7 @@ FIELDS: dict[str, dict] = {
     "framework_id": row_id("rgt", "rights-framework statement", "rgt-iccpr-article-19-hrnk"),
     "instrument": text("International instrument or law.", "International Covenant on Civil and Political Rights",
                        required=True),
-    "instrument_type": enum("Kind of instrument.",
+    "instrument_type": enum("Kind of instrument: treaty, declaration, SDG target, UN resolution or domestic law.",
                             ["treaty", "declaration", "sdg_target", "un_resolution", "domestic_law"], "treaty"),
     "ratification_year": {
         "type": "year",

@@ -11,7 +11,9 @@ from nkdigital.errors import Problem
 from nkdigital.formula import evaluate, references
 
 COUNT_UNITS = frozenset({"subscriptions", "people", "addresses", "blocks", "sites", "respondents", "devices",
-                         "base_stations", "pages", "authorities"})
+                         "base_stations", "pages", "authorities", "lines", "households", "articles", "chapters",
+                         "committees", "goals", "indicators", "instruments", "laws", "recommendations",
+                         "statistics", "targets"})
 BOUNDS = ("value", "low", "high")
 
 

@@ -1,0 +1,266 @@
+"""The data package itself: frictionless validity, quotes, logic, metadata and coverage."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import importlib.util
+import json
+from collections import defaultdict
+
+import frictionless
+import pytest
+
+from nkdigital.checks import COUNT_UNITS
+from nkdigital.formula import evaluate
+from nkdigital.quotes import normalise
+from nkdigital.validation import validate
+
+from .conftest import DESCRIPTOR, PACKAGE_DIR, ROOT
+
+DESCRIPTOR_JSON = json.loads(DESCRIPTOR.read_text(encoding="utf-8"))
+RESOURCES = {r["name"]: r for r in DESCRIPTOR_JSON["resources"]}
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with (PACKAGE_DIR / RESOURCES[name]["path"]).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_frictionless_api_reports_the_package_valid():
+    report = frictionless.validate(str(DESCRIPTOR))
+    errors = report.flatten(["taskName", "rowNumber", "fieldName", "type", "message"])
+    assert report.valid, "frictionless errors:\n" + "\n".join(map(str, errors))
+
+
+def test_nkdigital_validation_finds_no_problem(archive):
+    report = validate(DESCRIPTOR, archive)
+    assert report.problems == [], "\n".join(map(str, report.problems))
+    assert report.notes == []
+
+
+def test_every_quote_occurs_verbatim_in_its_archived_source(archive):
+    sources = {r["source_id"]: r["archive_path"] for r in rows("sources")}
+    texts = {sid: normalise((archive / path).read_text(encoding="utf-8")) for sid, path in sources.items()}
+    missing, checked = [], 0
+    for name in RESOURCES:
+        if name == "sources":
+            continue
+        for number, row in enumerate(rows(name), start=2):
+            checked += 1
+            if normalise(row["quote"]) not in texts[row["source_id"]]:
+                missing.append(f"{name}.csv row {number}: {row['quote'][:70]!r} not in {row['source_id']}")
+    assert checked > 300
+    assert missing == [], "\n".join(missing)
+
+
+def test_quotes_are_at_most_25_words():
+    too_long = [(name, r["quote"]) for name in RESOURCES if name != "sources" for r in rows(name)
+                if len(r["quote"].split()) > 25]
+    assert too_long == []
+
+
+def test_bounds_hold_wherever_given():
+    broken = []
+    for name in ("observations", "device_estimates", "access_tiers", "access_controls"):
+        for r in rows(name):
+            value, low, high = (float(r[k]) if r[k] else None for k in ("value", "low", "high"))
+            if low is not None and high is not None and low > high:
+                broken.append(r)
+            if value is not None and ((low is not None and value < low) or (high is not None and value > high)):
+                broken.append(r)
+    assert broken == []
+
+
+def test_counts_are_absolute_integers_and_shares_fractions():
+    for name in ("observations", "device_estimates", "access_tiers", "access_controls"):
+        for r in rows(name):
+            for key in ("value", "low", "high"):
+                if r[key] and r["unit"] in COUNT_UNITS:
+                    assert r[key].isdigit(), (name, r[name[:0] or next(iter(r))], key, r[key])
+                if r[key] and r["unit"] == "share":
+                    assert 0 <= float(r[key]) <= 1
+
+
+def test_no_date_lies_in_the_future_and_precision_matches():
+    today = dt.date.today().isoformat()
+    for name, resource in RESOURCES.items():
+        for field in (f["name"] for f in resource["schema"]["fields"] if f["type"] == "date"):
+            for r in rows(name):
+                if r[field]:
+                    assert r[field] <= today, (name, r[field])
+                    precision = r.get(f"{field}_precision")
+                    assert precision != "year" or r[field].endswith("-01-01")
+                    assert precision != "month" or r[field].endswith("-01")
+
+
+def test_every_source_is_used_and_every_reference_resolves():
+    used = {r["source_id"] for name in RESOURCES if name != "sources" for r in rows(name)}
+    declared = {r["source_id"] for r in rows("sources")}
+    assert declared == used
+
+
+def test_derived_rows_recompute_from_their_inputs():
+    by_id = {r[next(iter(r))]: r for name in RESOURCES if name != "sources" for r in rows(name)}
+    derived = [r for r in by_id.values() if r.get("claim_type") == "derived"]
+    assert len(derived) >= 20
+    for r in derived:
+        inputs = r["input_ids"].split()
+        for bound in ("value", "low", "high"):
+            if not r[bound]:
+                continue
+            values = {i: float(by_id[i][bound] or by_id[i]["value"]) for i in inputs}
+            expected = evaluate(r["formula"], values)
+            if r["unit"] in COUNT_UNITS:
+                assert float(r[bound]) == round(expected), (r["formula"], bound)
+            else:
+                assert float(r[bound]) == pytest.approx(expected, rel=1e-3)
+
+
+def test_recorded_hashes_and_sizes_match_the_files():
+    for resource in DESCRIPTOR_JSON["resources"]:
+        data = (PACKAGE_DIR / resource["path"]).read_bytes()
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest(), resource["name"]
+        assert resource["bytes"] == len(data)
+
+
+def test_rows_are_sorted_by_primary_key():
+    for name, resource in RESOURCES.items():
+        key = resource["schema"]["primaryKey"]
+        values = [[r[k] for k in key] for r in rows(name)]
+        assert values == sorted(values), name
+
+
+# metadata
+
+
+def test_descriptor_carries_the_package_metadata():
+    d = DESCRIPTOR_JSON
+    assert d["$schema"].endswith("/2.0/datapackage.json")
+    assert d["version"].count(".") == 2 and all(p.isdigit() for p in d["version"].split("."))
+    assert d["licenses"][0]["name"] == "CC-BY-4.0"
+    for key in ("title", "description", "created", "contributors", "keywords"):
+        assert d[key], key
+
+
+def test_every_field_is_documented_constrained_and_exemplified():
+    for resource in RESOURCES.values():
+        for field in resource["schema"]["fields"]:
+            assert {"name", "type", "description", "example", "constraints"} <= field.keys(), field["name"]
+            assert len(field["description"]) > 20, field["name"]
+
+
+def test_one_definition_per_field_name():
+    definitions = defaultdict(list)
+    for resource in RESOURCES.values():
+        for field in resource["schema"]["fields"]:
+            definitions[field["name"]].append(json.dumps(field, sort_keys=True))
+    assert {name: len(set(defs)) for name, defs in definitions.items() if len(set(defs)) > 1} == {}
+
+
+def test_keys_are_declared_and_required():
+    for name, resource in RESOURCES.items():
+        schema = resource["schema"]
+        assert schema["missingValues"] == [""]
+        fields = {f["name"]: f for f in schema["fields"]}
+        for key in schema["primaryKey"]:
+            assert fields[key]["constraints"]["required"] is True
+        if name != "sources":
+            assert schema["foreignKeys"] == [
+                {"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}
+            ]
+            assert fields["source_id"]["constraints"]["required"] is True
+
+
+def test_text_fields_refuse_formula_prefixes_and_markup():
+    import re
+
+    for resource in RESOURCES.values():
+        for field in resource["schema"]["fields"]:
+            pattern = field["constraints"].get("pattern")
+            if field["type"] != "string" or "enum" in field["constraints"]:
+                continue
+            assert pattern, field["name"]
+            for bad in ("=SUM(A1)", "+1", "-x", "@cmd", "<script>alert(1)</script>", 'x <img onerror="a()">'):
+                assert not re.fullmatch(pattern, bad), (field["name"], bad)
+
+
+def test_urls_must_be_http_or_https():
+    import re
+
+    pattern = next(f for f in RESOURCES["sources"]["schema"]["fields"] if f["name"] == "url")["constraints"]["pattern"]
+    assert re.fullmatch(pattern, "https://38north.org/2013/11/ykim112613/")
+    for bad in ("javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "ftp://x.org", "http://a b"):
+        assert not re.fullmatch(pattern, bad), bad
+
+
+def test_descriptor_is_what_the_field_dictionary_builds():
+    spec = importlib.util.spec_from_file_location("build_descriptor", ROOT / "scripts" / "build_descriptor.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build(DESCRIPTOR_JSON) == DESCRIPTOR_JSON
+
+
+# content and coverage
+
+
+def test_coverage_targets_are_met():
+    assert len(rows("observations")) >= 150
+    assert len(rows("events")) >= 40
+    assert len(rows("sources")) >= 60
+
+
+def test_every_core_document_is_used():
+    core = {r["source_id"] for r in rows("sources") if r["is_core"] == "true"}
+    assert core == {"cfds-how-nk-controls-internet-2018", "digwatch-going-online-2023",
+                    "hrnk-protecting-digital-rights-2022", "pscore-ecosoc-statement-2023",
+                    "pscore-internet-freedom"}
+
+
+def _find(name, **match):
+    return [r for r in rows(name) if all(r[k] == v for k, v in match.items())]
+
+
+def test_conflicting_figures_are_kept_as_separate_rows():
+    end_2008 = {r["value"] for r in _find("observations", indicator="mobile_subscriptions")
+                if r["ref_date"].startswith("2008-12")}
+    assert {"1694", "5300"} <= end_2008
+
+
+def test_vague_phrases_keep_their_words_and_explicit_bounds():
+    few_thousand = [r for name in ("observations", "access_tiers") for r in rows(name)
+                    if r["phrase"].lower() == "a few thousand"]
+    assert few_thousand
+    assert all((r["value"], r["low"], r["high"], r["qualifier"]) == ("", "2000", "5000", "range")
+               for r in few_thousand)
+
+
+def test_core_study_sample_and_access_procedure_are_present():
+    digwatch = "digwatch-going-online-2023"
+    assert _find("observations", source_id=digwatch, indicator="interviewees", value="24")
+    assert _find("observations", source_id=digwatch, indicator="survey_respondents", value="158")
+    pscore = [r for r in rows("access_controls") if r["source_id"] == "pscore-internet-freedom"]
+    assert {("approval", "3", "authorities"), ("session", "1", "hours"), ("monitoring", "5", "minutes")} <= {
+        (r["step"], r["value"], r["unit"]) for r in pscore
+    }
+
+
+def test_device_ownership_range_and_its_derived_absolute_rows():
+    adults = [r for r in rows("device_estimates") if r["low"] == "0.5" and r["high"] == "0.8"]
+    assert adults
+    derived = [r for r in rows("device_estimates") if r["claim_type"] == "derived"
+               and any(i in r["input_ids"].split() for i in (a["estimate_id"] for a in adults))]
+    assert derived and all(r["unit"] == "people" for r in derived)
+
+
+def test_weak_kinds_of_source_are_marked_weak():
+    for r in rows("sources"):
+        if r["source_type"] in ("encyclopedia", "forum"):
+            assert r["strength"] == "weak", r["source_id"]
+
+
+def test_third_party_terms_are_recorded_per_source():
+    terms = {r["source_id"]: r["usage_terms"] for r in rows("sources")}
+    assert all(terms.values())
+    assert any("ITU" in t and "non-commercial" in t for t in terms.values())
