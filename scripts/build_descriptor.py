@@ -73,14 +73,17 @@ INDICATORS = sorted([
     "mobile_territory_coverage_share", "national_sdg_goals", "national_sdg_indicators", "national_sdg_targets",
     "outside_video_access_share", "population_aged_15_64_share", "population_aged_65_plus_share", "recommendations",
     "rights_violations_increase_factor", "secure_internet_servers_per_million", "statistics_reported",
-    "survey_respondents_share", "technical_committees", "telephone_users_per_100",
+    "survey_respondents_share", "technical_committees", "telephone_users_per_100", "cities_covered", "device_price",
+    "investment", "iptv_users", "mapped_locations", "population_share_without_internet", "preloaded_ebooks",
+    "service_price", "social_media_users", "tablet_models_released", "tv_channels",
 ])
 UNITS = sorted(["subscriptions", "per_100_people", "people", "share", "addresses", "blocks", "sites", "respondents",
                 "years", "devices", "base_stations", "pages", "authorities", "minutes", "hours", "days", "weeks",
                 "months", "articles", "chapters", "committees", "fold", "goals", "households", "indicators",
-                "instruments", "laws", "lines", "per_million_people", "recommendations", "statistics", "targets"])
+                "instruments", "laws", "lines", "per_million_people", "recommendations", "statistics", "targets", "channels",
+                "cities", "ebooks", "euros", "models", "points", "usd"])
 DEVICES = sorted(["mobile_phone", "smartphone", "tablet", "computer", "mp3_player", "tv", "radio", "usb_drive",
-                  "digital_devices", "fixed_telephone"])
+                  "digital_devices", "fixed_telephone", "portable_media_player"])
 MEASURES = sorted(["ownership_share", "usage_share", "owners", "devices", "users", "devices_per_person"])
 
 READING_RULE = (

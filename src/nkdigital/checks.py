@@ -13,7 +13,7 @@ from nkdigital.formula import evaluate, references
 COUNT_UNITS = frozenset({"subscriptions", "people", "addresses", "blocks", "sites", "respondents", "devices",
                          "base_stations", "pages", "authorities", "lines", "households", "articles", "chapters",
                          "committees", "goals", "indicators", "instruments", "laws", "recommendations",
-                         "statistics", "targets"})
+                         "statistics", "targets", "channels", "cities", "ebooks", "models", "points"})
 BOUNDS = ("value", "low", "high")
 
 

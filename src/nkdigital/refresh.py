@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import os
-from pathlib import Path
 
 from nkdigital.atomic import atomic_write_bytes
 from nkdigital.errors import PackageError
