@@ -264,3 +264,17 @@ def test_third_party_terms_are_recorded_per_source():
     terms = {r["source_id"]: r["usage_terms"] for r in rows("sources")}
     assert all(terms.values())
     assert any("ITU" in t and "non-commercial" in t for t in terms.values())
+
+
+def test_core_coverage_map_names_only_existing_rows_and_all_core_rows():
+    import re
+
+    text = (PACKAGE_DIR / "CORE_COVERAGE.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:obs|dev|evt|tier|ctl|rgt)-[a-z0-9-]+)`", text))
+    core = {"cfds-how-nk-controls-internet-2018", "digwatch-going-online-2023", "hrnk-protecting-digital-rights-2022",
+            "pscore-ecosoc-statement-2023", "pscore-internet-freedom"}
+    core_rows = {next(iter(r.values())) for name in RESOURCES if name != "sources" for r in rows(name)
+                 if r["source_id"] in core and r.get("claim_type") != "derived"}
+    all_rows = {next(iter(r.values())) for name in RESOURCES if name != "sources" for r in rows(name)}
+    assert named <= all_rows
+    assert core_rows <= named

@@ -55,14 +55,24 @@ def _date(row: pd.Series, with_day: bool) -> str:
 
 def _text(source_id: str, row: pd.Series) -> str:
     weak = " [weak source]" if row["strength"] == "weak" else ""
-    via = f" (via {row['original_outlet']})" if pd.notna(row["original_outlet"]) else ""
-    return f"{row['publisher']}{via} ({_date(row, False)}). {row['title']}. {row['url']}{weak}"
+    original = f" (original: {row['original_outlet']})" if pd.notna(row["original_outlet"]) else ""
+    return f"{row['publisher']}{original} ({_date(row, False)}). {row['title']}. {row['url']}{weak}"
+
+
+def _apa_author(name: str) -> str:
+    """'Yonho Kim' -> 'Kim, Y.'; organisations and lists are kept as written."""
+    words = name.split()
+    if not 2 <= len(words) <= 3 or not all(w.replace("-", "").replace(".", "").isalpha() for w in words):
+        return name
+    initials = " ".join(f"{w[0]}." for w in words[:-1])
+    return f"{words[-1]}, {initials}"
 
 
 def _apa(source_id: str, row: pd.Series) -> str:
     date = _date(row, True)
     if pd.notna(row["author"]):
-        return f"{row['author']}. ({date}). {row['title']}. {row['publisher']}. {row['url']}"
+        author = _apa_author(row["author"])
+        return f"{author}{'' if author.endswith('.') else '.'} ({date}). {row['title']}. {row['publisher']}. {row['url']}"
     return f"{row['title']}. ({date}). {row['publisher']}. {row['url']}"
 
 

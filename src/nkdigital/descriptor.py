@@ -1,15 +1,20 @@
-"""Reading `datapackage.json` into plain dicts, with problems located by line."""
+"""Reading `datapackage.json` into plain dicts, refusing any shape the rest of the code cannot trust."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 
-from nkdigital.errors import PackageError, Problem
+from nkdigital.errors import PackageError, Problem, shown
+
+FIELD_TYPES = frozenset({"string", "number", "integer", "year", "date", "boolean"})
+STANDARD_DIALECT = {"delimiter": ",", "quoteChar": '"', "header": True}
+_HASH = re.compile(r"(sha256|md5|sha1|sha512):[0-9a-f]+")
 
 
 def read_descriptor(path: Path) -> dict:
-    """Parse the descriptor; raise PackageError naming the file and line when it is missing or malformed."""
+    """Parse the descriptor; raise PackageError naming the file, line and key when it is missing or malformed."""
     name = path.name
     try:
         text = path.read_text(encoding="utf-8")
@@ -17,31 +22,135 @@ def read_descriptor(path: Path) -> dict:
         raise PackageError([Problem(str(path), None, None, "descriptor file not found")]) from None
     except UnicodeDecodeError:
         raise PackageError([Problem(name, None, None, "descriptor is not valid UTF-8")]) from None
+    except OSError as error:
+        raise PackageError([Problem(str(path), None, None, f"descriptor cannot be read: {error.strerror}")]) from None
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as error:
-        raise PackageError([Problem(name, error.lineno, None, f"malformed JSON: {error.msg}")]) from None
+        message = f"not valid JSON: {error.msg[0].lower()}{error.msg[1:]} at column {error.colno}"
+        raise PackageError([Problem(name, error.lineno, None, message)]) from None
+    except RecursionError:
+        raise PackageError([Problem(name, None, None, "not valid JSON: nested too deeply")]) from None
     problems = _structure_problems(descriptor, name)
     if problems:
         raise PackageError(problems)
     return descriptor
 
 
+def safe_path(path: object) -> str | None:
+    """Why `path` is not a plain relative path to a CSV file inside the package folder, or None if it is."""
+    if not isinstance(path, str) or not path:
+        return "resource needs a file path"
+    parts = PurePosixPath(path).parts
+    if path.startswith(("/", "\\")) or ":" in path or "\\" in path:
+        return f"path {shown(path)} must be relative to the package folder (no drive, URL or backslash)"
+    if ".." in parts:
+        return f"path {shown(path)} must stay inside the package folder (no '..')"
+    if not path.endswith(".csv") or not path.isprintable():
+        return f"path {shown(path)} must name a .csv file"
+    return None
+
+
 def _structure_problems(descriptor: object, name: str) -> list[Problem]:
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         return [Problem(name, None, "resources", "descriptor must be an object with a list of resources")]
-    problems = []
+    if not descriptor["resources"]:
+        return [Problem(name, None, "resources", "descriptor lists no resources")]
+    problems, names, paths = [], set(), set()
     for i, resource in enumerate(descriptor["resources"]):
-        label = f"resources[{i}]"
-        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
-            problems.append(Problem(name, None, label, "resource must be an object with a name"))
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str) or not resource["name"]:
+            problems.append(Problem(name, None, f"resources[{i}]", "resource must be an object with a name"))
             continue
-        if not isinstance(resource.get("path"), str):
-            problems.append(Problem(name, None, f"{resource['name']}.path", "resource needs a file path"))
-        fields = resource.get("schema", {}).get("fields") if isinstance(resource.get("schema"), dict) else None
-        if not isinstance(fields, list) or not all(isinstance(f, dict) and "name" in f for f in fields):
-            problems.append(Problem(name, None, f"{resource['name']}.schema", "resource needs a schema with fields"))
+        label = resource["name"]
+        if label in names:
+            problems.append(Problem(name, None, f"{label}.name", f"resource name {shown(label)} is used twice"))
+        names.add(label)
+        reason = safe_path(resource.get("path"))
+        if reason:
+            problems.append(Problem(name, None, f"{label}.path", reason))
+        elif resource["path"] in paths:
+            problems.append(Problem(name, None, f"{label}.path", f"file {shown(resource['path'])} is used twice"))
+        else:
+            paths.add(resource["path"])
+        problems += _resource_problems(resource, name, label)
+    for resource in descriptor["resources"]:
+        if isinstance(resource, dict) and isinstance(resource.get("schema"), dict):
+            problems += _foreign_key_problems(resource, names, name)
     return problems
+
+
+def _resource_problems(resource: dict, name: str, label: str) -> list[Problem]:
+    problems = []
+    if "hash" in resource and not (isinstance(resource["hash"], str) and _HASH.fullmatch(resource["hash"])):
+        problems.append(Problem(name, None, f"{label}.hash", "hash must look like sha256:<hex digits>"))
+    if "bytes" in resource and (type(resource["bytes"]) is not int or resource["bytes"] < 0):
+        problems.append(Problem(name, None, f"{label}.bytes", "bytes must be a whole number"))
+    if str(resource.get("encoding", "utf-8")).lower() not in ("utf-8", "utf8"):
+        problems.append(Problem(name, None, f"{label}.encoding", "encoding must be utf-8"))
+    dialect = resource.get("dialect", STANDARD_DIALECT)
+    if not isinstance(dialect, dict) or {**STANDARD_DIALECT, **dialect} != STANDARD_DIALECT:
+        problems.append(Problem(name, None, f"{label}.dialect", "dialect must be plain CSV with a header"))
+    schema = resource.get("schema")
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    if not isinstance(fields, list) or not fields:
+        return [*problems, Problem(name, None, f"{label}.schema", "resource needs a schema with fields")]
+    field_names = []
+    for i, field in enumerate(fields):
+        where = f"{label}.schema.fields[{i}]"
+        if not isinstance(field, dict) or not isinstance(field.get("name"), str) or not field["name"]:
+            problems.append(Problem(name, None, where, "field must be an object with a name"))
+            continue
+        field_names.append(field["name"])
+        problems += _field_problems(field, name, f"{label}.{field['name']}")
+    if len(set(field_names)) != len(field_names):
+        problems.append(Problem(name, None, f"{label}.schema", "field names must be unique"))
+    if "primaryKey" in schema and not _names_in(schema["primaryKey"], field_names):
+        problems.append(Problem(name, None, f"{label}.primaryKey", "primaryKey must be a list of the schema's fields"))
+    missing = schema.get("missingValues", [""])
+    if missing != [""]:
+        problems.append(Problem(name, None, f"{label}.missingValues", 'missingValues must be [""]'))
+    return problems
+
+
+def _field_problems(field: dict, name: str, where: str) -> list[Problem]:
+    if field.get("type", "string") not in FIELD_TYPES:
+        return [Problem(name, None, where, f"type must be one of: {', '.join(sorted(FIELD_TYPES))}")]
+    constraints = field.get("constraints", {})
+    if not isinstance(constraints, dict):
+        return [Problem(name, None, where, "constraints must be an object")]
+    problems = []
+    enum = constraints.get("enum", [])
+    if not isinstance(enum, list) or not all(isinstance(v, str) for v in enum) or len(set(enum)) != len(enum):
+        problems.append(Problem(name, None, where, "enum must be a list of distinct text values"))
+    for flag in ("required", "unique"):
+        if not isinstance(constraints.get(flag, False), bool):
+            problems.append(Problem(name, None, where, f"{flag} must be true or false"))
+    pattern = constraints.get("pattern", "")
+    try:
+        re.compile(pattern)
+    except (re.error, TypeError):
+        problems.append(Problem(name, None, where, "pattern must be a valid regular expression"))
+    return problems
+
+
+def _foreign_key_problems(resource: dict, names: set[str], name: str) -> list[Problem]:
+    keys = resource["schema"].get("foreignKeys", [])
+    fields = [f.get("name") for f in resource["schema"].get("fields") or [] if isinstance(f, dict)]
+    ok = isinstance(keys, list) and all(
+        isinstance(k, dict) and _names_in(k.get("fields"), fields) and isinstance(k.get("reference"), dict)
+        and k["reference"].get("resource") in names and _names_in(k["reference"].get("fields"), None)
+        for k in keys
+    )
+    if ok:
+        return []
+    return [Problem(name, None, f"{resource['name']}.foreignKeys",
+                    "foreignKeys must list fields of this resource and an existing resource's fields")]
+
+
+def _names_in(value: object, allowed: list[str] | None) -> bool:
+    """Whether `value` is a non-empty list of names (all in `allowed`, when given)."""
+    return (isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+            and (allowed is None or all(v in allowed for v in value)))
 
 
 def resources_by_name(descriptor: dict) -> dict[str, dict]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One problem in the package, located by file, row (line number, header = 1) and field."""
+    """One problem in the package, located by file, row (header = 1; None for the whole file) and field."""
 
     file: str
     row: int | None
@@ -27,7 +27,7 @@ class PackageError(ValueError):
     """The data package is broken; `problems` lists every problem found, each with its location."""
 
     def __init__(self, problems: list[Problem], limit: int = 20) -> None:
-        self.problems = sorted(set(problems), key=_sort_key)
+        self.problems = sort_problems(problems)
         shown = [f"  - {p}" for p in self.problems[:limit]]
         if len(self.problems) > limit:
             shown.append(f"  ... and {len(self.problems) - limit} more")
@@ -36,4 +36,19 @@ class PackageError(ValueError):
 
 
 def _sort_key(problem: Problem) -> tuple:
-    return (problem.file, problem.row or 0, problem.field or "", problem.message)
+    return (str(problem.file), problem.row or 0, str(problem.field or ""), str(problem.message))
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Problems without duplicates, in file, row and field order."""
+    return sorted(set(problems), key=_sort_key)
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A cell for a message: quoted, cut to `limit` characters, control characters escaped."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return f"'{text}'"

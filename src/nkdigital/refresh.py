@@ -19,7 +19,7 @@ UNSORTED = "rows are not sorted"
 def refresh(path: str | os.PathLike | None = None, archive: str | os.PathLike | None = None) -> dict[str, str]:
     """Sort each resource by its key and record `hash` and `bytes`; raise PackageError if the data is invalid.
 
-    Returns the resources whose hash changed, mapped to their new hash.
+    Returns the resources whose file or hash changed, mapped to their new hash.
     """
     descriptor_path = resolve_descriptor(path)
     report = validate(descriptor_path, archive, check_hashes=False)
@@ -30,10 +30,12 @@ def refresh(path: str | os.PathLike | None = None, archive: str | os.PathLike | 
     changed = {}
     for resource in descriptor["resources"]:
         file = descriptor_path.parent / resource["path"]
-        data = _sorted_csv(file.read_bytes(), resource["schema"].get("primaryKey", []))
-        atomic_write_bytes(file, data)
+        original = file.read_bytes()
+        data = _sorted_csv(original, resource["schema"].get("primaryKey", []))
+        if data != original:
+            atomic_write_bytes(file, data)
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
-        if resource.get("hash") != digest:
+        if resource.get("hash") != digest or data != original:
             changed[resource["name"]] = digest
         resource["hash"], resource["bytes"] = digest, len(data)
     text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"

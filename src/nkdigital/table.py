@@ -5,18 +5,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from nkdigital.errors import Problem
+from nkdigital.errors import Problem, shown
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _INTEGER = re.compile(r"-?\d+")
 _YEAR = re.compile(r"\d{4}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _BOOLEANS = {"true": True, "True": True, "TRUE": True, "1": True,
              "false": False, "False": False, "FALSE": False, "0": False}
 
@@ -24,12 +26,16 @@ _BOOLEANS = {"true": True, "True": True, "TRUE": True, "1": True,
 def _parse_number(cell: str) -> float:
     if not _NUMBER.fullmatch(cell):
         raise ValueError("is not a plain number (digits with an optional decimal point)")
+    if not math.isfinite(float(cell)):
+        raise ValueError("is too large a number")
     return float(cell)
 
 
 def _parse_integer(cell: str) -> int:
     if not _INTEGER.fullmatch(cell):
         raise ValueError("is not a whole number")
+    if abs(int(cell)) >= 2**63:
+        raise ValueError("is too large a number")
     return int(cell)
 
 
@@ -43,9 +49,12 @@ def _parse_date(cell: str) -> dt.date:
     if not _DATE.fullmatch(cell):
         raise ValueError("is not a date in the form YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(cell)
+        day = dt.date.fromisoformat(cell)
     except ValueError:
         raise ValueError("is not a real calendar date") from None
+    if not 1678 <= day.year <= 2261:  # the years pandas timestamps can hold
+        raise ValueError("is not a date between the years 1678 and 2261")
+    return day
 
 
 def _parse_boolean(cell: str) -> bool:
@@ -70,6 +79,8 @@ def decode(file: Path, label: str) -> tuple[str | None, list[Problem]]:
         raw = file.read_bytes()
     except FileNotFoundError:
         return None, [Problem(label, None, None, "resource file is missing")]
+    except OSError as error:
+        return None, [Problem(label, None, None, f"resource file cannot be read: {error.strerror}")]
     problems = []
     if raw.startswith(b"\xef\xbb\xbf"):
         problems.append(Problem(label, 1, None, "file starts with a byte-order mark (BOM); save as UTF-8 without BOM"))
@@ -82,10 +93,22 @@ def decode(file: Path, label: str) -> tuple[str | None, list[Problem]]:
         line = text[: text.index("\r")].count("\n") + 1
         problems.append(Problem(label, line, None, "Windows (CRLF) line endings; save with LF line endings"))
     if not text.strip():
-        problems.append(Problem(label, None, None, "file is empty"))
-    elif not text.endswith("\n"):
-        problems.append(Problem(label, text.count("\n") + 1, None, "last line does not end with a newline (truncated file?)"))
+        return None, [*problems, Problem(label, None, None, "file is empty")]
     return text, problems
+
+
+def _records(text: str, label: str) -> tuple[list[list[str]], list[Problem]]:
+    """CSV records of `text`; a problem for a row that cannot be parsed or that the end of the file cuts off."""
+    records: list[list[str]] = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline="")):
+            records.append(record)
+    except csv.Error as error:
+        return records, [Problem(label, len(records) + 1, None, f"row cannot be read as CSV ({error})")]
+    if not text.endswith("\n"):
+        message = "file ends in the middle of this row (truncated?); a complete file ends with a newline"
+        return records, [Problem(label, len(records), None, message)]
+    return records, []
 
 
 def _header_problems(header: list[str], expected: list[str], label: str) -> list[Problem]:
@@ -93,7 +116,7 @@ def _header_problems(header: list[str], expected: list[str], label: str) -> list
         return []
     if len(header) == len(expected):
         return [
-            Problem(label, 1, found, f"column {i + 1} is named '{found}' but the schema expects '{want}'")
+            Problem(label, 1, found, f"column {i + 1} is named {shown(found)} but the schema expects '{want}'")
             for i, (found, want) in enumerate(zip(header, expected, strict=True))
             if found != want
         ]
@@ -103,22 +126,32 @@ def _header_problems(header: list[str], expected: list[str], label: str) -> list
 
 
 def read_table(base: Path, resource: dict) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read `resource` (a descriptor dict) relative to `base`; return the typed frame (None if unusable)."""
+    """Read `resource` (a checked descriptor dict) relative to `base`; return the typed frame (None if unusable).
+
+    Every cell that breaks its field's type, `required` or `enum` becomes None in the frame and one problem.
+    """
     label = resource["path"]
-    text, problems = decode(base / label, label)
+    file = base / label
+    if not file.resolve().is_relative_to(base.resolve()):
+        return None, [Problem(label, None, None, "resource file lies outside the package folder")]
+    text, problems = decode(file, label)
     if text is None:
         return None, problems
+    records, cut = _records(text, label)
+    problems += cut
+    cut_rows = {p.row for p in cut}
     fields = resource["schema"]["fields"]
-    records = list(csv.reader(io.StringIO(text, newline="")))
-    if not records:
+    if not records or 1 in cut_rows:
         return None, problems
     header_problems = _header_problems(records[0], [f["name"] for f in fields], label)
     if header_problems:
         return None, problems + header_problems
     columns: list[list[object]] = [[] for _ in fields]
     for row_number, record in enumerate(records[1:], start=2):
-        if len(record) != len(fields):
-            problems.append(Problem(label, row_number, None, f"row has {len(record)} cells, expected {len(fields)}"))
+        if row_number in cut_rows or len(record) != len(fields):
+            if row_number not in cut_rows:
+                found = "row is blank" if not record else f"row has {len(record)} cells"
+                problems.append(Problem(label, row_number, None, f"{found}, but the header has {len(fields)}"))
             for column in columns:  # keep frame index == row number - 2 for later checks
                 column.append(None)
             continue
@@ -134,14 +167,19 @@ def _convert(cell: str, field: dict, label: str, row: int, problems: list[Proble
         if constraints.get("required"):
             problems.append(Problem(label, row, field["name"], "required value is empty"))
         return None
+    control = _CONTROL.search(cell)
+    if control:
+        problems.append(Problem(label, row, field["name"], f"{shown(cell)} contains the control character "
+                                f"{control.group()!r}; remove it"))
+        return None
     try:
         value = PARSERS[field.get("type", "string")](cell)
     except ValueError as error:
-        problems.append(Problem(label, row, field["name"], f"'{cell}' {error}"))
+        problems.append(Problem(label, row, field["name"], f"{shown(cell)} {error}"))
         return None
     allowed = constraints.get("enum")
-    if allowed is not None and value not in allowed:
-        problems.append(Problem(label, row, field["name"], f"'{cell}' is not one of: {', '.join(allowed)}"))
+    if allowed is not None and cell not in allowed:
+        problems.append(Problem(label, row, field["name"], f"{shown(cell)} is not one of: {', '.join(allowed)}"))
         return None
     return value
 

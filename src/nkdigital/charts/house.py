@@ -1,0 +1,447 @@
+"""The house style shared by every chart: template, palette, escaping, number and date wording,
+source line, notes, description, export config and the figure class that shows with that config.
+
+Every string that comes from the data goes through :func:`esc` (or :func:`wrap`) before plotly sees it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import sys
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from nkdigital.load import Package
+
+# Okabe & Ito (2008), "Color Universal Design": safe for the common colour-vision deficiencies.
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "bluish_green": "#009E73",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "sky_blue": "#56B4E9",
+    "black": "#000000",
+    "yellow": "#F0E442",
+}
+PALETTE = list(OKABE_ITO.values())  # yellow last: weakest contrast on white
+GREY = "#595959"
+LIGHT_GREY = "#d9d9d9"
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+
+WIDTH = 960
+PAD = 16  # px between the figure edge and title, notes and source line
+FOOTER_FONT = 11
+LINE = 15  # px per footer line
+CHAR_PX = 0.52  # average glyph width as a share of the font size (Arial-like), for wrapping
+
+# Claim types we show as estimates (hollow markers, dashed lines): analysts' figures, our own arithmetic,
+# and survey shares (sample-based).
+ESTIMATE_CLAIMS = frozenset({"analyst_estimate", "derived", "survey"})
+# One colour per claim type, the same in every chart.
+CLAIM_COLOURS = {
+    "operator_report": OKABE_ITO["blue"],
+    "official_statement": OKABE_ITO["reddish_purple"],
+    "international_statistic": OKABE_ITO["bluish_green"],
+    "media_report": OKABE_ITO["sky_blue"],
+    "analyst_estimate": OKABE_ITO["orange"],
+    "derived": OKABE_ITO["vermillion"],
+    "survey": OKABE_ITO["black"],
+    "testimony": "#B8A200",  # Okabe-Ito yellow darkened for contrast on white
+}
+CLAIM_NAMES = {
+    "operator_report": "Operator report",
+    "official_statement": "Official (DPRK) statement",
+    "international_statistic": "International statistic",
+    "media_report": "Media report",
+    "analyst_estimate": "Analyst estimate",
+    "derived": "Derived by nkdigital",
+    "survey": "Survey",
+    "testimony": "Testimony",
+}
+ESTIMATE_NOTE = ("Filled markers and solid lines: figures as reported. Hollow markers and dashed lines: estimates"
+                 " (analyst estimates, survey results and figures we derived from other rows).")
+
+TEMPLATE = go.layout.Template(
+    layout={
+        "font": {"family": FONT, "size": 13, "color": "#222222"},
+        "colorway": PALETTE,
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "hoverlabel": {"font": {"family": FONT, "size": 12}, "align": "left", "bgcolor": "#ffffff"},
+        "hovermode": "closest",
+        "xaxis": {"showgrid": True, "gridcolor": "#ebebeb", "zeroline": False, "showline": True,
+                  "linecolor": "#8c8c8c", "ticks": "outside", "tickcolor": "#8c8c8c", "automargin": False},
+        "yaxis": {"showgrid": True, "gridcolor": "#ebebeb", "zeroline": False, "showline": False,
+                  "ticks": "", "automargin": False},
+        "legend": {"font": {"size": 12}, "bgcolor": "rgba(255,255,255,0.85)", "tracegroupgap": 4},
+    }
+)
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+SINGULAR = {"hours": "hour", "days": "day", "weeks": "week", "months": "month", "years": "year",
+            "minutes": "minute", "authorities": "authority", "people": "person", "subscriptions": "subscription",
+            "devices": "device", "pages": "page", "sites": "site", "addresses": "address", "blocks": "block",
+            "respondents": "respondent", "base_stations": "base station", "users": "user", "families": "family"}
+
+
+# ----------------------------------------------------------------------------------------- text and numbers
+
+def missing(value: object) -> bool:
+    """True for None, NaN, NaT and pandas.NA."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def esc(value: object) -> str:
+    """`value` as HTML-escaped text ('' when missing), safe to hand to plotly."""
+    return "" if missing(value) else html.escape(str(value), quote=True)
+
+
+def wrap(value: object, width: int, sep: str = "<br>") -> str:
+    """Escaped text wrapped at word boundaries onto lines of about `width` characters."""
+    if missing(value):
+        return ""
+    lines = textwrap.wrap(str(value), width, break_long_words=False, break_on_hyphens=False) or [""]
+    return sep.join(esc(line) for line in lines)
+
+
+def shorten(value: object, width: int) -> str:
+    """Raw (unescaped) text cut at a word boundary to at most `width` characters, with an ellipsis."""
+    text = "" if missing(value) else " ".join(str(value).split())
+    return text if len(text) <= width else textwrap.shorten(text, width, placeholder="…")
+
+
+def pack(items: Sequence[str], width: int, sep: str = " · ") -> list[str]:
+    """Greedy line packing of already-escaped `items`, never breaking inside an item."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(html.unescape(lines[-1] + sep + item)) <= width:
+            lines[-1] += sep + item
+        else:
+            lines.append(item)
+    return lines
+
+
+def tidy(value: object, digits: int = 6) -> float | int | None:
+    """A number rounded to `digits` significant digits (an int when whole), None when missing."""
+    if missing(value):
+        return None
+    number = float(value)
+    if number == 0 or not math.isfinite(number):
+        return 0 if number == 0 else None
+    rounded = float(f"{number:.{digits}g}")
+    return int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded
+
+
+def number(value: float, unit: object = None) -> str:
+    """A figure in words and digits: 6,353,150 · 24.13 · 58.5% (shares)."""
+    if str(unit) == "share":
+        return f"{float(value) * 100:.4g}%"
+    value = tidy(value, 4 if abs(float(value)) < 1000 else 9)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.4g}"
+
+
+def compact(value: float) -> str:
+    """A short label for counts: 6.35 m, 20 k, 850."""
+    value = float(value)
+    for size, suffix in ((1e9, " bn"), (1e6, " m"), (1e3, " k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def unit_words(unit: object, value: object = None) -> str:
+    """'hours', 'hour' (for 1), 'per 100 people'; '' for shares and missing units."""
+    if missing(unit) or str(unit) == "share":
+        return ""
+    unit = str(unit)
+    if unit == "per_100_people":
+        return "per 100 people"
+    if not missing(value) and float(value) == 1:
+        return SINGULAR.get(unit, unit.replace("_", " "))
+    return unit.replace("_", " ")
+
+
+def quantity(value: object, low: object, high: object, unit: object, qualifier: object = None,
+             fmt=number) -> str:
+    """The stated quantity in words, e.g. 'at least 2,000,000', '3–9 authorities', 'about 2 days'.
+
+    Returns raw text (escape before use); '' when no figure is stated.
+    """
+    qualifier = "" if missing(qualifier) else str(qualifier)
+    words = unit_words(unit, value if not missing(value) else high if not missing(high) else low)
+    tail = f" {words}" if words else ""
+    if missing(value):
+        if not missing(low) and not missing(high):
+            return f"{fmt(low, unit)}–{fmt(high, unit)}{tail}"
+        if not missing(low):
+            return f"at least {fmt(low, unit)}{tail}"
+        if not missing(high):
+            return f"up to {fmt(high, unit)}{tail}"
+        return ""
+    prefix = {"about": "about ", "at_least": "at least ", "up_to": "up to "}.get(qualifier, "")
+    text = f"{prefix}{fmt(value, unit)}{tail}"
+    if qualifier not in ("at_least", "up_to") and not (missing(low) and missing(high)):
+        span = f"{fmt(low, unit) if not missing(low) else '…'}–{fmt(high, unit) if not missing(high) else '…'}"
+        text += f" (range {span})"
+    return text
+
+
+def when(date: object, precision: object) -> str:
+    """A date as precisely as it is known: '13 July 2021', 'July 2021', '2021', 'date not stated'."""
+    if missing(date):
+        return "date not stated"
+    stamp = pd.Timestamp(date)
+    if str(precision) == "year":
+        return str(stamp.year)
+    if str(precision) == "month":
+        return f"{MONTHS[stamp.month - 1]} {stamp.year}"
+    return f"{stamp.day} {MONTHS[stamp.month - 1]} {stamp.year}"
+
+
+def iso(date: object, shift_days: float = 0) -> str:
+    """ISO date string (day resolution) for a plotly date axis, optionally shifted by whole days."""
+    stamp = pd.Timestamp(date) + pd.Timedelta(days=round(shift_days))
+    return stamp.strftime("%Y-%m-%d")
+
+
+def period_end(date: object, precision: object) -> dt.date:
+    """Last day of the period a month- or year-precision date stands for (the date itself for days)."""
+    stamp = pd.Timestamp(date)
+    if str(precision) == "year":
+        return dt.date(stamp.year, 12, 31)
+    if str(precision) == "month":
+        return (stamp + pd.offsets.MonthEnd(0)).date()
+    return stamp.date()
+
+
+def label(value: object) -> str:
+    """An enum value as words: 'monitored_global_internet' -> 'Monitored global internet'."""
+    text = str(value).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def rgba(colour: str, alpha: float) -> str:
+    colour = colour.lstrip("#")
+    red, green, blue = (int(colour[i: i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def is_estimate(claim_type: object) -> bool:
+    return not missing(claim_type) and str(claim_type) in ESTIMATE_CLAIMS
+
+
+def hollow(symbol: str, estimate: bool) -> str:
+    """The marker symbol, open (hollow) for estimates."""
+    return f"{symbol}-open" if estimate and not symbol.endswith("-open") else symbol
+
+
+# ------------------------------------------------------------------------------------------- ranges
+
+@dataclass(frozen=True)
+class Span:
+    """Where a row with value/low/high is drawn: the mark, its error bar and any open end."""
+
+    mark: float | None
+    plus: float
+    minus: float
+    open_up: bool  # only a lower bound is known (at least …)
+    open_down: bool  # only an upper bound is known (up to …)
+    has_value: bool
+
+    @property
+    def has_range(self) -> bool:
+        return self.plus > 0 or self.minus > 0
+
+
+def span(value: object, low: object, high: object, qualifier: object = None, log: bool = False) -> Span:
+    """The mark for a figure: its value, or the middle of a value-less range (geometric on log axes).
+
+    Error-bar lengths run from the mark to each stated bound; a side with no bound is 0 and, when the
+    wording is open-ended ('more than', 'up to'), flagged so the chart can draw an arrow that way.
+    """
+    qualifier = "" if missing(qualifier) else str(qualifier)
+    value, low, high = (None if missing(x) else float(x) for x in (value, low, high))
+    if value is not None:
+        mark = value
+    elif low is not None and high is not None:
+        mark = math.sqrt(low * high) if log and low > 0 else (low + high) / 2
+    else:
+        mark = low if low is not None else high
+    if mark is None:
+        return Span(None, 0, 0, False, False, False)
+    plus = high - mark if high is not None else 0.0
+    minus = mark - low if low is not None else 0.0
+    open_up = high is None and (qualifier == "at_least" or (value is None and low is not None))
+    open_down = low is None and (qualifier == "up_to" or (value is None and high is not None))
+    return Span(tidy(mark), tidy(plus) or 0, tidy(minus) or 0, open_up, open_down, value is not None)
+
+
+def open_end_arrow(x: object, y: object, direction: str, colour: str, row_id: str,
+                   xref: str = "x", yref: str = "y", length: int = 26) -> dict:
+    """An arrow of fixed pixel length from a mark towards an unstated bound (up, down or right)."""
+    offsets = {"up": (0, -length), "down": (0, length), "right": (length, 0), "left": (-length, 0)}
+    ax, ay = offsets[direction]
+    return {
+        "x": x, "y": y, "xref": xref, "yref": yref, "ax": ax, "ay": ay, "axref": "pixel", "ayref": "pixel",
+        "text": "", "showarrow": True, "arrowside": "start", "arrowhead": 2, "arrowsize": 1.2, "arrowwidth": 1.5,
+        "arrowcolor": colour, "startstandoff": 0, "standoff": 5, "name": f"open-ended {direction}: {esc(row_id)}",
+    }
+
+
+# --------------------------------------------------------------------------------------------- sources
+
+def source_frame(*frames: pd.DataFrame) -> pd.DataFrame:
+    """The source_id and input_ids columns of every drawn frame, stacked (input of Package.source_ids)."""
+    parts = []
+    for frame in frames:
+        if frame is None or len(frame) == 0:
+            continue
+        part = pd.DataFrame({"source_id": frame["source_id"].astype("string")})
+        part["input_ids"] = frame["input_ids"].astype("string") if "input_ids" in frame else pd.NA
+        parts.append(part.astype("string"))
+    if not parts:
+        return pd.DataFrame({"source_id": pd.Series(dtype="string"), "input_ids": pd.Series(dtype="string")})
+    return pd.concat(parts, ignore_index=True)
+
+
+def publishers(package: Package, source_ids: Iterable[str]) -> list[str]:
+    """Publisher names (raw) of the sources, deduplicated and sorted case-insensitively."""
+    table = package.sources().set_index("source_id")
+    ids = list(source_ids)
+    unknown = sorted(set(ids) - set(table.index))
+    if unknown:
+        raise KeyError(f"unknown source id {unknown[0]!r}: not in the package's sources")
+    names = {" ".join(str(table.at[i, "publisher"]).split()) for i in ids}
+    return sorted(names, key=lambda name: (name.casefold(), name))
+
+
+def source_label(package: Package, source_id: str, width: int = 60) -> str:
+    """A short raw name for a source in legends and hover: 'Outlet via Publisher' for reposts."""
+    row = package.sources().set_index("source_id").loc[source_id]
+    publisher = " ".join(str(row["publisher"]).split(";")[0].split())
+    if len(publisher) > 40 and " (" in publisher:
+        publisher = publisher.split(" (")[0]
+    outlet = row["original_outlet"]
+    name = f"{outlet} via {publisher}" if not missing(outlet) else publisher
+    if str(row["strength"]) == "weak":
+        name += " [weak source]"
+    return shorten(name, width)
+
+
+def source_labels(package: Package, source_ids: Iterable[str], width: int = 60) -> dict[str, str]:
+    """:func:`source_label` for each id; names shared by several ids get the id appended."""
+    ids = sorted(set(source_ids))
+    names = {i: source_label(package, i, width) for i in ids}
+    repeated = {name for name in names.values() if list(names.values()).count(name) > 1}
+    return {i: f"{name} ({i})" if name in repeated else name for i, name in names.items()}
+
+
+def source_line(package: Package, source_ids: Sequence[str]) -> str:
+    """'Sources: A · B · nkdigital v0.1.0' from the publishers of `source_ids` (escaped, one line)."""
+    names = [esc(name) for name in publishers(package, source_ids)]
+    word = "Source" if len(names) == 1 else "Sources"
+    return f"{word}: " + " · ".join([*names, f"nkdigital v{esc(package.version)}"])
+
+
+# -------------------------------------------------------------------------------------------- figure
+
+def in_ipython_kernel() -> bool:
+    """True inside a Jupyter/IPython kernel (not a terminal IPython, not plain Python)."""
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    shell = ipython.get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def config(fig: go.Figure) -> dict:
+    """plotly's display config for a house figure: no logo, PNG export at scale 2 named after the chart."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    image = {"format": "png", "scale": 2, "filename": meta.get("filename", "nkdigital-chart")}
+    if fig.layout.width and fig.layout.height:
+        image.update(width=fig.layout.width, height=fig.layout.height)
+    return {"displaylogo": False, "toImageButtonOptions": image,
+            "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+class HouseFigure(go.Figure):
+    """A plotly Figure whose ``show()`` uses the house config and, inside a kernel, the mimetype renderer.
+
+    The mimetype output carries no random div id, so saved notebooks stay reproducible.
+    """
+
+    def show(self, *args, **kwargs):
+        kwargs["config"] = {**config(self), **kwargs.get("config", {})}
+        if not args and "renderer" not in kwargs and in_ipython_kernel():
+            kwargs["renderer"] = "plotly_mimetype"
+        return super().show(*args, **kwargs)
+
+
+def footer_lines(notes: Sequence[str], line: str, width_px: int = WIDTH) -> list[str]:
+    """Wrapped footer: each note, then the source line (items never split)."""
+    chars = int((width_px - 2 * PAD) / (FOOTER_FONT * CHAR_PX))
+    lines: list[str] = []
+    for number_, note in enumerate(notes):
+        head = "Note: " if number_ == 0 else ""
+        wrapped = wrap(head + html.unescape(note), chars, sep="\n").split("\n")
+        if number_ == 0:
+            wrapped[0] = wrapped[0].replace("Note:", "<b>Note:</b>", 1)
+        lines += wrapped
+    head, _, rest = line.partition(": ")
+    items = rest.split(" · ")
+    packed = pack([f"{head}: {items[0]}", *items[1:]], chars)
+    packed[0] = packed[0].replace(f"{head}:", f"<b>{head}:</b>", 1)
+    return lines + packed
+
+
+def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd.DataFrame, package: Package,
+           description: str, notes: Sequence[str] = (), plot_height: int = 420, margin_left: int = 80,
+           margin_right: int = 40, axis_band: int = 56, top_extra: int = 0) -> HouseFigure:
+    """Apply the house template, title, subtitle, notes, source line, size and meta to `fig`.
+
+    `title`, `subtitle`, `description` and `notes` must already be escaped where they hold data;
+    `drawn` holds the source_id (and input_ids) of every row the chart shows, marks, labels or notes.
+    """
+    ids = package.source_ids(drawn)
+    line = source_line(package, ids)
+    footer = footer_lines(notes, line)
+    subtitle_lines = subtitle.split("<br>")
+    top = PAD + 26 + 18 * len(subtitle_lines) + 22 + top_extra
+    bottom = axis_band + LINE * len(footer) + PAD + 8
+    height = top + plot_height + bottom
+    title_y = 1 - PAD / height
+    fig.update_layout(
+        template=TEMPLATE,
+        width=WIDTH,
+        height=height,
+        margin={"l": margin_left, "r": margin_right, "t": top, "b": bottom, "autoexpand": True},
+        title={"text": f"<b>{title}</b>", "x": PAD / WIDTH, "xanchor": "left", "xref": "container",
+               "y": title_y, "yanchor": "top", "yref": "container", "font": {"size": 20},
+               "subtitle": {"text": subtitle, "font": {"size": 14, "color": GREY}}},
+    )
+    fig.add_annotation(
+        text="<br>".join(footer), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+        xshift=PAD - margin_left, yshift=-axis_band, align="left", showarrow=False,
+        font={"size": FOOTER_FONT, "color": GREY}, name="footer",
+    )
+    fig.layout.meta = {
+        "description": description,
+        "source_line": line,
+        "sources": ids,
+        "filename": f"nkdigital-{chart}",
+        "notes": list(notes),
+    }
+    return fig
