@@ -195,11 +195,14 @@ def test_urls_must_be_http_or_https():
         assert not re.fullmatch(pattern, bad), bad
 
 
-def test_descriptor_is_what_the_field_dictionary_builds():
+def test_descriptor_and_data_dictionary_are_what_the_field_dictionary_builds():
     spec = importlib.util.spec_from_file_location("build_descriptor", ROOT / "scripts" / "build_descriptor.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.build(DESCRIPTOR_JSON) == DESCRIPTOR_JSON
+    readme = (PACKAGE_DIR / "README.md").read_text(encoding="utf-8")
+    assert readme.index("## Caveats first") < readme.index("## Data dictionary")
+    assert readme.endswith(module.dictionary(DESCRIPTOR_JSON))
 
 
 # content and coverage

@@ -21,13 +21,20 @@ def _row(index: int) -> int:
     return int(index) + 2  # header is row 1
 
 
+def _label(name: str, frame: pd.DataFrame) -> str:
+    return frame.attrs.get("path", f"data/{name}.csv")
+
+
 def _present(value: object) -> bool:
     return value is not None and not pd.isna(value)
 
 
 def check_quantities(frame: pd.DataFrame, label: str) -> list[Problem]:
-    """low <= value <= high, qualifier and unit consistent with the bounds, counts whole, shares in 0-1."""
-    if "value" not in frame:
+    """low <= value <= high, qualifier and unit consistent with the bounds, counts whole, shares in 0-1.
+
+    A row whose bounds are out of order gets that one problem, not also a complaint about its qualifier.
+    """
+    if not {*BOUNDS, "qualifier", "unit"} <= set(frame.columns):
         return []
     problems = []
     for index, row in frame.iterrows():
@@ -35,12 +42,14 @@ def check_quantities(frame: pd.DataFrame, label: str) -> list[Problem]:
         value, low, high = (row[b] if _present(row[b]) else None for b in BOUNDS)
         qualifier = row["qualifier"] if _present(row["qualifier"]) else None
         unit = row["unit"] if _present(row["unit"]) else None
+        order = []
         if low is not None and high is not None and low > high:
-            problems.append(Problem(label, r, "low", f"low {low:g} is greater than high {high:g}"))
+            order.append(Problem(label, r, "low", f"low {low:g} is greater than high {high:g}"))
         if value is not None and low is not None and value < low:
-            problems.append(Problem(label, r, "value", f"value {value:g} is below low {low:g}"))
+            order.append(Problem(label, r, "value", f"value {value:g} is below low {low:g}"))
         if value is not None and high is not None and value > high:
-            problems.append(Problem(label, r, "value", f"value {value:g} is above high {high:g}"))
+            order.append(Problem(label, r, "value", f"value {value:g} is above high {high:g}"))
+        problems += order
         has_quantity = any(b is not None for b in (value, low, high))
         if has_quantity and (unit is None or qualifier is None):
             missing = "unit" if unit is None else "qualifier"
@@ -53,7 +62,7 @@ def check_quantities(frame: pd.DataFrame, label: str) -> list[Problem]:
             "exact": (value is not None, "qualifier exact needs a value"),
             "about": (value is not None, "qualifier about needs a value"),
         }.get(qualifier)
-        if rule and not rule[0]:
+        if rule and not rule[0] and not order:
             problems.append(Problem(label, r, "qualifier", rule[1]))
         for name, bound in zip(BOUNDS, (value, low, high), strict=True):
             if bound is None:
@@ -68,24 +77,25 @@ def check_quantities(frame: pd.DataFrame, label: str) -> list[Problem]:
 def check_dates(frame: pd.DataFrame, label: str, today: dt.date) -> list[Problem]:
     """No date in the future; each date agrees with its precision column."""
     problems = []
-    for column in [c for c in frame.columns if c.endswith("_date")]:
+    for column in [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]:
         precision_column = f"{column}_precision"
         for index, stamp in frame[column].items():
+            r = _row(index)
             precision = frame[precision_column][index] if precision_column in frame else None
             has_precision = _present(precision)
             if not _present(stamp):
                 if has_precision:
-                    problems.append(Problem(label, _row(index), precision_column, "precision given without a date"))
+                    problems.append(Problem(label, r, precision_column, "precision given without a date"))
                 continue
             day = stamp.date()
             if day > today:
-                problems.append(Problem(label, _row(index), column, f"{day} is in the future"))
+                problems.append(Problem(label, r, column, f"{day} is in the future"))
             if precision_column in frame and not has_precision:
-                problems.append(Problem(label, _row(index), precision_column, "a date needs its precision"))
+                problems.append(Problem(label, r, precision_column, "a date needs its precision"))
             elif precision == "month" and day.day != 1:
-                problems.append(Problem(label, _row(index), column, f"{day} has month precision, so the day must be 01"))
+                problems.append(Problem(label, r, column, f"{day} has month precision, so the day must be 01"))
             elif precision == "year" and (day.month, day.day) != (1, 1):
-                problems.append(Problem(label, _row(index), column, f"{day} has year precision, so it must be YYYY-01-01"))
+                problems.append(Problem(label, r, column, f"{day} has year precision, so it must be YYYY-01-01"))
     return problems
 
 
@@ -99,7 +109,7 @@ def check_unique_ids(frames: dict[str, pd.DataFrame], keys: dict[str, str]) -> l
             if not _present(identifier):
                 continue
             if identifier in seen and seen[identifier] != name:
-                problems.append(Problem(f"data/{name}.csv", _row(index), key,
+                problems.append(Problem(_label(name, frame), _row(index), key,
                                         f"id '{identifier}' is also used in {seen[identifier]}"))
             seen.setdefault(identifier, name)
     return problems
@@ -114,9 +124,9 @@ def check_derived(frames: dict[str, pd.DataFrame]) -> list[Problem]:
             rows.update({row[key]: row for _, row in frame.iterrows()})
     problems = []
     for name, frame in frames.items():
-        if "formula" not in frame:
+        if not {*BOUNDS, "claim_type", "formula", "input_ids", "unit"} <= set(frame.columns):
             continue
-        label = f"data/{name}.csv"
+        label = _label(name, frame)
         for index, row in frame.iterrows():
             problems += _derived_row_problems(row, rows, label, _row(index))
     return problems
@@ -152,6 +162,10 @@ def _derived_row_problems(row: pd.Series, rows: dict, label: str, r: int) -> lis
             expected = evaluate(formula, values)
         except (ValueError, ZeroDivisionError) as error:
             return [Problem(label, r, "formula", str(error))]
+        except RecursionError:
+            return [Problem(label, r, "formula", "formula is too long to evaluate")]
+        if not math.isfinite(expected):
+            return [Problem(label, r, "formula", f"formula gives {expected:g}, not a number")]
         if row["unit"] in COUNT_UNITS:
             expected = round(expected)
         if not math.isclose(float(row[bound]), expected, rel_tol=1e-3, abs_tol=1e-9):
@@ -169,7 +183,7 @@ def check_sources_used(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     if sources is None:
         return []
     return [
-        Problem("data/sources.csv", _row(index), "source_id", f"source '{sid}' is not used by any row")
+        Problem(_label("sources", sources), _row(index), "source_id", f"source '{sid}' is not used by any row")
         for index, sid in sources["source_id"].items()
         if _present(sid) and sid not in used
     ]

@@ -158,6 +158,7 @@ def read_table(base: Path, resource: dict) -> tuple[pd.DataFrame | None, list[Pr
         for column, field, cell in zip(columns, fields, record, strict=True):
             column.append(_convert(cell, field, label, row_number, problems))
     frame = pd.DataFrame({f["name"]: _typed(col, f) for f, col in zip(fields, columns, strict=True)})
+    frame.attrs["path"] = label
     return frame, problems
 
 
