@@ -180,7 +180,7 @@ def check_sources_used(frames: dict[str, pd.DataFrame]) -> list[Problem]:
         if name != "sources" and "source_id" in frame:
             used.update(frame["source_id"].dropna())
     sources = frames.get("sources")
-    if sources is None:
+    if sources is None or "source_id" not in sources:
         return []
     return [
         Problem(_label("sources", sources), _row(index), "source_id", f"source '{sid}' is not used by any row")

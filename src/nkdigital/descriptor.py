@@ -56,7 +56,7 @@ def _structure_problems(descriptor: object, name: str) -> list[Problem]:
         return [Problem(name, None, "resources", "descriptor must be an object with a list of resources")]
     if not descriptor["resources"]:
         return [Problem(name, None, "resources", "descriptor lists no resources")]
-    problems, names, paths = [], set(), set()
+    problems, names, paths, schemas = [], set(), set(), []
     for i, resource in enumerate(descriptor["resources"]):
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str) or not resource["name"]:
             problems.append(Problem(name, None, f"resources[{i}]", "resource must be an object with a name"))
@@ -72,10 +72,12 @@ def _structure_problems(descriptor: object, name: str) -> list[Problem]:
             problems.append(Problem(name, None, f"{label}.path", f"file {shown(resource['path'])} is used twice"))
         else:
             paths.add(resource["path"])
-        problems += _resource_problems(resource, name, label)
-    for resource in descriptor["resources"]:
-        if isinstance(resource, dict) and isinstance(resource.get("schema"), dict):
-            problems += _foreign_key_problems(resource, names, name)
+        found = _resource_problems(resource, name, label)
+        problems += found
+        if not found:
+            schemas.append(resource)
+    for resource in schemas:  # foreign keys only between resources whose own schema is sound
+        problems += _foreign_key_problems(resource, names, name)
     return problems
 
 
@@ -104,6 +106,8 @@ def _resource_problems(resource: dict, name: str, label: str) -> list[Problem]:
         problems += _field_problems(field, name, f"{label}.{field['name']}")
     if len(set(field_names)) != len(field_names):
         problems.append(Problem(name, None, f"{label}.schema", "field names must be unique"))
+    if problems:
+        return problems
     if "primaryKey" in schema and not _names_in(schema["primaryKey"], field_names):
         problems.append(Problem(name, None, f"{label}.primaryKey", "primaryKey must be a list of the schema's fields"))
     missing = schema.get("missingValues", [""])

@@ -150,8 +150,8 @@ def read_table(base: Path, resource: dict) -> tuple[pd.DataFrame | None, list[Pr
     for row_number, record in enumerate(records[1:], start=2):
         if row_number in cut_rows or len(record) != len(fields):
             if row_number not in cut_rows:
-                found = "row is blank" if not record else f"row has {len(record)} cells"
-                problems.append(Problem(label, row_number, None, f"{found}, but the header has {len(fields)}"))
+                found = f"row has {len(record)} cells, but the header has {len(fields)}"
+                problems.append(Problem(label, row_number, None, found if record else "row is blank; remove it"))
             for column in columns:  # keep frame index == row number - 2 for later checks
                 column.append(None)
             continue

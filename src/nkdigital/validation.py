@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,12 +14,14 @@ import pandas as pd
 
 from nkdigital import checks
 from nkdigital.descriptor import read_descriptor
-from nkdigital.errors import PackageError, Problem
+from nkdigital.errors import PackageError, Problem, shown, sort_problems
 from nkdigital.paths import default_archive, resolve_descriptor
 from nkdigital.quotes import check_quote_lengths, check_quotes
 from nkdigital.table import read_table
 
 TEXT_PATTERN_HINT = "text must not start with =, +, - or @ and must not contain < or >"
+HASH_CHANGED = "file changed since its hash was recorded; check the edit, then run `nkdigital refresh`"
+SKIPPED = "logic checks (bounds, dates, derived rows, ids, source use) and quotes not run: fix the problems above first"
 
 
 @dataclass
@@ -40,7 +44,12 @@ def validate(
     check_hashes: bool = True,
     today: dt.date | None = None,
 ) -> Report:
-    """Validate the package at `path` (default: the bundled one) against schema, keys, hashes, quotes and logic."""
+    """Validate the package at `path` (default: the bundled one) against schema, keys, hashes, quotes and logic.
+
+    Stages: the descriptor; then every file and cell (our reader, then frictionless for constraints, keys and
+    hashes); then, only if those hold (a changed hash aside), logic and quotes. At most one problem per cell,
+    and none that merely follows from another, so each careless edit shows up exactly once.
+    """
     descriptor_path = resolve_descriptor(path)
     report = Report()
     try:
@@ -57,19 +66,39 @@ def validate(
             unusable.add(resource["path"])
         else:
             report.frames[resource["name"]] = frame
-    own = {(p.file, p.row, p.field) for p in report.problems}
-    for problem in frictionless_problems(descriptor_path, check_hashes):
-        if problem.file not in unusable and (problem.file, problem.row, problem.field) not in own:
-            report.problems.append(problem)
-    report.problems += logic_problems(descriptor, report.frames, today or dt.date.today())
+    report.problems += _not_covered(frictionless_problems(descriptor_path, check_hashes, skip=unusable),
+                                    report.problems)
+    if any(p.message != HASH_CHANGED for p in report.problems):
+        report.notes.append(SKIPPED)
+    else:
+        report.problems += logic_problems(descriptor, report.frames, today or dt.date.today())
+        _check_quotes(report, descriptor_path, archive)
+    report.problems = sort_problems(_one_per_cell(report.problems))
+    return report
+
+
+def _check_quotes(report: Report, descriptor_path: Path, archive: str | os.PathLike | None) -> None:
     archive_path = Path(archive) if archive is not None else default_archive(descriptor_path)
     if archive_path is None or not archive_path.is_dir():
         report.notes.append(f"quotes not checked: no source archive at {archive_path or '../shared/sources'}"
                             " (pass --archive PATH or set NKDIGITAL_ARCHIVE)")
     elif "sources" in report.frames:
         report.problems += check_quotes(report.frames, archive_path)
-    report.problems = sorted(set(report.problems), key=lambda p: (p.file, p.row or 0, p.field or "", p.message))
-    return report
+
+
+def _not_covered(theirs: list[Problem], ours: list[Problem]) -> list[Problem]:
+    """Frictionless problems in a cell or row our reader has already reported are the same problem again."""
+    cells = {(p.file, p.row, p.field) for p in ours}
+    rows = {(p.file, p.row) for p in ours if p.field is None}
+    return [p for p in theirs if (p.file, p.row, p.field) not in cells and (p.file, p.row) not in rows]
+
+
+def _one_per_cell(problems: list[Problem]) -> list[Problem]:
+    """The first problem found in each cell (or row, or file): fix it and validate again to see any other."""
+    first: dict[tuple, Problem] = {}
+    for problem in problems:
+        first.setdefault((problem.file, problem.row, problem.field), problem)
+    return list(first.values())
 
 
 def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.date) -> list[Problem]:
@@ -92,20 +121,34 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
     return problems
 
 
-def frictionless_problems(descriptor_path: Path, check_hashes: bool = True) -> list[Problem]:
-    """Run frictionless on the package and translate its errors into located, plain-word problems."""
+def frictionless_problems(descriptor_path: Path, check_hashes: bool = True, *,
+                          skip: Collection[str] = ()) -> list[Problem]:
+    """Run frictionless on the package and translate its errors into located, plain-word problems.
+
+    `skip` names resource paths our reader found unusable: their errors, and foreign keys into them, are dropped.
+    """
     sys.modules.setdefault("rfc3987_syntax", None)  # optional jsonschema format plugin: ~1 s import, unused here
     import frictionless
 
     try:
         package = frictionless.Package(str(descriptor_path))
         report = package.validate(checklist=None if check_hashes else _skip_hashes())
+        fields = {r.name: [f.name for f in r.schema.fields] for r in package.resources}
+        keys = {r.name: r.schema.primary_key for r in package.resources}
+        skipped = {r.name for r in package.resources if r.path in skip}
+        problems = [Problem(descriptor_path.name, None, None, e.message) for e in report.errors]
+        for task in report.tasks:
+            label = os.path.relpath(task.place, descriptor_path.parent) if os.path.isabs(task.place) else task.place
+            if label in skip:
+                continue
+            for error in task.errors:
+                if error.type == "foreign-key" and getattr(error, "reference_name", None) in skipped:
+                    continue
+                problems.append(_translate(error, label, fields.get(task.name, []), keys.get(task.name, [])))
     except frictionless.FrictionlessException as error:
         return [Problem(descriptor_path.name, None, None, error.error.message)]
-    problems = [Problem(descriptor_path.name, None, None, e.message) for e in report.errors]
-    for task in report.tasks:
-        label = os.path.relpath(task.place, descriptor_path.parent) if os.path.isabs(task.place) else task.place
-        problems += [_translate(error, label) for error in task.errors]
+    except Exception as error:  # a third-party reader failing on odd input is still only a problem to report
+        return [Problem(descriptor_path.name, None, None, f"frictionless cannot read the package: {error}")]
     return problems
 
 
@@ -115,31 +158,48 @@ def _skip_hashes():
     return frictionless.Checklist(skip_errors=["hash-count", "byte-count"])
 
 
-def _translate(error, label: str) -> Problem:
+_CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
+
+
+def _translate(error, label: str, fields: Sequence[str] = (), key: Sequence[str] = ()) -> Problem:
     kind = error.type
     row = getattr(error, "row_number", None)
     field_name = getattr(error, "field_name", None)
     cell = getattr(error, "cell", None)
     note = getattr(error, "note", "") or ""
     if kind in ("hash-count", "byte-count"):
-        return Problem(label, None, None,
-                       "file changed since its hash was recorded; check the edit, then run `nkdigital refresh`")
-    if kind == "primary-key":
-        return Problem(label, row, None, f"duplicate primary key {', '.join(map(str, error.cells))}")
+        return Problem(label, None, None, HASH_CHANGED)
+    if kind in ("primary-key", "unique-error"):
+        if kind == "primary-key" and key and key[0] in fields:
+            position = fields.index(key[0])
+            field_name, cell = key[0], error.cells[position] if position < len(error.cells) else ""
+        other = re.search(r"position (\d+)", note)
+        where = f"row {other.group(1)}" if other else "another row"
+        return Problem(label, row, field_name, f"{shown(cell)} is also in {where}; {field_name} must be unique")
     if kind == "foreign-key":
-        return Problem(label, row, "source_id", f"source_id '{error.cells[0]}' is not in sources")
+        name, value = error.field_names[0], error.field_cells[0]
+        return Problem(label, row, name, f"{name} {shown(value)} is not in {error.reference_name or 'this resource'}")
     if kind == "constraint-error":
-        if '"pattern"' in note and "<>" in note:
-            message = f"'{cell}': {TEXT_PATTERN_HINT}"
-        elif '"pattern"' in note and "https?" in note:
-            message = f"'{cell}' is not an http(s) URL"
-        elif '"pattern"' in note:
-            message = f"'{cell}' does not have the required form ({note.split(' is ', 1)[-1]})"
-        elif '"unique"' in note:
-            message = f"'{cell}' is not unique"
-        else:
-            message = f"'{cell}' breaks the {note}"
-        return Problem(label, row, field_name, message)
+        return Problem(label, row, field_name, _constraint_message(shown(cell), note))
     if kind == "type-error":
-        return Problem(label, row, field_name, f"'{cell}' is not a valid {note or 'value'}")
+        return Problem(label, row, field_name, f"{shown(cell)} is not a valid {note or 'value'}")
     return Problem(label, row, field_name, error.message)
+
+
+def _constraint_message(cell: str, note: str) -> str:
+    match = _CONSTRAINT.search(note)
+    constraint, limit = match.groups() if match else ("", note)
+    if constraint == "pattern" and "https?" in limit:
+        return f"{cell} is not an http(s) URL"
+    if constraint == "pattern" and "<>" in limit:
+        return f"{cell}: {TEXT_PATTERN_HINT}"
+    messages = {
+        "pattern": f"{cell} does not have the required form {limit}",
+        "minimum": f"{cell} is below the minimum {limit}",
+        "maximum": f"{cell} is above the maximum {limit}",
+        "minLength": f"{cell} is shorter than {limit} characters",
+        "maxLength": f"{cell} is longer than {limit} characters",
+        "required": "required value is empty",
+        "enum": f"{cell} is not one of: {limit}",
+    }
+    return messages.get(constraint, f"{cell} breaks the constraint {note}")

@@ -301,6 +301,27 @@ def open_end_arrow(x: object, y: object, direction: str, colour: str, row_id: st
     }
 
 
+def place_labels(positions: Sequence[float], texts: Sequence[str], width_px: int, font_size: int = 10,
+                 levels: int = 5) -> list[tuple[int, str]]:
+    """(level, xanchor) for labels at `positions` (0-1 along an axis `width_px` wide) so that none overlaps.
+
+    A label runs to the right of its position unless it would leave the plot; each takes the lowest level
+    (row) where it does not collide with a label placed before it.
+    """
+    taken: list[list[tuple[float, float]]] = [[] for _ in range(levels)]
+    placed = []
+    for position, text in zip(positions, texts, strict=True):
+        x = float(position) * width_px
+        size = len(text) * font_size * CHAR_PX + 8
+        anchor = "left" if x + size <= width_px else "right"
+        extent = (x, x + size) if anchor == "left" else (x - size, x)
+        free = [i for i in range(levels) if all(extent[1] + 4 < a or extent[0] - 4 > b for a, b in taken[i])]
+        level = free[0] if free else min(range(levels), key=lambda i: len(taken[i]))
+        taken[level].append(extent)
+        placed.append((level, anchor))
+    return placed
+
+
 # --------------------------------------------------------------------------------------------- sources
 
 def source_frame(*frames: pd.DataFrame) -> pd.DataFrame:

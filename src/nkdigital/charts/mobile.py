@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from nkdigital.charts import house
-from nkdigital.charts.house import esc, wrap
+from nkdigital.charts.house import esc, label, wrap
 from nkdigital.cite import _bundled
 from nkdigital.load import Package
 
@@ -21,6 +21,8 @@ NAMES = {
 }
 SYMBOLS = {"mobile_subscriptions": "circle", "mobile_users": "square", "active_mobile_users": "diamond",
            PER_100: "circle"}
+MARGIN_LEFT, MARGIN_RIGHT = 70, 210
+WIDTH_PLOT = house.WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 SERIES_MIN = 3  # a source's figures for one indicator are joined by a line from this many points on
 
 KEY_CATEGORIES = ("network",)
@@ -70,12 +72,12 @@ def _nudges(frame: pd.DataFrame, step: float) -> pd.Series:
     return shift
 
 
-def _hover(row: pd.Series, package: Package, label: str) -> str:
+def _hover(row: pd.Series, source_name: str) -> str:
     figure = house.quantity(row["value"], row["low"], row["high"], row["unit"], row["qualifier"])
     parts = [
         f"<b>{esc(NAMES[row['indicator']])}: {esc(figure)}</b>",
         f"{esc(house.when(row['ref_date'], row['ref_date_precision']))} · "
-        f"{esc(house.CLAIM_NAMES.get(row['claim_type'], house.label(row['claim_type'])))}",
+        f"{esc(house.CLAIM_NAMES.get(row['claim_type'], label(row['claim_type'])))}",
     ]
     if not house.missing(row["phrase"]):
         parts.append(f"Wording: “{wrap(row['phrase'], 60)}”")
@@ -83,7 +85,7 @@ def _hover(row: pd.Series, package: Package, label: str) -> str:
         parts.append(f"Attributed to: {wrap(row['attributed_to'], 60)}")
     if row["claim_type"] == "derived" and not house.missing(row["input_ids"]):
         parts.append(f"Derived from: {wrap(row['input_ids'], 60)}")
-    parts.append(f"Source: {esc(label)}")
+    parts.append(f"Source: {esc(source_name)}")
     parts.append(f"({esc(row['source_id'])})")
     return "<br>".join(parts)
 
@@ -142,28 +144,37 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
         rows = rows.sort_values(["ref_date", "observation_id"], kind="stable")
         claims = set(rows["claim_type"])
         colour = house.CLAIM_COLOURS.get(claims.pop(), house.GREY) if len(claims) == 1 else house.GREY
-        estimate = bool(rows["_estimate"].all())
-        name = f"{labels[source_id]} (line)"
         fig.add_scatter(
             x=rows["_x"].tolist(), y=[spans[i].mark for i in rows.index], mode="lines", hoverinfo="skip",
-            name=wrap(name if per_100 or len(indicators) == 1 else f"{NAMES[indicator]}: {name}", 44),
-            line={"color": colour, "width": 1.5, "dash": "dash" if estimate else "solid"}, opacity=0.8,
+            name=esc(f"{NAMES[indicator]}: {labels[source_id]} (line)"), showlegend=False,
+            line={"color": colour, "width": 1.2, "dash": "dash" if rows["_estimate"].all() else "solid"},
+            opacity=0.7,
         )
+    # The legend: one entry per kind of claim (click to hide), and the marker shape per indicator.
+    for claim in dict.fromkeys(frame["claim_type"]):
+        colour = house.CLAIM_COLOURS.get(claim, house.GREY)
+        fig.add_scatter(x=[None], y=[None], mode="markers", name=esc(house.CLAIM_NAMES.get(claim, label(claim))),
+                        legendgroup=claim, legend="legend",
+                        marker={"symbol": house.hollow("circle", house.is_estimate(claim)), "size": 9,
+                                "color": colour, "line": {"color": colour, "width": 1.5}})
+    if len(indicators) > 1:
+        for indicator in indicators:
+            fig.add_scatter(x=[None], y=[None], mode="markers", name=esc(NAMES[indicator]), legend="legend2",
+                            marker={"symbol": SYMBOLS[indicator], "size": 9, "color": house.GREY})
     arrows = []
     for (indicator, claim), rows in frame.groupby(["indicator", "claim_type"], sort=False):
         colour = house.CLAIM_COLOURS.get(claim, house.GREY)
         estimate = house.is_estimate(claim)
         row_spans = [spans[i] for i in rows.index]
         symbol = house.hollow(SYMBOLS[indicator], estimate)
-        name = house.CLAIM_NAMES.get(claim, house.label(claim)) + (" (estimate)" if estimate and
-                                                                     claim != "derived" else "")
+        name = f"{NAMES[indicator]}: {house.CLAIM_NAMES.get(claim, label(claim))}"
         trace = {
-            "x": rows["_x"].tolist(), "y": [s.mark for s in row_spans], "mode": "markers",
-            "name": esc(name if len(indicators) == 1 else f"{NAMES[indicator]}: {name}"),
+            "x": rows["_x"].tolist(), "y": [s.mark for s in row_spans], "mode": "markers", "name": esc(name),
+            "legendgroup": claim, "showlegend": False,
             "marker": {"symbol": [symbol if s.has_value else "line-ew-open" for s in row_spans], "size": 8,
                        "color": colour, "line": {"color": colour, "width": 1.5}},
             "customdata": [esc(i) for i in rows["observation_id"]],
-            "hovertext": [_hover(row, package, labels[row["source_id"]]) for _, row in rows.iterrows()],
+            "hovertext": [_hover(row, labels[row["source_id"]]) for _, row in rows.iterrows()],
             "hovertemplate": "%{hovertext}<extra></extra>",
         }
         if any(s.has_range for s in row_spans):
@@ -174,30 +185,39 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
         for x, s, row_id in zip(rows["_x"], row_spans, rows["observation_id"], strict=True):
             for direction, flag in (("up", s.open_up), ("down", s.open_down)):
                 if flag:
-                    arrows.append(house.open_end_arrow(x, s.mark, direction, colour, row_id, length=18))
+                    arrows.append(house.open_end_arrow(x, s.mark, direction, colour, row_id, length=16))
     for arrow in arrows:
         fig.add_annotation(**arrow)
 
+    pad = pd.Timedelta(days=span_days * 0.02)
     lines, shown_events = _event_lines(events, first - pd.Timedelta(days=180), last + pd.Timedelta(days=180))
     lines = lines if lines is not None else []
-    middle = first + (last - first) * 0.6
-    for i, row in lines.iterrows():
+    x0, x1 = first - pad, last + pad
+    placed = house.place_labels(
+        [(row["event_date"] - x0) / (x1 - x0) for _, row in lines.iterrows()] if len(lines) else [],
+        [f"{house.shorten(row['title'], 36)} ({row['event_date'].year})" for _, row in lines.iterrows()]
+        if len(lines) else [],
+        WIDTH_PLOT, font_size=10)
+    for (_, row), (level, anchor) in zip(lines.iterrows() if len(lines) else [], placed, strict=True):
         x = house.iso(row["event_date"])
-        right = row["event_date"] > middle
         fig.add_vline(x=x, line={"color": house.GREY, "width": 1, "dash": "dot"})
         fig.add_annotation(
-            x=x, xref="x", y=1 - 0.07 * (i % 4), yref="paper", yanchor="top",
-            xanchor="right" if right else "left", xshift=-3 if right else 3,
+            x=x, xref="x", y=1 - 0.07 * level, yref="paper", yanchor="top", xanchor=anchor,
+            xshift=-3 if anchor == "right" else 3,
             text=f"{esc(house.shorten(row['title'], 36))} ({esc(row['event_date'].year)})", showarrow=False,
             align="left", font={"size": 10, "color": "#404040"}, bgcolor="rgba(255,255,255,0.85)",
             name=f"event: {esc(row['event_id'])}",
         )
 
-    fig.update_yaxes(title_text="Per 100 people" if per_100 else "Subscriptions or people", rangemode="tozero",
-                     tickformat=",.0f" if per_100 else "~s")
-    pad = pd.Timedelta(days=span_days * 0.02)
-    fig.update_xaxes(type="date", range=[house.iso(first - pad), house.iso(last + pad)])
-    fig.update_layout(legend={"x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"})
+    highest = max(max(s.mark + s.plus for s in spans.values()), 1)
+    fig.update_yaxes(title_text="Per 100 people" if per_100 else "Subscriptions or people",
+                     range=[-0.04 * highest, 1.06 * highest], tickformat=",.0f" if per_100 else "~s")
+    fig.update_xaxes(type="date", range=[house.iso(x0), house.iso(x1)])
+    fig.update_layout(
+        legend={"x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top", "title": {"text": "Kind of claim"}},
+        legend2={"x": 1.02, "xanchor": "left", "y": 0, "yanchor": "bottom", "title": {"text": "Shape"},
+                 "itemclick": False, "itemdoubleclick": False},
+    )
 
     shown = ", ".join(NAMES[i].lower() for i in indicators)
     top = frame.loc[frame[["value", "low", "high"]].max(axis=1).idxmax()]
@@ -223,5 +243,5 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
         fig, chart="subscribers-per-100" if per_100 else "subscribers", package=package,
         drawn=house.source_frame(frame, shown_events), title=f"{esc(what)} in North Korea",
         subtitle=f"{sources} sources' figures, {first.year}–{last.year}, by kind of claim",
-        description=description, notes=notes, plot_height=440, margin_left=70, margin_right=300,
+        description=description, notes=notes, plot_height=440, margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT,
     )

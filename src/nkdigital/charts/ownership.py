@@ -1,0 +1,185 @@
+"""Phone owners and users as estimated, against subscriptions and users as counted: a range (dumbbell) chart."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from nkdigital.charts import house
+from nkdigital.charts.house import esc, label, wrap
+from nkdigital.charts.mobile import NAMES
+from nkdigital.cite import _bundled
+from nkdigital.load import Package
+
+MEASURES = {"owners": "owners", "users": "users", "devices": "in use"}
+UNITS = ("people", "devices")
+COUNTED = ("active_mobile_users", "mobile_users", "mobile_subscriptions")
+NATIONAL_MIN = 1000  # smaller figures are per-person or local counts, not national totals
+ROW_PX = 34
+GROUP_GAP = 1.1
+
+
+def _device_rows(device_estimates: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    frame = device_estimates[device_estimates["measure"].astype(str).isin(MEASURES)
+                             & device_estimates["unit"].astype(str).isin(UNITS)]
+    frame = frame[frame[["value", "low", "high"]].notna().any(axis=1)]
+    national = frame[["value", "low", "high"]].max(axis=1) >= NATIONAL_MIN
+    frame = frame[national].copy()
+    frame["_group"] = frame["measure"].astype(str).map({"owners": 0, "users": 1, "devices": 2})
+    frame["_what"] = [f"{label(d)} {MEASURES[str(m)]} ({p})" for d, m, p in
+                      zip(frame["device"], frame["measure"], frame["population"], strict=True)]
+    frame["_id"] = frame["estimate_id"]
+    return frame, int((~national).sum())
+
+
+def _counted_rows(observations: pd.DataFrame, since: pd.Timestamp) -> pd.DataFrame:
+    frame = observations[observations["indicator"].astype(str).isin(COUNTED) & observations["ref_date"].notna()
+                         & (observations["ref_date"] >= since)]
+    frame = frame[frame[["value", "low", "high"]].max(axis=1) >= NATIONAL_MIN]
+    # One row per source and indicator: its most recent figure.
+    frame = frame.sort_values(["ref_date", "observation_id"], kind="stable")
+    frame = frame.drop_duplicates(["indicator", "source_id"], keep="last").copy()
+    frame["_group"] = frame["indicator"].astype(str).map({name: 3 + i for i, name in enumerate(COUNTED)})
+    frame["_what"] = frame["indicator"].astype(str).map(NAMES)
+    frame["_id"] = frame["observation_id"]
+    return frame
+
+
+GROUP_TITLES = {0: "Estimated owners", 1: "Estimated users", 2: "Estimated phones in use",
+                3: "Active users (counted)", 4: "Users (counted)", 5: "Subscriptions (counted)"}
+
+
+def _short(value: float, unit: object = None) -> str:
+    return house.compact(value)
+
+
+def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since: str | None = None,
+            package: Package | None = None) -> house.HouseFigure:
+    """How many people own or use a mobile phone, as estimated, against subscriptions and users as counted.
+
+    One row per figure, in people, phones or subscriptions on one linear axis: ranges are thick bars from the
+    low to the high bound (the dumbbell), single figures a marker; 'more than'/'up to' figures get an arrow.
+    Device estimates are drawn when stated in people or devices (derived absolute numbers included);
+    counted rows are mobile subscriptions, mobile users and active mobile users, the latest figure of each
+    source from `since` (default: the year of the earliest device estimate drawn) on.
+    """
+    package = package or _bundled()
+    estimated, small = _device_rows(device_estimates)
+    start = pd.Timestamp(since) if since else (
+        pd.Timestamp(year=estimated["ref_date"].min().year, month=1, day=1) if estimated["ref_date"].notna().any()
+        else pd.Timestamp("1900-01-01"))
+    counted = _counted_rows(observations, start)
+    frame = pd.concat([estimated, counted], ignore_index=True)
+    if frame.empty:
+        raise ValueError("no device estimates in people or devices and no counted subscriptions or users to draw")
+    frame["claim_type"] = frame["claim_type"].astype("string").fillna("media_report").astype(str)
+    frame["_estimate"] = frame["claim_type"].map(house.is_estimate).astype(bool)
+    frame = frame.sort_values(["_group", "ref_date", "_id"], kind="stable").reset_index(drop=True)
+    labels = house.source_labels(package, frame["source_id"].unique(), width=58)
+
+    # Vertical layout: rows top to bottom, a gap and a heading per group.
+    y, ys, headings = 0.0, [], []
+    for group, rows in frame.groupby("_group", sort=True):
+        headings.append((y - 0.62, GROUP_TITLES[group]))
+        ys += [y + i for i in range(len(rows))]
+        y += len(rows) + GROUP_GAP
+    frame["_y"] = ys
+    spans = [house.span(v, lo, hi, q) for v, lo, hi, q in
+             zip(frame["value"], frame["low"], frame["high"], frame["qualifier"], strict=True)]
+    frame["_mark"] = [s.mark for s in spans]
+    highest = max(s.mark + s.plus for s in spans)
+
+    fig = house.HouseFigure()
+    annotations = []
+    for claim, rows in frame.groupby("claim_type", sort=False):
+        colour = house.CLAIM_COLOURS.get(claim, house.GREY)
+        row_spans = [spans[i] for i in rows.index]
+        estimate = house.is_estimate(claim)
+        symbol = house.hollow("circle", estimate)
+        trace = {
+            "x": [s.mark for s in row_spans], "y": rows["_y"].tolist(), "mode": "markers",
+            "name": esc(house.CLAIM_NAMES.get(claim, label(claim))),
+            "marker": {"symbol": [symbol if s.has_value else "line-ns-open" for s in row_spans], "size": 11,
+                       "color": colour, "line": {"color": colour, "width": 2}},
+            "customdata": [esc(i) for i in rows["_id"]],
+            "hovertext": [_hover(row, labels[row["source_id"]]) for _, row in rows.iterrows()],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+        }
+        if any(s.has_range for s in row_spans):
+            trace["error_x"] = {"type": "data", "symmetric": False, "array": [s.plus for s in row_spans],
+                                "arrayminus": [s.minus for s in row_spans], "color": house.rgba(colour, 0.45),
+                                "thickness": 9, "width": 0, "visible": True}
+        fig.add_scatter(**trace)
+        for (_, row), s in zip(rows.iterrows(), row_spans, strict=True):
+            for direction, flag in (("right", s.open_up), ("left", s.open_down)):
+                if flag:
+                    annotations.append(house.open_end_arrow(s.mark, row["_y"], direction, colour, row["_id"],
+                                                            length=22))
+            figure = house.quantity(row["value"], row["low"], row["high"], None, row["qualifier"], fmt=_short)
+            right = s.mark + s.plus
+            annotations.append({"x": right, "y": row["_y"], "xref": "x", "yref": "y", "text": esc(figure),
+                                "showarrow": False, "xanchor": "left", "xshift": 28 if s.open_up else 9,
+                                "font": {"size": 12, "color": "#222222"}, "name": f"value: {esc(row['_id'])}"})
+    for annotation in annotations:
+        fig.add_annotation(**annotation)
+    for heading_y, text in headings:
+        fig.add_annotation(x=0, xref="paper", y=heading_y, yref="y", text=f"<b>{esc(text)}</b>", xanchor="right",
+                           xshift=-8, showarrow=False, yanchor="middle", font={"size": 13}, name="group heading")
+
+    ticktext = [f"{wrap(what, 44)} · {esc(house.when(d, p))}<br><span style='font-size:11px;color:{house.GREY}'>"
+                f"{esc(labels[s])}</span>" for what, d, p, s in
+                zip(frame["_what"], frame["ref_date"], frame["ref_date_precision"], frame["source_id"], strict=True)]
+    fig.update_yaxes(tickvals=frame["_y"].tolist(), ticktext=ticktext, range=[y - GROUP_GAP + 0.4, -1.1],
+                     showgrid=False, fixedrange=True, tickfont={"size": 12})
+    fig.update_xaxes(range=[0, highest * 1.16], tickformat="~s", title_text="People, phones or subscriptions",
+                     rangemode="tozero")
+    fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
+                              "title": {"text": "Kind of claim: "}})
+
+    owners = frame[frame["_group"] == 0]
+    subs = frame[frame["_group"] == 5]
+    summary = ""
+    if len(owners) and len(subs):
+        own_low = owners[["value", "low"]].min(axis=1).min()
+        own_high = owners[["value", "high"]].max(axis=1).max()
+        subs_high = subs[["value", "high"]].max(axis=1).max()
+        summary = (f" Estimated owners range from {house.number(own_low)} to {house.number(own_high)} people;"
+                   f" the highest subscription count drawn is {house.number(subs_high)}.")
+    description = esc(
+        f"Range chart of {len(frame)} figures in people, phones or subscriptions: {len(estimated)} estimates of"
+        f" mobile phone owners, users or phones in use, against {len(counted)} counted figures for subscriptions"
+        f" and users since {start.year} (the latest from each source).{summary} Ranges are drawn as bars from"
+        f" the low to the high bound; estimates and derived figures are hollow."
+    )
+    notes = [house.ESTIMATE_NOTE,
+             "Bars run from a range's low to its high bound; a dash marks a range with no single figure; arrows"
+             " mark 'more than' (right) or 'up to' (left). Subscriptions count SIM lines, not people: one person"
+             " may hold several, and owners may share or lack a line."]
+    derived = frame[frame["claim_type"] == "derived"]
+    if len(derived):
+        notes.append("Derived rows multiply a stated share (for example '50 to 80 percent of adults') by a"
+                     " population figure; the sources of both are credited below.")
+    if small:
+        notes.append(f"{small} per-person or local figure{'s' if small > 1 else ''} (under {NATIONAL_MIN:,})"
+                     " left out.")
+    return house.finish(
+        fig, chart="devices", package=package, drawn=house.source_frame(frame),
+        title="More phones than subscriptions? Estimated owners against counted lines",
+        subtitle=f"Mobile phone owners, users and phones in use as estimated, against subscriptions and users as"
+                 f" counted<br>(latest figure per source since {start.year})",
+        description=description, notes=notes, plot_height=int((y - GROUP_GAP + 1.5) * ROW_PX),
+        margin_left=370, margin_right=30, axis_band=50, top_extra=26,
+    )
+
+
+def _hover(row: pd.Series, source_name: str) -> str:
+    figure = house.quantity(row["value"], row["low"], row["high"], row["unit"], row["qualifier"])
+    parts = [f"<b>{wrap(row['_what'], 60)}: {esc(figure)}</b>",
+             f"{esc(house.when(row['ref_date'], row['ref_date_precision']))} · "
+             f"{esc(house.CLAIM_NAMES.get(row['claim_type'], label(row['claim_type'])))}"]
+    if not house.missing(row.get("phrase")):
+        parts.append(f"Wording: “{wrap(row['phrase'], 60)}”")
+    if not house.missing(row.get("formula")):
+        parts.append(f"Formula: {wrap(row['formula'], 60)}")
+    parts.append(f"Source: {esc(source_name)}")
+    parts.append(f"({esc(row['source_id'])})")
+    return "<br>".join(parts)
