@@ -81,8 +81,8 @@ def _script_json(value: object) -> str:
 def _plotly(bundle: dict, div_id: str) -> str:
     layout = bundle.get("layout", {})
     meta = layout.get("meta") or {}
-    description = html.escape(meta.get("description", "Interactive chart"))
-    source = html.escape(meta.get("source_line", ""))
+    description = html.escape(html.unescape(meta.get("description", "Interactive chart")))
+    source = html.escape(html.unescape(meta.get("source_line", "")))
     height = int(layout.get("height") or 520)
     return (
         f'<figure role="img" aria-label="{description}">'
@@ -142,7 +142,7 @@ def _page(title: str, body: str, script: str | None = None) -> str:
     head_script = f'<script src="{script}"></script>\n' if script else ""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
         f"<title>{title} — nkdigital</title>\n<style>{STYLE}</style>\n{head_script}</head>\n<body>\n"
         f'<nav><a href="index.html">nkdigital report</a></nav>\n{body}\n</body>\n</html>\n'
     )
@@ -184,7 +184,7 @@ def _index(pages: list[tuple[str, str]], figures: dict) -> str:
     items = "\n".join(f'<li><a href="{stem}.html">{html.escape(title)}</a></li>' for stem, title in pages)
     tiles = "\n".join(
         f'<figure><a href="charts/{stem}.html"><img src="charts/{stem}.png"'
-        f' alt="{html.escape((fig.layout.meta or {}).get("description", stem))}"></a>'
+        f' alt="{html.escape(html.unescape((fig.layout.meta or {}).get("description", stem)))}"></a>'
         f'<figcaption>{html.escape(stem)}: <a href="charts/{stem}.png">PNG</a> · <a href="charts/{stem}.svg">SVG</a>'
         f' · <a href="charts/{stem}.html">HTML</a></figcaption></figure>'
         for stem, fig in figures.items()

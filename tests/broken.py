@@ -1,7 +1,7 @@
 """Helpers that break a scratch copy of the data package in one precise way.
 
-Rows are addressed by line number (header = 1), as problems report them. Every helper works on a copy:
-never point them at the real `datapackage/`.
+Rows are addressed as problems report them: header = 1, first data row = 2. Every helper works on a copy
+(the `package_copy` fixture or `copy_package`): never point them at the real `datapackage/`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,19 @@ import csv
 import hashlib
 import io
 import json
+import shutil
+from collections.abc import Callable
 from pathlib import Path
+
+from .conftest import PACKAGE_DIR
+
+Record = dict[str, str]
+
+
+def copy_package(target: Path) -> Path:
+    """A fresh copy of the real package at `target`; returns its datapackage.json."""
+    shutil.copytree(PACKAGE_DIR, target)
+    return target / "datapackage.json"
 
 
 def descriptor(path: Path) -> dict:
@@ -21,12 +33,23 @@ def write_descriptor(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def edit_descriptor(path: Path, change: Callable[[dict], object]) -> None:
+    data = descriptor(path)
+    change(data)
+    write_descriptor(path, data)
+
+
 def resource(path: Path, name: str) -> dict:
     return next(r for r in descriptor(path)["resources"] if r["name"] == name)
 
 
 def csv_file(path: Path, name: str) -> Path:
     return path.parent / resource(path, name)["path"]
+
+
+def label(path: Path, name: str) -> str:
+    """The file name problems use for a resource, e.g. 'data/events.csv'."""
+    return resource(path, name)["path"]
 
 
 def read_rows(path: Path, name: str) -> list[list[str]]:
@@ -40,8 +63,8 @@ def write_rows(path: Path, name: str, rows: list[list[str]]) -> None:
     csv_file(path, name).write_bytes(out.getvalue().encode("utf-8"))
 
 
-def records(path: Path, name: str) -> list[dict[str, str]]:
-    """Rows as dicts with their line number under the key '#'."""
+def records(path: Path, name: str) -> list[Record]:
+    """Rows as dicts, each with its row number under the key '#'."""
     header, *rows = read_rows(path, name)
     return [{"#": number, **dict(zip(header, row, strict=True))} for number, row in enumerate(rows, start=2)]
 
@@ -57,7 +80,7 @@ def rehash(path: Path) -> None:
     data = descriptor(path)
     for entry in data["resources"]:
         file = path.parent / entry["path"]
-        if file.is_file() and ".." not in file.parts:
+        if file.is_file():
             content = file.read_bytes()
             entry["hash"], entry["bytes"] = "sha256:" + hashlib.sha256(content).hexdigest(), len(content)
     write_descriptor(path, data)
@@ -72,11 +95,12 @@ def input_ids(path: Path) -> set[str]:
     return ids
 
 
-def source_use(path: Path) -> dict[str, int]:
-    """How many rows cite each source."""
-    counts: dict[str, int] = {}
-    for entry in descriptor(path)["resources"]:
-        if entry["name"] != "sources":
-            for row in records(path, entry["name"]):
-                counts[row["source_id"]] = counts.get(row["source_id"], 0) + 1
-    return counts
+def pick(path: Path, name: str, where: Callable[[Record], bool] = lambda row: True) -> Record:
+    """The first row of `name` matching `where` that no derived row computes from and that is not derived itself,
+    so editing it can break nothing but the row itself."""
+    inputs = input_ids(path)
+    for row in records(path, name):
+        row_id = list(row.values())[1]  # the first column, after the row number
+        if row_id not in inputs and row.get("claim_type") != "derived" and where(row):
+            return row
+    raise LookupError(f"no row of {name} fits this case; the data changed, so adapt the corpus")

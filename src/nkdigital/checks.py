@@ -25,6 +25,11 @@ def _label(name: str, frame: pd.DataFrame) -> str:
     return frame.attrs.get("path", f"data/{name}.csv")
 
 
+def _rows(frame: pd.DataFrame) -> zip:
+    """(index, row as a dict) pairs: much faster than `iterrows`, and cells keep their own types."""
+    return zip(frame.index, frame.to_dict("records"), strict=True)
+
+
 def _present(value: object) -> bool:
     return value is not None and not pd.isna(value)
 
@@ -37,7 +42,7 @@ def check_quantities(frame: pd.DataFrame, label: str) -> list[Problem]:
     if not {*BOUNDS, "qualifier", "unit"} <= set(frame.columns):
         return []
     problems = []
-    for index, row in frame.iterrows():
+    for index, row in _rows(frame):
         r = _row(index)
         value, low, high = (row[b] if _present(row[b]) else None for b in BOUNDS)
         qualifier = row["qualifier"] if _present(row["qualifier"]) else None
@@ -119,20 +124,20 @@ def check_derived(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     """Derived rows name their inputs, and their bounds recompute from those inputs."""
     rows = {}
     for frame in frames.values():
-        if "value" in frame:
+        if set(BOUNDS) <= set(frame.columns):
             key = frame.columns[0]
-            rows.update({row[key]: row for _, row in frame.iterrows()})
+            rows.update({row[key]: row for _, row in _rows(frame)})
     problems = []
     for name, frame in frames.items():
         if not {*BOUNDS, "claim_type", "formula", "input_ids", "unit"} <= set(frame.columns):
             continue
         label = _label(name, frame)
-        for index, row in frame.iterrows():
+        for index, row in _rows(frame):
             problems += _derived_row_problems(row, rows, label, _row(index))
     return problems
 
 
-def _derived_row_problems(row: pd.Series, rows: dict, label: str, r: int) -> list[Problem]:
+def _derived_row_problems(row: dict, rows: dict, label: str, r: int) -> list[Problem]:
     derived = row["claim_type"] == "derived"
     formula = row["formula"] if _present(row["formula"]) else ""
     inputs = row["input_ids"].split(" ") if _present(row["input_ids"]) else []

@@ -10,6 +10,7 @@ from nkdigital.errors import PackageError, Problem, shown
 
 FIELD_TYPES = frozenset({"string", "number", "integer", "year", "date", "boolean"})
 STANDARD_DIALECT = {"delimiter": ",", "quoteChar": '"', "header": True}
+ISO_DATE = "%Y-%m-%d"
 _HASH = re.compile(r"(sha256|md5|sha1|sha512):[0-9a-f]+")
 
 
@@ -117,7 +118,7 @@ def _resource_problems(resource: dict, name: str, label: str) -> list[Problem]:
 
 
 def _field_problems(field: dict, name: str, where: str) -> list[Problem]:
-    if field.get("type", "string") not in FIELD_TYPES:
+    if not isinstance(field.get("type", "string"), str) or field.get("type", "string") not in FIELD_TYPES:
         return [Problem(name, None, where, f"type must be one of: {', '.join(sorted(FIELD_TYPES))}")]
     constraints = field.get("constraints", {})
     if not isinstance(constraints, dict):
@@ -134,7 +135,22 @@ def _field_problems(field: dict, name: str, where: str) -> list[Problem]:
         re.compile(pattern)
     except (re.error, TypeError):
         problems.append(Problem(name, None, where, "pattern must be a valid regular expression"))
+    kind = field.get("type", "string")
+    for limit in ("minimum", "maximum"):
+        if limit in constraints and not _is_limit(constraints[limit], kind):
+            problems.append(Problem(name, None, where, f"{limit} does not fit a {kind} field"))
+    for limit in ("minLength", "maxLength"):
+        if limit in constraints and (type(constraints[limit]) is not int or constraints[limit] < 0):
+            problems.append(Problem(name, None, where, f"{limit} must be a whole number"))
+    if field.get("format", "default") not in ("default", ISO_DATE if kind == "date" else "default"):
+        problems.append(Problem(name, None, where, f"format must be {ISO_DATE if kind == 'date' else 'default'}"))
     return problems
+
+
+def _is_limit(value: object, kind: str) -> bool:
+    if kind == "date":
+        return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+    return kind in ("number", "integer", "year") and isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _foreign_key_problems(resource: dict, names: set[str], name: str) -> list[Problem]:
@@ -142,7 +158,7 @@ def _foreign_key_problems(resource: dict, names: set[str], name: str) -> list[Pr
     fields = [f.get("name") for f in resource["schema"].get("fields") or [] if isinstance(f, dict)]
     ok = isinstance(keys, list) and all(
         isinstance(k, dict) and _names_in(k.get("fields"), fields) and isinstance(k.get("reference"), dict)
-        and k["reference"].get("resource") in names and _names_in(k["reference"].get("fields"), None)
+        and _names_in([k["reference"].get("resource")], list(names)) and _names_in(k["reference"].get("fields"), None)
         for k in keys
     )
     if ok:

@@ -19,7 +19,7 @@ class Problem:
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.field:
-            where.append(f"field {self.field}")
+            where.append(f"field {_printable(str(self.field))}")
         return f"{', '.join(where)}: {self.message}"
 
 
@@ -28,11 +28,11 @@ class PackageError(ValueError):
 
     def __init__(self, problems: list[Problem], limit: int = 20) -> None:
         self.problems = sort_problems(problems)
-        shown = [f"  - {p}" for p in self.problems[:limit]]
+        lines = [f"  - {p}" for p in self.problems[:limit]]
         if len(self.problems) > limit:
-            shown.append(f"  ... and {len(self.problems) - limit} more")
+            lines.append(f"  ... and {len(self.problems) - limit} more")
         count = len(self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the data package:\n" + "\n".join(shown))
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the data package:\n" + "\n".join(lines))
 
 
 def _sort_key(problem: Problem) -> tuple:
@@ -49,6 +49,8 @@ def shown(value: object, limit: int = 60) -> str:
     text = str(value)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    if not text.isprintable():
-        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return f"'{text}'"
+    return f"'{_printable(text)}'"
+
+
+def _printable(text: str) -> str:
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

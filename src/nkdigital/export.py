@@ -197,19 +197,26 @@ def find_browser() -> str:
     return found
 
 
+def _escape_once(text: str) -> str:
+    """HTML-escape text that may already be escaped (chart meta is), without double-escaping it."""
+    return html.escape(html.unescape(text))
+
+
 def chart_html(fig, include_plotlyjs: bool | str = True) -> str:
     """A complete, offline HTML page for a house chart, with its description as alt text and caption."""
     from nkdigital.charts.house import config
 
     meta = fig.layout.meta or {}
-    description = html.escape(meta.get("description", ""))
-    source_line = html.escape(meta.get("source_line", ""))
-    title = html.escape(meta.get("filename", "nkdigital chart"))
+    description, source_line, title = (
+        _escape_once(meta.get(key, default))
+        for key, default in (("description", ""), ("source_line", ""), ("filename", "nkdigital chart"))
+    )
     div = fig.to_html(full_html=False, include_plotlyjs=include_plotlyjs, config=config(fig),
                       div_id=meta.get("filename", "nkdigital-chart"))
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>\n</head>\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
+        f"<title>{title}</title>\n</head>\n"
         f'<body>\n<figure role="img" aria-label="{description}">\n{div}\n'
         f"<figcaption>{description}<br>{source_line}</figcaption>\n</figure>\n</body>\n</html>\n"
     )

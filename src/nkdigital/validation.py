@@ -1,4 +1,7 @@
-"""Full validation: frictionless (schema, keys, hashes) plus our own checks (quotes, logic)."""
+"""Full validation: our reader and frictionless (schema, keys, hashes), then our own checks (logic, quotes).
+
+Malformed input of any kind ends up as located problems in the report, never as another exception.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,8 @@ from nkdigital.table import read_table
 
 TEXT_PATTERN_HINT = "text must not start with =, +, - or @ and must not contain < or >"
 HASH_CHANGED = "file changed since its hash was recorded; check the edit, then run `nkdigital refresh`"
-SKIPPED = "logic checks (bounds, dates, derived rows, ids, source use) and quotes not run: fix the problems above first"
+SKIPPED = ("logic checks (bounds, dates, derived rows, ids, source use) and quotes"
+           " wait until the problems listed are fixed")
 
 
 @dataclass

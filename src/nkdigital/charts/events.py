@@ -14,7 +14,8 @@ PRECISIONS = {  # precision: (legend name, symbol, colour)
     "month": ("Month known (line spans the month)", "square", house.OKABE_ITO["orange"]),
     "year": ("Year known (line spans the year)", "diamond", house.OKABE_ITO["bluish_green"]),
 }
-LANE_PX = 17  # vertical space per lane of events
+LANE_PX = 18
+MAX_HOVER_SOURCES = 8  # vertical space per lane of events
 CATEGORY_GAP = 0.9  # extra lanes of space between categories
 
 
@@ -41,7 +42,8 @@ def _lanes(frame: pd.DataFrame, min_gap_days: float) -> list[int]:
     return lanes
 
 
-def _hover(row: pd.Series, package: Package) -> str:
+def _hover(group: pd.DataFrame, labels: dict[str, str]) -> str:
+    row = group.iloc[0]
     parts = [
         f"<b>{wrap(row['title'], 60)}</b>",
         f"{house.when(row['event_date'], row['event_date_precision'])} · {esc(house.label(row['category']))}",
@@ -50,47 +52,66 @@ def _hover(row: pd.Series, package: Package) -> str:
     ]
     if not house.missing(row.get("actor")):
         parts.append(f"Actor: {wrap(row['actor'], 60)}")
-    parts.append(f"Source: {esc(house.source_label(package, row['source_id']))} ({esc(row['source_id'])})")
+    names = list(dict.fromkeys(labels[s] for s in group["source_id"]))
+    if len(group) == 1:
+        parts.append(f"Source: {esc(names[0])} ({esc(row['source_id'])})")
+    else:
+        shown = [f"• {esc(n)}" for n in names[:MAX_HOVER_SOURCES]]
+        if len(names) > MAX_HOVER_SOURCES:
+            shown.append(f"… and {len(names) - MAX_HOVER_SOURCES} more")
+        parts.append(f"Same subject and date in {len(group)} rows from {len(names)} sources:")
+        parts += shown
     return "<br>".join(parts)
 
 
 def timeline(events: pd.DataFrame, *, package: Package | None = None) -> house.HouseFigure:
-    """Events by category (y) over time (x), one mark per event row; hover gives title, description, source.
+    """Events by category (y) over time (x); hover gives title, description and sources.
 
-    Marker symbol and colour show the date's precision; month- and year-precision events sit in the middle
-    of a line spanning the whole month or year. Events crowded in time are spread over several lanes.
+    One mark per category, subject, date and precision: rows from several sources that give the same subject
+    the same date share a mark, drawn larger the more sources give it, while a different date from another
+    source is a separate mark. Marker symbol and colour show the date's precision; month- and year-precision
+    marks sit in the middle of a line spanning the whole month or year. Marks crowded in time are spread
+    over several lanes within their category.
     """
     package = package or _bundled()
     frame = events[events["event_date"].notna()].copy()
     if frame.empty:
         raise ValueError("no dated events to draw")
-    frame["event_date_precision"] = frame["event_date_precision"].astype("string").fillna("day")
-    frame["_start"] = pd.to_datetime(frame["event_date"])
-    frame["_end"] = [pd.Timestamp(house.period_end(d, p)) for d, p in
-                     zip(frame["_start"], frame["event_date_precision"], strict=True)]
-    frame["_mid"] = frame["_start"] + (frame["_end"] - frame["_start"]) / 2
-    frame = frame.sort_values(["_start", "event_id"], kind="stable").reset_index(drop=True)
+    frame["category"] = frame["category"].astype(str)
+    frame["event_date_precision"] = frame["event_date_precision"].astype("string").fillna("day").astype(str)
+    frame["subject"] = frame["subject"].astype("string").fillna("")
+    frame = frame.sort_values(["event_date", "event_id"], kind="stable").reset_index(drop=True)
+    labels = house.source_labels(package, frame["source_id"].unique(), width=60)
 
-    first, last = frame["_start"].min(), frame["_end"].max()
+    keys = ["category", "subject", "event_date", "event_date_precision"]
+    marks = frame.groupby(keys, sort=False).agg(
+        event_ids=("event_id", lambda ids: " ".join(sorted(ids))), rows=("event_id", "size"),
+        sources=("source_id", "nunique")).reset_index()
+    marks["_start"] = pd.to_datetime(marks["event_date"])
+    marks["_end"] = [pd.Timestamp(house.period_end(d, p)) for d, p in
+                     zip(marks["_start"], marks["event_date_precision"], strict=True)]
+    marks["_mid"] = marks["_start"] + (marks["_end"] - marks["_start"]) / 2
+    marks = marks.sort_values(["_start", "event_ids"], kind="stable").reset_index(drop=True)
+
+    first, last = marks["_start"].min(), marks["_end"].max()
     span_days = max((last - first).days, 365)
-    min_gap = span_days / 70
-
-    categories = _categories(frame)
-    frame["_y"] = 0.0
+    categories = _categories(events[events["event_date"].notna()])
+    marks["_y"] = 0.0
     tickvals, ticktext, separators, y = [], [], [], 0.0
     for category in categories:
-        rows = frame.index[frame["category"].astype(str) == category]
-        lanes = _lanes(frame.loc[rows], min_gap)
-        frame.loc[rows, "_y"] = [y + lane for lane in lanes]
+        rows = marks.index[marks["category"] == category]
+        lanes = _lanes(marks.loc[rows], span_days / 70)
+        marks.loc[rows, "_y"] = [y + lane for lane in lanes]
         count = max(lanes) + 1
         tickvals.append(y + (count - 1) / 2)
-        ticktext.append(f"{esc(house.label(category))} ({len(rows)})")
+        ticktext.append(f"{esc(house.label(category))} ({int(marks.loc[rows, 'rows'].sum())})")
         y += count + CATEGORY_GAP
         separators.append(y - (CATEGORY_GAP + 1) / 2)
 
     fig = house.HouseFigure()
+    by_key = {key: group for key, group in frame.groupby(keys, sort=False)}
     for precision, (name, symbol, colour) in PRECISIONS.items():
-        rows = frame[frame["event_date_precision"] == precision]
+        rows = marks[marks["event_date_precision"] == precision]
         if rows.empty:
             continue
         if precision != "day":
@@ -103,9 +124,10 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None) -> house.H
         fig.add_scatter(
             x=[house.iso(d) for d in rows["_mid"]], y=rows["_y"].tolist(), mode="markers", name=name,
             legendgroup=precision,
-            marker={"symbol": symbol, "size": 9, "color": colour, "line": {"color": "#ffffff", "width": 1}},
-            customdata=[esc(i) for i in rows["event_id"]],
-            hovertext=[_hover(row, package) for _, row in rows.iterrows()],
+            marker={"symbol": symbol, "size": [round(8 + 3 * (n - 1) ** 0.5, 1) for n in rows["sources"]],
+                    "color": colour, "line": {"color": "#ffffff", "width": 1}},
+            customdata=[esc(i) for i in rows["event_ids"]],
+            hovertext=[_hover(by_key[tuple(row[k] for k in keys)], labels) for _, row in rows.iterrows()],
             hovertemplate="%{hovertext}<extra></extra>",
         )
     for sep in separators[:-1]:
@@ -118,24 +140,27 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None) -> house.H
     fig.update_xaxes(type="date", range=[house.iso(first - pad), house.iso(last + pad)], title_text=None)
     fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
 
-    counts = frame["category"].astype(str).value_counts()
+    counts = frame["category"].value_counts()
     by_category = ", ".join(f"{house.label(c).lower()} {counts[c]}" for c in categories)
     precisions = frame["event_date_precision"].value_counts()
+    busiest = marks.sort_values(["sources", "_start"], ascending=[False, True], kind="stable").iloc[0]
     description = esc(
-        f"Timeline of {len(frame)} dated events from {first.year} to {last.year}, one row of marks per category"
-        f" ({by_category}). Each mark is one event as one source dates it, so an event reported by several"
-        f" sources, or dated differently by them, appears more than once."
-        f" {precisions.get('day', 0)} dates are known to the day, {precisions.get('month', 0)} to the month and"
-        f" {precisions.get('year', 0)} only to the year."
+        f"Timeline of {len(frame)} dated event reports from {first.year} to {last.year}, one row of marks per"
+        f" category ({by_category}). Reports of the same subject on the same date share a mark; the most"
+        f" widely reported is {busiest['subject']}"
+        f" ({house.when(busiest['event_date'], busiest['event_date_precision'])}, {busiest['sources']} sources)."
+        f" {precisions.get('day', 0)} dates are known to the day,"
+        f" {precisions.get('month', 0)} to the month and {precisions.get('year', 0)} only to the year."
     )
     notes = [
-        "Each mark is one event as one source dates it; conflicting dates from different sources are separate"
-        " marks. Month and year dates are drawn in the middle of a line spanning the period.",
+        "One mark per subject and date; a larger mark means more sources give that date. The same event dated"
+        " differently by different sources appears as separate marks. Month and year dates sit in the middle"
+        " of a line spanning the period. Numbers in brackets: event rows per category.",
     ]
     return house.finish(
         fig, chart="timeline", package=package, drawn=house.source_frame(frame),
         title="Digital access in North Korea: a timeline of networks, laws and reviews",
-        subtitle=f"Dated events by category, {first.year}–{last.year}; number of events in brackets",
+        subtitle=f"Dated events by category, {first.year}–{last.year}, as the sources date them",
         description=description, notes=notes, plot_height=int(lanes_total * LANE_PX + 30), margin_left=190,
         margin_right=30, axis_band=40, top_extra=28,
     )

@@ -135,12 +135,14 @@ def pack(items: Sequence[str], width: int, sep: str = " · ") -> list[str]:
 
 
 def tidy(value: object, digits: int = 6) -> float | int | None:
-    """A number rounded to `digits` significant digits (an int when whole), None when missing."""
+    """A number for plotting: whole numbers exact (as int), others rounded to `digits` significant digits."""
     if missing(value):
         return None
     number = float(value)
-    if number == 0 or not math.isfinite(number):
-        return 0 if number == 0 else None
+    if not math.isfinite(number):
+        return None
+    if number.is_integer() and abs(number) < 1e15:
+        return int(number)
     rounded = float(f"{number:.{digits}g}")
     return int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded
 
@@ -153,13 +155,15 @@ def number(value: float, unit: object = None) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.4g}"
 
 
-def compact(value: float) -> str:
-    """A short label for counts: 6.35 m, 20 k, 850."""
+def compact(value: float, unit: object = None) -> str:
+    """A short label for counts: 6.35 million, 20,000, 850; shares as percentages."""
     value = float(value)
-    for size, suffix in ((1e9, " bn"), (1e6, " m"), (1e3, " k")):
+    if str(unit) == "share":
+        return f"{value * 100:.3g}%"
+    for size, suffix in ((1e9, " billion"), (1e6, " million")):
         if abs(value) >= size:
             return f"{value / size:.3g}{suffix}"
-    return f"{value:.3g}"
+    return f"{tidy(value, 3):,}"
 
 
 def unit_words(unit: object, value: object = None) -> str:
@@ -185,7 +189,10 @@ def quantity(value: object, low: object, high: object, unit: object, qualifier: 
     tail = f" {words}" if words else ""
     if missing(value):
         if not missing(low) and not missing(high):
-            return f"{fmt(low, unit)}–{fmt(high, unit)}{tail}"
+            first, second = fmt(low, unit), fmt(high, unit)
+            if " " in first and first.rsplit(" ", 1)[1] == second.rsplit(" ", 1)[-1]:
+                first = first.rsplit(" ", 1)[0]  # '6.5–7 million', not '6.5 million–7 million'
+            return f"{first}–{second}{tail}"
         if not missing(low):
             return f"at least {fmt(low, unit)}{tail}"
         if not missing(high):
@@ -233,6 +240,12 @@ def label(value: object) -> str:
     return text[:1].upper() + text[1:]
 
 
+def capital(value: object) -> str:
+    """Raw text with its first letter capitalised (the rest untouched)."""
+    text = "" if missing(value) else str(value)
+    return text[:1].upper() + text[1:]
+
+
 def rgba(colour: str, alpha: float) -> str:
     colour = colour.lstrip("#")
     red, green, blue = (int(colour[i: i + 2], 16) for i in (0, 2, 4))
@@ -246,6 +259,17 @@ def is_estimate(claim_type: object) -> bool:
 def hollow(symbol: str, estimate: bool) -> str:
     """The marker symbol, open (hollow) for estimates."""
     return f"{symbol}-open" if estimate and not symbol.endswith("-open") else symbol
+
+
+def claim_legend(fig: go.Figure, claims: Iterable[str], legend: str = "legend") -> None:
+    """Legend-only entries, one per claim type (filled or hollow circle in its colour), grouped with the
+    data traces whose ``legendgroup`` is the claim type, so a click hides all of that kind."""
+    for claim in claims:
+        colour = CLAIM_COLOURS.get(claim, GREY)
+        fig.add_scatter(x=[None], y=[None], mode="markers", name=esc(CLAIM_NAMES.get(claim, label(claim))),
+                        legendgroup=claim, legend=legend, hoverinfo="skip",
+                        marker={"symbol": hollow("circle", is_estimate(claim)), "size": 9, "color": colour,
+                                "line": {"color": colour, "width": 1.5}})
 
 
 # ------------------------------------------------------------------------------------------- ranges
@@ -282,11 +306,12 @@ def span(value: object, low: object, high: object, qualifier: object = None, log
         mark = low if low is not None else high
     if mark is None:
         return Span(None, 0, 0, False, False, False)
+    mark = tidy(mark)  # bars are measured from the rounded mark, so mark ± bar is the bound itself
     plus = high - mark if high is not None else 0.0
     minus = mark - low if low is not None else 0.0
     open_up = high is None and (qualifier == "at_least" or (value is None and low is not None))
     open_down = low is None and (qualifier == "up_to" or (value is None and high is not None))
-    return Span(tidy(mark), tidy(plus) or 0, tidy(minus) or 0, open_up, open_down, value is not None)
+    return Span(mark, tidy(plus, 9) or 0, tidy(minus, 9) or 0, open_up, open_down, value is not None)
 
 
 def open_end_arrow(x: object, y: object, direction: str, colour: str, row_id: str,
@@ -324,17 +349,23 @@ def place_labels(positions: Sequence[float], texts: Sequence[str], width_px: int
 
 # --------------------------------------------------------------------------------------------- sources
 
-def source_frame(*frames: pd.DataFrame) -> pd.DataFrame:
-    """The source_id and input_ids columns of every drawn frame, stacked (input of Package.source_ids)."""
+def source_frame(*frames: pd.DataFrame | None) -> pd.DataFrame:
+    """Row id (a frame's ``_id`` column, else its first column), source_id and input_ids of every drawn row.
+
+    This is what a chart credits: :meth:`Package.source_ids` of it gives the sources behind the chart,
+    including the inputs of derived rows.
+    """
     parts = []
     for frame in frames:
         if frame is None or len(frame) == 0:
             continue
-        part = pd.DataFrame({"source_id": frame["source_id"].astype("string")})
+        ids = frame["_id"] if "_id" in frame else frame.iloc[:, 0]
+        part = pd.DataFrame({"row_id": ids.astype("string"),
+                             "source_id": frame["source_id"].astype("string")})
         part["input_ids"] = frame["input_ids"].astype("string") if "input_ids" in frame else pd.NA
         parts.append(part.astype("string"))
     if not parts:
-        return pd.DataFrame({"source_id": pd.Series(dtype="string"), "input_ids": pd.Series(dtype="string")})
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in ("row_id", "source_id", "input_ids")})
     return pd.concat(parts, ignore_index=True)
 
 
@@ -434,9 +465,9 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
     """Apply the house template, title, subtitle, notes, source line, size and meta to `fig`.
 
     `title`, `subtitle`, `description` and `notes` must already be escaped where they hold data;
-    `drawn` holds the source_id (and input_ids) of every row the chart shows, marks, labels or notes.
+    `drawn` (see :func:`source_frame`) holds every row the chart shows as a mark, a label or in a note.
     """
-    ids = package.source_ids(drawn)
+    ids = package.source_ids(drawn[["source_id", "input_ids"]])
     line = source_line(package, ids)
     footer = footer_lines(notes, line)
     subtitle_lines = subtitle.split("<br>")
@@ -464,5 +495,6 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
         "sources": ids,
         "filename": f"nkdigital-{chart}",
         "notes": list(notes),
+        "rows": sorted(set(drawn["row_id"].dropna())),
     }
     return fig

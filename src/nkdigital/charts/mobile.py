@@ -151,12 +151,7 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
             opacity=0.7,
         )
     # The legend: one entry per kind of claim (click to hide), and the marker shape per indicator.
-    for claim in dict.fromkeys(frame["claim_type"]):
-        colour = house.CLAIM_COLOURS.get(claim, house.GREY)
-        fig.add_scatter(x=[None], y=[None], mode="markers", name=esc(house.CLAIM_NAMES.get(claim, label(claim))),
-                        legendgroup=claim, legend="legend",
-                        marker={"symbol": house.hollow("circle", house.is_estimate(claim)), "size": 9,
-                                "color": colour, "line": {"color": colour, "width": 1.5}})
+    house.claim_legend(fig, dict.fromkeys(frame["claim_type"]))
     if len(indicators) > 1:
         for indicator in indicators:
             fig.add_scatter(x=[None], y=[None], mode="markers", name=esc(NAMES[indicator]), legend="legend2",

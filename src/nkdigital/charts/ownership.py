@@ -10,11 +10,11 @@ from nkdigital.charts.mobile import NAMES
 from nkdigital.cite import _bundled
 from nkdigital.load import Package
 
-MEASURES = {"owners": "owners", "users": "users", "devices": "in use"}
+MEASURES = {"owners": "{} owners", "users": "{} users", "devices": "{}s in use"}
 UNITS = ("people", "devices")
 COUNTED = ("active_mobile_users", "mobile_users", "mobile_subscriptions")
 NATIONAL_MIN = 1000  # smaller figures are per-person or local counts, not national totals
-ROW_PX = 34
+ROW_PX = 36
 GROUP_GAP = 1.1
 
 
@@ -25,7 +25,7 @@ def _device_rows(device_estimates: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     national = frame[["value", "low", "high"]].max(axis=1) >= NATIONAL_MIN
     frame = frame[national].copy()
     frame["_group"] = frame["measure"].astype(str).map({"owners": 0, "users": 1, "devices": 2})
-    frame["_what"] = [f"{label(d)} {MEASURES[str(m)]} ({p})" for d, m, p in
+    frame["_what"] = [f"{MEASURES[str(m)].format(label(d))}, {p}" for d, m, p in
                       zip(frame["device"], frame["measure"], frame["population"], strict=True)]
     frame["_id"] = frame["estimate_id"]
     return frame, int((~national).sum())
@@ -48,8 +48,6 @@ GROUP_TITLES = {0: "Estimated owners", 1: "Estimated users", 2: "Estimated phone
                 3: "Active users (counted)", 4: "Users (counted)", 5: "Subscriptions (counted)"}
 
 
-def _short(value: float, unit: object = None) -> str:
-    return house.compact(value)
 
 
 def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since: str | None = None,
@@ -79,9 +77,9 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
     # Vertical layout: rows top to bottom, a gap and a heading per group.
     y, ys, headings = 0.0, [], []
     for group, rows in frame.groupby("_group", sort=True):
-        headings.append((y - 0.62, GROUP_TITLES[group]))
-        ys += [y + i for i in range(len(rows))]
-        y += len(rows) + GROUP_GAP
+        headings.append((y, GROUP_TITLES[group]))
+        ys += [y + 0.9 + i for i in range(len(rows))]
+        y += 0.9 + len(rows) + GROUP_GAP - 1
     frame["_y"] = ys
     spans = [house.span(v, lo, hi, q) for v, lo, hi, q in
              zip(frame["value"], frame["low"], frame["high"], frame["qualifier"], strict=True)]
@@ -89,6 +87,7 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
     highest = max(s.mark + s.plus for s in spans)
 
     fig = house.HouseFigure()
+    house.claim_legend(fig, dict.fromkeys(frame["claim_type"]))
     annotations = []
     for claim, rows in frame.groupby("claim_type", sort=False):
         colour = house.CLAIM_COLOURS.get(claim, house.GREY)
@@ -97,7 +96,7 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
         symbol = house.hollow("circle", estimate)
         trace = {
             "x": [s.mark for s in row_spans], "y": rows["_y"].tolist(), "mode": "markers",
-            "name": esc(house.CLAIM_NAMES.get(claim, label(claim))),
+            "name": esc(house.CLAIM_NAMES.get(claim, label(claim))), "legendgroup": claim, "showlegend": False,
             "marker": {"symbol": [symbol if s.has_value else "line-ns-open" for s in row_spans], "size": 11,
                        "color": colour, "line": {"color": colour, "width": 2}},
             "customdata": [esc(i) for i in rows["_id"]],
@@ -114,21 +113,23 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
                 if flag:
                     annotations.append(house.open_end_arrow(s.mark, row["_y"], direction, colour, row["_id"],
                                                             length=22))
-            figure = house.quantity(row["value"], row["low"], row["high"], None, row["qualifier"], fmt=_short)
+            figure = house.quantity(row["value"], row["low"], row["high"], None, row["qualifier"], fmt=house.compact)
             right = s.mark + s.plus
             annotations.append({"x": right, "y": row["_y"], "xref": "x", "yref": "y", "text": esc(figure),
                                 "showarrow": False, "xanchor": "left", "xshift": 28 if s.open_up else 9,
                                 "font": {"size": 12, "color": "#222222"}, "name": f"value: {esc(row['_id'])}"})
     for annotation in annotations:
         fig.add_annotation(**annotation)
-    for heading_y, text in headings:
-        fig.add_annotation(x=0, xref="paper", y=heading_y, yref="y", text=f"<b>{esc(text)}</b>", xanchor="right",
-                           xshift=-8, showarrow=False, yanchor="middle", font={"size": 13}, name="group heading")
+    for heading_y, _ in headings[1:]:
+        fig.add_hline(y=heading_y - (GROUP_GAP - 0.1) / 2, line={"color": house.LIGHT_GREY, "width": 1})
 
-    ticktext = [f"{wrap(what, 44)} · {esc(house.when(d, p))}<br><span style='font-size:11px;color:{house.GREY}'>"
-                f"{esc(labels[s])}</span>" for what, d, p, s in
+    ticktext = [f"{esc(house.shorten(what, 50))}<br><span style='font-size:11px;color:{house.GREY}'>"
+                f"{esc(house.when(d, p))} · {esc(house.shorten(labels[s], 58 - len(house.when(d, p))))}</span>"
+                for what, d, p, s in
                 zip(frame["_what"], frame["ref_date"], frame["ref_date_precision"], frame["source_id"], strict=True)]
-    fig.update_yaxes(tickvals=frame["_y"].tolist(), ticktext=ticktext, range=[y - GROUP_GAP + 0.4, -1.1],
+    tickvals = [*frame["_y"], *(h for h, _ in headings)]
+    ticktext += [f"<b>{esc(text)}</b>" for _, text in headings]
+    fig.update_yaxes(tickvals=tickvals, ticktext=ticktext, range=[y - GROUP_GAP + 0.5, -0.6],
                      showgrid=False, fixedrange=True, tickfont={"size": 12})
     fig.update_xaxes(range=[0, highest * 1.16], tickformat="~s", title_text="People, phones or subscriptions",
                      rangemode="tozero")
@@ -166,8 +167,8 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
         title="More phones than subscriptions? Estimated owners against counted lines",
         subtitle=f"Mobile phone owners, users and phones in use as estimated, against subscriptions and users as"
                  f" counted<br>(latest figure per source since {start.year})",
-        description=description, notes=notes, plot_height=int((y - GROUP_GAP + 1.5) * ROW_PX),
-        margin_left=370, margin_right=30, axis_band=50, top_extra=26,
+        description=description, notes=notes, plot_height=int((y - GROUP_GAP + 1.1) * ROW_PX),
+        margin_left=330, margin_right=30, axis_band=64, top_extra=26,
     )
 
 

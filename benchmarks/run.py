@@ -1,0 +1,149 @@
+"""Benchmarks: start-up, loading, validation, notebook checks and sizes, each as a ratio to a baseline.
+
+    python benchmarks/run.py [--runs 5] [--skip-nbval]
+
+Every timing is the median of N runs, each in a fresh process, with its baseline measured in the same run.
+Prints a table and writes it, with the machine and date, to benchmarks/RESULTS.md (between the markers, so the
+hand-written history below them is kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DESCRIPTOR = ROOT / "datapackage" / "datapackage.json"
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+START, END = "<!-- results: written by benchmarks/run.py -->", "<!-- end of results -->"
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+
+TIMED_LOAD = "import time, nkdigital as nk\nt = time.perf_counter()\nnk.load()\nprint(time.perf_counter() - t)"
+TIMED_READ_CSV = (
+    "import glob, time, pandas as pd\nt = time.perf_counter()\n"
+    f"[pd.read_csv(f) for f in sorted(glob.glob({str(ROOT / 'datapackage' / 'data' / '*.csv')!r}))]\n"
+    "print(time.perf_counter() - t)"
+)
+KERNEL_STARTS = (
+    "import sys\nfrom jupyter_client.manager import start_new_kernel\n"
+    "for _ in range(int(sys.argv[1])):\n"
+    "    manager, client = start_new_kernel(kernel_name='python3')\n"
+    "    client.stop_channels()\n    manager.shutdown_kernel(now=True)\n"
+)
+
+
+def wall(command: list[str], cwd: Path = ROOT) -> float:
+    """Seconds one fresh process takes, start to exit."""
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def reported(code: str) -> float:
+    """Seconds a fresh process reports for the timed part of `code`."""
+    out = subprocess.run([PYTHON, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def median(measure, runs: int) -> float:
+    measure()  # warm the file-system cache once
+    return statistics.median(measure() for _ in range(runs))
+
+
+def timings(runs: int, nbval: bool) -> list[tuple[str, float, float, str]]:
+    rows = []
+    base = median(lambda: wall([PYTHON, "-c", "import pandas"]), runs)
+    ours = median(lambda: wall([PYTHON, "-c", "import nkdigital"]), runs)
+    rows.append(("`import nkdigital` vs `import pandas`", ours, base, "≤ 1.15×"))
+
+    base = median(lambda: reported(TIMED_READ_CSV), runs)
+    ours = median(lambda: reported(TIMED_LOAD), runs)
+    rows.append(("`nk.load()` (all resources) vs `pandas.read_csv` of the same files", ours, base, "≤ 2×"))
+
+    archive = ROOT.parent / "shared" / "sources"
+    base = median(lambda: wall([str(BIN / "frictionless"), "validate", str(DESCRIPTOR)]), runs)
+    ours = median(lambda: wall([str(BIN / "nkdigital"), "validate", str(DESCRIPTOR), "--archive", str(archive)]),
+                  runs)
+    rows.append(("`nkdigital validate` (schema, keys, quotes, logic) vs `frictionless validate`", ours, base,
+                 "≤ 1.5×"))
+
+    if nbval:
+        notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+        nbval_runs = max(5, runs)
+        base = median(lambda: wall([PYTHON, "-c", KERNEL_STARTS, str(len(notebooks))]), nbval_runs)
+        ours = median(lambda: wall([PYTHON, "-m", "pytest", "--nbval", "-q", "-p", "no:cacheprovider",
+                                    *map(str, notebooks)]), nbval_runs)
+        rows.append((f"`pytest --nbval` over {len(notebooks)} notebooks vs {len(notebooks)} bare kernel starts",
+                     ours, base, "report"))
+    return rows
+
+
+def sizes() -> list[tuple[str, int, int]]:
+    """(item, bytes, plotly.js bytes) for each notebook, the built report and each chart's HTML."""
+    import plotly
+
+    import nkdigital as nk
+    from nkdigital import export
+
+    plotly_js = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").stat().st_size
+    rows = [(f"notebook `{p.name}`", p.stat().st_size, plotly_js)
+            for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))]
+    with tempfile.TemporaryDirectory() as folder:
+        figures = nk.charts.gallery(nk.load())
+        for stem, fig in figures.items():
+            path = export.write_chart_html(fig, Path(folder) / f"{stem}.html")
+            rows.append((f"chart `{stem}.html` (self-contained)", path.stat().st_size, plotly_js))
+        site = Path(folder) / "site"
+        subprocess.run([PYTHON, str(ROOT / "scripts" / "report.py"), str(site)], check=True, cwd=ROOT,
+                       stdout=subprocess.DEVNULL)
+        total = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
+        rows.append(("built report `site/` (all files)", total, plotly_js))
+    return rows
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, Python"
+            f" {platform.python_version()}")
+
+
+def table(timed: list, sized: list, runs: int) -> str:
+    lines = [START, "", f"Measured {dt.date.today().isoformat()} on {machine()}; median of {runs} fresh-process"
+             " runs (nbval: at least 5).", "",
+             "| measurement | ours (s) | baseline (s) | ratio | target |", "|---|---:|---:|---:|---|"]
+    for name, ours, base, target in timed:
+        ratio = ours / base
+        verdict = "" if target == "report" else (" ✓" if ratio <= float(target.strip("≤ ×")) else " ✗")
+        lines.append(f"| {name} | {ours:.3f} | {base:.3f} | {ratio:.2f}× | {target}{verdict} |")
+    lines += ["", "| size | bytes | vs plotly.js |", "|---|---:|---:|"]
+    lines += [f"| {name} | {size:,} | {size / js:.2f}× |" for name, size, js in sized]
+    return "\n".join([*lines, "", END])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (at least 5)")
+    parser.add_argument("--skip-nbval", action="store_true", help="skip the slow notebook measurement")
+    args = parser.parse_args()
+    runs = max(5, args.runs)
+    if not shutil.which("nkdigital", path=str(BIN)):
+        sys.exit("install the project first (./run bench does)")
+    result = table(timings(runs, not args.skip_nbval), sizes(), runs)
+    print(result)
+    previous = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else f"# Benchmark results\n\n{START}\n{END}\n"
+    head, rest = previous.split(START, 1)
+    RESULTS.write_text(head + result + rest.split(END, 1)[1], encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""The rights framework: when the DPRK ratified each instrument, and the articles and goals at stake."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from nkdigital.charts import house
+from nkdigital.charts.house import esc, label, wrap
+from nkdigital.cite import _bundled
+from nkdigital.load import Package
+
+TYPE_NAMES = {
+    "treaty": "Treaty",
+    "declaration": "Declaration",
+    "un_resolution": "UN resolution",
+    "sdg_target": "Development goal",
+    "domestic_law": "DPRK law",
+}
+TYPE_COLOURS = {
+    "treaty": house.OKABE_ITO["blue"],
+    "declaration": house.OKABE_ITO["bluish_green"],
+    "un_resolution": house.OKABE_ITO["reddish_purple"],
+    "sdg_target": house.OKABE_ITO["orange"],
+    "domestic_law": house.OKABE_ITO["vermillion"],
+}
+ROW_PX = 52
+BAND_YEARS = 9  # width of the 'no year stated' band right of the time axis
+
+
+def _provisions(rows: pd.DataFrame) -> list[str]:
+    named = rows["provision"].dropna().astype(str)
+    return list(dict.fromkeys(" ".join(p.split()) for p in sorted(named, key=str.casefold)))
+
+
+def _hover(instrument: str, kind: str, year: object, rows: pd.DataFrame, labels: dict[str, str]) -> str:
+    stated = f"ratified or acceded {esc(year)}" if not house.missing(year) else "no ratification year stated"
+    parts = [f"<b>{wrap(instrument, 60)}</b>", f"{esc(TYPE_NAMES.get(kind, label(kind)))} · {stated}"]
+    for _, row in rows.iterrows():
+        provision = esc(row["provision"]) if not house.missing(row["provision"]) else "General"
+        parts.append(f"• <b>{provision}</b>: {wrap(row['relevance'], 70, sep='<br>  ')}")
+        parts.append(f"  <i>{esc(labels[row['source_id']])}</i>")
+    return "<br>".join(parts)
+
+
+def rights(rights_framework: pd.DataFrame, *, package: Package | None = None) -> house.HouseFigure:
+    """Instruments on y, the DPRK's ratification year on x; under each name, the articles or goals at stake.
+
+    One marker per instrument and stated year (different years from different sources stay separate marks).
+    Instruments with no ratification year (declarations, goals, resolutions, domestic laws) sit in a band
+    to the right of the time axis. Hover lists every provision with why it matters and its source.
+    """
+    package = package or _bundled()
+    frame = rights_framework.copy()
+    if frame.empty:
+        raise ValueError("no rights-framework rows to draw")
+    frame["instrument_type"] = frame["instrument_type"].astype(str)
+    frame["_year"] = frame["ratification_year"].astype("Int64")
+    types = list(TYPE_NAMES) + sorted(set(frame["instrument_type"]) - set(TYPE_NAMES))
+    frame["_type_order"] = frame["instrument_type"].map({t: i for i, t in enumerate(types)})
+    labels = house.source_labels(package, frame["source_id"].unique(), width=50)
+
+    firsts = frame.groupby("instrument")["_year"].min()
+    instruments = (frame.drop_duplicates("instrument")
+                   .assign(_first=lambda f: f["instrument"].map(firsts))
+                   .assign(_dated=lambda f: f["_first"].isna())
+                   .sort_values(["_dated", "_first", "_type_order", "instrument"], kind="stable"))
+    dated = frame["_year"].dropna()
+    start = int(dated.min()) if len(dated) else 1948
+    end = max(int(dated.max()) if len(dated) else 2026, start + 10)
+    lo, hi = start - 6, end + 5
+    band = hi + 2 + BAND_YEARS / 2
+    has_band = bool(frame["_year"].isna().any())
+
+    rows_y = {name: i for i, name in enumerate(instruments["instrument"])}
+    fig = house.HouseFigure()
+    for kind in [t for t in types if t in set(frame["instrument_type"])]:
+        colour = TYPE_COLOURS.get(kind, house.GREY)
+        subset = frame[frame["instrument_type"] == kind]
+        xs, ys, texts, hovers, ids = [], [], [], [], []
+        for (instrument, year), rows in subset.groupby(["instrument", "_year"], dropna=False, sort=True):
+            missing = house.missing(year)
+            xs.append(band if missing else int(year))
+            ys.append(rows_y[instrument])
+            texts.append("" if missing else str(int(year)))
+            hovers.append(_hover(instrument, kind, None if missing else int(year), rows, labels))
+            ids.append(" ".join(esc(i) for i in rows["framework_id"]))
+        fig.add_scatter(x=xs, y=ys, mode="markers+text", text=texts, textposition="middle right",
+                        textfont={"size": 12, "color": colour}, name=esc(TYPE_NAMES.get(kind, label(kind))),
+                        marker={"size": 13, "color": colour, "symbol": "diamond" if kind != "treaty" else "circle",
+                                "line": {"color": "#ffffff", "width": 1}},
+                        customdata=ids, hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>")
+    if has_band:
+        fig.add_vrect(x0=hi + 2, x1=hi + 2 + BAND_YEARS, fillcolor="#f2f2f2", line_width=0, layer="below")
+        fig.add_annotation(x=band, xref="x", y=1, yref="paper", yanchor="top", yshift=-4, showarrow=False,
+                           text="No ratification<br>year stated", font={"size": 11, "color": house.GREY},
+                           name="band label")
+
+    ticktext = []
+    for _, row in instruments.iterrows():
+        provisions = _provisions(frame[frame["instrument"] == row["instrument"]])
+        at_stake = "; ".join(provisions) if provisions else "no article named"
+        name = "<br>".join(wrap(row["instrument"], 50).split("<br>")[:2])
+        ticktext.append(f"{name}<br><span style='font-size:11px;"
+                        f"color:{house.GREY}'>{esc(house.shorten(at_stake, 60))}</span>")
+    fig.update_yaxes(tickvals=list(rows_y.values()), ticktext=ticktext, range=[len(rows_y) - 0.4, -0.6],
+                     showgrid=True, fixedrange=True, tickfont={"size": 12})
+    tick_years = list(range((lo // 10 + 1) * 10, hi + 1, 10))
+    fig.update_xaxes(range=[lo, hi + 2 + BAND_YEARS if has_band else hi], tickvals=tick_years,
+                     ticktext=[str(y) for y in tick_years], title_text="Year of ratification or accession")
+    fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
+
+    treaties = instruments[~instruments["_dated"]]
+    description = esc(
+        f"Chart of {len(rows_y)} international instruments and laws that sources connect to internet access in"
+        f" North Korea. {len(treaties)} carry a ratification or accession year: "
+        + "; ".join(f"{r['instrument']} {int(r['_first'])}" for _, r in treaties.iterrows())
+        + f". {len(rows_y) - len(treaties)} more (declarations, goals, resolutions and DPRK laws) have no such"
+        " year and sit in a separate band. Under each name: the articles or goals at stake."
+    )
+    notes = ["Years as the sources state them. Under each name, the articles or goals sources cite; hover for"
+             " why each matters for internet access and who says so."]
+    return house.finish(
+        fig, chart="rights", package=package, drawn=house.source_frame(frame),
+        title="Rights at stake: what the DPRK has ratified, and what applies to internet access",
+        subtitle="International instruments by year of ratification or accession, with the articles and goals"
+                 "<br>sources connect to internet access; DPRK laws that restrict it",
+        description=description, notes=notes, plot_height=len(rows_y) * ROW_PX + 20, margin_left=360,
+        margin_right=30, axis_band=64, top_extra=30,
+    )

@@ -1,0 +1,156 @@
+"""The narrative notebooks as stored: complete, executed in order, small, reproducible and free of machine traces.
+
+nbval (``pytest --nbval notebooks``) re-runs them and compares outputs; these tests check the stored files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+NUMBERS = ["00", "01", "02", "03", "04", "05"]
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+MAX_BYTES = 500_000
+# A path on this or another machine: /work/…, /tmp/…, /root/…, /home/… (not the path part of a URL).
+ABSOLUTE_PATH = re.compile(r"(?<![\w.:/-])/(?:work|tmp|root|home|Users)/")
+ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?")
+INLINED_PLOTLY = ("plotly.min.js", "Plotly.newPlot", "plotly.js v", "window.PlotlyConfig")
+
+
+def notebook_path(number: str) -> Path:
+    found = sorted(NOTEBOOKS.glob(f"{number}-*.ipynb"))
+    assert len(found) == 1, f"expected one notebook numbered {number} in notebooks/, found {[p.name for p in found]}"
+    return found[0]
+
+
+def load(number: str) -> dict:
+    return json.loads(notebook_path(number).read_text(encoding="utf-8"))
+
+
+def text_of(value) -> str:
+    return "".join(value) if isinstance(value, list) else value if isinstance(value, str) else json.dumps(value)
+
+
+def outputs(notebook: dict):
+    for cell in notebook["cells"]:
+        yield from cell.get("outputs", [])
+
+
+def output_texts(notebook: dict):
+    """Every string in every output (stream text, each mime bundle entry, tracebacks)."""
+    for output in outputs(notebook):
+        if "text" in output:
+            yield text_of(output["text"])
+        for value in output.get("data", {}).values():
+            yield text_of(value)
+        yield from output.get("traceback", [])
+
+
+def headings(cell: dict) -> list[str]:
+    return [line for line in text_of(cell["source"]).splitlines() if line.startswith("## ")]
+
+
+def test_numbered_notebooks_are_exactly_00_to_05():
+    stored = sorted(p.name[:2] for p in NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    assert stored == NUMBERS
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_notebook_is_small(number):
+    size = notebook_path(number).stat().st_size
+    assert size < MAX_BYTES, f"{notebook_path(number).name} is {size:,} bytes; keep it under {MAX_BYTES:,}"
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_no_plotly_js_inlined(number):
+    raw = notebook_path(number).read_text(encoding="utf-8")
+    for marker in INLINED_PLOTLY:
+        assert marker not in raw, f"{marker!r} found: charts must use the plotly mimetype renderer (fig.show())"
+    for text in output_texts(load(number)):
+        assert "<script" not in text, "an output carries a <script>: plotly.js or HTML was inlined"
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_no_absolute_paths(number):
+    raw = notebook_path(number).read_text(encoding="utf-8")
+    found = ABSOLUTE_PATH.findall(raw)
+    assert not found, f"absolute paths in {notebook_path(number).name}: {sorted(set(found))}"
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_no_timestamps_in_outputs_or_metadata(number):
+    notebook = load(number)
+    places = [json.dumps(notebook["metadata"])]
+    places += [json.dumps(cell.get("metadata", {})) for cell in notebook["cells"]]
+    places += list(output_texts(notebook))
+    stamped = [m.group(0) for text in places for m in ISO_TIMESTAMP.finditer(text)]
+    assert not stamped, f"timestamps found: {stamped[:5]}"
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_no_execution_metadata(number):
+    notebook = load(number)
+    assert set(notebook["metadata"]) <= {"kernelspec", "language_info"}, notebook["metadata"]
+    for index, cell in enumerate(notebook["cells"]):
+        assert "execution" not in cell.get("metadata", {}), f"cell {index} carries execution timing"
+        assert set(cell.get("metadata", {})) <= {"tags"}, f"cell {index} metadata: {cell['metadata']}"
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_every_code_cell_executed_in_order(number):
+    code = [cell for cell in load(number)["cells"] if cell["cell_type"] == "code"]
+    assert code, "a notebook without code"
+    assert [cell.get("execution_count") for cell in code] == list(range(1, len(code) + 1))
+    for cell in code:
+        for output in cell.get("outputs", []):
+            if "execution_count" in output:
+                assert output["execution_count"] == cell["execution_count"]
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_no_errors_or_warnings_in_outputs(number):
+    for output in outputs(load(number)):
+        assert output["output_type"] != "error", f"{output.get('ename')}: {output.get('evalue')}"
+        assert output.get("name") != "stderr", f"stderr output: {text_of(output.get('text', ''))[:300]}"
+
+
+@pytest.mark.parametrize("number", NUMBERS[1:])
+def test_chart_output_in_every_story_notebook(number):
+    charts = [o for o in outputs(load(number)) if PLOTLY_MIME in o.get("data", {})]
+    assert charts, f"no {PLOTLY_MIME} output: draw at least one chart with nkdigital.charts and .show()"
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_charts_carry_description_and_source_line(number):
+    for output in outputs(load(number)):
+        bundle = output.get("data", {}).get(PLOTLY_MIME)
+        if bundle is None:
+            continue
+        meta = bundle["layout"].get("meta") or {}
+        assert meta.get("description") and meta.get("source_line") and meta.get("filename"), meta
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_first_cell_is_a_title_and_first_code_cell_imports_nkdigital(number):
+    cells = load(number)["cells"]
+    assert cells[0]["cell_type"] == "markdown" and text_of(cells[0]["source"]).startswith("# ")
+    first_code = next(cell for cell in cells if cell["cell_type"] == "code")
+    assert text_of(first_code["source"]).startswith("import nkdigital as nk")
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_ends_with_reuse_this_chart_and_a_citation(number):
+    cells = load(number)["cells"]
+    starts = [i for i, cell in enumerate(cells) if cell["cell_type"] == "markdown" and headings(cell)]
+    assert starts, "no '## ' sections"
+    last = starts[-1]
+    assert "Reuse this chart" in headings(cells[last])[-1]
+    tail = [text_of(cell["source"]) for cell in cells[last + 1:] if cell["cell_type"] == "code"]
+    assert any("nk.cite(" in source for source in tail), "the last section must print nk.cite(...)"
+    printed = [text_of(o.get("text", "")) for cell in cells[last + 1:] for o in cell.get("outputs", [])]
+    assert any("https://" in text for text in printed), "the citation was not printed"

@@ -1,0 +1,488 @@
+"""Reliability: a careless or hostile edit never passes silently.
+
+Each corpus case breaks a scratch copy of the real package in one way, then asks both `nkdigital validate`
+and `nk.load(validate=True)`: both must refuse it with exactly one problem naming file, row and field.
+Cases that are not about hashes record the new hashes themselves (as `nkdigital refresh` would, but that
+command refuses invalid data), so a stale hash never doubles the count. Rows are picked by what they
+contain, not by number, so the corpus follows the data as it grows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import nkdigital as nk
+from nkdigital.checks import COUNT_UNITS
+from nkdigital.cli import main
+from nkdigital.paths import default_archive
+
+from . import broken as b
+from .conftest import DESCRIPTOR
+
+ARCHIVE = found if (found := default_archive(DESCRIPTOR)) and found.is_dir() else None
+DESCRIPTOR_NAME = DESCRIPTOR.name
+OBS, EVENTS, SOURCES = "observations", "events", "sources"
+
+
+@dataclass(frozen=True)
+class Expected:
+    file: str
+    row: int | None
+    field: str | None
+    phrase: str  # a key phrase of the message
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    breaks: Callable[[Path], Expected]  # breaks the copy whose datapackage.json it gets
+    rehash: bool = True
+    needs_archive: bool = False
+
+
+CASES: list[Case] = []
+
+
+def case(id: str, *, rehash: bool = True, needs_archive: bool = False):
+    def register(breaks: Callable[[Path], Expected]) -> Callable[[Path], Expected]:
+        CASES.append(Case(id, breaks, rehash, needs_archive))
+        return breaks
+
+    return register
+
+
+def cell_case(id: str, name: str, field: str, value: str | Callable[[dict], str], phrase: str,
+              where: Callable[[dict], bool] = lambda row: True, **options) -> None:
+    """A case that sets one cell of the first row of `name` matching `where`."""
+
+    def breaks(path: Path) -> Expected:
+        row = b.pick(path, name, where)
+        b.set_cell(path, name, row["#"], field, value(row) if callable(value) else value)
+        return Expected(b.label(path, name), row["#"], field, phrase)
+
+    CASES.append(Case(id, breaks, **options))
+
+
+def _even_count(bound: str) -> Callable[[dict], bool]:
+    return lambda r: r["unit"] in COUNT_UNITS and r[bound] != "" and float(r[bound]) >= 2 and float(r[bound]) % 2 == 0
+
+
+# cells: types, dates, bounds, keys
+
+cell_case("malformed-date", OBS, "ref_date", "15/11/2022", "is not a date in the form YYYY-MM-DD")
+cell_case("impossible-date-2021-02-30", OBS, "ref_date", "2021-02-30", "is not a real calendar date")
+cell_case("date-in-the-future", EVENTS, "event_date", "2100-01-01", "is in the future")
+cell_case("value-below-low", OBS, "value", lambda r: str(float(r["low"]) / 2), "is below low",
+          where=lambda r: r["qualifier"] == "at_least" and _even_count("low")(r))
+cell_case("low-above-high", OBS, "low", lambda r: str(float(r["high"]) * 2), "is greater than high",
+          where=lambda r: r["qualifier"] == "range" and _even_count("high")(r))
+cell_case("wrong-type", OBS, "value", "forty", "is not a plain number", where=lambda r: r["value"] != "")
+cell_case("empty-required-cell", EVENTS, "title", "", "required value is empty")
+cell_case("dangling-source-id", OBS, "source_id", "no-such-source", "source_id 'no-such-source' is not in sources")
+
+
+@case("duplicate-primary-key")
+def _duplicate_key(path: Path) -> Expected:
+    rows = b.read_rows(path, EVENTS)
+    rows.insert(2, list(rows[1]))  # row 3 repeats row 2, so the order stays sorted
+    b.write_rows(path, EVENTS, rows)
+    return Expected(b.label(path, EVENTS), 3, "event_id", "is also in row 2; event_id must be unique")
+
+
+# text that would run in a spreadsheet or a browser
+
+for _name, _text in (("equals", '=HYPERLINK("http://x.example","click")'), ("plus", "+1 555 0100"),
+                     ("minus", "-2+3"), ("at", "@SUM(A1:A9)")):
+    cell_case(f"formula-prefix-{_name}", EVENTS, "title", _text, "must not start with =, +, - or @")
+cell_case("javascript-url", SOURCES, "url", "javascript:alert(document.cookie)", "is not an http(s) URL")
+cell_case("data-url", SOURCES, "url", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+          "is not an http(s) URL")
+cell_case("html-in-text", EVENTS, "description", "Service opens <b>today</b>.", "must not contain < or >")
+cell_case("script-in-text", EVENTS, "title", "<script>alert(1)</script>", "must not contain < or >")
+cell_case("control-character-in-text", EVENTS, "title", "Launch \x1b[31mred\x1b[0m", "control character")
+
+
+# sources and quotes
+
+cell_case("quote-not-in-source", OBS, "quote", "a sentence this source never contained", "quote not found verbatim",
+          needs_archive=True)
+
+
+@case("source-never-used")
+def _unused_source(path: Path) -> Expected:
+    counts: dict[str, int] = {}
+    for name in (r["name"] for r in b.descriptor(path)["resources"] if r["name"] != SOURCES):
+        for row in b.records(path, name):
+            counts[row["source_id"]] = counts.get(row["source_id"], 0) + 1
+    for name in (r["name"] for r in b.descriptor(path)["resources"] if r["name"] != SOURCES):
+        try:
+            row = b.pick(path, name, lambda r: counts[r["source_id"]] == 1)
+        except LookupError:
+            continue
+        b.write_rows(path, name, [r for i, r in enumerate(b.read_rows(path, name), start=1) if i != row["#"]])
+        source = next(s for s in b.records(path, SOURCES) if s["source_id"] == row["source_id"])
+        return Expected(b.label(path, SOURCES), source["#"], "source_id", "is not used by any row")
+    raise LookupError("no source is cited by exactly one row")
+
+
+# columns
+
+def _edit_columns(path: Path, change: Callable[[list[list[str]]], list[list[str]]]) -> None:
+    b.write_rows(path, EVENTS, change(b.read_rows(path, EVENTS)))
+
+
+@case("missing-column")
+def _missing_column(path: Path) -> Expected:
+    last = b.read_rows(path, EVENTS)[0][-1]
+    _edit_columns(path, lambda rows: [r[:-1] for r in rows])
+    return Expected(b.label(path, EVENTS), 1, last, "column is missing")
+
+
+@case("extra-column")
+def _extra_column(path: Path) -> Expected:
+    _edit_columns(path, lambda rows: [[*rows[0], "extra"]] + [[*r, "x"] for r in rows[1:]])
+    return Expected(b.label(path, EVENTS), 1, "extra", "column is not in the schema")
+
+
+@case("renamed-column")
+def _renamed_column(path: Path) -> Expected:
+    _edit_columns(path, lambda rows: [["actors" if c == "actor" else c for c in rows[0]], *rows[1:]])
+    return Expected(b.label(path, EVENTS), 1, "actors", "but the schema expects 'actor'")
+
+
+# files: encoding, line endings, truncation, absence, hashes
+
+def _rewrite(path: Path, name: str, change: Callable[[bytes], bytes]) -> Path:
+    file = b.csv_file(path, name)
+    file.write_bytes(change(file.read_bytes()))
+    return file
+
+
+@case("utf8-bom")
+def _bom(path: Path) -> Expected:
+    _rewrite(path, EVENTS, lambda data: b"\xef\xbb\xbf" + data)
+    return Expected(b.label(path, EVENTS), 1, None, "byte-order mark")
+
+
+@case("crlf-line-endings")
+def _crlf(path: Path) -> Expected:
+    _rewrite(path, EVENTS, lambda data: data.replace(b"\n", b"\r\n"))
+    return Expected(b.label(path, EVENTS), 1, None, "CRLF")
+
+
+@case("latin1-file")
+def _latin1(path: Path) -> Expected:
+    row = b.pick(path, EVENTS)
+    b.set_cell(path, EVENTS, row["#"], "description", "Opening of the Café Koryo.")
+    text = b.csv_file(path, EVENTS).read_text(encoding="utf-8")
+    _rewrite(path, EVENTS, lambda _: text.encode("latin-1", errors="replace"))
+    line = next(n for n, line in enumerate(text.split("\n"), start=1) if any("\x80" <= c <= "\xff" for c in line))
+    return Expected(b.label(path, EVENTS), line, None, "not valid UTF-8")
+
+
+@case("truncated-file")
+def _truncated(path: Path) -> Expected:
+    text = b.csv_file(path, EVENTS).read_text(encoding="utf-8")
+    cut = text[: len(text) // 2].rstrip("\n")
+    _rewrite(path, EVENTS, lambda _: cut.encode("utf-8"))
+    return Expected(b.label(path, EVENTS), cut.count("\n") + 1, None, "truncated")
+
+
+@case("missing-resource-file")
+def _missing_file(path: Path) -> Expected:
+    b.csv_file(path, EVENTS).unlink()
+    return Expected(b.label(path, EVENTS), None, None, "resource file is missing")
+
+
+@case("symlink-outside-package")
+def _symlink(path: Path) -> Expected:
+    file = b.csv_file(path, EVENTS)
+    outside = path.parent.parent / "outside.csv"
+    outside.write_bytes(file.read_bytes())
+    file.unlink()
+    file.symlink_to(outside)
+    return Expected(b.label(path, EVENTS), None, None, "outside the package folder")
+
+
+@case("edited-without-hash-refresh", rehash=False)
+def _stale_hash(path: Path) -> Expected:
+    row = b.pick(path, OBS)
+    b.set_cell(path, OBS, row["#"], "note", "Edited without running nkdigital refresh.")
+    return Expected(b.label(path, OBS), None, None, "file changed since its hash was recorded")
+
+
+# the descriptor
+
+@case("malformed-datapackage-json", rehash=False)
+def _malformed_json(path: Path) -> Expected:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines) if line.strip().startswith('"version"'))
+    lines[number] = lines[number].rstrip(",")  # a missing comma: the error shows on the next line
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return Expected(DESCRIPTOR_NAME, number + 2, None, "not valid JSON")
+
+
+@case("descriptor-of-the-wrong-shape", rehash=False)
+def _wrong_shape(path: Path) -> Expected:
+    b.edit_descriptor(path, lambda d: d.update(resources={r["name"]: r["path"] for r in d["resources"]}))
+    return Expected(DESCRIPTOR_NAME, None, "resources", "must be an object with a list of resources")
+
+
+@case("path-traversal", rehash=False)
+def _traversal(path: Path) -> Expected:
+    b.edit_descriptor(path, lambda d: d["resources"][1].update(path="../../etc/passwd"))
+    return Expected(DESCRIPTOR_NAME, None, f"{b.descriptor(path)['resources'][1]['name']}.path",
+                    "must stay inside the package folder")
+
+
+@case("absolute-path", rehash=False)
+def _absolute(path: Path) -> Expected:
+    b.edit_descriptor(path, lambda d: d["resources"][1].update(path="/etc/passwd"))
+    return Expected(DESCRIPTOR_NAME, None, f"{b.descriptor(path)['resources'][1]['name']}.path",
+                    "must be relative to the package folder")
+
+
+# running the corpus
+
+
+@dataclass
+class Outcome:
+    path: Path
+    expected: Expected
+    exit_code: int
+    stdout: str
+    stderr: str
+    problems: list[nk.Problem] | None  # from nk.load(validate=True); None if it loaded
+
+    @property
+    def exact(self) -> bool:
+        """Refused by both, with exactly the one expected problem."""
+        if self.exit_code != 1 or self.problems is None or len(self.problems) != 1:
+            return False
+        [problem] = self.problems
+        e = self.expected
+        return ((problem.file, problem.row, problem.field) == (e.file, e.row, e.field) and e.phrase in problem.message
+                and f"  - {problem}\n" in self.stderr and "invalid: 1 problem\n" in self.stderr)
+
+
+def _archive_args() -> list[str]:
+    return ["--archive", str(ARCHIVE)] if ARCHIVE else []
+
+
+def _run(case: Case, folder: Path) -> Outcome:
+    path = b.copy_package(folder)
+    expected = case.breaks(path)
+    if case.rehash:
+        b.rehash(path)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["validate", str(path), *_archive_args()])
+    try:
+        nk.load(path, validate=True, archive=ARCHIVE)
+        problems = None
+    except nk.PackageError as error:
+        problems = error.problems
+    return Outcome(path, expected, code, out.getvalue(), err.getvalue(), problems)
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> Callable[[Case], Outcome]:
+    """Each case is broken and checked once per session, whichever test asks first."""
+    base = tmp_path_factory.mktemp("broken")
+    outcomes: dict[str, Outcome] = {}
+
+    def outcome(case: Case) -> Outcome:
+        if case.needs_archive and ARCHIVE is None:
+            pytest.skip("no source archive: quotes cannot be checked (set NKDIGITAL_ARCHIVE)")
+        if case.id not in outcomes:
+            outcomes[case.id] = _run(case, base / case.id / "datapackage")
+        return outcomes[case.id]
+
+    return outcome
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_broken_package_is_refused_with_exactly_one_located_problem(case, corpus):
+    result = corpus(case)
+    e = result.expected
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.problems is not None, "nk.load(validate=True) loaded the broken package"
+    assert len(result.problems) == 1, "\n".join(map(str, result.problems))
+    [problem] = result.problems
+    assert (problem.file, problem.row, problem.field) == (e.file, e.row, e.field), str(problem)
+    assert e.phrase in problem.message
+    assert "invalid: 1 problem\n" in result.stderr
+    assert f"  - {problem}\n" in result.stderr, result.stderr
+
+
+def test_an_untouched_copy_passes_so_each_case_counts_only_its_own_problem(tmp_path, capsys):
+    path = b.copy_package(tmp_path / "datapackage")
+    b.rehash(path)
+    assert path.read_bytes() == DESCRIPTOR.read_bytes(), "recording hashes changed the descriptor"
+    assert main(["validate", str(path), *_archive_args()]) == 0, capsys.readouterr().err
+    assert nk.load(path, validate=True, archive=ARCHIVE).resource_names == NAMES
+
+
+SUBPROCESS_CASES = ["latin1-file", "truncated-file", "malformed-datapackage-json", "path-traversal",
+                    "duplicate-primary-key", "formula-prefix-equals"]
+
+
+def test_the_command_line_refuses_broken_packages_without_a_traceback(corpus):
+    """The real `nkdigital validate` process, run in parallel on a few cases: exit 1, the problem, no traceback."""
+    cases = [c for c in CASES if c.id in SUBPROCESS_CASES]
+    outcomes = [corpus(c) for c in cases]
+    processes = [
+        subprocess.Popen([sys.executable, "-m", "nkdigital.cli", "validate", str(o.path), *_archive_args()],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        for o in outcomes
+    ]
+    for case, outcome, process in zip(cases, outcomes, processes, strict=True):
+        stdout, stderr = process.communicate(timeout=120)
+        assert process.returncode == 1, (case.id, stdout, stderr)
+        assert "Traceback" not in stderr, (case.id, stderr)
+        assert "invalid: 1 problem\n" in stderr, (case.id, stderr)
+        assert f"  - {outcome.problems[0]}\n" in stderr, (case.id, stderr)
+
+
+@pytest.mark.parametrize("count", [len(CASES)], ids=[f"{len(CASES)}-broken-packages"])
+def test_every_broken_package_is_refused(count, corpus, capsys):
+    runnable = [c for c in CASES if ARCHIVE or not c.needs_archive]
+    outcomes = {c.id: corpus(c) for c in runnable}
+    refused = [i for i, o in outcomes.items() if o.exit_code == 1 and o.problems]
+    exact = [i for i, o in outcomes.items() if o.exact]
+    line = (f"reliability corpus: {len(runnable)} broken packages, {len(refused)} refused, "
+            f"{len(exact)} with exactly the one expected problem")
+    with capsys.disabled():
+        print(f"\n{line}")
+    assert count >= 23
+    assert len(refused) == len(exact) == len(runnable), sorted(set(outcomes) - set(exact))
+
+
+# the descriptor: any shape is a problem, never an exception
+
+def _set(path: list, value: object) -> Callable[[dict], None]:
+    def change(data: dict) -> None:
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return change
+
+
+FIELD0 = ["resources", 1, "schema", "fields", 0]
+HOSTILE_DESCRIPTORS = {
+    "top-level-list": ("[1, 2]", "resources"),
+    "empty-file": ("", None),
+    "deeply-nested": ("[" * 100_000, None),
+    "not-utf8": (b"\xff\xfe{}", None),
+    "no-resources": (_set(["resources"], []), "resources"),
+    "resource-not-object": (_set(["resources", 1], "events"), "resources[1]"),
+    "path-is-url": (_set(["resources", 1, "path"], "https://example.org/events.csv"), "events.path"),
+    "path-is-list": (_set(["resources", 1, "path"], ["data/events.csv"]), "events.path"),
+    "path-with-backslash": (_set(["resources", 1, "path"], "..\\..\\events.csv"), "events.path"),
+    "path-not-csv": (_set(["resources", 1, "path"], "datapackage.json"), "events.path"),
+    "same-name-twice": (_set(["resources", 2, "name"], "events"), "events.name"),
+    "schema-missing": (_set(["resources", 1, "schema"], "schema.json"), "events.schema"),
+    "fields-empty": (_set(["resources", 1, "schema", "fields"], []), "events.schema"),
+    "field-without-name": (_set(FIELD0, {"type": "string"}), "events.schema.fields[0]"),
+    "unknown-type": (_set([*FIELD0, "type"], "uuid"), "events.event_id"),
+    "constraints-not-object": (_set([*FIELD0, "constraints"], "required"), "events.event_id"),
+    "enum-not-list": (_set(["resources", 1, "schema", "fields", 2, "constraints", "enum"], "day"),
+                      "events.event_date_precision"),
+    "bad-pattern": (_set([*FIELD0, "constraints", "pattern"], "(("), "events.event_id"),
+    "primary-key-string": (_set(["resources", 1, "schema", "primaryKey"], "event_id"), "events.primaryKey"),
+    "primary-key-unknown": (_set(["resources", 1, "schema", "primaryKey"], ["id"]), "events.primaryKey"),
+    "foreign-keys-number": (_set(["resources", 1, "schema", "foreignKeys"], 5), "events.foreignKeys"),
+    "foreign-key-to-nowhere": (_set(["resources", 1, "schema", "foreignKeys", 0, "reference", "resource"], "nope"),
+                               "events.foreignKeys"),
+    "date-format": (_set(["resources", 1, "schema", "fields", 1, "format"], "%d/%m/%Y"), "events.event_date"),
+    "minimum-text": (_set(["resources", 1, "schema", "fields", 1, "constraints", "minimum"], "yesterday"),
+                     "events.event_date"),
+    "hash-number": (_set(["resources", 1, "hash"], 5), "events.hash"),
+    "bytes-text": (_set(["resources", 1, "bytes"], "many"), "events.bytes"),
+    "semicolon-dialect": (_set(["resources", 1, "dialect", "delimiter"], ";"), "events.dialect"),
+    "latin1-encoding": (_set(["resources", 1, "encoding"], "latin-1"), "events.encoding"),
+    "extra-missing-values": (_set(["resources", 1, "schema", "missingValues"], ["", "NA"]), "events.missingValues"),
+}
+
+
+@pytest.mark.parametrize("kind", HOSTILE_DESCRIPTORS, ids=list(HOSTILE_DESCRIPTORS))
+def test_a_descriptor_of_any_shape_is_one_problem_never_an_exception(kind, package_copy):
+    change, field = HOSTILE_DESCRIPTORS[kind]
+    if isinstance(change, bytes):
+        package_copy.write_bytes(change)
+    elif isinstance(change, str):
+        package_copy.write_text(change, encoding="utf-8")
+    else:
+        b.edit_descriptor(package_copy, change)
+    with pytest.raises(nk.PackageError) as caught:
+        nk.load(package_copy, validate=True, archive=ARCHIVE)
+    assert [(p.file, p.field) for p in caught.value.problems] == [(DESCRIPTOR_NAME, field)], str(caught.value)
+    assert nk.validate(package_copy, ARCHIVE).problems == caught.value.problems
+
+
+# property: a mutated cell either loads exactly as read without validation, or is refused
+
+NAMES = [r["name"] for r in json.loads(DESCRIPTOR.read_text(encoding="utf-8"))["resources"]]
+MARKUP = ["<b>bold</b>", "<script>alert(1)</script>", "=1+1", "+1", "-1", "@SUM(A1)", "javascript:alert(1)",
+          "data:text/html,x", "2021-02-30", "2021-13-01", "2999-01-01", "NaN", "inf", "1e5", "-0", "true", "0.5",
+          "a,b", 'say "hi"', "two\nlines", "\x00", "\r", "\ufeff", "no-such-source", " ", "day", "share"]
+REPLACEMENTS = st.one_of(
+    st.just(""),
+    st.text(max_size=40),
+    st.integers(min_value=-10**20, max_value=10**20).map(str),
+    st.floats().map(str),
+    st.dates().map(str),
+    st.sampled_from(MARKUP),
+)
+
+
+def _table_sizes(path: Path) -> dict[str, int]:
+    return {name: len(b.read_rows(path, name)) - 1 for name in NAMES}
+
+
+@settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_mutated_cell_either_loads_exactly_or_is_refused(data):
+    with tempfile.TemporaryDirectory() as folder:
+        path = b.copy_package(Path(folder) / "datapackage")
+        name = data.draw(st.sampled_from(NAMES), label="resource")
+        rows = b.read_rows(path, name)
+        row = data.draw(st.integers(min_value=2, max_value=len(rows)), label="row")
+        field = data.draw(st.sampled_from(rows[0]), label="field")
+        value = data.draw(REPLACEMENTS, label="value")
+        b.set_cell(path, name, row, field, value)
+        b.rehash(path)
+        try:
+            package = nk.load(path, validate=True, archive=ARCHIVE)
+        except nk.PackageError as error:
+            assert error.problems, "PackageError without problems"
+            assert all(p.file and p.message for p in error.problems)
+            assert not any(p.message.startswith("frictionless cannot read") for p in error.problems), error
+            return
+        plain = nk.load(path)
+        assert package.resource_names == plain.resource_names == NAMES
+        sizes = _table_sizes(path)
+        for resource_name in NAMES:
+            frame = package.resource(resource_name)
+            pd.testing.assert_frame_equal(frame, plain.resource(resource_name))
+            assert len(frame) == sizes[resource_name], f"{resource_name} is only partly loaded"
+        loaded = package.resource(name).loc[row - 2, field]
+        if b.resource(path, name)["schema"]["fields"][rows[0].index(field)].get("type", "string") == "string":
+            assert (pd.isna(loaded) if value == "" else str(loaded) == value), (loaded, value)
+
