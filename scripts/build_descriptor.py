@@ -39,7 +39,8 @@ def enum(description: str, values: list[str], example: str, required: bool = Tru
 def row_id(prefix: str, what: str, example: str) -> dict:
     return {
         "type": "string",
-        "description": f"Identifier of the {what}: a lowercase slug starting with `{prefix}-`, unique across the package.",
+        "description": f"Identifier of the {what}: a lowercase slug starting with `{prefix}-`, unique across the"
+        " package.",
         "example": example,
         "constraints": {"required": True, "unique": True, "pattern": f"{prefix}-{SLUG}"},
     }
@@ -50,7 +51,8 @@ def date(description: str, example: str, required: bool) -> dict:
         "type": "date",
         "format": "%Y-%m-%d",
         "description": description
-        + " ISO 8601; never in the future. With month or year precision this is the first day of the period; a figure given"
+        + " ISO 8601; never in the future. With month or year precision this is the first day of the period;"
+        " a figure given"
         " for the end of a period (\"end of June 2010\") carries that period's last day with day precision.",
         "example": example,
         "constraints": {"required": required, "minimum": "1945-01-01"},
@@ -80,7 +82,8 @@ INDICATORS = sorted([
 UNITS = sorted(["subscriptions", "per_100_people", "people", "share", "addresses", "blocks", "sites", "respondents",
                 "years", "devices", "base_stations", "pages", "authorities", "minutes", "hours", "days", "weeks",
                 "months", "articles", "chapters", "committees", "fold", "goals", "households", "indicators",
-                "instruments", "laws", "lines", "per_million_people", "recommendations", "statistics", "targets", "channels",
+                "instruments", "laws", "lines", "per_million_people", "recommendations", "statistics", "targets",
+                "channels",
                 "cities", "ebooks", "euros", "models", "points", "usd"])
 DEVICES = sorted(["mobile_phone", "smartphone", "tablet", "computer", "mp3_player", "tv", "radio", "usb_drive",
                   "digital_devices", "fixed_telephone", "portable_media_player"])
@@ -185,7 +188,8 @@ FIELDS: dict[str, dict] = {
     # quantities
     "observation_id": row_id("obs", "observation", "obs-koryolink-subs-2009-03-aaqilx"),
     "estimate_id": row_id("dev", "device estimate", "dev-mobile-phone-owners-women-unicef"),
-    "indicator": enum("What is counted, as a snake_case indicator name; the unit column says in what.", INDICATORS, "mobile_subscriptions"),
+    "indicator": enum("What is counted, as a snake_case indicator name; the unit column says in what.", INDICATORS,
+                      "mobile_subscriptions"),
     "ref_date": date("Date the figure refers to (not the publication date).", "2009-03-31", required=True),
     "ref_date_precision": precision("ref_date", required=True),
     "value": {
@@ -237,8 +241,10 @@ FIELDS: dict[str, dict] = {
     ),
     "input_ids": text("Derived rows only: the ids in the formula, separated by single spaces.",
                       "obs-itu-per100-2013-owid obs-population-2013-owid", ),
-    "device": enum("Device the estimate is about (mobile phone, smartphone, tablet, computer, ...).", DEVICES, "mobile_phone"),
-    "measure": enum("What is measured: ownership or usage share of the population, or a count of owners, devices or users.",
+    "device": enum("Device the estimate is about (mobile phone, smartphone, tablet, computer, ...).", DEVICES,
+                   "mobile_phone"),
+    "measure": enum("What is measured: ownership or usage share of the population, or a count of owners, devices or"
+                    " users.",
                       MEASURES, "ownership_share"),
     "population": text("Group the figure refers to, in our words.", "women aged 15-49", required=True),
     # access tiers and controls

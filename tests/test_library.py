@@ -65,7 +65,7 @@ def test_accessors_filter_by_indicator_period_and_source_type(package):
 
 
 def test_an_unknown_filter_value_is_a_clear_error(package):
-    with pytest.raises(ValueError, match="unknown indicator .*mobile_subscribers"):
+    with pytest.raises(ValueError, match=r"unknown indicator .*mobile_subscribers"):
         package.observations("mobile_subscribers")
     with pytest.raises(KeyError, match="no resource 'nope'"):
         package.resource("nope")

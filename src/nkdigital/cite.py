@@ -72,7 +72,8 @@ def _apa(source_id: str, row: pd.Series) -> str:
     date = _date(row, True)
     if pd.notna(row["author"]):
         author = _apa_author(row["author"])
-        return f"{author}{'' if author.endswith('.') else '.'} ({date}). {row['title']}. {row['publisher']}. {row['url']}"
+        author += "" if author.endswith(".") else "."
+        return f"{author} ({date}). {row['title']}. {row['publisher']}. {row['url']}"
     return f"{row['title']}. ({date}). {row['publisher']}. {row['url']}"
 
 

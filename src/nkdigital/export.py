@@ -111,7 +111,8 @@ def to_duckdb(package: Package, out: str | os.PathLike, progress: bool = False) 
                 connection.execute(_create_table(name, schemas[name], DUCKDB_TYPES))
                 rows = _plain(package.resource(name), schemas[name], dates_as_text=False)
                 marks = ", ".join("?" for _ in rows.columns)
-                connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', [list(r) for r in rows.itertuples(index=False)])
+                values = [list(row) for row in rows.itertuples(index=False)]
+                connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', values)
         finally:
             connection.close()
     return out
