@@ -146,20 +146,52 @@ def read_table(base: Path, resource: dict) -> tuple[pd.DataFrame | None, list[Pr
     header_problems = _header_problems(records[0], [f["name"] for f in fields], label)
     if header_problems:
         return None, problems + header_problems
-    columns: list[list[object]] = [[] for _ in fields]
+    blank = [None] * len(fields)  # a broken row keeps its place, so frame index == row number - 2
+    rows = []
     for row_number, record in enumerate(records[1:], start=2):
         if row_number in cut_rows or len(record) != len(fields):
             if row_number not in cut_rows:
                 found = f"row has {len(record)} cells, but the header has {len(fields)}"
                 problems.append(Problem(label, row_number, None, found if record else "row is blank; remove it"))
-            for column in columns:  # keep frame index == row number - 2 for later checks
-                column.append(None)
-            continue
-        for column, field, cell in zip(columns, fields, record, strict=True):
-            column.append(_convert(cell, field, label, row_number, problems))
-    frame = pd.DataFrame({f["name"]: _typed(col, f) for f, col in zip(fields, columns, strict=True)})
+            record = blank
+        rows.append(record)
+    columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in fields]
+    frame = pd.DataFrame({
+        f["name"]: _typed(_fast(cells, f) or _slow(cells, f, label, problems), f)
+        for f, cells in zip(fields, columns, strict=True)
+    })
     frame.attrs["path"] = label
     return frame, problems
+
+
+_PATTERNS = {"number": _NUMBER, "integer": _INTEGER, "year": _YEAR, "date": _DATE}
+
+
+def _fast(cells: list[str | None], field: dict) -> list[object] | None:
+    """The column's values when every cell is plainly valid (the common case), else None."""
+    constraints = field.get("constraints", {})
+    kind = field.get("type", "string")
+    present = [c for c in cells if c]
+    allowed = constraints.get("enum")
+    if (kind not in _CONVERTERS or _CONTROL.search("".join(present))
+            or (constraints.get("required") and "" in cells)
+            or (allowed is not None and not set(present) <= set(allowed))
+            or (kind in _PATTERNS and not all(_PATTERNS[kind].fullmatch(c) for c in present))):
+        return None
+    convert = _CONVERTERS[kind]
+    try:
+        return [convert(c) if c else None for c in cells]
+    except ValueError:  # e.g. 2021-02-30 matches the date pattern but is no calendar date
+        return None
+
+
+_CONVERTERS = {"string": str, "number": float, "integer": int, "year": int, "date": dt.date.fromisoformat}
+
+
+def _slow(cells: list[str | None], field: dict, label: str, problems: list[Problem]) -> list[object]:
+    """Cell by cell, with one problem for each cell that breaks its type, `required` or `enum`."""
+    return [None if cell is None else _convert(cell, field, label, row, problems)
+            for row, cell in enumerate(cells, start=2)]
 
 
 def _convert(cell: str, field: dict, label: str, row: int, problems: list[Problem]) -> object:
