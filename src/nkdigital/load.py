@@ -31,15 +31,22 @@ def load(path: str | os.PathLike | None = None, *, validate: bool = False,
         if report.problems:
             raise PackageError(report.problems)
     descriptor = read_descriptor(descriptor_path)
-    frames, problems = {}, []
+    # with validation, reuse the frames it read: no second read, and nothing can change in between
+    tables = report.frames if validate else _read_tables(descriptor_path, descriptor)
+    frames = {r["name"]: _with_attrs(tables[r["name"]], r, descriptor) for r in descriptor["resources"]}
+    return Package(descriptor, frames, descriptor_path)
+
+
+def _read_tables(descriptor_path: Path, descriptor: dict) -> dict[str, pd.DataFrame]:
+    """Every resource as a typed frame; PackageError listing every problem if any file is broken."""
+    tables, problems = {}, []
     for resource in descriptor["resources"]:
         frame, found = read_table(descriptor_path.parent, resource)
         problems += found
-        if frame is not None:
-            frames[resource["name"]] = _with_attrs(frame, resource, descriptor)
+        tables[resource["name"]] = frame
     if problems:
         raise PackageError(problems)
-    return Package(descriptor, frames, descriptor_path)
+    return tables
 
 
 def _with_attrs(frame: pd.DataFrame, resource: dict, descriptor: dict) -> pd.DataFrame:
