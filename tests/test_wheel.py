@@ -1,0 +1,42 @@
+"""The wheel ships the data package, and the installed library loads it outside the checkout."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(out)], check=True, capture_output=True)
+    return next(out.glob("nkdigital-*.whl"))
+
+
+def test_wheel_contains_the_library_the_data_package_and_the_entry_point(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "nkdigital/datapackage/datapackage.json" in names
+    for resource in ("sources", "events", "observations", "device_estimates", "access_tiers", "access_controls",
+                     "rights_framework"):
+        assert f"nkdigital/datapackage/data/{resource}.csv" in names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "nkdigital = nkdigital.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_installed_wheel_loads_its_bundled_package_outside_the_checkout(wheel, tmp_path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = ("import nkdigital as nk, pathlib; p = nk.load(); "
+            "print(pathlib.Path(nk.__file__).parent == pathlib.Path(p.path).parent.parent, len(p.observations()))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                            env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    inside, rows = result.stdout.split()
+    assert inside == "True"
+    assert int(rows) >= 150
