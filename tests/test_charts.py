@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 import subprocess
 import sys
 import types
@@ -17,6 +18,7 @@ import pytest
 import nkdigital as nk
 from nkdigital import charts
 from nkdigital.charts import house
+from nkdigital.charts.tiers import TIER_NAMES
 
 STEMS = ["nkdigital-timeline", "nkdigital-subscribers", "nkdigital-subscribers-per-100", "nkdigital-devices",
          "nkdigital-access-tiers", "nkdigital-access-procedure", "nkdigital-rights"]
@@ -105,6 +107,54 @@ def test_every_chart_carries_description_source_line_sources_and_notes(gallery, 
         assert item in shown
     assert f"nkdigital v{package.version}" in shown
     assert "<br>" in footer[0].text  # wrapped onto several lines
+    assert footer[0].font.size < fig.layout.template.layout.font.size  # compact: smaller than the body text
+    notes = [a for a in fig.layout.annotations if a.name == "notes"]
+    assert len(notes) == 1 and notes[0].text.startswith("<b>Note")
+
+
+def _lines(annotation) -> int:
+    return annotation.text.count("<br>") + 1
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_every_chart_has_an_explicit_size_with_room_for_title_notes_and_sources(gallery, stem):
+    fig = gallery[stem]
+    layout = fig.layout
+    assert layout.width == house.WIDTH and layout.height and layout.height > 300
+    margin = layout.margin
+    assert margin.autoexpand is False  # the computed margins are the margins
+    plot_height = layout.height - margin.t - margin.b
+    assert plot_height >= 150, "the plot is not squashed by title, notes or sources"
+    assert layout.width - margin.l - margin.r >= 500
+    by_name = {a.name: a for a in layout.annotations if a.name in ("notes", "footer")}
+    notes, footer = by_name["notes"], by_name["footer"]
+    assert _lines(notes) <= house.MAX_NOTE_LINES, "notes stay short"
+    # notes start under the axis band, the source line under the notes, and both end inside the bottom margin
+    notes_top, footer_top = -notes.yshift, -footer.yshift
+    notes_bottom = notes_top + _lines(notes) * house.line_px(notes.font.size)
+    footer_bottom = footer_top + _lines(footer) * house.line_px(footer.font.size)
+    assert notes_top >= 10 and notes_bottom <= footer_top
+    assert footer_bottom + house.PAD <= margin.b
+    # every wrapped line fits the figure width
+    for annotation in (notes, footer):
+        assert annotation.xshift == house.PAD - margin.l
+        for line in annotation.text.split("<br>"):
+            raw = html.unescape(line.replace("<b>", "").replace("</b>", ""))
+            assert house.text_px(raw, annotation.font.size) <= layout.width - 2 * house.PAD, line
+    # the title and subtitle fit: every line within the width, and all lines within the top margin
+    title_lines = layout.title.text.split("<br>")
+    subtitle_lines = layout.title.subtitle.text.split("<br>")
+    for line in title_lines:
+        raw = html.unescape(line.replace("<b>", "").replace("</b>", ""))
+        assert house.text_px(raw, house.TITLE_FONT, bold=True) <= layout.width - 2 * house.PAD, line
+    for line in subtitle_lines:
+        assert house.text_px(html.unescape(line), house.SUBTITLE_FONT) <= layout.width - 2 * house.PAD, line
+    text_height = (house.PAD + len(title_lines) * house.line_px(house.TITLE_FONT)
+                   + len(subtitle_lines) * house.line_px(house.SUBTITLE_FONT))
+    assert text_height + 10 <= margin.t
+    # and the export button renders at the same size
+    options = charts.config(fig)["toImageButtonOptions"]
+    assert (options["width"], options["height"]) == (layout.width, layout.height)
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -243,6 +293,71 @@ def test_subscribers_marks_key_events_as_vertical_lines(gallery, package):
     assert koryolink, "the launch line sits at its most precise date, December 2008"
 
 
+def _event_extents(fig) -> list[tuple[int, float, float, float]]:
+    """(level, leader x, left, right) in px along the plot for each event label of a subscribers chart."""
+    layout = fig.layout
+    start, end = (pd.Timestamp(x) for x in layout.xaxis.range)
+    plot = layout.width - layout.margin.l - layout.margin.r
+    found = []
+    for a in layout.annotations:
+        if not (a.name or "").startswith("event: "):
+            continue
+        x = (pd.Timestamp(a.x) - start) / (end - start) * plot
+        size = house.text_px(html.unescape(a.text), a.font.size)
+        left, right = (x, x + size) if a.xanchor == "left" else (x - size, x)
+        found.append((a.ay, x, left, right))
+    levels = sorted({ay for ay, *_ in found}, reverse=True)  # ay < 0: higher labels have larger |ay|
+    return [(levels.index(ay), x, left, right) for ay, x, left, right in found]
+
+
+@pytest.mark.parametrize("stem", ["nkdigital-subscribers", "nkdigital-subscribers-per-100"])
+def test_event_labels_sit_above_the_plot_and_never_overlap_each_other_or_a_leader(gallery, stem):
+    fig = gallery[stem]
+    labels = [a for a in fig.layout.annotations if (a.name or "").startswith("event: ")]
+    assert labels
+    for a in labels:
+        assert a.yref == "paper" and a.y == 1 and a.ay < 0 and a.showarrow  # on a leader above the plot
+        assert -a.ay + 10 <= fig.layout.margin.t - 40, "inside the top margin, below the subtitle"
+    extents = _event_extents(fig)
+    for i, (level, x, left, right) in enumerate(extents):
+        assert left >= -fig.layout.margin.l and right <= fig.layout.width - fig.layout.margin.l
+        for other, ox, oleft, oright in extents[i + 1:]:
+            if other == level:
+                assert right <= oleft or oright <= left, "labels on one level overlap"
+            elif other < level:  # my leader rises through the lower level
+                assert not oleft < x < oright, "a leader crosses a label"
+            else:
+                assert not left < ox < right, "a leader crosses a label"
+
+
+def test_legends_of_the_subscribers_chart_are_apart(gallery):
+    fig = gallery["nkdigital-subscribers"]
+    first, second = fig.layout.legend, fig.layout.legend2
+    assert first.y == 1 and first.yanchor == "top" and second.y == 0 and second.yanchor == "bottom"
+    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    claims = len([t for t in fig.data if t.x == (None,) and t.legend in (None, "legend")])
+    shapes = len([t for t in fig.data if t.legend == "legend2"])
+    assert plot >= 26 + 24 * claims + 26 + 24 * shapes  # room for both, one over the other
+
+
+def test_stagger_keeps_labels_and_leaders_apart():
+    positions = [0, 0, 40, 100, 300, 310, 700]
+    widths = [150, 200, 120, 180, 90, 220, 150]
+    placed = house.stagger(positions, widths, (-50, 800))
+    extents = []
+    for x, w, (level, anchor) in zip(positions, widths, placed, strict=True):
+        extents.append((level, x, *((x + 3, x + 3 + w) if anchor == "left" else (x - 3 - w, x - 3))))
+    for i, (level, x, left, right) in enumerate(extents):
+        for other, ox, oleft, oright in extents[i + 1:]:
+            if other == level:
+                assert right <= oleft or oright <= left
+            elif other < level:
+                assert not oleft <= x <= oright
+            else:
+                assert not left <= ox <= right
+    assert max(level for level, _ in placed) <= 4
+
+
 def test_the_documented_call_shows_with_the_house_config(monkeypatch, package):
     shown = {}
     monkeypatch.setattr(pio, "show", lambda fig, *args, **kwargs: shown.update(fig=fig, args=args, **kwargs))
@@ -373,9 +488,47 @@ def test_tiers_use_a_log_axis_ranges_and_a_note_for_groups_without_size(gallery,
     tiers = package.access_tiers()
     unsized = tiers[tiers[["value", "low", "high"]].isna().all(axis=1)]
     assert len(unsized) and not set(unsized["tier_id"]) & set(marks)
+    # groups with no stated size: a count per tier in the note, the names in the description and in the hover
+    # of each tier's heading
     note = " ".join(fig.layout.meta["notes"])
-    for name in unsized["group_name"]:
-        assert html.escape(" ".join(name.split())).casefold() in note.casefold()
+    assert f"Not drawn: {len(unsized)} statements" in note
+    headings = {a.name.split(": ", 1)[1]: a for a in fig.layout.annotations if (a.name or "").startswith("tier: ")}
+    assert list(headings) == ["global_internet", "monitored_global_internet", "national_intranet",
+                              "no_network_access"]  # in order, one row group per tier
+    description = fig.layout.meta["description"].casefold()
+    for _, row in unsized.iterrows():
+        name = html.escape(" ".join(row["group_name"].split()))
+        assert name.casefold() in description
+        hover = headings[str(row["tier"])].hovertext.replace("<br>  ", " ").casefold()
+        assert name.casefold() in hover
+        count = int((unsized["tier"].astype(str) == str(row["tier"])).sum())
+        assert f"{TIER_NAMES[str(row['tier'])].lower()} {count}" in note
+    assert "handful" not in note  # a phrase with no magnitude has no bounds: no reading rule to state
+
+
+def test_tiers_rows_carry_one_short_label_each_and_non_colliding_value_labels(gallery, package):
+    fig = gallery["nkdigital-access-tiers"]
+    axis = fig.layout.yaxis
+    assert len(axis.tickvals) == len(axis.ticktext) == len(points(fig))
+    for text in axis.ticktext:
+        assert "<br>" not in text and len(html.unescape(text)) <= 45
+    # the full group name is in the hover of its mark
+    tiers = package.access_tiers().set_index("tier_id")
+    for row_id, (trace, k) in points(fig).items():
+        assert html.escape(tiers.at[row_id, "group_name"].split()[0]) in trace.hovertext[k]
+    # at most one value label per row, never crossing the population line
+    values = [a for a in fig.layout.annotations if (a.name or "").startswith("value: ")]
+    assert len({a.y for a in values}) == len(values)
+    population = next(a for a in fig.layout.annotations if a.name == "population line")
+    for a in values:
+        assert (a.xanchor == "left") == (a.xshift > 0)
+    assert population.yref == "paper" and population.yanchor == "bottom"  # above the plot
+    # the note's reading-rule examples come from the drawn rows
+    note = html.unescape(fig.layout.meta["notes"][0])
+    drawn = package.access_tiers()
+    drawn = drawn[drawn["tier_id"].isin(points(fig))]
+    for phrase in re.findall(r"'([^']+)' =", note):
+        assert phrase in set(drawn["phrase"].dropna())
 
 
 # ------------------------------------------------------------------------------------------- procedure

@@ -239,7 +239,9 @@ def write_images(figures: dict, folder: str | os.PathLike, fmt: str) -> list[Pat
     targets = [folder / f"{stem}.{fmt}" for stem in figures]
     temporaries = [folder / f".{stem}.tmp.{fmt}" for stem in figures]
     try:
-        pio.write_images(list(figures.values()), temporaries, format=fmt, scale=2 if fmt == "png" else 1)
+        figs = list(figures.values())  # batch writing ignores each figure's own size unless given
+        pio.write_images(figs, temporaries, format=fmt, scale=2 if fmt == "png" else 1,
+                         width=[f.layout.width for f in figs], height=[f.layout.height for f in figs])
         for temporary, target in zip(temporaries, targets, strict=True):
             os.replace(temporary, target)
     finally:

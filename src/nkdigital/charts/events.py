@@ -17,6 +17,7 @@ PRECISIONS = {  # precision: (legend name, symbol, colour)
 LANE_PX = 18
 MAX_HOVER_SOURCES = 8  # vertical space per lane of events
 CATEGORY_GAP = 0.9  # extra lanes of space between categories
+MARGIN_LEFT, MARGIN_RIGHT = 190, 30
 
 
 def _categories(events: pd.DataFrame) -> list[str]:
@@ -161,6 +162,9 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None) -> house.H
         fig, chart="timeline", package=package, drawn=house.source_frame(frame),
         title="Digital access in North Korea: a timeline of networks, laws and reviews",
         subtitle=f"Dated events by category, {first.year}–{last.year}, as the sources date them",
-        description=description, notes=notes, plot_height=int(lanes_total * LANE_PX + 30), margin_left=190,
-        margin_right=30, axis_band=40, top_extra=28,
+        description=description, notes=notes, plot_height=int(lanes_total * LANE_PX + 30),
+        margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=40,
+        # the legend above the plot: plotly wraps a horizontal legend at the plot's width
+        top_extra=8 + 22 * house.legend_rows([PRECISIONS[p][0] for p in precisions.index if p in PRECISIONS],
+                                             house.WIDTH - MARGIN_LEFT - MARGIN_RIGHT),
     )

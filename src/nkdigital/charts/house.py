@@ -35,11 +35,26 @@ GREY = "#595959"
 LIGHT_GREY = "#d9d9d9"
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 
-WIDTH = 960
+WIDTH = 1100  # every house figure is this wide (px); its height follows from its content
 PAD = 16  # px between the figure edge and title, notes and source line
-FOOTER_FONT = 11
-LINE = 15  # px per footer line
+TITLE_FONT, SUBTITLE_FONT = 20, 14
+NOTE_FONT, SOURCE_FONT = 11, 10
+LINE_SPACING = 1.3  # plotly.js puts lines of text this many font sizes apart
 CHAR_PX = 0.52  # average glyph width as a share of the font size (Arial-like), for wrapping
+BOLD_CHAR_PX = 0.6  # the same for bold text (titles)
+MAX_NOTE_LINES = 3  # notes stay short: detail goes to hover text and meta["description"]
+SUBTITLE_CHARS = 140  # a comfortable measure for the subtitle, well inside the figure width
+
+
+def line_px(font_size: float) -> float:
+    """Height of one line of text in plotly.js at `font_size`."""
+    return font_size * LINE_SPACING
+
+
+def text_px(text: str, font_size: float, bold: bool = False) -> float:
+    """Estimated width of raw (unescaped, untagged) `text` at `font_size`."""
+    return len(text) * font_size * (BOLD_CHAR_PX if bold else CHAR_PX)
+
 
 # Claim types we show as estimates (hollow markers, dashed lines): analysts' figures, our own arithmetic,
 # and survey shares (sample-based).
@@ -65,8 +80,32 @@ CLAIM_NAMES = {
     "survey": "Survey",
     "testimony": "Testimony",
 }
-ESTIMATE_NOTE = ("Filled markers and solid lines: figures as reported. Hollow markers and dashed lines: estimates"
-                 " (analyst estimates, survey results and figures we derived from other rows).")
+ESTIMATE_WHAT = "(analyst estimates, surveys, figures nkdigital derived from other rows)"
+
+
+def estimate_note(estimates: bool, lines: bool) -> str:
+    """What filled and hollow marks (and solid and dashed lines, when the chart has lines) mean; '' when the
+    chart draws no estimate."""
+    if not estimates:
+        return ""
+    if lines:
+        return f"Hollow markers, dashed lines: estimates {ESTIMATE_WHAT}; filled markers, solid lines: as reported."
+    return f"Hollow markers: estimates {ESTIMATE_WHAT}; filled markers: figures as reported."
+
+
+def range_note(spans: Iterable[Span], up: str = "up", down: str = "down") -> str:
+    """The parts of 'bars: …; a dash: …; arrows: …' that the chart's `spans` actually draw ('' for none)."""
+    spans = list(spans)
+    parts = []
+    if any(s.has_range for s in spans):
+        parts.append("bars: a range from its low to its high bound")
+    if any(s.has_range and not s.has_value for s in spans):
+        parts.append("a dash: a range with no single figure")
+    arrows = [f"'more than' ({up})" if any(s.open_up for s in spans) else "",
+              f"'up to' ({down})" if any(s.open_down for s in spans) else ""]
+    if any(arrows):
+        parts.append("arrows: " + " or ".join(a for a in arrows if a))
+    return capital("; ".join(parts) + ".") if parts else ""
 
 TEMPLATE = go.layout.Template(
     layout={
@@ -326,25 +365,55 @@ def open_end_arrow(x: object, y: object, direction: str, colour: str, row_id: st
     }
 
 
-def place_labels(positions: Sequence[float], texts: Sequence[str], width_px: int, font_size: int = 10,
-                 levels: int = 5) -> list[tuple[int, str]]:
-    """(level, xanchor) for labels at `positions` (0-1 along an axis `width_px` wide) so that none overlaps.
+def stagger(positions: Sequence[float], widths: Sequence[float], bounds: tuple[float, float], gap: float = 8,
+            offset: float = 3, levels: int = 10) -> list[tuple[int, str]]:
+    """(level, xanchor) for labels on leader lines rising from `positions` (px along the plot's x axis).
 
-    A label runs to the right of its position unless it would leave the plot; each takes the lowest level
-    (row) where it does not collide with a label placed before it.
+    A label `widths[i]` px wide runs right of its leader (``xanchor`` 'left', `offset` px away) or left of it;
+    level 0 is nearest the plot. A leader rising to level k crosses levels 0 … k-1, so a label may neither
+    overlap another label on its level, nor sit across the leader of a label placed higher, nor have its own
+    leader cross a label placed lower. Labels are placed right to left, each on the lowest such level,
+    preferring sides that stay within `bounds` (px, may reach into the margins) and that do not cover the
+    leader of a label still to be placed (which would then have to climb above it).
     """
-    taken: list[list[tuple[float, float]]] = [[] for _ in range(levels)]
-    placed = []
-    for position, text in zip(positions, texts, strict=True):
-        x = float(position) * width_px
-        size = len(text) * font_size * CHAR_PX + 8
-        anchor = "left" if x + size <= width_px else "right"
-        extent = (x, x + size) if anchor == "left" else (x - size, x)
-        free = [i for i in range(levels) if all(extent[1] + 4 < a or extent[0] - 4 > b for a, b in taken[i])]
-        level = free[0] if free else min(range(levels), key=lambda i: len(taken[i]))
-        taken[level].append(extent)
-        placed.append((level, anchor))
-    return placed
+    placed: list[tuple[int, float, float, float]] = []  # level, leader x, label extent
+    result: list[tuple[int, str]] = [(0, "left")] * len(positions)
+    order = sorted(range(len(positions)), key=lambda i: (-positions[i], i))
+    for rank, i in enumerate(order):
+        x, size = float(positions[i]), float(widths[i])
+        pending = [float(positions[j]) for j in order[rank + 1:] if float(positions[j]) != x]
+        options = []
+        for level in range(levels):
+            for side, anchor in enumerate(("left", "right")):
+                low, high = (x + offset, x + offset + size) if anchor == "left" else (x - offset - size, x - offset)
+                free = all(
+                    (other != level or high + gap <= lo or low - gap >= hi)
+                    and (other >= level or not lo - 1 <= x <= hi + 1)  # my leader through a lower label
+                    and (other <= level or not low - 1 <= lx <= high + 1)  # a higher leader through me
+                    for other, lx, lo, hi in placed)
+                if free:
+                    covers = any(low - 1 <= px <= high + 1 for px in pending)
+                    outside = low < bounds[0] or high > bounds[1]
+                    options.append((covers, outside, level, side, low, high))
+        if options:
+            _, _, level, side, low, high = min(options)
+            anchor = ("left", "right")[side]
+        else:  # nowhere free: the top level, to the right
+            level, anchor, low, high = levels - 1, "left", x + offset, x + offset + size
+        placed.append((level, x, low, high))
+        result[i] = (level, anchor)
+    return result
+
+
+def legend_rows(names: Sequence[str], width_px: float, font_size: float = 12, title: str = "") -> int:
+    """Rows a horizontal legend of `names` (raw text) needs in `width_px`: symbol and gap plus text per item."""
+    rows, used = 1, text_px(title, font_size) + 10 if title else 0
+    for name in names:
+        item = 40 + text_px(name, font_size) + 12
+        if used and used + item > width_px:
+            rows, used = rows + 1, text_px(title, font_size) + 10 if title else 0
+        used += item
+    return rows
 
 
 # --------------------------------------------------------------------------------------------- sources
@@ -442,21 +511,39 @@ class HouseFigure(go.Figure):
         return super().show(*args, **kwargs)
 
 
-def footer_lines(notes: Sequence[str], line: str, width_px: int = WIDTH) -> list[str]:
-    """Wrapped footer: each note, then the source line (items never split)."""
-    chars = int((width_px - 2 * PAD) / (FOOTER_FONT * CHAR_PX))
+def fit(text: str, font_size: float, width_px: float, bold: bool = False, most: int | None = None) -> list[str]:
+    """Escaped `text` (its own ``<br>`` breaks kept) wrapped into lines that fit `width_px` at `font_size`."""
+    chars = int(width_px / (font_size * (BOLD_CHAR_PX if bold else CHAR_PX)))
+    chars = min(chars, most) if most else chars
+    lines: list[str] = []
+    for part in text.split("<br>"):
+        raw = html.unescape(part)
+        count = len(textwrap.wrap(raw, chars, break_long_words=False, break_on_hyphens=False))
+        balanced = chars  # the narrowest measure that needs no more lines: no short last line
+        while balanced > 20 and len(textwrap.wrap(raw, balanced - 1, break_long_words=False,
+                                                  break_on_hyphens=False)) <= count:
+            balanced -= 1
+        lines += wrap(raw, balanced, sep="\n").split("\n")
+    return lines
+
+
+def footer_lines(notes: Sequence[str], line: str, width_px: int = WIDTH) -> tuple[list[str], list[str]]:
+    """The wrapped footer: note lines (each note starts a line; the first opens with 'Note:') and source lines
+    (the source line packed so that no publisher is split)."""
+    note_chars = int((width_px - 2 * PAD) / (NOTE_FONT * CHAR_PX))
+    source_chars = int((width_px - 2 * PAD) / (SOURCE_FONT * CHAR_PX))
     lines: list[str] = []
     for number_, note in enumerate(notes):
-        head = "Note: " if number_ == 0 else ""
-        wrapped = wrap(head + html.unescape(note), chars, sep="\n").split("\n")
+        head = ("Notes: " if len(notes) > 1 else "Note: ") if number_ == 0 else ""
+        wrapped = wrap(head + html.unescape(note), note_chars, sep="\n").split("\n")
         if number_ == 0:
-            wrapped[0] = wrapped[0].replace("Note:", "<b>Note:</b>", 1)
+            wrapped[0] = wrapped[0].replace(head.strip(), f"<b>{head.strip()}</b>", 1)
         lines += wrapped
     head, _, rest = line.partition(": ")
     items = rest.split(" · ")
-    packed = pack([f"{head}: {items[0]}", *items[1:]], chars)
+    packed = pack([f"{head}: {items[0]}", *items[1:]], source_chars)
     packed[0] = packed[0].replace(f"{head}:", f"<b>{head}:</b>", 1)
-    return lines + packed
+    return lines, packed
 
 
 def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd.DataFrame, package: Package,
@@ -466,28 +553,43 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
 
     `title`, `subtitle`, `description` and `notes` must already be escaped where they hold data;
     `drawn` (see :func:`source_frame`) holds every row the chart shows as a mark, a label or in a note.
+
+    The figure is :data:`WIDTH` wide; its height is the plot's (`plot_height`) plus the space the wrapped
+    title and subtitle, `top_extra` (legends or labels above the plot), `axis_band` (tick labels and axis
+    title under the plot), the notes and the source line take, so that none of them overlaps another.
     """
     ids = package.source_ids(drawn[["source_id", "input_ids"]])
     line = source_line(package, ids)
-    footer = footer_lines(notes, line)
-    subtitle_lines = subtitle.split("<br>")
-    top = PAD + 26 + 18 * len(subtitle_lines) + 22 + top_extra
-    bottom = axis_band + LINE * len(footer) + PAD + 8
+    note_lines, source_lines = footer_lines(notes, line)
+    text_width = WIDTH - 2 * PAD
+    title_lines = fit(title, TITLE_FONT, text_width, bold=True)
+    subtitle_lines = fit(subtitle, SUBTITLE_FONT, text_width, most=SUBTITLE_CHARS)
+    top = math.ceil(PAD + line_px(TITLE_FONT) * len(title_lines) + 4 + line_px(SUBTITLE_FONT) * len(subtitle_lines)
+                    + 14 + top_extra)
+    notes_px = line_px(NOTE_FONT) * len(note_lines)
+    sources_at = axis_band + notes_px + (8 if note_lines else 0)
+    bottom = math.ceil(sources_at + line_px(SOURCE_FONT) * len(source_lines) + PAD)
     height = top + plot_height + bottom
-    title_y = 1 - PAD / height
     fig.update_layout(
         template=TEMPLATE,
         width=WIDTH,
         height=height,
-        margin={"l": margin_left, "r": margin_right, "t": top, "b": bottom, "autoexpand": True},
-        title={"text": f"<b>{title}</b>", "x": PAD / WIDTH, "xanchor": "left", "xref": "container",
-               "y": title_y, "yanchor": "top", "yref": "container", "font": {"size": 20},
-               "subtitle": {"text": subtitle, "font": {"size": 14, "color": GREY}}},
+        margin={"l": margin_left, "r": margin_right, "t": top, "b": bottom, "autoexpand": False},
+        title={"text": "<br>".join(f"<b>{t}</b>" for t in title_lines), "x": PAD / WIDTH, "xanchor": "left",
+               "xref": "container", "y": 1 - PAD / height, "yanchor": "top", "yref": "container",
+               "font": {"size": TITLE_FONT},
+               "subtitle": {"text": "<br>".join(subtitle_lines), "font": {"size": SUBTITLE_FONT, "color": GREY}}},
     )
+    if note_lines:
+        fig.add_annotation(
+            text="<br>".join(note_lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+            xshift=PAD - margin_left, yshift=-axis_band, align="left", showarrow=False,
+            font={"size": NOTE_FONT, "color": GREY}, name="notes",
+        )
     fig.add_annotation(
-        text="<br>".join(footer), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-        xshift=PAD - margin_left, yshift=-axis_band, align="left", showarrow=False,
-        font={"size": FOOTER_FONT, "color": GREY}, name="footer",
+        text="<br>".join(source_lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+        xshift=PAD - margin_left, yshift=-round(sources_at), align="left", showarrow=False,
+        font={"size": SOURCE_FONT, "color": GREY}, name="footer",
     )
     fig.layout.meta = {
         "description": description,

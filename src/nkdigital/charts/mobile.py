@@ -21,8 +21,13 @@ NAMES = {
 }
 SYMBOLS = {"mobile_subscriptions": "circle", "mobile_users": "square", "active_mobile_users": "diamond",
            PER_100: "circle"}
-MARGIN_LEFT, MARGIN_RIGHT = 70, 210
+MARGIN_LEFT, MARGIN_RIGHT = 76, 220
 WIDTH_PLOT = house.WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+PLOT_HEIGHT = 440
+EVENT_FONT = 11
+EVENT_STEP = 17  # px between levels of event labels above the plot
+EVENT_RISE = 10  # px from the plot's top edge to the first level of event labels
+LEGEND_ITEM_PX, LEGEND_TITLE_PX = 24, 26  # legend rows at font size 12 (with the 4 px group gap), and title
 SERIES_MIN = 3  # a source's figures for one indicator are joined by a line from this many points on
 
 KEY_CATEGORIES = ("network",)
@@ -186,23 +191,23 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
 
     pad = pd.Timedelta(days=span_days * 0.02)
     lines, shown_events = _event_lines(events, first - pd.Timedelta(days=180), last + pd.Timedelta(days=180))
-    lines = lines if lines is not None else []
+    lines = lines if lines is not None else pd.DataFrame(columns=["event_id", "event_date", "title"])
     x0, x1 = first - pad, last + pad
-    placed = house.place_labels(
-        [(row["event_date"] - x0) / (x1 - x0) for _, row in lines.iterrows()] if len(lines) else [],
-        [f"{house.shorten(row['title'], 36)} ({row['event_date'].year})" for _, row in lines.iterrows()]
-        if len(lines) else [],
-        WIDTH_PLOT, font_size=10)
-    for (_, row), (level, anchor) in zip(lines.iterrows() if len(lines) else [], placed, strict=True):
+    texts = [f"{house.shorten(row['title'], 40)} ({row['event_date'].year})" for _, row in lines.iterrows()]
+    placed = house.stagger([(row["event_date"] - x0) / (x1 - x0) * WIDTH_PLOT for _, row in lines.iterrows()],
+                           [house.text_px(t, EVENT_FONT) + 6 for t in texts],
+                           (4 - MARGIN_LEFT, WIDTH_PLOT + MARGIN_RIGHT - 4))
+    for (_, row), text, (level, anchor) in zip(lines.iterrows(), texts, placed, strict=True):
         x = house.iso(row["event_date"])
         fig.add_vline(x=x, line={"color": house.GREY, "width": 1, "dash": "dot"})
+        # the label sits above the plot on its level, joined to its line by a leader
         fig.add_annotation(
-            x=x, xref="x", y=1 - 0.07 * level, yref="paper", yanchor="top", xanchor=anchor,
-            xshift=-3 if anchor == "right" else 3,
-            text=f"{esc(house.shorten(row['title'], 36))} ({esc(row['event_date'].year)})", showarrow=False,
-            align="left", font={"size": 10, "color": "#404040"}, bgcolor="rgba(255,255,255,0.85)",
-            name=f"event: {esc(row['event_id'])}",
+            x=x, xref="x", y=1, yref="paper", ax=0, ay=-(EVENT_RISE + EVENT_STEP * level), axref="pixel",
+            ayref="pixel", showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=house.GREY, standoff=0,
+            xanchor=anchor, yanchor="middle", text=esc(text), align="left",
+            font={"size": EVENT_FONT, "color": "#333333"}, name=f"event: {esc(row['event_id'])}",
         )
+    levels = 1 + max((level for level, _ in placed), default=-1)
 
     highest = max(max(s.mark + s.plus for s in spans.values()), 1)
     fig.update_yaxes(title_text="Per 100 people" if per_100 else "Subscriptions or people",
@@ -225,18 +230,25 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
         f" {int(frame['_estimate'].sum())} figures are estimates or derived by nkdigital and drawn hollow."
         + (f" {len(lines)} key events are marked as vertical lines." if len(lines) else "")
     )
-    notes = [house.ESTIMATE_NOTE,
-             "Every figure is its own mark; figures from different sources for the same date are nudged sideways"
-             " so that none hides another (hover for the exact date and source)."]
-    if not frame[["low", "high"]].isna().all(axis=None):
-        notes.append("Bars show the range a source's wording implies; arrows mark figures given as 'more than'"
-                     " (up) or 'up to' (down); a dash marks a range with no single figure.")
-    if len(lines):
-        notes.append("Dotted vertical lines: key events (one per subject and year, at the most precise date).")
+    nudged = bool((frame["_x"] != [house.iso(d) for d in frame["ref_date"]]).any())
+    first_note = " ".join(x for x in (
+        house.estimate_note(bool(frame["_estimate"].any()), lines=True),
+        "Figures from different sources for one date are nudged apart." if nudged else "") if x)
+    second_note = " ".join(x for x in (
+        house.range_note(spans.values()), "Dotted lines: key events (one per subject and year)." if len(lines) else "")
+        if x)
+    notes = [n for n in (first_note, second_note) if n] or ["Every figure is its own mark; hover for its source."]
+    if len(notes) == 2 and len(" ".join(notes)) <= 150:
+        notes = [" ".join(notes)]
     what = _listing([NAMES[i] for i in indicators])
+    # the two legends (top and bottom of the right margin) never meet: the plot is at least as tall as both
+    claims = frame["claim_type"].nunique()
+    legends = LEGEND_TITLE_PX + LEGEND_ITEM_PX * claims + 30 + (
+        LEGEND_TITLE_PX + LEGEND_ITEM_PX * len(indicators) if len(indicators) > 1 else 0)
     return house.finish(
         fig, chart="subscribers-per-100" if per_100 else "subscribers", package=package,
         drawn=house.source_frame(frame, shown_events), title=f"{esc(what)} in North Korea",
         subtitle=f"{sources} sources' figures, {first.year}–{last.year}, by kind of claim",
-        description=description, notes=notes, plot_height=440, margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT,
+        description=description, notes=notes, plot_height=max(PLOT_HEIGHT, legends), margin_left=MARGIN_LEFT,
+        margin_right=MARGIN_RIGHT, top_extra=EVENT_RISE + EVENT_STEP * levels if levels else 0,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from nkdigital.charts import house
@@ -16,6 +18,8 @@ COUNTED = ("active_mobile_users", "mobile_users", "mobile_subscriptions")
 NATIONAL_MIN = 1000  # smaller figures are per-person or local counts, not national totals
 ROW_PX = 36
 GROUP_GAP = 1.1
+MARGIN_LEFT, MARGIN_RIGHT = 340, 30
+LEGEND_TITLE = "Kind of claim:"
 
 
 def _device_rows(device_estimates: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -131,10 +135,16 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
     ticktext += [f"<b>{esc(text)}</b>" for _, text in headings]
     fig.update_yaxes(tickvals=tickvals, ticktext=ticktext, range=[y - GROUP_GAP + 0.5, -0.6],
                      showgrid=False, fixedrange=True, tickfont={"size": 12})
-    fig.update_xaxes(range=[0, highest * 1.16], tickformat="~s", title_text="People, phones or subscriptions",
+    # the axis reaches far enough for every value label right of its bar to end inside the plot
+    plot_px = house.WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    reach = max([highest * 1.05] + [
+        (a["x"]) / (1 - (a["xshift"] + house.text_px(html.unescape(a["text"]), a["font"]["size"]) + 4) / plot_px)
+        for a in annotations if a.get("name", "").startswith("value: ")])
+    fig.update_xaxes(range=[0, reach], tickformat="~s", title_text="People, phones or subscriptions",
                      rangemode="tozero")
-    fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
-                              "title": {"text": "Kind of claim: "}})
+    fig.update_layout(legend={"orientation": "h", "xref": "container", "x": house.PAD / house.WIDTH,
+                              "xanchor": "left", "y": 1.0, "yanchor": "bottom",
+                              "title": {"text": LEGEND_TITLE}})
 
     owners = frame[frame["_group"] == 0]
     subs = frame[frame["_group"] == 5]
@@ -151,24 +161,28 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
         f" and users since {start.year} (the latest from each source).{summary} Ranges are drawn as bars from"
         f" the low to the high bound; estimates and derived figures are hollow."
     )
-    notes = [house.ESTIMATE_NOTE,
-             "Bars run from a range's low to its high bound; a dash marks a range with no single figure; arrows"
-             " mark 'more than' (right) or 'up to' (left). Subscriptions count SIM lines, not people: one person"
-             " may hold several, and owners may share or lack a line."]
+    notes = [n for n in (house.estimate_note(bool(frame["_estimate"].any()), lines=False),
+                         " ".join(x for x in (house.range_note(spans, up="right", down="left"),
+                                              "Subscriptions count SIM lines, not people.") if x)) if n]
+    extra = []
     derived = frame[frame["claim_type"] == "derived"]
     if len(derived):
-        notes.append("Derived rows multiply a stated share (for example '50 to 80 percent of adults') by a"
-                     " population figure; the sources of both are credited below.")
+        extra.append("Derived figures: a stated share × a population figure (the sources of both are credited).")
     if small:
-        notes.append(f"{small} per-person or local figure{'s' if small > 1 else ''} (under {NATIONAL_MIN:,})"
+        extra.append(f"{small} per-person or local figure{'s' if small > 1 else ''} (under {NATIONAL_MIN:,})"
                      " left out.")
+    if extra:
+        notes.append(" ".join(extra))
+    claims = [house.CLAIM_NAMES.get(c, label(c)) for c in dict.fromkeys(frame["claim_type"])]
+    # plotly wraps a horizontal legend at the plot's width
+    legend_rows = house.legend_rows(claims, house.WIDTH - MARGIN_LEFT - MARGIN_RIGHT, title=LEGEND_TITLE)
     return house.finish(
         fig, chart="devices", package=package, drawn=house.source_frame(frame),
         title="More phones than subscriptions? Estimated owners against counted lines",
         subtitle=f"Mobile phone owners, users and phones in use as estimated, against subscriptions and users as"
-                 f" counted<br>(latest figure per source since {start.year})",
+                 f" counted (latest figure per source since {start.year})",
         description=description, notes=notes, plot_height=int((y - GROUP_GAP + 1.1) * ROW_PX),
-        margin_left=330, margin_right=30, axis_band=64, top_extra=26,
+        margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72, top_extra=10 + 22 * legend_rows,
     )
 
 

@@ -129,7 +129,7 @@ def access_procedure(controls: pd.DataFrame, *, package: Package | None = None) 
         fig, chart="access-procedure", package=package, drawn=house.source_frame(frame),
         title="Getting online in North Korea, step by step",
         subtitle=f"From the application to {esc(session_words)} under watch: each step of the procedure with the"
-                 "<br>figures sources give for it",
+                 " figures sources give for it",
         description=description, notes=notes, plot_height=int((NODE_Y + 1.8 - deepest) * UNIT_PX),
         margin_left=20, margin_right=20, axis_band=10,
     )

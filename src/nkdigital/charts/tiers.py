@@ -23,9 +23,13 @@ TIER_COLOURS = {
     "national_intranet": house.OKABE_ITO["blue"],
     "no_network_access": house.OKABE_ITO["reddish_purple"],
 }
-ROW_PX = 36
+ROW_PX = 26  # px per row of the chart (one statement, or a tier's heading)
 LOG_MAX = 8.6  # x axis up to 10**8.6 people
-GROUP_GAP = 1.0
+GROUP_GAP = 0.7  # extra rows of space before each tier's heading
+NAME_CHARS = 44  # row labels: the group's name cut to this many characters (the full name is in the hover)
+MARGIN_LEFT, MARGIN_RIGHT = 300, 40
+PLOT_PX = house.WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+VALUE_FONT = 11
 
 
 def _tiers(frame: pd.DataFrame) -> list[str]:
@@ -89,23 +93,46 @@ def _hover(row: pd.Series, source_name: str, original: pd.Series) -> str:
     return "<br>".join(parts)
 
 
-def _unsized_note(rest: pd.DataFrame) -> str:
-    parts = []
-    for tier in _tiers(rest) if len(rest) else []:
-        names = rest.loc[rest["tier"].astype(str) == tier, "group_name"].dropna().astype(str)
-        unique = sorted({" ".join(n.split()): None for n in names}, key=str.casefold)
-        deduped = list({n.casefold(): n for n in unique}.values())
-        parts.append(f"{TIER_NAMES.get(tier, label(tier)).lower()}: {'; '.join(deduped)}")
-    return esc("Groups placed in a tier with no stated size — " + " | ".join(parts) + ".")
+def _unsized(rest: pd.DataFrame, tiers: list[str]) -> dict[str, list[str]]:
+    """Per tier, the distinct names (raw) of groups placed in it without a size in people, sorted."""
+    names = {}
+    for tier in tiers:
+        column = rest.loc[rest["tier"].astype(str) == tier, "group_name"].dropna().astype(str)
+        unique = sorted({" ".join(n.split()): None for n in column}, key=str.casefold)
+        names[tier] = list({n.casefold(): n for n in unique}.values())
+    return names
+
+
+def _examples(sized: pd.DataFrame, tiers: pd.DataFrame) -> list[str]:
+    """Up to two raw examples of the reading rule behind the drawn ranges, from the data: the commonest
+    phrase of a range in people, and the shortest of a range given as a share."""
+    ranged = sized[sized["value"].isna() & sized["low"].notna() & sized["high"].notna() & sized["phrase"].notna()]
+    examples = []
+    for unit, pick in (("people", "common"), ("share", "short")):
+        rows = ranged[tiers.loc[ranged.index, "unit"].astype(str) == unit]
+        if rows.empty:
+            continue
+        phrases = rows["phrase"].astype(str).str.strip()
+        phrase = phrases.value_counts().index[0] if pick == "common" else min(phrases, key=len)
+        original = tiers.loc[phrases[phrases == phrase].index[0]]
+        stated = house.quantity(original["value"], original["low"], original["high"], original["unit"],
+                                original["qualifier"])
+        examples.append(f"'{phrase}' = {stated}")
+    return examples
 
 
 def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None) -> house.HouseFigure:
     """Who can reach what: each statement of a group's size, by access tier, on a log axis of people.
 
+    One row group per tier (global internet, monitored global internet, national intranet, no network
+    access, in the category order), headed by the tier's name; one row per statement, labelled with the
+    group's name cut to about 40 characters (the full name, date, wording and source are in the hover).
     Ranges ('a few thousand' = 2,000–5,000 by the package's reading rule) are bars from the low to the high
     bound, single figures markers; shares of the population are converted to people with the population
-    figure nearest in time (and drawn hollow, as estimates, like every vague range). Groups with no stated
-    size are listed in a note. A dotted line marks the whole population.
+    figure nearest in time (and drawn hollow, as estimates). The stated figure is written next to its bar
+    where it fits without crossing the population line (a dotted line) or leaving the plot, else only in
+    the hover. Statements that name a group without a size in people are not drawn: the note counts them
+    per tier, and the hover of each tier's heading and ``meta["description"]`` list the groups.
     """
     package = package or _bundled()
     population = _population(package)
@@ -123,13 +150,18 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None) -> hous
     y, ys, headings = 0.0, {}, []
     for tier in tier_order:
         rows = sized.index[sized["tier"].astype(str) == tier]
-        headings.append((y, TIER_NAMES.get(tier, label(tier))))
+        headings.append((y, tier))
         for k, i in enumerate(rows):
-            ys[i] = y + 0.9 + k
-        y += 0.9 + len(rows) + GROUP_GAP - 1
+            ys[i] = y + 1 + k
+        y += 1 + len(rows) + GROUP_GAP
     sized["_y"] = pd.Series(ys)
+    bottom_row = y - GROUP_GAP - 1
 
     whole = _nearest(population, sized["ref_date"].max())
+    population_x = math.log10(float(whole["value"]))
+    px_per_decade = PLOT_PX / LOG_MAX
+    all_tiers = list(dict.fromkeys([*tier_order, *(_tiers(rest) if len(rest) else [])]))
+    unsized = _unsized(rest, all_tiers) if len(rest) else {}
     fig = house.HouseFigure()
     annotations = []
     for tier in tier_order:
@@ -156,70 +188,103 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None) -> hous
                 if flag:
                     annotations.append(house.open_end_arrow(math.log10(s.mark), row["_y"], direction, colour,
                                                             row["tier_id"], length=22))
-            original = tiers.loc[i]
-            text = house.quantity(original["value"], original["low"], original["high"], original["unit"],
-                                  original["qualifier"], fmt=house.compact)
-            if row["_converted"]:
-                text += f" ≈ {house.quantity(row['value'], row['low'], row['high'], None, None, fmt=house.compact)}"
-            # annotations on a log axis take log10 positions (shapes and traces take the values);
-            # labels that would run off the right edge go to the left of the bar instead
-            right_end = math.log10(s.mark + s.plus)
-            left = right_end > LOG_MAX - 1.6
-            annotations.append({"x": round(math.log10(s.mark - s.minus) if left else right_end, 4), "xref": "x",
-                                "y": row["_y"], "yref": "y", "text": esc(text), "showarrow": False,
-                                "xanchor": "right" if left else "left",
-                                "xshift": -9 if left else (28 if s.open_up else 9), "font": {"size": 12},
-                                "bgcolor": "rgba(255,255,255,0.8)", "name": f"value: {esc(row['tier_id'])}"})
+            label_ = _value_label(row, s, tiers.loc[i], population_x, px_per_decade)
+            if label_:
+                annotations.append(label_)
     for annotation in annotations:
         fig.add_annotation(**annotation)
     fig.add_vline(x=float(whole["value"]), line={"color": house.GREY, "width": 1, "dash": "dot"})
-    fig.add_annotation(x=round(math.log10(float(whole["value"])), 4), xref="x", y=1, yref="paper",
-                       yanchor="bottom", xanchor="right",
+    fig.add_annotation(x=round(population_x, 4), xref="x", y=1, yref="paper", yanchor="bottom", xanchor="right",
                        text=f"Whole population ≈ {esc(house.compact(whole['value']))} ({whole['ref_date'].year})",
                        showarrow=False, font={"size": 11, "color": house.GREY}, name="population line")
-    for heading_y, _ in headings[1:]:
-        fig.add_hline(y=heading_y - (GROUP_GAP - 0.1) / 2, line={"color": house.LIGHT_GREY, "width": 1})
+    for heading_y, tier in headings:
+        if heading_y > 0:
+            fig.add_hline(y=heading_y - (GROUP_GAP + 1) / 2, line={"color": house.LIGHT_GREY, "width": 1})
+        names = unsized.get(tier, [])
+        count = int((rest["tier"].astype(str) == tier).sum()) if len(rest) else 0
+        more = (f" <span style='font-size:11px;color:{house.GREY}'>· and {count} statement{'s' * (count != 1)}"
+                " without a size</span>" if count else "")
+        listing = "<br>".join(f"• {wrap(n, 60, sep='<br>  ')}" for n in names)
+        fig.add_annotation(
+            x=0, xref="paper", xshift=house.PAD - MARGIN_LEFT, xanchor="left", y=heading_y, yref="y",
+            showarrow=False, align="left", font={"size": 13, "color": TIER_COLOURS.get(tier, house.GREY)},
+            text=f"<b>{esc(TIER_NAMES.get(tier, label(tier)))}</b>{more}", name=f"tier: {esc(tier)}",
+            hovertext=(f"<b>Groups named in this tier without a size in people</b><br>{listing}" if names else None),
+        )
 
-    ticktext = []
-    for _, r in sized.iterrows():
-        date = house.when(r["ref_date"], r["ref_date_precision"])
-        source = house.shorten(labels[r["source_id"]], 56 - len(date))
-        ticktext.append(f"{esc(house.shorten(house.capital(r['group_name']), 48))}<br><span style='font-size:11px;"
-                        f"color:{house.GREY}'>{esc(date)} · {esc(source)}</span>")
-    tickvals = [*sized["_y"], *(h for h, _ in headings)]
-    ticktext += [f"<b>{esc(text)}</b>" for _, text in headings]
-    fig.update_yaxes(tickvals=tickvals, ticktext=ticktext, range=[y - GROUP_GAP + 0.5, -0.6], showgrid=False,
-                     fixedrange=True, tickfont={"size": 12})
+    fig.update_yaxes(tickvals=sized["_y"].tolist(), range=[bottom_row + 0.7, -0.7], showgrid=False,
+                     fixedrange=True, tickfont={"size": 12},
+                     ticktext=[esc(house.shorten(house.capital(n), NAME_CHARS)) for n in sized["group_name"]])
     fig.update_xaxes(type="log", range=[0, LOG_MAX], title_text="People (log scale: each step is ten times more)",
                      tickvals=[10**k for k in range(9)],
                      ticktext=["1", "10", "100", "1,000", "10,000", "100,000", "1 million", "10 million",
                                "100 million"])
     fig.update_layout(showlegend=False)
 
-    notes = ["Bars run from a range's low to its high bound ('a few thousand' = 2,000–5,000, 'a handful' = 2–10,"
-             " 'most' = 50–100%, by the package's reading rules); a dash marks a range with no single figure."
-             " Hollow: vague ranges and shares converted to people.",
-             f"Shares are converted to people with the population figure nearest in time; dotted line: population"
-             f" {house.number(whole['value'])} ({whole['ref_date'].year})."]
+    examples = _examples(sized, tiers)
+    notes = []
+    if any(s.has_range for s in spans.values()):
+        dash = any(s.has_range and not s.has_value for s in spans.values())
+        notes.append("Bars: a range from its low to its high bound as read from the wording"
+                     + (f" ({'; '.join(esc(e) for e in examples)})" if examples else "")
+                     + ("; a dash: no single figure." if dash else "."))
+    converted = sized["_converted"] & sized["value"].notna()
+    shares = ""
+    if sized["_converted"].any():
+        shares = ("Hollow: a share" if converted.any() else "Shares") + (
+            " converted to people with the population figure nearest in time. ")
+    notes.append(f"{shares}Dotted line: the whole population, {house.number(whole['value'])}"
+                 f" ({whole['ref_date'].year}).")
     if len(rest):
-        notes.append(_unsized_note(rest))
+        counts = ", ".join(f"{TIER_NAMES.get(t, label(t)).lower()} {int((rest['tier'].astype(str) == t).sum())}"
+                           for t in all_tiers if (rest["tier"].astype(str) == t).any())
+        notes.append(f"Not drawn: {len(rest)} statements naming a group without a size in people ({counts});"
+                     " hover a tier's heading for the groups.")
     drawn_rest = rest if len(rest) else None
     used = {whole["observation_id"], *sized["input_ids"].dropna()}
     population_rows = population[population["observation_id"].isin(used)]
+    smallest = sized.loc[sized["_mark"].idxmin()]
+    listing = " ".join(f"{TIER_NAMES.get(t, label(t))}: {'; '.join(names)}." for t, names in unsized.items() if names)
     description = esc(
         f"Range chart on a log scale of {len(sized)} statements of how many people have each level of access:"
         + "".join(f" {TIER_NAMES.get(t, label(t)).lower()} {int((sized['tier'].astype(str) == t).sum())};"
                   for t in tier_order)
-        + f" from a handful of people to the whole population of about {house.compact(whole['value'])}."
-        f" {len(rest)} more statements name a group without a size; they are listed in a note."
+        + f" from {house.quantity(smallest['value'], smallest['low'], smallest['high'], 'people', None)}"
+        f" ({smallest['group_name']}) to the whole population of about {house.compact(whole['value'])}."
+        + (f" {len(rest)} more statements name a group without a size in people and are not drawn. {listing}"
+           if len(rest) else "")
     )
     return house.finish(
         fig, chart="access-tiers", package=package,
         drawn=house.source_frame(sized.drop(columns="input_ids"), drawn_rest, population_rows),
         title="A few thousand online, millions on the intranet or off: access tiers by size",
         subtitle="Every stated size of a group with each level of access, in people, on a log scale",
-        description=description, notes=notes, plot_height=int((y - GROUP_GAP + 1.1) * ROW_PX),
-        margin_left=330, margin_right=40, axis_band=64, top_extra=10,
+        description=description, notes=notes, plot_height=int((bottom_row + 1.4) * ROW_PX),
+        margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72, top_extra=20,
     )
 
 
+def _value_label(row: pd.Series, s: house.Span, original: pd.Series, population_x: float,
+                 px_per_decade: float) -> dict | None:
+    """The figure as stated next to its bar: right of it, else left of it, else none (the hover has it) when
+    it would cross the population line or leave the plot."""
+    text = house.quantity(original["value"], original["low"], original["high"], original["unit"],
+                          original["qualifier"], fmt=house.compact)
+    if row["_converted"]:
+        text += f" ≈ {house.quantity(row['value'], row['low'], row['high'], None, None, fmt=house.compact)}"
+    size = (house.text_px(text, VALUE_FONT) + 6) / px_per_decade  # in decades of the log axis
+    right_end, left_end = math.log10(s.mark + s.plus), math.log10(max(s.mark - s.minus, 1))
+    right_shift, left_shift = (28 if s.open_up else 9), (28 if s.open_down else 9)
+    starts = right_end + right_shift / px_per_decade
+    ends = left_end - left_shift / px_per_decade
+    if starts + size < min(LOG_MAX, population_x - 0.05) or (starts > population_x + 0.05
+                                                              and starts + size < LOG_MAX):
+        x, anchor, shift = right_end, "left", right_shift
+    elif ends - size > 0 and (ends < population_x - 0.05 or ends - size > population_x + 0.05):
+        x, anchor, shift = left_end, "right", -left_shift
+    else:
+        return None
+    # annotations on a log axis take log10 positions (shapes and traces take the values)
+    return {"x": round(x, 4), "xref": "x", "y": row["_y"], "yref": "y", "text": esc(text), "showarrow": False,
+            "xanchor": anchor, "xshift": shift, "font": {"size": VALUE_FONT}, "bgcolor": "rgba(255,255,255,0.8)",
+            "name": f"value: {esc(row['tier_id'])}"}

@@ -25,6 +25,7 @@ TYPE_COLOURS = {
 }
 ROW_PX = 52
 BAND_YEARS = 9  # width of the 'no year stated' band right of the time axis
+MARGIN_LEFT, MARGIN_RIGHT = 360, 30
 
 
 def _provisions(rows: pd.DataFrame) -> list[str]:
@@ -123,7 +124,10 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None) ->
         fig, chart="rights", package=package, drawn=house.source_frame(frame),
         title="Rights at stake: what the DPRK has ratified, and what applies to internet access",
         subtitle="International instruments by year of ratification or accession, with the articles and goals"
-                 "<br>sources connect to internet access; DPRK laws that restrict it",
-        description=description, notes=notes, plot_height=len(rows_y) * ROW_PX + 20, margin_left=360,
-        margin_right=30, axis_band=64, top_extra=30,
+                 " sources connect to internet access; DPRK laws that restrict it",
+        description=description, notes=notes, plot_height=len(rows_y) * ROW_PX + 20,
+        margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72,
+        # the legend above the plot: plotly wraps a horizontal legend at the plot's width
+        top_extra=12 + 22 * house.legend_rows([TYPE_NAMES.get(t, label(t)) for t in set(frame["instrument_type"])],
+                                              house.WIDTH - MARGIN_LEFT - MARGIN_RIGHT),
     )
