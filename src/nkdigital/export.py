@@ -76,20 +76,26 @@ def _create_table(name: str, schema: dict, types: dict[str, str]) -> str:
     return f'CREATE TABLE "{name}" (\n  ' + ",\n  ".join(columns) + "\n)"
 
 
+def _fill(connection, package: Package, types: dict[str, str], dates_as_text: bool, progress: bool, what: str) -> None:
+    """Create one keyed table per resource (sources first) and insert its rows."""
+    schemas = _schemas(package)
+    for name in _progress(_ordered(package), progress, what):
+        connection.execute(_create_table(name, schemas[name], types))
+        rows = _plain(package.resource(name), schemas[name], dates_as_text)
+        marks = ", ".join("?" for _ in rows.columns)
+        values = [list(row) for row in rows.itertuples(index=False)]
+        connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', values)
+
+
 def to_sqlite(package: Package, out: str | os.PathLike, progress: bool = False) -> Path:
     """One table per resource, with primary and foreign keys; dates as ISO text, booleans as 0/1."""
     out = Path(out)
     _guard(out, package)
-    schemas = _schemas(package)
     with atomic_path(out) as temporary:
         connection = sqlite3.connect(temporary)
         try:
             connection.execute("PRAGMA foreign_keys = ON")
-            for name in _progress(_ordered(package), progress, "sqlite"):
-                connection.execute(_create_table(name, schemas[name], SQL_TYPES))
-                rows = _plain(package.resource(name), schemas[name], dates_as_text=True)
-                marks = ", ".join("?" for _ in rows.columns)
-                connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows.itertuples(index=False))
+            _fill(connection, package, SQL_TYPES, dates_as_text=True, progress=progress, what="sqlite")
             connection.commit()
         finally:
             connection.close()
@@ -102,17 +108,11 @@ def to_duckdb(package: Package, out: str | os.PathLike, progress: bool = False) 
 
     out = Path(out)
     _guard(out, package)
-    schemas = _schemas(package)
     with atomic_path(out) as temporary:
         temporary.unlink()  # duckdb creates its own file
         connection = duckdb.connect(str(temporary))
         try:
-            for name in _progress(_ordered(package), progress, "duckdb"):
-                connection.execute(_create_table(name, schemas[name], DUCKDB_TYPES))
-                rows = _plain(package.resource(name), schemas[name], dates_as_text=False)
-                marks = ", ".join("?" for _ in rows.columns)
-                values = [list(row) for row in rows.itertuples(index=False)]
-                connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', values)
+            _fill(connection, package, DUCKDB_TYPES, dates_as_text=False, progress=progress, what="duckdb")
         finally:
             connection.close()
     return out

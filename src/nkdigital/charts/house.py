@@ -353,6 +353,13 @@ def span(value: object, low: object, high: object, qualifier: object = None, log
     return Span(mark, tidy(plus, 9) or 0, tidy(minus, 9) or 0, open_up, open_down, value is not None)
 
 
+def range_band(spans: Sequence[Span], colour: str) -> dict:
+    """Thick translucent horizontal error bars that draw each span's low-high range as a band."""
+    return {"type": "data", "symmetric": False, "array": [s.plus for s in spans],
+            "arrayminus": [s.minus for s in spans], "color": rgba(colour, 0.45), "thickness": 9, "width": 0,
+            "visible": True}
+
+
 def open_end_arrow(x: object, y: object, direction: str, colour: str, row_id: str,
                    xref: str = "x", yref: str = "y", length: int = 26) -> dict:
     """An arrow of fixed pixel length from a mark towards an unstated bound (up, down or right)."""

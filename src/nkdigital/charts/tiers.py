@@ -179,9 +179,7 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None) -> hous
             "hovertemplate": "%{hovertext}<extra></extra>",
         }
         if any(s.has_range for s in row_spans):
-            trace["error_x"] = {"type": "data", "symmetric": False, "array": [s.plus for s in row_spans],
-                                "arrayminus": [s.minus for s in row_spans], "color": house.rgba(colour, 0.45),
-                                "thickness": 9, "width": 0, "visible": True}
+            trace["error_x"] = house.range_band(row_spans, colour)
         fig.add_scatter(**trace)
         for (i, row), s in zip(rows.iterrows(), row_spans, strict=True):
             for direction, flag in (("right", s.open_up), ("left", s.open_down)):
