@@ -15,10 +15,13 @@ import argparse
 import html
 import json
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
-import nbformat
+sys.modules.setdefault("rfc3987_syntax", None)  # jsonschema's optional IRI plugin: ~1 s import, unused here
+
+import nbformat  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
