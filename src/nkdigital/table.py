@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import math
 import re
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from nkdigital.errors import Problem, shown
@@ -217,11 +219,20 @@ def _convert(cell: str, field: dict, label: str, row: int, problems: list[Proble
     return value
 
 
+_DTYPES = {"string": "string", "number": "Float64", "integer": "Int64", "year": "Int64", "boolean": "boolean"}
+
+
+@functools.cache
+def _categories(allowed: tuple[str, ...]) -> tuple[pd.CategoricalDtype, dict[str, int]]:
+    """The dtype and code lookup of an enum, built once per process (building them dominates small loads)."""
+    return pd.CategoricalDtype(list(allowed)), {value: code for code, value in enumerate(allowed)}
+
+
 def _typed(values: list[object], field: dict) -> pd.api.extensions.ExtensionArray | pd.Series:
     kind = field.get("type", "string")
     if kind == "string" and "enum" in field.get("constraints", {}):
-        return pd.Categorical(values, categories=field["constraints"]["enum"])
-    if kind == "date":
-        return pd.to_datetime(pd.Series(values, dtype="object"))
-    dtype = {"string": "string", "number": "Float64", "integer": "Int64", "year": "Int64", "boolean": "boolean"}
-    return pd.array(values, dtype=dtype[kind])
+        dtype, codes = _categories(tuple(field["constraints"]["enum"]))
+        return pd.Categorical.from_codes([codes.get(v, -1) for v in values], dtype=dtype)
+    if kind == "date":  # values are dates or None, which numpy reads as NaT
+        return pd.Series(np.array(values, dtype="datetime64[D]").astype("datetime64[ns]"))
+    return pd.array(values, dtype=_DTYPES[kind])
