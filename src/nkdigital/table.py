@@ -234,5 +234,5 @@ def _typed(values: list[object], field: dict) -> pd.api.extensions.ExtensionArra
         dtype, codes = _categories(tuple(field["constraints"]["enum"]))
         return pd.Categorical.from_codes([codes.get(v, -1) for v in values], dtype=dtype)
     if kind == "date":  # values are dates or None, which numpy reads as NaT
-        return pd.Series(np.array(values, dtype="datetime64[D]").astype("datetime64[ns]"))
+        return pd.Series(np.array(values, dtype="datetime64[D]").astype("datetime64[s]"))
     return pd.array(values, dtype=_DTYPES[kind])
