@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
+import io
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -229,6 +234,28 @@ def write_chart_html(fig, out: str | os.PathLike, include_plotlyjs: bool | str =
     return out
 
 
+@contextmanager
+def _browser_quiet() -> Iterator[None]:
+    """Keep the headless browser's own log lines (it writes to the inherited stderr) out of the caller's output.
+
+    Anything written while kaleido runs is shown only if the export fails.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured, contextlib.redirect_stderr(io.StringIO()) as python_level:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved, 2)
+            captured.seek(0)
+            sys.__stderr__.write(python_level.getvalue() + captured.read().decode("utf-8", "replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def write_images(figures: dict, folder: str | os.PathLike, fmt: str) -> list[Path]:
     """Render figures to PNG (scale 2) or SVG with kaleido in one browser session."""
     import plotly.io as pio
@@ -240,8 +267,9 @@ def write_images(figures: dict, folder: str | os.PathLike, fmt: str) -> list[Pat
     temporaries = [folder / f".{stem}.tmp.{fmt}" for stem in figures]
     try:
         figs = list(figures.values())  # batch writing ignores each figure's own size unless given
-        pio.write_images(figs, temporaries, format=fmt, scale=2 if fmt == "png" else 1,
-                         width=[f.layout.width for f in figs], height=[f.layout.height for f in figs])
+        with _browser_quiet():
+            pio.write_images(figs, temporaries, format=fmt, scale=2 if fmt == "png" else 1,
+                             width=[f.layout.width for f in figs], height=[f.layout.height for f in figs])
         for temporary, target in zip(temporaries, targets, strict=True):
             os.replace(temporary, target)
     finally:
