@@ -45,7 +45,9 @@ KERNEL_STARTS = (
 def wall(command: list[str], cwd: Path = ROOT) -> float:
     """Seconds one fresh process takes, start to exit."""
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return time.perf_counter() - start
 
 

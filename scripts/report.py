@@ -172,8 +172,7 @@ def build_site(out: Path) -> Path:
         charts = staging / "charts"
         for stem, fig in figures.items():
             export.write_chart_html(fig, charts / f"{stem}.html", include_plotlyjs="../assets/plotly.min.js")
-        for fmt in ("png", "svg"):
-            export.write_images(figures, charts, fmt)
+        export.write_images(figures, charts, ("png", "svg"))
         (staging / "index.html").write_text(_index(pages, figures), encoding="utf-8")
         if out.exists():
             shutil.rmtree(out)

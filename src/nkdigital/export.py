@@ -10,7 +10,7 @@ import shutil
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -256,19 +256,28 @@ def _browser_quiet() -> Iterator[None]:
             os.close(saved)
 
 
-def write_images(figures: dict, folder: str | os.PathLike, fmt: str) -> list[Path]:
-    """Render figures to PNG (scale 2) or SVG with kaleido in one browser session."""
+IMAGE_FORMATS = ("png", "svg")
+
+
+def write_images(figures: dict, folder: str | os.PathLike, formats: str | Sequence[str] = "png") -> list[Path]:
+    """Render figures to PNG (scale 2) and/or SVG with kaleido, every file in one browser session."""
     import plotly.io as pio
 
+    formats = [formats] if isinstance(formats, str) else list(formats)
+    unknown = [f for f in formats if f not in IMAGE_FORMATS]
+    if unknown:
+        raise ValueError(f"unknown image format {unknown[0]!r}; choose png or svg")
     find_browser()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    targets = [folder / f"{stem}.{fmt}" for stem in figures]
-    temporaries = [folder / f".{stem}.tmp.{fmt}" for stem in figures]
+    jobs = [(stem, fig, fmt) for fmt in formats for stem, fig in figures.items()]
+    targets = [folder / f"{stem}.{fmt}" for stem, _, fmt in jobs]
+    temporaries = [folder / f".{stem}.tmp.{fmt}" for stem, _, fmt in jobs]
     try:
-        figs = list(figures.values())  # batch writing ignores each figure's own size unless given
+        figs = [fig for _, fig, _ in jobs]  # batch writing ignores each figure's own size unless given
         with _browser_quiet():
-            pio.write_images(figs, temporaries, format=fmt, scale=2 if fmt == "png" else 1,
+            pio.write_images(figs, temporaries, format=[fmt for *_, fmt in jobs],
+                             scale=[2 if fmt == "png" else 1 for *_, fmt in jobs],
                              width=[f.layout.width for f in figs], height=[f.layout.height for f in figs])
         for temporary, target in zip(temporaries, targets, strict=True):
             os.replace(temporary, target)
@@ -285,13 +294,17 @@ def write_charts(package: Package, out: str | os.PathLike, formats: Iterable[str
 
     out = Path(out)
     _guard(out, package)
+    formats = list(formats)
+    unknown = [f for f in formats if f != "html" and f not in IMAGE_FORMATS]
+    if unknown:
+        raise ValueError(f"unknown chart format {unknown[0]!r}; choose html, png or svg")
     figures = charts.gallery(package)
+    images = [f for f in formats if f in IMAGE_FORMATS]
+    steps = (["html"] if "html" in formats else []) + ([images] if images else [])
     paths = []
-    for fmt in _progress(list(formats), progress, "charts"):
-        if fmt == "html":
+    for step in _progress(steps, progress, "charts"):
+        if step == "html":
             paths += [write_chart_html(fig, out / f"{stem}.html") for stem, fig in figures.items()]
-        elif fmt in ("png", "svg"):
-            paths += write_images(figures, out, fmt)
         else:
-            raise ValueError(f"unknown chart format {fmt!r}; choose html, png or svg")
+            paths += write_images(figures, out, step)
     return paths
