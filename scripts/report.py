@@ -23,6 +23,8 @@ sys.modules.setdefault("rfc3987_syntax", None)  # jsonschema's optional IRI plug
 
 import nbformat  # noqa: E402
 
+from nkdigital.export import escape_once  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -84,8 +86,8 @@ def _script_json(value: object) -> str:
 def _plotly(bundle: dict, div_id: str) -> str:
     layout = bundle.get("layout", {})
     meta = layout.get("meta") or {}
-    description = html.escape(html.unescape(meta.get("description", "Interactive chart")))
-    source = html.escape(html.unescape(meta.get("source_line", "")))
+    description = escape_once(meta.get("description", "Interactive chart"))
+    source = escape_once(meta.get("source_line", ""))
     height = int(layout.get("height") or 520)
     return (
         f'<figure role="img" aria-label="{description}">'
@@ -186,7 +188,7 @@ def _index(pages: list[tuple[str, str]], figures: dict) -> str:
     items = "\n".join(f'<li><a href="{stem}.html">{html.escape(title)}</a></li>' for stem, title in pages)
     tiles = "\n".join(
         f'<figure><a href="charts/{stem}.html"><img src="charts/{stem}.png"'
-        f' alt="{html.escape(html.unescape((fig.layout.meta or {}).get("description", stem)))}"></a>'
+        f' alt="{escape_once((fig.layout.meta or {}).get("description", stem))}"></a>'
         f'<figcaption>{html.escape(stem)}: <a href="charts/{stem}.png">PNG</a> · <a href="charts/{stem}.svg">SVG</a>'
         f' · <a href="charts/{stem}.html">HTML</a></figcaption></figure>'
         for stem, fig in figures.items()

@@ -203,7 +203,7 @@ def find_browser() -> str:
     return found
 
 
-def _escape_once(text: str) -> str:
+def escape_once(text: str) -> str:
     """HTML-escape text that may already be escaped (chart meta is), without double-escaping it."""
     return html.escape(html.unescape(text))
 
@@ -214,7 +214,7 @@ def chart_html(fig, include_plotlyjs: bool | str = True) -> str:
 
     meta = fig.layout.meta or {}
     description, source_line, title = (
-        _escape_once(meta.get(key, default))
+        escape_once(meta.get(key, default))
         for key, default in (("description", ""), ("source_line", ""), ("filename", "nkdigital chart"))
     )
     div = fig.to_html(full_html=False, include_plotlyjs=include_plotlyjs, config=config(fig),

@@ -372,6 +372,14 @@ def open_end_arrow(x: object, y: object, direction: str, colour: str, row_id: st
     }
 
 
+def open_end_arrows(span: Span, x: object, y: object, colour: str, row_id: str, *, horizontal: bool,
+                    length: int) -> list[dict]:
+    """Arrows towards a span's unstated bounds: right/left on a horizontal value axis, up/down on a vertical one."""
+    sides = ("right", "left") if horizontal else ("up", "down")
+    return [open_end_arrow(x, y, side, colour, row_id, length=length)
+            for side, is_open in zip(sides, (span.open_up, span.open_down), strict=True) if is_open]
+
+
 def stagger(positions: Sequence[float], widths: Sequence[float], bounds: tuple[float, float], gap: float = 8,
             offset: float = 3, levels: int = 10) -> list[tuple[int, str]]:
     """(level, xanchor) for labels on leader lines rising from `positions` (px along the plot's x axis).

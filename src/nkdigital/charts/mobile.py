@@ -183,9 +183,7 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
                                 "width": 3, "visible": True}
         fig.add_scatter(**trace)
         for x, s, row_id in zip(rows["_x"], row_spans, rows["observation_id"], strict=True):
-            for direction, flag in (("up", s.open_up), ("down", s.open_down)):
-                if flag:
-                    arrows.append(house.open_end_arrow(x, s.mark, direction, colour, row_id, length=16))
+            arrows += house.open_end_arrows(s, x, s.mark, colour, row_id, horizontal=False, length=16)
     for arrow in arrows:
         fig.add_annotation(**arrow)
 

@@ -111,10 +111,8 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
             trace["error_x"] = house.range_band(row_spans, colour)
         fig.add_scatter(**trace)
         for (_, row), s in zip(rows.iterrows(), row_spans, strict=True):
-            for direction, flag in (("right", s.open_up), ("left", s.open_down)):
-                if flag:
-                    annotations.append(house.open_end_arrow(s.mark, row["_y"], direction, colour, row["_id"],
-                                                            length=22))
+            annotations += house.open_end_arrows(s, s.mark, row["_y"], colour, row["_id"], horizontal=True,
+                                                 length=22)
             figure = house.quantity(row["value"], row["low"], row["high"], None, row["qualifier"], fmt=house.compact)
             right = s.mark + s.plus
             annotations.append({"x": right, "y": row["_y"], "xref": "x", "yref": "y", "text": esc(figure),

@@ -182,10 +182,8 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None) -> hous
             trace["error_x"] = house.range_band(row_spans, colour)
         fig.add_scatter(**trace)
         for (i, row), s in zip(rows.iterrows(), row_spans, strict=True):
-            for direction, flag in (("right", s.open_up), ("left", s.open_down)):
-                if flag:
-                    annotations.append(house.open_end_arrow(math.log10(s.mark), row["_y"], direction, colour,
-                                                            row["tier_id"], length=22))
+            annotations += house.open_end_arrows(s, math.log10(s.mark), row["_y"], colour, row["tier_id"],
+                                                 horizontal=True, length=22)
             label_ = _value_label(row, s, tiers.loc[i], population_x, px_per_decade)
             if label_:
                 annotations.append(label_)
