@@ -32,7 +32,7 @@ from nkdigital.paths import default_archive
 from . import broken as b
 from .conftest import DESCRIPTOR
 
-ARCHIVE = found if (found := default_archive(DESCRIPTOR)) and found.is_dir() else None
+ARCHIVE = default_archive(DESCRIPTOR)
 DESCRIPTOR_NAME = DESCRIPTOR.name
 OBS, EVENTS, SOURCES = "observations", "events", "sources"
 
@@ -50,15 +50,14 @@ class Case:
     id: str
     breaks: Callable[[Path], Expected]  # breaks the copy whose datapackage.json it gets
     rehash: bool = True
-    needs_archive: bool = False
 
 
 CASES: list[Case] = []
 
 
-def case(id: str, *, rehash: bool = True, needs_archive: bool = False):
+def case(id: str, *, rehash: bool = True):
     def register(breaks: Callable[[Path], Expected]) -> Callable[[Path], Expected]:
-        CASES.append(Case(id, breaks, rehash, needs_archive))
+        CASES.append(Case(id, breaks, rehash))
         return breaks
 
     return register
@@ -117,8 +116,7 @@ cell_case("control-character-in-text", EVENTS, "title", "Launch \x1b[31mred\x1b[
 
 # sources and quotes
 
-cell_case("quote-not-in-source", OBS, "quote", "a sentence this source never contained", "quote not found verbatim",
-          needs_archive=True)
+cell_case("quote-not-in-source", OBS, "quote", "a sentence this source never contained", "quote not found verbatim")
 
 
 @case("source-never-used")
@@ -279,7 +277,7 @@ class Outcome:
 
 
 def _archive_args() -> list[str]:
-    return ["--archive", str(ARCHIVE)] if ARCHIVE else []
+    return ["--archive", str(ARCHIVE)]
 
 
 def _run(case: Case, folder: Path) -> Outcome:
@@ -305,8 +303,6 @@ def corpus(tmp_path_factory) -> Callable[[Case], Outcome]:
     outcomes: dict[str, Outcome] = {}
 
     def outcome(case: Case) -> Outcome:
-        if case.needs_archive and ARCHIVE is None:
-            pytest.skip("no source archive: quotes cannot be checked (set NKDIGITAL_ARCHIVE)")
         if case.id not in outcomes:
             outcomes[case.id] = _run(case, base / case.id / "datapackage")
         return outcomes[case.id]
@@ -360,16 +356,15 @@ def test_the_command_line_refuses_broken_packages_without_a_traceback(corpus):
 
 @pytest.mark.parametrize("count", [len(CASES)], ids=[f"{len(CASES)}-broken-packages"])
 def test_every_broken_package_is_refused(count, corpus, capsys):
-    runnable = [c for c in CASES if ARCHIVE or not c.needs_archive]
-    outcomes = {c.id: corpus(c) for c in runnable}
+    outcomes = {c.id: corpus(c) for c in CASES}
     refused = [i for i, o in outcomes.items() if o.exit_code == 1 and o.problems]
     exact = [i for i, o in outcomes.items() if o.exact]
-    line = (f"reliability corpus: {len(runnable)} broken packages, {len(refused)} refused, "
+    line = (f"reliability corpus: {len(CASES)} broken packages, {len(refused)} refused, "
             f"{len(exact)} with exactly the one expected problem")
     with capsys.disabled():
         print(f"\n{line}")
     assert count >= 23
-    assert len(refused) == len(exact) == len(runnable), sorted(set(outcomes) - set(exact))
+    assert len(refused) == len(exact) == len(CASES), sorted(set(outcomes) - set(exact))
 
 
 # the descriptor: any shape is a problem, never an exception

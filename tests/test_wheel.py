@@ -25,6 +25,9 @@ def test_wheel_contains_the_library_the_data_package_and_the_entry_point(wheel):
     for resource in ("sources", "events", "observations", "device_estimates", "access_tiers", "access_controls",
                      "rights_framework"):
         assert f"nkdigital/datapackage/data/{resource}.csv" in names
+    assert "nkdigital/archive/INDEX.csv" in names
+    assert "nkdigital/archive/README.md" in names
+    assert "nkdigital/archive/core/pscore-internet-freedom.txt" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "nkdigital = nkdigital.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
@@ -40,3 +43,13 @@ def test_installed_wheel_loads_its_bundled_package_outside_the_checkout(wheel, t
     inside, rows = result.stdout.split()
     assert inside == "True"
     assert int(rows) >= 150
+
+
+def test_installed_wheel_checks_every_quote_against_its_shipped_archive(wheel, tmp_path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = "import nkdigital as nk; r = nk.validate(); print(r.valid, len(r.problems), r.notes)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                            env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["True", "0"], result.stdout

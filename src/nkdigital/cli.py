@@ -11,6 +11,8 @@ from nkdigital.errors import PackageError
 EXPORT_FORMATS = ("sqlite", "duckdb", "csv", "xlsx")
 CHART_FORMATS = ("html", "png", "svg")
 
+ARCHIVE_HELP = "source archive for quote checks (default: archive/ beside the package folder)"
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nkdigital", description=__doc__)
@@ -19,13 +21,13 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check schema, keys, hashes, quotes and logic",
                                    description="Validate the bundled package or any copy of it.")
     validate.add_argument("package", nargs="?", help="datapackage.json or its folder (default: bundled)")
-    validate.add_argument("--archive", help="source archive for quote checks (default: ../shared/sources)")
+    validate.add_argument("--archive", help=ARCHIVE_HELP)
 
     refresh = commands.add_parser("refresh", help="sort rows and record hashes after an edit",
                                   description="Sort rows and record resource hashes and sizes;"
                                   " refuses while the data is invalid.")
     refresh.add_argument("package", nargs="?", help="datapackage.json or its folder (default: bundled)")
-    refresh.add_argument("--archive", help="source archive for quote checks (default: ../shared/sources)")
+    refresh.add_argument("--archive", help=ARCHIVE_HELP)
 
     export = commands.add_parser("export", help="write the package as sqlite, duckdb, csv or xlsx",
                                  description="Export every resource to one database, workbook or CSV folder.")

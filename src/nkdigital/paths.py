@@ -1,4 +1,4 @@
-"""Where the bundled data package and the source archive live."""
+"""Where the bundled data package and its source archive live."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 ARCHIVE_ENV = "NKDIGITAL_ARCHIVE"
+ARCHIVE_DIR = "archive"
+INTAKE = Path("..") / "shared" / "sources"
 
 
 def bundled_descriptor() -> Path:
@@ -25,15 +27,13 @@ def resolve_descriptor(path: str | os.PathLike | None) -> Path:
     return path / "datapackage.json" if path.is_dir() else path
 
 
-def default_archive(descriptor: Path | None = None) -> Path | None:
-    """The source archive: $NKDIGITAL_ARCHIVE, else `../shared/sources` beside the checkout, else None."""
+def default_archive(descriptor: Path | None = None) -> Path:
+    """The archive quotes are checked against: $NKDIGITAL_ARCHIVE, else `archive/` beside the package folder.
+
+    The checkout keeps `archive/` next to `datapackage/`; the wheel ships both inside `nkdigital/`.
+    """
     if os.environ.get(ARCHIVE_ENV):
         return Path(os.environ[ARCHIVE_ENV])
-    roots = [Path.cwd()]
-    if descriptor is not None:
-        roots.insert(0, descriptor.resolve().parent.parent)
-    for root in roots:
-        candidate = root.parent / "shared" / "sources"
-        if (candidate / "INDEX.csv").is_file():
-            return candidate
-    return None
+    descriptor = descriptor if descriptor is not None else bundled_descriptor()
+    return descriptor.resolve().parent.parent / ARCHIVE_DIR
+

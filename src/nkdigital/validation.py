@@ -83,9 +83,11 @@ def validate(
 
 def _check_quotes(report: Report, descriptor_path: Path, archive: str | os.PathLike | None) -> None:
     archive_path = Path(archive) if archive is not None else default_archive(descriptor_path)
-    if archive_path is None or not archive_path.is_dir():
-        report.notes.append(f"quotes not checked: no source archive at {archive_path or '../shared/sources'}"
-                            " (pass --archive PATH or set NKDIGITAL_ARCHIVE)")
+    if not archive_path.is_dir():
+        what = "is not a folder" if archive_path.exists() else "does not exist"
+        report.problems.append(Problem(str(archive_path), None, None,
+                                       f"source archive {what}: quotes cannot be checked (pass --archive PATH to"
+                                       f" the folder holding INDEX.csv, core/ and library/)"))
     elif "sources" in report.frames:
         report.problems += check_quotes(report.frames, archive_path)
 
