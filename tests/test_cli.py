@@ -26,11 +26,22 @@ def test_validate_reports_the_bundled_package_valid(archive):
     assert result.stderr == ""
 
 
-def test_validate_without_archive_says_quotes_were_not_checked(package_copy, tmp_path, monkeypatch):
+def test_validate_refuses_a_missing_or_file_archive(package_copy, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = run("validate", str(package_copy), "--archive", str(tmp_path / "nowhere"))
-    assert result.returncode == 0
-    assert "note: quotes not checked: no source archive at" in result.stderr
+    (tmp_path / "a-file").write_text("not a folder")
+    for where, what in (("nowhere", "does not exist"), ("a-file", "is not a folder")):
+        result = run("validate", str(package_copy), "--archive", str(tmp_path / where))
+        assert result.returncode == 1
+        assert f"source archive {what}: quotes cannot be checked" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_a_copy_with_its_archive_beside_it_refuses_an_edited_quote(package_copy):
+    data = package_copy.parent / "data" / "observations.csv"
+    set_cell(data, 2, "quote", "words that no archived document contains anywhere")
+    result = run("validate", str(package_copy))
+    assert result.returncode == 1
+    assert "data/observations.csv, row 2, field quote: quote not found verbatim" in result.stderr
 
 
 def set_cell(path, row: int, field: str, value: str) -> None:

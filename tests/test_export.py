@@ -69,7 +69,7 @@ def test_a_failed_export_leaves_no_file_and_no_temporary(package, tmp_path, monk
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(export, "_plain", broken)
+    monkeypatch.setattr(export.tables, "_plain", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         export.to_sqlite(package, tmp_path / "nk.sqlite")
     assert list(tmp_path.iterdir()) == []
@@ -78,7 +78,7 @@ def test_a_failed_export_leaves_no_file_and_no_temporary(package, tmp_path, monk
 def test_an_existing_file_survives_a_failed_export(package, tmp_path, monkeypatch):
     target = tmp_path / "nk.sqlite"
     target.write_bytes(b"previous")
-    monkeypatch.setattr(export, "_plain", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr(export.tables, "_plain", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
     with pytest.raises(RuntimeError):
         export.to_sqlite(package, target)
     assert target.read_bytes() == b"previous"

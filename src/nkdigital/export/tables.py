@@ -1,17 +1,10 @@
-"""Exports: the package as SQLite, DuckDB, CSV or Excel, and charts as HTML, PNG or SVG. Writes are atomic."""
+"""Table exports: the package as SQLite, DuckDB, CSV or Excel. Writes are atomic."""
 
 from __future__ import annotations
 
-import contextlib
-import html
-import io
 import os
-import shutil
 import sqlite3
-import sys
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +16,6 @@ SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "year": "
              "boolean": "INTEGER"}
 DUCKDB_TYPES = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "year": "BIGINT", "date": "DATE",
                 "boolean": "BOOLEAN"}
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 
 def _progress(items: list, enabled: bool, what: str) -> Iterable:
@@ -189,122 +181,3 @@ def _retyped(raw: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(columns)
     frame.attrs = dict(template.attrs)
     return frame
-
-
-# charts
-
-
-def find_browser() -> str:
-    """Path of a Chrome/Chromium for kaleido, or a RuntimeError saying how to install one."""
-    found = os.environ.get("BROWSER_PATH") or next(filter(None, map(shutil.which, BROWSERS)), None)
-    if not found:
-        raise RuntimeError("PNG and SVG export need Chromium or Chrome; install it (Debian: apt-get install"
-                           " chromium) or set BROWSER_PATH to the browser")
-    return found
-
-
-def escape_once(text: str) -> str:
-    """HTML-escape text that may already be escaped (chart meta is), without double-escaping it."""
-    return html.escape(html.unescape(text))
-
-
-def chart_html(fig, include_plotlyjs: bool | str = True) -> str:
-    """A complete, offline HTML page for a house chart, with its description as alt text and caption."""
-    from nkdigital.charts.house import config
-
-    meta = fig.layout.meta or {}
-    description, source_line, title = (
-        escape_once(meta.get(key, default))
-        for key, default in (("description", ""), ("source_line", ""), ("filename", "nkdigital chart"))
-    )
-    div = fig.to_html(full_html=False, include_plotlyjs=include_plotlyjs, config=config(fig),
-                      div_id=meta.get("filename", "nkdigital-chart"))
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
-        f"<title>{title}</title>\n</head>\n"
-        f'<body>\n<figure role="img" aria-label="{description}">\n{div}\n'
-        f"<figcaption>{description}<br>{source_line}</figcaption>\n</figure>\n</body>\n</html>\n"
-    )
-
-
-def write_chart_html(fig, out: str | os.PathLike, include_plotlyjs: bool | str = True) -> Path:
-    out = Path(out)
-    atomic_write_bytes(out, chart_html(fig, include_plotlyjs).encode("utf-8"))
-    return out
-
-
-@contextmanager
-def _browser_quiet() -> Iterator[None]:
-    """Keep the headless browser's own log lines (it writes to the inherited stderr) out of the caller's output.
-
-    Anything written while kaleido runs is shown only if the export fails.
-    """
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as captured, contextlib.redirect_stderr(io.StringIO()) as python_level:
-        os.dup2(captured.fileno(), 2)
-        try:
-            yield
-        except BaseException:
-            os.dup2(saved, 2)
-            captured.seek(0)
-            sys.__stderr__.write(python_level.getvalue() + captured.read().decode("utf-8", "replace"))
-            raise
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-
-
-IMAGE_FORMATS = ("png", "svg")
-
-
-def write_images(figures: dict, folder: str | os.PathLike, formats: str | Sequence[str] = "png") -> list[Path]:
-    """Render figures to PNG (scale 2) and/or SVG with kaleido, every file in one browser session."""
-    import plotly.io as pio
-
-    formats = [formats] if isinstance(formats, str) else list(formats)
-    unknown = [f for f in formats if f not in IMAGE_FORMATS]
-    if unknown:
-        raise ValueError(f"unknown image format {unknown[0]!r}; choose png or svg")
-    find_browser()
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    jobs = [(stem, fig, fmt) for fmt in formats for stem, fig in figures.items()]
-    targets = [folder / f"{stem}.{fmt}" for stem, _, fmt in jobs]
-    temporaries = [folder / f".{stem}.tmp.{fmt}" for stem, _, fmt in jobs]
-    try:
-        figs = [fig for _, fig, _ in jobs]  # batch writing ignores each figure's own size unless given
-        with _browser_quiet():
-            pio.write_images(figs, temporaries, format=[fmt for *_, fmt in jobs],
-                             scale=[2 if fmt == "png" else 1 for *_, fmt in jobs],
-                             width=[f.layout.width for f in figs], height=[f.layout.height for f in figs])
-        for temporary, target in zip(temporaries, targets, strict=True):
-            os.replace(temporary, target)
-    finally:
-        for temporary in temporaries:
-            temporary.unlink(missing_ok=True)
-    return targets
-
-
-def write_charts(package: Package, out: str | os.PathLike, formats: Iterable[str] = ("html",),
-                 progress: bool = False) -> list[Path]:
-    """Write every house chart as HTML (self-contained), PNG and/or SVG into the folder `out`."""
-    from nkdigital import charts
-
-    out = Path(out)
-    _guard(out, package)
-    formats = list(formats)
-    unknown = [f for f in formats if f != "html" and f not in IMAGE_FORMATS]
-    if unknown:
-        raise ValueError(f"unknown chart format {unknown[0]!r}; choose html, png or svg")
-    figures = charts.gallery(package)
-    images = [f for f in formats if f in IMAGE_FORMATS]
-    steps = (["html"] if "html" in formats else []) + ([images] if images else [])
-    paths = []
-    for step in _progress(steps, progress, "charts"):
-        if step == "html":
-            paths += [write_chart_html(fig, out / f"{stem}.html") for stem, fig in figures.items()]
-        else:
-            paths += write_images(figures, out, step)
-    return paths
