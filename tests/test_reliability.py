@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nkdigital as nk
-from nkdigital.checks import COUNT_UNITS
 from nkdigital.cli import main
+from nkdigital.metadata.units import COUNT_UNITS
 from nkdigital.paths import default_archive
 
 from . import broken as b

@@ -9,11 +9,8 @@ import pandas as pd
 
 from nkdigital.errors import Problem
 from nkdigital.formula import evaluate, references
+from nkdigital.metadata.units import COUNT_UNITS
 
-COUNT_UNITS = frozenset({"subscriptions", "people", "addresses", "blocks", "sites", "respondents", "devices",
-                         "base_stations", "pages", "authorities", "lines", "households", "articles", "chapters",
-                         "committees", "goals", "indicators", "instruments", "laws", "recommendations",
-                         "statistics", "targets", "channels", "cities", "ebooks", "models", "points"})
 BOUNDS = ("value", "low", "high")
 
 
@@ -101,7 +98,26 @@ def check_dates(frame: pd.DataFrame, label: str, today: dt.date) -> list[Problem
                 problems.append(Problem(label, r, column, f"{day} has month precision, so the day must be 01"))
             elif precision == "year" and (day.month, day.day) != (1, 1):
                 problems.append(Problem(label, r, column, f"{day} has year precision, so it must be YYYY-01-01"))
+            problems += _range_end_problems(frame, label, index, column, precision)
     return problems
+
+
+def _range_end_problems(frame: pd.DataFrame, label: str, index, column: str, precision: object) -> list[Problem]:
+    """A `range` precision needs the period's last day in `<column>_end`, on or after the date; others leave it
+    empty."""
+    end_column = f"{column}_end"
+    if end_column not in frame:
+        return []
+    end = frame[end_column][index]
+    r = _row(index)
+    if precision == "range":
+        if not _present(end):
+            return [Problem(label, r, end_column, "range precision needs the last day of the range")]
+        if end < frame[column][index]:
+            return [Problem(label, r, end_column, f"{end.date()} is before {frame[column][index].date()}")]
+    elif _present(end):
+        return [Problem(label, r, end_column, f"only a range precision has an end date, not {precision}")]
+    return []
 
 
 def check_unique_ids(frames: dict[str, pd.DataFrame], keys: dict[str, str]) -> list[Problem]:

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from nkdigital.errors import Problem, shown
+from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
 
-MAX_QUOTE_WORDS = 25
+CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+WORD = re.compile(rf"[{CJK}]{{1,2}}|[^\s{CJK}]+")
+SEPARATOR = re.compile(r"[;|]|,(?!\d)|(?<!\d),")  # a comma inside a number (1,500,000) separates nothing
+TABLE_ROW = re.compile(r"[^\s,;|]+(?:[,;|][^\s,;|]*){2,}")
+
+
+def quote_words(quote: str) -> int:
+    """Words in a quote. Commas (outside numbers), semicolons and bars separate words too, and in Chinese or
+    Japanese text, which has no spaces, every two characters count as one word."""
+    return len(WORD.findall(SEPARATOR.sub(" ", quote)))
+
+
+def is_table_row(quote: str) -> bool:
+    """A quote that is one row of a data table (`prk,2010,431919`): at least three cells and no spaces."""
+    return bool(TABLE_ROW.fullmatch(quote.strip()))
 
 
 def normalise(text: str) -> str:
@@ -20,9 +36,10 @@ def check_quote_lengths(frame: pd.DataFrame, label: str) -> list[Problem]:
     if "quote" not in frame:
         return []
     return [
-        Problem(label, int(i) + 2, "quote", f"quote has {len(q.split())} words; at most {MAX_QUOTE_WORDS} allowed")
+        Problem(label, int(i) + 2, "quote",
+                f"quote has {quote_words(q)} words; {MIN_QUOTE_WORDS} to {MAX_QUOTE_WORDS} are allowed")
         for i, q in frame["quote"].dropna().items()
-        if len(q.split()) > MAX_QUOTE_WORDS
+        if not (MIN_QUOTE_WORDS <= quote_words(q) or is_table_row(q)) or quote_words(q) > MAX_QUOTE_WORDS
     ]
 
 

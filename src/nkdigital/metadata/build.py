@@ -1,0 +1,94 @@
+"""Build the package descriptor and the data dictionary from the metadata (one definition of each field)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nkdigital.atomic import atomic_write_bytes
+from nkdigital.metadata import package
+from nkdigital.metadata.fields import FIELDS, TEXT_RULE
+from nkdigital.metadata.resources import RESOURCES
+
+
+def field(name: str) -> dict:
+    return {"name": name, **FIELDS[name]}
+
+
+def resource_descriptor(spec: dict, previous: dict) -> dict:
+    name = spec["name"]
+    fields = [field(f) for f in spec["fields"]]
+    key = spec.get("primaryKey", [spec["fields"][0]])
+    schema: dict = {"fields": fields, "missingValues": [""], "primaryKey": key}
+    if name != "sources":
+        schema["foreignKeys"] = [
+            {"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}
+        ]
+    descriptor = {
+        "name": name,
+        "type": "table",
+        "title": spec["title"],
+        "description": spec["description"],
+        "path": f"data/{name}.csv",
+        "scheme": "file",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
+        "schema": schema,
+    }
+    for kept in ("hash", "bytes"):
+        if kept in previous:
+            descriptor[kept] = previous[kept]
+    return descriptor
+
+
+def build(previous: dict) -> dict:
+    old = {r["name"]: r for r in previous.get("resources", [])}
+    return {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": package.NAME,
+        "title": package.TITLE,
+        "description": package.DESCRIPTION,
+        "version": previous.get("version", "0.1.0"),
+        "created": package.CREATED,
+        "homepage": package.HOMEPAGE,
+        "keywords": package.KEYWORDS,
+        "licenses": [{"name": package.LICENCE, "path": package.LICENCE_URL, "title": package.LICENCE_NOTE}],
+        "contributors": [{"title": package.AUTHORS, "roles": ["creator"]}],
+        "resources": [resource_descriptor(spec, old.get(spec["name"], {})) for spec in RESOURCES],
+    }
+
+
+DICTIONARY_START = "<!-- data dictionary: generated from src/nkdigital/metadata; do not edit below -->"
+
+
+def dictionary(descriptor: dict) -> str:
+    """The data dictionary section of datapackage/README.md: one table per resource."""
+    parts = [DICTIONARY_START, "", "## Data dictionary", ""]
+    for resource in descriptor["resources"]:
+        schema = resource["schema"]
+        parts += [f"### `{resource['name']}` — {resource['title']}", "", resource["description"], "",
+                  f"File `{resource['path']}`; primary key `{', '.join(schema['primaryKey'])}`"
+                  + ("; `source_id` references `sources`." if schema.get("foreignKeys") else "."), "",
+                  "| field | type | required | description | allowed values / example |", "|---|---|---|---|---|"]
+        for f in schema["fields"]:
+            constraints = f["constraints"]
+            allowed = ", ".join(constraints["enum"]) if "enum" in constraints else f"e.g. `{f['example']}`"
+            description = f["description"].replace(TEXT_RULE, " (plain text).").replace("|", "/")
+            parts.append(f"| `{f['name']}` | {f['type']} | {'yes' if constraints.get('required') else ''} |"
+                         f" {description} | {allowed} |")
+        parts.append("")
+    return "\n".join(parts)
+
+
+def write(package_dir: Path) -> Path:
+    """Rebuild `datapackage.json` (keeping recorded hashes) and the data README's dictionary in `package_dir`."""
+    path = package_dir / "datapackage.json"
+    previous = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    descriptor = build(previous)
+    atomic_write_bytes(path, (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    readme = package_dir / "README.md"
+    head = readme.read_text(encoding="utf-8").split(DICTIONARY_START)[0] if readme.exists() else ""
+    atomic_write_bytes(readme, (head + dictionary(descriptor)).encode("utf-8"))
+    return path
