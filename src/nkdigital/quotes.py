@@ -27,6 +27,12 @@ def is_table_row(quote: str) -> bool:
     return bool(TABLE_ROW.fullmatch(quote.strip()))
 
 
+def has_quote_length(quote: str) -> bool:
+    """At most MAX_QUOTE_WORDS words, and at least MIN_QUOTE_WORDS unless the quote is a whole table row."""
+    words = quote_words(quote)
+    return words <= MAX_QUOTE_WORDS and (words >= MIN_QUOTE_WORDS or is_table_row(quote))
+
+
 def normalise(text: str) -> str:
     """Collapse every run of whitespace to one space, so line breaks in the archive do not matter."""
     return " ".join(text.split())
@@ -39,7 +45,7 @@ def check_quote_lengths(frame: pd.DataFrame, label: str) -> list[Problem]:
         Problem(label, int(i) + 2, "quote",
                 f"quote has {quote_words(q)} words; {MIN_QUOTE_WORDS} to {MAX_QUOTE_WORDS} are allowed")
         for i, q in frame["quote"].dropna().items()
-        if not (MIN_QUOTE_WORDS <= quote_words(q) or is_table_row(q)) or quote_words(q) > MAX_QUOTE_WORDS
+        if not has_quote_length(q)
     ]
 
 
