@@ -12,6 +12,7 @@ from nkdigital.formula import evaluate, references
 from nkdigital.metadata.units import COUNT_UNITS
 
 BOUNDS = ("value", "low", "high")
+STATISTIC = "international_statistic"  # published aggregates keep their decimals, e.g. the world's subscriptions
 
 
 def _row(index: int) -> int:
@@ -69,7 +70,7 @@ def check_quantities(frame: pd.DataFrame, label: str) -> list[Problem]:
         for name, bound in zip(BOUNDS, (value, low, high), strict=True):
             if bound is None:
                 continue
-            if unit in COUNT_UNITS and bound != math.floor(bound):
+            if unit in COUNT_UNITS and bound != math.floor(bound) and row.get("claim_type") != STATISTIC:
                 problems.append(Problem(label, r, name, f"{bound:g} {unit} is not a whole number"))
             if unit == "share" and not 0 <= bound <= 1:
                 problems.append(Problem(label, r, name, f"share {bound:g} is outside 0-1"))
@@ -195,10 +196,10 @@ def _derived_row_problems(row: dict, rows: dict, label: str, r: int) -> list[Pro
 
 
 def check_sources_used(frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Every source row is cited by at least one other row."""
+    """Every source row is cited by at least one row that states a claim (its archived copies do not count)."""
     used = set()
     for name, frame in frames.items():
-        if name != "sources" and "source_id" in frame:
+        if name not in ("sources", "source_copies") and "source_id" in frame:
             used.update(frame["source_id"].dropna())
     sources = frames.get("sources")
     if sources is None or "source_id" not in sources:

@@ -19,6 +19,7 @@ from nkdigital import checks
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError, Problem, shown, sort_problems
 from nkdigital.paths import default_archive, resolve_descriptor
+from nkdigital.provenance import check_provenance
 from nkdigital.quotes import check_quote_lengths, check_quotes
 from nkdigital.table import read_table
 
@@ -124,6 +125,7 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
     problems += checks.check_unique_ids({n: f for n, f in frames.items() if n != "sources"}, keys)
     problems += checks.check_derived(frames)
     problems += checks.check_sources_used(frames)
+    problems += check_provenance(frames)
     return problems
 
 

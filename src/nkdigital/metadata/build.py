@@ -20,9 +20,12 @@ def resource_descriptor(spec: dict, previous: dict) -> dict:
     fields = [field(f) for f in spec["fields"]]
     key = spec.get("primaryKey", [spec["fields"][0]])
     schema: dict = {"fields": fields, "missingValues": [""], "primaryKey": key}
-    if name != "sources":
+    references = {"source_id": "sources"} if name != "sources" and "source_id" in spec["fields"] else {}
+    references |= spec.get("references", {})
+    if references:
         schema["foreignKeys"] = [
-            {"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}
+            {"fields": [column], "reference": {"resource": target, "fields": [column]}}
+            for column, target in references.items()
         ]
     descriptor = {
         "name": name,

@@ -41,6 +41,18 @@ ENUMS: dict[str, dict[str, Value]] = {
         "secondary": Value("Secondary"),
         "weak": Value("Weak"),
     },
+    "copy": {
+        "original": Value("Publisher's own site or document"),
+        "excerpt_of_original": Value("Opening of the publisher's own page"),
+        "faithful_copy": Value("Verbatim mirror or document host"),
+        "repost": Value("Repost by another outlet, possibly in part"),
+        "scrape": Value("Scrape, machine translation or proxy"),
+        "data_rehost": Value("Copy of a statistical series in a repository"),
+    },
+    "copy_role": {
+        "primary": Value("The copy quotes are read from"),
+        "supplementary": Value("A further copy, cited only for words the primary copy lacks"),
+    },
     "category": {
         "network": Value("Network"),
         "service": Value("Service"),

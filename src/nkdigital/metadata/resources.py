@@ -6,20 +6,38 @@ RESOURCES: list[dict] = [
     {
         "name": "sources",
         "title": "Sources",
-        "description": "One row per archived document the package draws on: citation, provenance, strength and"
-        " usage terms.",
-        "fields": ["source_id", "archive_path", "title", "publisher", "author", "original_outlet", "published_date",
-                   "published_date_precision", "url", "accessed_date", "source_type", "strength",
-                   "strength_reason", "usage_terms", "language", "is_core"],
+        "description": "One row per publication the package draws on: the original outlet and address, citation,"
+        " strength by a written rule, and reuse terms. Its archived copies are in source_copies.",
+        "fields": ["source_id", "title", "original_outlet", "author", "published_date", "published_date_precision",
+                   "url", "accessed_date", "source_type", "strength", "strength_reason", "usage_terms", "language",
+                   "is_core", "note"],
         "primaryKey": ["source_id"],
+    },
+    {
+        "name": "source_copies",
+        "title": "Archived copies",
+        "description": "One row per archived file: which publication it is a copy of, the kind of copy, where it was"
+        " read, and its SHA-256. Duplicates of one document are copies of one source, never two sources.",
+        "fields": ["archive_path", "source_id", "copy", "host", "copy_url", "sha256", "role"],
+        "primaryKey": ["archive_path"],
     },
     {
         "name": "events",
         "title": "Timeline events",
-        "description": "Dated events: networks and services, devices, laws, international review, treaties and"
-        " reporting. Conflicting dates from different sources are separate rows.",
-        "fields": ["event_id", "event_date", "event_date_precision", "category", "subject", "title",
-                   "description", "actor", "source_id", "quote", "note"],
+        "description": "One row per real-world happening (networks and services, devices, laws, international"
+        " review, treaties, reporting) with its best-supported date; disputed dates or actors are marked and kept in"
+        " event_attestations.",
+        "fields": ["event_id", "event_date", "event_date_precision", "event_date_end", "is_disputed", "category",
+                   "subject", "title", "description", "actor", "note"],
+    },
+    {
+        "name": "event_attestations",
+        "title": "Event attestations",
+        "description": "One row per source that reports an event, with the date, precision and actor as that source"
+        " states them and a verbatim quote. Every disagreement between sources stays visible here.",
+        "fields": ["attestation_id", "event_id", "source_id", "stated_date", "stated_date_precision",
+                   "stated_date_end", "date_phrase", "actor", "quote", "note"],
+        "references": {"event_id": "events"},
     },
     {
         "name": "observations",
