@@ -237,7 +237,8 @@ def test_descriptor_and_data_dictionary_are_what_the_field_dictionary_builds():
     assert build.build(DESCRIPTOR_JSON) == DESCRIPTOR_JSON
     readme = (PACKAGE_DIR / "README.md").read_text(encoding="utf-8")
     assert readme.index("## Caveats first") < readme.index("## Data dictionary")
-    assert readme.endswith(build.dictionary(DESCRIPTOR_JSON))
+    assert readme.endswith(build.dictionary(DESCRIPTOR_JSON, rows("indicators")))
+    assert "| `mobile_subscriptions` | Mobile subscriptions |" in readme
 
 
 # content and coverage

@@ -218,3 +218,24 @@ def check_sorted(frame: pd.DataFrame, label: str, key: list[str]) -> list[Proble
         if values[i] < values[i - 1]:
             return [Problem(label, i + 2, key[0], "rows are not sorted by the primary key; run `nkdigital refresh`")]
     return []
+
+
+def check_indicators(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Each observation's unit is its indicator's unit and its claim type one the indicator takes."""
+    indicators, observations = frames.get("indicators"), frames.get("observations")
+    if indicators is None or observations is None:
+        return []
+    defined = {row["indicator"]: row for _, row in _rows(indicators)}
+    label = _label("observations", observations)
+    problems = []
+    for index, row in _rows(observations):
+        indicator = defined.get(row["indicator"])
+        if indicator is None:
+            continue  # a dangling foreign key, reported by frictionless
+        if _present(row["unit"]) and row["unit"] != indicator["unit"]:
+            problems.append(Problem(label, _row(index), "unit",
+                                    f"{row['unit']} is not the unit of {row['indicator']} ({indicator['unit']})"))
+        if row["claim_type"] not in str(indicator["claim_types"]).split():
+            problems.append(Problem(label, _row(index), "claim_type",
+                                    f"{row['claim_type']} is not a claim type {row['indicator']} takes"))
+    return problems

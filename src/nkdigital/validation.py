@@ -126,6 +126,7 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
     problems += checks.check_derived(frames)
     problems += checks.check_sources_used(frames)
     problems += check_provenance(frames)
+    problems += checks.check_indicators(frames)
     return problems
 
 

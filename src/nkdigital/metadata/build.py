@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -66,14 +67,20 @@ def build(previous: dict) -> dict:
 DICTIONARY_START = "<!-- data dictionary: generated from src/nkdigital/metadata; do not edit below -->"
 
 
-def dictionary(descriptor: dict) -> str:
-    """The data dictionary section of datapackage/README.md: one table per resource."""
-    parts = [DICTIONARY_START, "", "## Data dictionary", ""]
+def dictionary(descriptor: dict, indicators: list[dict[str, str]] = ()) -> str:
+    """The data dictionary section of datapackage/README.md: the indicators, then one table per resource."""
+    parts = [DICTIONARY_START, "", "## Indicators", "",
+             "What each `observations.indicator` counts (from `data/indicators.csv`).", "",
+             "| indicator | title | unit | definition | claim types |", "|---|---|---|---|---|"]
+    parts += [f"| `{i['indicator']}` | {i['title']} | {i['unit']} | {i['definition'].replace('|', '/')} |"
+              f" {i['claim_types']} |" for i in indicators]
+    parts += ["", "## Data dictionary", ""]
     for resource in descriptor["resources"]:
         schema = resource["schema"]
         parts += [f"### `{resource['name']}` — {resource['title']}", "", resource["description"], "",
                   f"File `{resource['path']}`; primary key `{', '.join(schema['primaryKey'])}`"
-                  + ("; `source_id` references `sources`." if schema.get("foreignKeys") else "."), "",
+                  + "".join(f"; `{fk['fields'][0]}` references `{fk['reference']['resource']}`"
+                            for fk in schema.get("foreignKeys", [])) + ".", "",
                   "| field | type | required | description | allowed values / example |", "|---|---|---|---|---|"]
         for f in schema["fields"]:
             constraints = f["constraints"]
@@ -93,5 +100,14 @@ def write(package_dir: Path) -> Path:
     atomic_write_bytes(path, (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     readme = package_dir / "README.md"
     head = readme.read_text(encoding="utf-8").split(DICTIONARY_START)[0] if readme.exists() else ""
-    atomic_write_bytes(readme, (head + dictionary(descriptor)).encode("utf-8"))
+    atomic_write_bytes(readme, (head + dictionary(descriptor, read_indicators(package_dir))).encode("utf-8"))
     return path
+
+
+def read_indicators(package_dir: Path) -> list[dict[str, str]]:
+    """The rows of `data/indicators.csv` in `package_dir` (none if it does not exist yet)."""
+    path = package_dir / "data" / "indicators.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))

@@ -40,6 +40,13 @@ RESOURCES: list[dict] = [
         "references": {"event_id": "events"},
     },
     {
+        "name": "indicators",
+        "title": "Indicators",
+        "description": "One row per indicator the observations use: its title, unit, a definition of what it counts"
+        " and what it does not, the kinds of claim it takes, and caveats.",
+        "fields": ["indicator", "title", "unit", "definition", "claim_types", "caveats"],
+    },
+    {
         "name": "observations",
         "title": "Observations",
         "description": "Every counted quantity in the archive, long form: one row per source, indicator and"
@@ -48,6 +55,7 @@ RESOURCES: list[dict] = [
                    "date_phrase", "value", "low",
                    "high", "unit", "qualifier", "phrase", "claim_type", "attributed_to", "source_id", "quote",
                    "formula", "input_ids", "note"],
+        "references": {"indicator": "indicators"},
     },
     {
         "name": "device_estimates",
