@@ -166,6 +166,12 @@ def test_serve_refuses_a_busy_port(capsys):
     assert error.startswith(f"error: cannot serve on 127.0.0.1:{port}: ") and error.count("\n") == 1
 
 
+def test_importing_the_library_and_the_explorer_leaves_datasette_unloaded():
+    code = "import sys, nkdigital, nkdigital.cli, nkdigital.explorer; print('datasette' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout == "False\n", result.stderr
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
