@@ -249,6 +249,13 @@ def test_a_canned_query_takes_its_parameters_from_the_url(server, package):
     assert sorted(r["observation_id"] for r in found) == sorted(wanted["observation_id"]) != []
 
 
+def test_query_pages_link_each_source_and_show_values_with_their_unit(server):
+    html = get(server + "/nkdigital/law_timeline")[0].decode("utf-8")
+    assert '<td class="col-source_id"><a href="/nkdigital/sources/' in html
+    html = get(server + "/nkdigital/figures_for_indicator_and_year?indicator=mobile_subscriptions&year=2013")[0]
+    assert '<td class="col-value">2,000,000 subscriptions</td>' in html.decode("utf-8")
+
+
 def test_a_sources_archived_text_is_served_read_only_and_holds_the_quote(server, package):
     observation = package.observations().iloc[0]
     source = get_json(f"{server}/nkdigital/sources/{observation['source_id']}.json?_shape=array")[0]

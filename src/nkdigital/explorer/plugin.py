@@ -38,10 +38,7 @@ async def _foreign_link(datasette, table: str | None, column: str, value: str) -
     """`label id` linking to the referenced row, as Datasette shows foreign keys on table pages."""
     db = datasette.get_database(DATABASE)
     if not _links:  # the database is immutable: read its foreign keys once
-        for name, keys in (await db.get_all_foreign_keys()).items():
-            _links[name] = {k["column"]: (k["other_table"], k["other_column"]) for k in keys["outgoing"]}
-            # in query results a column named like the key it references (source_id) links too
-            _links.setdefault(None, {}).update({c: t for c, t in _links[name].items() if c == t[1]})
+        _links.update(_read_links(await db.get_all_foreign_keys()))
     other, key = _links.get(table, {}).get(column, (None, None))
     if other is None:
         return None
@@ -53,6 +50,15 @@ async def _foreign_link(datasette, table: str | None, column: str, value: str) -
     href = escape(datasette.urls.row(DATABASE, other, tilde_encode(value)))
     text = f"{escape(label)}&nbsp;<em>{escape(value)}</em>" if label else escape(value)
     return Markup(f'<a href="{href}">{text}</a>')
+
+
+def _read_links(keys: dict) -> dict[str | None, dict[str, tuple[str, str]]]:
+    links = {name: {k["column"]: (k["other_table"], k["other_column"]) for k in found["outgoing"]}
+             for name, found in keys.items()}
+    # in query results (no table) a column named like the key it references, such as source_id, links too
+    links[None] = {column: target for by_column in links.values() for column, target in by_column.items()
+                   if column == target[1]}
+    return links
 
 
 @hookimpl

@@ -36,7 +36,7 @@ def prepare(package: Package, folder: str | os.PathLike) -> tuple[Path, Path]:
     return database, folder / "metadata.json"
 
 
-def serve(package: Package, host: str = "127.0.0.1", port: int = 8001, folder: str | os.PathLike | None = None):
+def serve(package: Package, host: str = "127.0.0.1", port: int = 8001) -> None:
     """Serve `package` with Datasette at http://host:port/nkdigital until interrupted."""
     try:
         from click.exceptions import Abort
@@ -50,7 +50,7 @@ def serve(package: Package, host: str = "127.0.0.1", port: int = 8001, folder: s
     if not archive.is_dir():
         raise OSError(f"source archive not found: {archive}")
     _check_free(host, port)
-    database, described = prepare(package, folder if folder is not None else cache_dir())
+    database, described = prepare(package, cache_dir())
     pm.register(plugin, name="nkdigital-explorer")
     print(f"database: {database} (rebuilt at every start)\narchived texts: {archive}\n"
           f"explore: http://{host}:{port}/{DATABASE}", file=sys.stderr)
