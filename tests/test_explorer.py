@@ -111,7 +111,8 @@ def test_the_configuration_follows_the_tables_and_columns_that_exist(built, pack
     database = tmp_path / "changed.sqlite"
     shutil.copy(built[0], database)
     with closing(sqlite3.connect(database)) as connection:
-        connection.execute("ALTER TABLE observations ADD COLUMN geo TEXT")
+        if "geo" not in table_columns(connection)["observations"]:
+            connection.execute("ALTER TABLE observations ADD COLUMN geo TEXT")
         connection.execute("CREATE TABLE event_attestations (event_id TEXT, source_id TEXT REFERENCES sources,"
                            " quote TEXT, note TEXT, PRIMARY KEY (event_id, source_id))")
         connection.execute("DROP TABLE access_controls")
