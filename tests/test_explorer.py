@@ -22,6 +22,7 @@ import pytest
 from nkdigital.cli import main
 from nkdigital.explorer import build, metadata, prepare, queries
 from nkdigital.explorer.database import link_copies, search_columns, table_columns
+from nkdigital.paths import ARCHIVE_ENV
 from nkdigital.quotes import normalise
 
 from .test_report import BROWSER_ARGS, CHROMIUM
@@ -165,6 +166,12 @@ def test_serve_refuses_a_busy_port(capsys):
         assert main(["serve", "--port", str(port)]) == 2
     error = capsys.readouterr().err
     assert error.startswith(f"error: cannot serve on 127.0.0.1:{port}: ") and error.count("\n") == 1
+
+
+def test_serve_refuses_a_missing_archive(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv(ARCHIVE_ENV, str(tmp_path / "nowhere"))
+    assert main(["serve", "--port", str(free_port())]) == 2
+    assert capsys.readouterr().err == f"error: source archive not found: {tmp_path / 'nowhere'}\n"
 
 
 def test_importing_the_library_and_the_explorer_leaves_datasette_unloaded():

@@ -13,7 +13,7 @@ from nkdigital.load import Package
 
 # Prose and name columns worth searching, wherever a table has them.
 SEARCHABLE = ("title", "subject", "group_name", "description", "phrase", "conditions", "relevance", "quote", "note",
-              "attributed_to", "actor", "author", "publisher", "original_outlet")
+              "date_phrase", "attributed_to", "actor", "author", "publisher", "original_outlet")
 COPIES = "source_copies"
 
 
