@@ -8,12 +8,12 @@ and missing ones are skipped.
 from __future__ import annotations
 
 DATABASE = "nkdigital"
-FACETS = ("indicator", "geo", "claim_type", "qualifier", "strength", "source_type", "original_outlet", "publisher",
-          "category", "tier", "step", "device", "measure", "instrument_type")
+FACETS = ("indicator", "geo", "claim_type", "qualifier", "strength", "source_type", "original_outlet", "category",
+          "is_disputed", "copy", "role", "tier", "step", "device", "measure", "instrument_type", "unit")
 LABELS = ("title", "label", "name")
 VALUES = ("value", "low", "high")
 UNIT_NOTE = " Shown with the row's `unit`."
-OUTLETS = ("publisher", "original_outlet")
+OUTLETS = ("original_outlet",)
 # The column that says what a row is about, in order of preference (else the table's first column).
 ABOUT = ("title", "indicator", "group_name", "step", "device", "instrument", "subject")
 
@@ -70,17 +70,21 @@ def queries(columns: dict[str, list[str]]) -> dict[str, dict]:
     outlets = [c for c in OUTLETS if c in sources]
     if quoted and outlets:
         found["what_one_outlet_says"] = _outlet({t: columns[t] for t in quoted}, outlets)
-    if {"category", "event_date"} <= set(columns.get("events", [])):
+    if {"category", "event_date"} <= set(columns.get("events", [])) and "event_attestations" in columns:
         found["law_timeline"] = {
             "title": "Timeline of laws",
-            "description": "Every event of category law, oldest first, with its source and quote.",
-            "sql": "SELECT * FROM events WHERE category = 'law' ORDER BY event_date, event_id",
+            "description": "Every event of category law, oldest first, with each source's account: the date and"
+                           " actor as that source states them, and its quote.",
+            "sql": "SELECT e.event_id, e.event_date, e.event_date_precision, e.is_disputed, e.title, a.source_id,"
+                   " a.stated_date, a.actor AS stated_actor, a.quote FROM events AS e"
+                   " JOIN event_attestations AS a ON a.event_id = e.event_id"
+                   " WHERE e.category = 'law' ORDER BY e.event_date, e.event_id, a.stated_date, a.source_id",
         }
     return found
 
 
 def _source_columns(sources: list[str]) -> str:
-    return "".join(f', s."{c}" AS "source_{c}"' for c in ("title", "publisher", "strength") if c in sources)
+    return "".join(f', s."{c}" AS "source_{c}"' for c in ("title", "original_outlet", "strength") if c in sources)
 
 
 def _figures(sources: list[str]) -> dict:
@@ -119,7 +123,7 @@ def _outlet(quoted: dict[str, list[str]], outlets: list[str]) -> dict:
                      f" WHERE :outlet <> '' AND ({match})")
     return {
         "title": "Everything one outlet says",
-        "description": "Every quoted row whose source's publisher or original outlet contains the text given"
+        "description": "Every quoted row whose source's original outlet contains the text given"
                        " (e.g. 38 North).",
         "sql": "SELECT * FROM (" + " UNION ALL ".join(parts) + ") ORDER BY resource, row_id",
     }
