@@ -118,7 +118,7 @@ def test_the_configuration_follows_the_tables_and_columns_that_exist(built, pack
             connection.execute("ALTER TABLE observations ADD COLUMN geo TEXT")
         connection.execute("DROP TABLE event_attestations")
         connection.execute("CREATE TABLE event_attestations (event_id TEXT, source_id TEXT REFERENCES sources,"
-                           " quote TEXT, note TEXT, PRIMARY KEY (event_id, source_id))")
+                           " stated_date TEXT, actor TEXT, quote TEXT, note TEXT, PRIMARY KEY (event_id, source_id))")
         connection.execute("DROP TABLE access_controls")
         columns = table_columns(connection)
     described = metadata(package.descriptor, columns, search_columns(columns))
