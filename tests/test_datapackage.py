@@ -345,3 +345,12 @@ def test_at_least_20_of_the_28_documents_added_on_2026_11_30_are_cited(archive):
              if "\ncoverage:" in p.read_text(encoding="utf-8").split("\n---\n")[0]}
     cited = {r["source_id"] for r in rows("sources")}
     assert len(added & cited) >= 20
+
+
+def test_archived_files_are_byte_identical_to_the_intake(archive):
+    intake = archive.parent.parent / "shared" / "sources"
+    if not (intake / "INDEX.csv").is_file():
+        pytest.skip(f"no intake at {intake} to compare with (the shipped hashes are checked above)")
+    for copy in rows("source_copies"):
+        assert (archive / copy["archive_path"]).read_bytes() == (intake / copy["archive_path"]).read_bytes()
+    assert (archive / "INDEX.csv").read_bytes() == (intake / "INDEX.csv").read_bytes()
