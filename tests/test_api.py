@@ -275,6 +275,11 @@ def test_events_may_take_their_sources_from_attestations(package_copy, sources):
     assert pkg.row("att-one")["source_ids"] == sources[0]
     assert pkg.row(event_id)["resource"] == "events"
     assert set(pkg.source_ids(pkg.events())) >= set(sources[:2])
+    strength = pkg.source_table.loc[sources[0], "strength"]
+    assert event_id in set(pkg.events(strength=strength)["event_id"])
+    used = set(pkg.source_table.loc[sources[:2], "strength"])
+    others = [s for s in ("primary", "secondary", "weak") if s not in used]
+    assert event_id not in set(pkg.events(strength=others)["event_id"])
 
 
 def test_with_sources_attaches_source_fields_to_any_frame(package):

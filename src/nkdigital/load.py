@@ -158,10 +158,14 @@ class Package:
         return self._finish(_select(frame, "strength", strength))
 
     def _with_source_filter(self, frame: pd.DataFrame, source_type: Choice, strength: Choice) -> pd.DataFrame:
+        """Rows with a source of the given types and strengths (through their attestations, if they have any)."""
         if source_type is None and strength is None:
             return frame
-        keep = self.sources(source_type=source_type, strength=strength)["source_id"]
-        return frame[frame["source_id"].isin(set(keep))]
+        keep = set(self.sources(source_type=source_type, strength=strength)["source_id"])
+        if "source_id" in frame:
+            return frame[frame["source_id"].isin(keep)]
+        key = self._key(frame.attrs["resource"])
+        return frame[[bool(self._row_links[row_id][0] & keep) for row_id in frame[key]]]
 
     def observations(self, indicator: Choice = None, *, geo: Choice = "PRK", subject: Choice = None,
                      claim_type: Choice = None, start: Bound = None, end: Bound = None, source_type: Choice = None,
@@ -176,8 +180,6 @@ class Package:
     def events(self, category: Choice = None, *, start: Bound = None, end: Bound = None,
                source_type: Choice = None, strength: Choice = None) -> pd.DataFrame:
         frame = _select(self._dated("events", start, end), "category", category)
-        if "source_id" not in frame:  # events whose sources are in event_attestations
-            return self._finish(frame)
         return self._finish(self._with_source_filter(frame, source_type, strength))
 
     def device_estimates(self, device: Choice = None, *, measure: Choice = None, claim_type: Choice = None,
