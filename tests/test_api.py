@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nkdigital as nk
-from nkdigital.periods import bound, period_end
+from nkdigital.cli import main
+from nkdigital.periods import bound, overlapping, period_end
 from nkdigital.urls import clean_url
 
 from .apitools import add_resource, drop_columns, read_rows, set_rows
@@ -87,6 +93,57 @@ def test_rows_come_sorted_by_date_then_id(periods):
 ])
 def test_start_and_end_select_rows_whose_period_overlaps(periods, start, end, expected):
     assert set(_ids(periods.observations(start=start, end=end))) == expected
+
+
+def _last_day(day: dt.date, precision: str, end: dt.date) -> dt.date:
+    if precision == "month":
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return {"day": day, "year": day.replace(month=12, day=31), "range": end}[precision]
+
+
+def _window_side(day: dt.date, form: str, side: str) -> tuple[str, dt.date]:
+    """A window bound written as a year, month or date, and the day it means."""
+    if form == "year":
+        return str(day.year), day.replace(month=1, day=1) if side == "start" else day.replace(month=12, day=31)
+    if form == "month":
+        last = calendar.monthrange(day.year, day.month)[1]
+        return f"{day:%Y-%m}", day.replace(day=1 if side == "start" else last)
+    return day.isoformat(), day
+
+
+DAYS = st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31))
+FORMS = st.sampled_from(["year", "month", "day", None])
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(DAYS, st.sampled_from(["day", "month", "year", "range"]),
+                               st.integers(0, 4000)), min_size=1, max_size=12),
+       start=st.tuples(DAYS, FORMS), end=st.tuples(DAYS, FORMS))
+def test_the_window_keeps_exactly_the_rows_whose_period_overlaps_it(rows, start, end):
+    firsts = [day.replace(day=1) if p == "month" else day.replace(month=1, day=1) if p == "year" else day
+              for day, p, _ in rows]
+    frame = pd.DataFrame({
+        "ref_date": pd.to_datetime(firsts),
+        "ref_date_precision": [p for _, p, _ in rows],
+        "ref_date_end": pd.to_datetime([first + dt.timedelta(days=n) if p == "range" else None
+                                        for first, (_, p, n) in zip(firsts, rows, strict=True)]),
+    })
+    text_start, first_day = _window_side(start[0], start[1], "start") if start[1] else (None, dt.date.min)
+    text_end, last_day = _window_side(end[0], end[1], "end") if end[1] else (None, dt.date.max)
+    if first_day > last_day:
+        with pytest.raises(ValueError, match="is after end"):
+            overlapping(frame, "ref_date", text_start, text_end)
+        return
+    kept = set(overlapping(frame, "ref_date", text_start, text_end).index)
+    expected = {i for i, (first, (_, p, n)) in enumerate(zip(firsts, rows, strict=True))
+                if first <= last_day and _last_day(first, p, first + dt.timedelta(days=n)) >= first_day}
+    assert kept == expected
+
+
+def test_the_cli_cites_a_row_id(package, capsys):
+    row_id = package.observations().iloc[0, 0]
+    assert main(["cite", row_id, "--style", "apa"]) == 0
+    assert capsys.readouterr().out.strip() == nk.cite(row_id, style="apa")
 
 
 def test_a_window_that_ends_before_it_starts_is_an_error(periods):
@@ -185,8 +242,9 @@ def disputed(package_copy, sources) -> nk.Package:
 
 def test_conflicts_group_different_figures_from_different_sources_for_one_period(disputed):
     found = disputed.conflicts()
-    assert list(found.columns[:9]) == ["indicator", "geo", "unit", "period_start", "period_end", "sources",
-                                       "spread_min", "spread_max", "spread_ratio"]
+    assert list(found.columns[:10]) == ["conflict", "indicator", "geo", "unit", "period_start", "period_end",
+                                        "sources", "spread_min", "spread_max", "spread_ratio"]
+    assert list(found["conflict"]) == [1, 1, 1, 2, 2]
     assert list(found["observation_id"]) == ["obs-2010-a", "obs-2010-b", "obs-2010-c-same", "obs-2013-b",
                                              "obs-2013-zero"]
     first = found[found["period_start"] == pd.Timestamp("2010-01-01")]
@@ -209,7 +267,10 @@ def test_conflicts_in_the_bundled_package_are_real_disagreements(package):
     found = package.conflicts(geo="all")
     assert not found.empty
     assert (found["claim_type"].astype(str) != "derived").all()
-    for _, group in found.groupby(["indicator", "geo", "unit", "period_start", "period_end"], observed=True):
+    keys = ["indicator", "geo", "unit", "period_start", "period_end"]
+    assert found.groupby("conflict")[keys].nunique().eq(1).all().all()
+    assert found["conflict"].nunique() == len(found.groupby(keys, observed=True))
+    for _, group in found.groupby("conflict"):
         assert group["source_id"].nunique() >= 2
         figures = set(zip(group["value"].astype(str), group["low"].astype(str), group["high"].astype(str),
                           strict=True))

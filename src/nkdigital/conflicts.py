@@ -6,12 +6,12 @@ import pandas as pd
 
 from nkdigital.periods import period_end
 
-GROUP = ["indicator", "geo", "unit", "period_start", "period_end"]
+GROUP = ["indicator", "geo", "unit", "period_start", "period_end"]  # `conflict` numbers these groups from 1
 SPREAD = ["sources", "spread_min", "spread_max", "spread_ratio"]
 
 
 def conflicts(observations: pd.DataFrame) -> pd.DataFrame:
-    """One row per observation in a conflict group, with the group's key and spread in front.
+    """One row per observation in a conflict group, with the group's number (`conflict`), key and spread in front.
 
     A group is the observations (derived rows excluded) of one indicator, geo and unit whose reference periods are
     the same (same ref_date and the same period end); it is a conflict when at least two sources stand behind it
@@ -33,8 +33,9 @@ def conflicts(observations: pd.DataFrame) -> pd.DataFrame:
     frame = frame.assign(spread_min=groups["_low"].transform("min"), spread_max=groups["_high"].transform("max"))
     ratio = frame["spread_max"] / frame["spread_min"].where(frame["spread_min"] != 0)
     frame = frame.assign(spread_ratio=ratio.astype("Float64"))
-    columns = GROUP + SPREAD + [c for c in observations.columns if c not in GROUP]
+    columns = ["conflict", *GROUP, *SPREAD, *(c for c in observations.columns if c not in GROUP)]
     frame = frame.sort_values(["period_start", "indicator", "geo", "unit", "period_end", "observation_id"])
+    frame["conflict"] = (frame[GROUP].astype(str) != frame[GROUP].astype(str).shift()).any(axis=1).cumsum()
     result = frame[columns].reset_index(drop=True)
     result.attrs = {**observations.attrs, "resource": "observations"}
     return result

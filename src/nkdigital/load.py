@@ -211,8 +211,9 @@ class Package:
                   end: Bound = None) -> pd.DataFrame:
         """Groups where different sources give different figures for the same indicator, geo and period.
 
-        One row per observation, derived rows excluded, with the group (indicator, geo, unit, period_start,
-        period_end), its spread (sources, spread_min, spread_max, spread_ratio = max/min) and the row's fields.
+        One row per observation, derived rows excluded: the group's number (`conflict`) and key (indicator, geo,
+        unit, period_start, period_end), its spread (sources, spread_min, spread_max, spread_ratio = max/min), then
+        the row's fields. See :func:`nkdigital.conflicts.conflicts`.
         """
         frame = _geo(self._dated("observations", start, end), geo)
         return conflicts.conflicts(_select(frame, "indicator", indicator))
