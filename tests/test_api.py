@@ -305,21 +305,40 @@ def test_row_and_citation_of_a_derived_row_name_its_inputs_sources(package):
     assert nk.cite(row_id, package=package) == nk.cite(derived.iloc[:1], package=package)
 
 
-def test_archived_copies_may_live_in_a_source_copies_resource(package_copy, sources):
-    drop_columns(package_copy, "sources", ["archive_path"])
+def test_sources_may_be_publications_with_their_copies_in_source_copies(package_copy, sources):
+    """The restructured shape: sources without publisher or archive_path; the outlet is original_outlet."""
+    rows = read_rows(package_copy, "sources")
+    first = next(r for r in rows if r["source_id"] == sources[0])
+    first.update(original_outlet="Example Wire", url="https://example.org/story?utm_medium=rss")
+    second = next(r for r in rows if r["source_id"] == sources[1])
+    second.update(original_outlet="")
+    set_rows(package_copy, "sources", rows)
+    drop_columns(package_copy, "sources", ["archive_path", "publisher"])
+    set_rows(package_copy, "observations", [_obs("obs-copied", "2020-01-01", "year", sources[0])])
     add_resource(package_copy, "source_copies", ["archive_path", "source_id", "copy", "host", "copy_url", "sha256",
                                                  "role"], [
-        {"archive_path": "library/a-mirror.txt", "source_id": sources[0], "copy": "repost", "role": "supplementary"},
+        {"archive_path": "library/a-mirror.txt", "source_id": sources[0], "copy": "repost", "host": "mirror.example",
+         "role": "supplementary"},
         {"archive_path": "library/z-original.txt", "source_id": sources[0], "copy": "original", "role": "primary",
-         "copy_url": "https://example.org/original"},
+         "host": "example.org", "copy_url": "https://example.org/original"},
+        {"archive_path": "library/b-only.txt", "source_id": sources[1], "copy": "scrape", "host": "scraper.example",
+         "role": "primary"},
     ])
     pkg = nk.load(package_copy)
-    frame = pkg.with_sources(pkg.resource("rights_framework"), fields=("archive_path",))
-    assert set(frame.loc[frame["source_id"] == sources[0], "archive_path"]) <= {"library/z-original.txt"}
     assert pkg.source_table.loc[sources[0], "archive_path"] == "library/z-original.txt"
     row = pkg.row(sources[0])
     assert (row["archive_path"], row["copy_url"]) == ("library/z-original.txt", "https://example.org/original")
-    assert "Archived text: library/z-original.txt" in nk.cite(sources[0], style="bibtex", package=pkg)
+    assert row["url"] == "https://example.org/story"
+    text = nk.cite(sources[0], package=pkg)
+    assert text.startswith("Example Wire (") and "https://example.org/story" in text and "(original:" not in text
+    assert "Example Wire." in nk.cite(sources[0], style="apa", package=pkg)
+    bibtex = nk.cite(sources[0], style="bibtex", package=pkg)
+    assert "howpublished = {Example Wire}" in bibtex and "Archived text: library/z-original.txt" in bibtex
+    assert nk.cite(sources[1], package=pkg).startswith("scraper.example (")
+    frame = pkg.with_sources(pkg.resource("rights_framework"))
+    assert {"original_outlet", "url", "strength"} <= set(frame.columns) and "publisher" not in frame
+    observed = pkg.row("obs-copied")
+    assert (observed["archive_path"], observed["original_outlet"]) == ("library/z-original.txt", "Example Wire")
 
 
 def test_events_may_take_their_sources_from_attestations(package_copy, sources):

@@ -56,11 +56,24 @@ def _given(row: pd.Series, field: str) -> bool:
     return field in row and pd.notna(row[field]) and row[field] != ""
 
 
+def _outlets(row: pd.Series) -> tuple[str, str | None]:
+    """Who published the document, and the original outlet it names (None when it is the original).
+
+    With sources as publications (no `publisher` field), `original_outlet` is the publisher; failing both, the
+    host of the archived copy.
+    """
+    original = row["original_outlet"] if _given(row, "original_outlet") else None
+    if _given(row, "publisher"):
+        return row["publisher"], original if original != row["publisher"] else None
+    return original or (row["host"] if _given(row, "host") else "n.p."), None
+
+
 def _text(source_id: str, row: pd.Series) -> str:
+    publisher, original = _outlets(row)
     weak = " [weak source]" if row["strength"] == "weak" else ""
-    original = f" (original: {row['original_outlet']})" if _given(row, "original_outlet") else ""
+    original = f" (original: {original})" if original else ""
     accessed = f" (accessed {row['accessed_date']:%Y-%m-%d})" if _given(row, "accessed_date") else ""
-    return f"{row['publisher']}{original} ({_date(row, False)}). {row['title']}. {row['url']}{accessed}{weak}"
+    return f"{publisher}{original} ({_date(row, False)}). {row['title']}. {row['url']}{accessed}{weak}"
 
 
 def _apa_author(name: str) -> str:
@@ -74,9 +87,9 @@ def _apa_author(name: str) -> str:
 
 def _apa(source_id: str, row: pd.Series) -> str:
     date = _date(row, True)
-    site = row["publisher"]
-    if _given(row, "original_outlet"):
-        site += f" (originally published by {row['original_outlet']})"
+    site, original = _outlets(row)
+    if original:
+        site += f" (originally published by {original})"
     link = (f"Retrieved {row['accessed_date']:%B} {row['accessed_date'].day}, {row['accessed_date'].year}, from"
             f" {row['url']}") if _given(row, "accessed_date") else row["url"]
     if _given(row, "author"):
@@ -90,12 +103,13 @@ def _bibtex(source_id: str, row: pd.Series) -> str:
     def esc(value: str) -> str:
         return value.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}").replace("%", "\\%")
 
-    original = f"Originally published by {esc(row['original_outlet'])}. " if _given(row, "original_outlet") else ""
+    publisher, original = _outlets(row)
+    original = f"Originally published by {esc(original)}. " if original else ""
     archived = f"Archived text: {row['archive_path']}; " if _given(row, "archive_path") else ""
     fields = {
         "title": f"{{{esc(row['title'])}}}",
         "author": f"{{{esc(row['author'])}}}" if _given(row, "author") else None,
-        "howpublished": f"{{{esc(row['publisher'])}}}",
+        "howpublished": f"{{{esc(publisher)}}}",
         "year": str(row["published_date"].year) if pd.notna(row["published_date"]) else None,
         "url": f"{{{row['url']}}}",
         "urldate": f"{{{row['accessed_date']:%Y-%m-%d}}}" if _given(row, "accessed_date") else None,

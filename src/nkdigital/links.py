@@ -30,13 +30,16 @@ def source_table(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return table.set_index("source_id")
 
 
-def with_sources(frame: pd.DataFrame, table: pd.DataFrame, fields: Iterable[str] = SOURCE_FIELDS) -> pd.DataFrame:
-    """A copy of `frame` with `fields` of each row's source added at the end.
+def with_sources(frame: pd.DataFrame, table: pd.DataFrame, fields: Iterable[str] | None = None) -> pd.DataFrame:
+    """A copy of `frame` with `fields` of each row's source added at the end (default: those of SOURCE_FIELDS
+    the sources have).
 
     A field whose name the frame already uses (e.g. `title`) is added as `source_<field>`.
     """
     if "source_id" not in frame:
         raise ValueError("the frame has no source_id column to attach sources by")
+    if fields is None:
+        fields = [f for f in SOURCE_FIELDS if f in table]
     fields = [fields] if isinstance(fields, str) else list(fields)
     unknown = [f for f in fields if f not in table]
     if unknown:

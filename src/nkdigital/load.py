@@ -218,8 +218,9 @@ class Package:
         frame = _geo(self._dated("observations", start, end), geo)
         return conflicts.conflicts(_select(frame, "indicator", indicator))
 
-    def with_sources(self, frame: pd.DataFrame, fields: Iterable[str] = links.SOURCE_FIELDS) -> pd.DataFrame:
-        """A copy of `frame` (any frame with a source_id column) with fields of each row's source added.
+    def with_sources(self, frame: pd.DataFrame, fields: Iterable[str] | None = None) -> pd.DataFrame:
+        """A copy of `frame` (any frame with a source_id column) with fields of each row's source added
+        (default: publisher, original_outlet, url, strength, as far as the sources have them).
 
         Fields come from `sources` (URLs cleaned) and the source's archived copy (`archive_path`, ...); a name the
         frame already uses (e.g. `title`) is added as `source_<field>`.
