@@ -126,6 +126,9 @@ def test_citation_cff_agrees_with_the_package_facts(package):
 def test_unknown_ids_and_styles_are_clear_errors(package):
     with pytest.raises(KeyError, match="unknown row or source id 'nope'"):
         nk.cite("nope", package=package)
+    frame = package.observations().head(1).assign(source_id="no-such-source")
+    with pytest.raises(KeyError, match="source id 'no-such-source' is not in the sources resource"):
+        nk.cite(frame, package=package)
     with pytest.raises(ValueError, match="unknown citation style 'mla'"):
         nk.cite(package.sources()["source_id"].iloc[0], style="mla", package=package)
 

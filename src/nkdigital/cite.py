@@ -37,6 +37,9 @@ def cite(what: str | pd.DataFrame | None = None, style: Style = "text", *, packa
         return package_citation(style, package.version)
     sources = package.source_table
     ids = package.source_ids(what)
+    missing = [i for i in ids if i not in sources.index]
+    if missing:  # only in a package that has not been validated
+        raise KeyError(f"source id {missing[0]!r} is not in the sources resource")
     formatter = {"text": _text, "apa": _apa, "bibtex": _bibtex}[style]
     return ("\n\n" if style == "bibtex" else "\n").join(formatter(i, sources.loc[i]) for i in ids)
 
