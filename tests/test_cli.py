@@ -90,7 +90,7 @@ def test_cite_prints_a_citation_and_rejects_unknown_ids(capsys):
     assert main(["cite", "aaqilx-2009-19000-subs", "--style", "apa"]) == 0
     assert capsys.readouterr().out.startswith("North Korean 3G network hits 19,000 subscribers. (2009, June).")
     assert main(["cite", "no-such-source"]) == 2
-    assert capsys.readouterr().err == "error: unknown source id 'no-such-source'\n"
+    assert capsys.readouterr().err == "error: unknown row or source id 'no-such-source'\n"
 
 
 def test_info_lists_resources_with_row_counts(package, capsys):

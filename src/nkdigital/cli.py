@@ -41,9 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     charts.add_argument("--format", default="html", help="comma-separated: html,png,svg (default: html)")
     charts.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
 
-    cite = commands.add_parser("cite", help="print the citation of a source (or of the package)",
-                               description="Cite one source by id, or the package with no id.")
-    cite.add_argument("source_id", nargs="?")
+    cite = commands.add_parser("cite", help="print the citation of a source or row (or of the package)",
+                               description="Cite one source by id, the sources behind a row (obs-, evt-, att-,"
+                               " dev-, tier-, ctl-, rgt- id), or the package with no id.")
+    cite.add_argument("source_id", nargs="?", metavar="ID", help="source id or row id")
     cite.add_argument("--style", choices=("text", "apa", "bibtex"), default="text")
 
     info = commands.add_parser("info", help="show version, resources and row counts",
