@@ -27,26 +27,3 @@ def set_rows(descriptor: Path, name: str, rows: list[dict]) -> None:
     """Replace the rows of resource `name`; cells a row does not give stay empty."""
     resource = next(r for r in _descriptor(descriptor)["resources"] if r["name"] == name)
     _write(descriptor.parent / resource["path"], [f["name"] for f in resource["schema"]["fields"]], rows)
-
-
-def drop_columns(descriptor: Path, name: str, columns: list[str]) -> None:
-    """Remove `columns` from resource `name` (schema and file)."""
-    package = _descriptor(descriptor)
-    resource = next(r for r in package["resources"] if r["name"] == name)
-    rows = read_rows(descriptor, name)
-    resource["schema"]["fields"] = [f for f in resource["schema"]["fields"] if f["name"] not in columns]
-    resource["schema"].pop("foreignKeys", None)
-    descriptor.write_text(json.dumps(package, indent=2), encoding="utf-8")
-    set_rows(descriptor, name, rows)
-
-
-def add_resource(descriptor: Path, name: str, fields: list[str], rows: list[dict]) -> None:
-    """Add a resource of text fields keyed by its first field."""
-    package = _descriptor(descriptor)
-    package["resources"].append({
-        "name": name, "path": f"data/{name}.csv", "format": "csv", "encoding": "utf-8",
-        "schema": {"fields": [{"name": f, "type": "string"} for f in fields], "missingValues": [""],
-                   "primaryKey": [fields[0]]},
-    })
-    descriptor.write_text(json.dumps(package, indent=2), encoding="utf-8")
-    _write(descriptor.parent / "data" / f"{name}.csv", fields, rows)

@@ -15,7 +15,7 @@ from nkdigital.cli import main
 from nkdigital.periods import bound, overlapping, period_end
 from nkdigital.urls import clean_url
 
-from .apitools import add_resource, drop_columns, read_rows, set_rows
+from .apitools import read_rows, set_rows
 
 DATED = {"observations": "ref_date", "events": "event_date", "device_estimates": "ref_date",
          "access_tiers": "ref_date"}
@@ -197,26 +197,39 @@ def test_observations_default_to_north_korea_and_take_any_geo(package_copy, sour
 
 def test_indicators_list_every_indicator_once(package):
     indicators = package.indicators()
-    assert list(indicators.columns[:6]) == ["indicator_id", "title", "unit", "definition", "claim_types", "caveats"]
-    assert indicators["indicator_id"].is_unique
+    assert list(indicators.columns[:6]) == ["indicator", "title", "unit", "definition", "claim_types", "caveats"]
+    assert indicators["indicator"].is_unique
     used = set(package.observations(geo="all")["indicator"].astype(str))
-    assert used <= set(indicators["indicator_id"])
+    assert used == set(indicators["indicator"])
     obs = package.observations(geo="all").astype({"indicator": str, "unit": str})
-    for row in indicators[indicators["indicator_id"].isin(used)].itertuples():
-        assert set(obs.loc[obs["indicator"] == row.indicator_id, "unit"]) <= set(row.unit.split()), row.indicator_id
+    for row in indicators.itertuples():
+        assert set(obs.loc[obs["indicator"] == row.indicator, "unit"].dropna()) <= {row.unit}, row.indicator
+    subs = indicators.set_index("indicator").loc["mobile_subscriptions", "definition"]
+    assert "not" in subs and "people" in subs
 
 
-def test_indicators_come_from_the_indicators_resource_when_there_is_one(package_copy):
-    fields = ["indicator_id", "title", "unit", "definition", "claim_types", "caveats"]
-    add_resource(package_copy, "indicators", fields, [
-        {"indicator_id": "mobile_users", "title": "Mobile users", "unit": "people",
-         "definition": "People who use a phone; not owners.", "claim_types": "media_report survey"},
-        {"indicator_id": "mobile_subscriptions", "title": "Mobile subscriptions", "unit": "subscriptions",
-         "definition": "SIM lines, not people.", "claim_types": "operator_report", "caveats": "Counts lines."},
-    ])
-    indicators = nk.load(package_copy).indicators()
-    assert _ids(indicators) == ["mobile_subscriptions", "mobile_users"]
-    assert indicators.set_index("indicator_id").loc["mobile_subscriptions", "definition"] == "SIM lines, not people."
+def test_sources_are_publications_read_through_their_primary_copy(package):
+    table = package.source_table
+    copies = package.resource("source_copies")
+    bbc = "bbc-2017-nine-charts-north-korea"
+    assert table.loc[bbc, "original_outlet"] == "BBC News"
+    assert table.loc[bbc, "archive_path"] == f"library/{bbc}.txt"
+    assert set(copies.loc[copies["source_id"] == bbc, "role"].astype(str)) == {"primary", "supplementary"}
+    row = package.row(bbc)
+    assert (row["archive_path"], row["url"]) == (f"library/{bbc}.txt", "http://www.bbc.co.uk/news/world-asia-41228181")
+    assert nk.cite(bbc, package=package).startswith("BBC News (")
+
+
+def test_events_take_their_sources_from_attestations(package):
+    event_id = "evt-koryolink-launch"
+    attesting = set(package.resource("event_attestations").query("event_id == @event_id")["source_id"])
+    assert len(attesting) >= 10 and package.source_ids(event_id) == sorted(attesting)
+    assert nk.cite(event_id, package=package).splitlines() == [nk.cite(s, package=package) for s in sorted(attesting)]
+    attestation = package.resource("event_attestations").query("event_id == @event_id").iloc[0]
+    assert package.row(attestation["attestation_id"])["source_ids"] == attestation["source_id"]
+    assert package.row(event_id)["resource"] == "events"
+    weak = package.events(strength="weak")
+    assert event_id in set(weak["event_id"])  # a weak blog is among its accounts
 
 
 @pytest.fixture
@@ -305,73 +318,16 @@ def test_row_and_citation_of_a_derived_row_name_its_inputs_sources(package):
     assert nk.cite(row_id, package=package) == nk.cite(derived.iloc[:1], package=package)
 
 
-def test_sources_may_be_publications_with_their_copies_in_source_copies(package_copy, sources):
-    """The restructured shape: sources without publisher or archive_path; the outlet is original_outlet."""
-    rows = read_rows(package_copy, "sources")
-    first = next(r for r in rows if r["source_id"] == sources[0])
-    first.update(original_outlet="Example Wire", url="https://example.org/story?utm_medium=rss")
-    second = next(r for r in rows if r["source_id"] == sources[1])
-    second.update(original_outlet="")
-    set_rows(package_copy, "sources", rows)
-    drop_columns(package_copy, "sources", ["archive_path", "publisher"])
-    set_rows(package_copy, "observations", [_obs("obs-copied", "2020-01-01", "year", sources[0])])
-    add_resource(package_copy, "source_copies", ["archive_path", "source_id", "copy", "host", "copy_url", "sha256",
-                                                 "role"], [
-        {"archive_path": "library/a-mirror.txt", "source_id": sources[0], "copy": "repost", "host": "mirror.example",
-         "role": "supplementary"},
-        {"archive_path": "library/z-original.txt", "source_id": sources[0], "copy": "original", "role": "primary",
-         "host": "example.org", "copy_url": "https://example.org/original"},
-        {"archive_path": "library/b-only.txt", "source_id": sources[1], "copy": "scrape", "host": "scraper.example",
-         "role": "primary"},
-    ])
-    pkg = nk.load(package_copy)
-    assert pkg.source_table.loc[sources[0], "archive_path"] == "library/z-original.txt"
-    row = pkg.row(sources[0])
-    assert (row["archive_path"], row["copy_url"]) == ("library/z-original.txt", "https://example.org/original")
-    assert row["url"] == "https://example.org/story"
-    text = nk.cite(sources[0], package=pkg)
-    assert text.startswith("Example Wire (") and "https://example.org/story" in text and "(original:" not in text
-    assert "Example Wire." in nk.cite(sources[0], style="apa", package=pkg)
-    bibtex = nk.cite(sources[0], style="bibtex", package=pkg)
-    assert "howpublished = {Example Wire}" in bibtex and "Archived text: library/z-original.txt" in bibtex
-    assert nk.cite(sources[1], package=pkg).startswith("scraper.example (")
-    frame = pkg.with_sources(pkg.resource("rights_framework"))
-    assert {"original_outlet", "url", "strength"} <= set(frame.columns) and "publisher" not in frame
-    observed = pkg.row("obs-copied")
-    assert (observed["archive_path"], observed["original_outlet"]) == ("library/z-original.txt", "Example Wire")
-
-
-def test_events_may_take_their_sources_from_attestations(package_copy, sources):
-    events = read_rows(package_copy, "events")[:1]
-    drop_columns(package_copy, "events", ["source_id", "quote"])
-    add_resource(package_copy, "event_attestations", ["attestation_id", "event_id", "source_id", "quote"], [
-        {"attestation_id": "att-two", "event_id": events[0]["event_id"], "source_id": sources[1], "quote": "q"},
-        {"attestation_id": "att-one", "event_id": events[0]["event_id"], "source_id": sources[0], "quote": "q"},
-    ])
-    pkg = nk.load(package_copy)
-    event_id = events[0]["event_id"]
-    assert pkg.source_ids(event_id) == sorted(sources[:2])
-    assert nk.cite(event_id, package=pkg).splitlines() == [nk.cite(s, package=pkg) for s in sorted(sources[:2])]
-    assert pkg.row("att-one")["source_ids"] == sources[0]
-    assert pkg.row(event_id)["resource"] == "events"
-    assert set(pkg.source_ids(pkg.events())) >= set(sources[:2])
-    strength = pkg.source_table.loc[sources[0], "strength"]
-    assert event_id in set(pkg.events(strength=strength)["event_id"])
-    used = set(pkg.source_table.loc[sources[:2], "strength"])
-    others = [s for s in ("primary", "secondary", "weak") if s not in used]
-    assert event_id not in set(pkg.events(strength=others)["event_id"])
-
-
 def test_with_sources_attaches_source_fields_to_any_frame(package):
-    events = package.events()
+    events = package.resource("event_attestations")
     frame = package.with_sources(events, fields=("title", "original_outlet", "url", "strength"))
-    assert list(frame.columns) == [*events.columns, "source_title", "original_outlet", "url", "strength"]
+    assert list(frame.columns) == [*events.columns, "title", "original_outlet", "url", "strength"]
     table = package.source_table
     assert frame["url"].tolist() == table.loc[events["source_id"], "url"].tolist()
-    assert frame["source_title"].tolist() == table.loc[events["source_id"], "title"].tolist()
-    assert "source_title" not in events and frame.attrs["resource"] == "events"
+    assert frame["title"].tolist() == table.loc[events["source_id"], "title"].tolist()
+    assert "title" not in events and frame.attrs["resource"] == "event_attestations"
     default = package.with_sources(package.observations())
-    assert {"publisher", "original_outlet", "url", "strength"} <= set(default.columns)
+    assert {"original_outlet", "url", "strength"} <= set(default.columns)
     with pytest.raises(ValueError, match="unknown source field 'outlet'"):
         package.with_sources(events, fields=["outlet"])
     with pytest.raises(ValueError, match="no source_id column"):

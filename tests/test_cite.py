@@ -14,57 +14,61 @@ from .apitools import read_rows, set_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 REPOST = {
-    "source_id": "example-2013-repost", "archive_path": "library/example-2013-repost.txt",
-    "title": "Phones in Pyongyang", "publisher": "Example Blog", "author": "Yonho Kim",
+    "source_id": "example-2013-repost", "title": "Phones in Pyongyang", "author": "Yonho Kim",
     "original_outlet": "Example Wire", "published_date": "2013-11-26", "published_date_precision": "day",
     "url": "https://example.org/a/?utm_source=rss&id=7&fbclid=x", "accessed_date": "2026-10-05",
-    "source_type": "blog", "strength": "weak", "strength_reason": "Repost.", "usage_terms": "Quotation only",
-    "language": "en", "is_core": "false",
+    "source_type": "news", "strength": "secondary", "strength_reason": "Repost of a named wire story.",
+    "usage_terms": "Quotation only", "language": "en", "is_core": "false",
 }
-PLAIN = {**REPOST, "source_id": "example-2014-report", "archive_path": "library/example-2014-report.txt",
-         "author": "", "original_outlet": "", "accessed_date": "", "published_date": "2014-05-01",
-         "published_date_precision": "month", "url": "https://example.org/report", "strength": "secondary",
-         "title": "A {braced} 100% report"}
+PLAIN = {**REPOST, "source_id": "example-2014-report", "author": "", "original_outlet": "unknown",
+         "accessed_date": "2026-11-22", "published_date": "2014-05-01", "published_date_precision": "month",
+         "url": "https://example.org/report", "strength": "weak", "title": "A {braced} 100% report"}
+COPIES = [
+    {"archive_path": "library/example-2013-repost.txt", "source_id": "example-2013-repost", "copy": "repost",
+     "host": "blog.example", "copy_url": "https://blog.example/phones", "sha256": "0" * 64, "role": "primary"},
+    {"archive_path": "library/example-2014-report.txt", "source_id": "example-2014-report", "copy": "original",
+     "host": "example.org", "copy_url": "https://example.org/report", "sha256": "0" * 64, "role": "primary"},
+]
 
 
 @pytest.fixture
 def crafted(package_copy) -> nk.Package:
-    """The package with two made-up sources: a weak repost with every citation field, and a plain report."""
+    """The package with two made-up sources: a repost of a named outlet, and a weak report of unknown origin."""
     set_rows(package_copy, "sources", [*read_rows(package_copy, "sources"), REPOST, PLAIN])
+    set_rows(package_copy, "source_copies", [*read_rows(package_copy, "source_copies"), *COPIES])
     return nk.load(package_copy)
 
 
-def test_text_citation_names_publisher_original_outlet_date_title_clean_url_access_date_and_weakness(crafted):
+def test_text_citation_names_the_original_outlet_date_title_clean_url_access_date_host_and_weakness(crafted):
     assert nk.cite("example-2013-repost", package=crafted) == (
-        "Example Blog (original: Example Wire) (2013). Phones in Pyongyang. https://example.org/a/?id=7"
-        " (accessed 2026-10-05) [weak source]"
+        "Example Wire (2013). Phones in Pyongyang. https://example.org/a/?id=7 (accessed 2026-10-05)"
+        " (via blog.example)"
     )
     assert nk.cite("example-2014-report", package=crafted) == (
-        "Example Blog (2014). A {braced} 100% report. https://example.org/report"
+        "unknown (2014). A {braced} 100% report. https://example.org/report (accessed 2026-11-22) [weak source]"
     )
 
 
-def test_apa_citation_inverts_a_personal_author_and_names_the_outlet_and_retrieval_date(crafted):
+def test_apa_citation_inverts_a_personal_author_and_names_the_outlet_retrieval_date_and_copy(crafted):
     assert nk.cite("example-2013-repost", style="apa", package=crafted) == (
-        "Kim, Y. (2013, November 26). Phones in Pyongyang. Example Blog (originally published by Example Wire)."
-        " Retrieved October 5, 2026, from https://example.org/a/?id=7"
+        "Kim, Y. (2013, November 26). Phones in Pyongyang. Example Wire."
+        " Retrieved October 5, 2026, from https://example.org/a/?id=7 (archived copy via blog.example)"
     )
     assert nk.cite("example-2014-report", style="apa", package=crafted) == (
-        "A {braced} 100% report. (2014, May). Example Blog. https://example.org/report"
+        "A {braced} 100% report. (2014, May). unknown. Retrieved November 22, 2026, from https://example.org/report"
     )
 
 
 def test_bibtex_entry_is_keyed_by_source_id_with_urldate_outlet_and_archived_text(crafted):
     assert nk.cite("example-2013-repost", style="bibtex", package=crafted) == (
         "@misc{example-2013-repost,\n  title = {Phones in Pyongyang},\n  author = {Yonho Kim},\n"
-        "  howpublished = {Example Blog},\n  year = 2013,\n  url = {https://example.org/a/?id=7},\n"
+        "  howpublished = {Example Wire},\n  year = 2013,\n  url = {https://example.org/a/?id=7},\n"
         "  urldate = {2026-10-05},\n"
-        "  note = {Originally published by Example Wire. Archived text: library/example-2013-repost.txt;"
-        " weak source}\n}"
+        "  note = {Archived text: library/example-2013-repost.txt via blog.example; secondary source}\n}"
     )
     plain = nk.cite("example-2014-report", style="bibtex", package=crafted)
     assert "  title = {A \\{braced\\} 100\\% report},\n" in plain
-    assert "author" not in plain and "urldate" not in plain
+    assert "author" not in plain and "urldate = {2026-11-22}" in plain
 
 
 def test_every_source_in_the_package_cites_in_every_style(package):
@@ -78,7 +82,7 @@ def test_every_source_in_the_package_cites_in_every_style(package):
 
 
 def test_citing_a_row_cites_the_sources_behind_it(package):
-    for name in ("observations", "events", "device_estimates", "access_tiers", "access_controls",
+    for name in ("observations", "event_attestations", "device_estimates", "access_tiers", "access_controls",
                  "rights_framework"):
         frame = package.resource(name)
         row_id = frame.iloc[0, 0]

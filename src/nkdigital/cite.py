@@ -11,7 +11,6 @@ from nkdigital.metadata import package as facts
 
 Style = Literal["text", "apa", "bibtex"]
 STYLES = ("text", "apa", "bibtex")
-_bundled = bundled  # chart modules still import this name; they move to nkdigital.load.bundled
 
 
 def package_citation(style: Style, version: str) -> str:
@@ -59,24 +58,18 @@ def _given(row: pd.Series, field: str) -> bool:
     return field in row and pd.notna(row[field]) and row[field] != ""
 
 
-def _outlets(row: pd.Series) -> tuple[str, str | None]:
-    """Who published the document, and the original outlet it names (None when it is the original).
-
-    With sources as publications (no `publisher` field), `original_outlet` is the publisher; failing both, the
-    host of the archived copy.
-    """
-    original = row["original_outlet"] if _given(row, "original_outlet") else None
-    if _given(row, "publisher"):
-        return row["publisher"], original if original != row["publisher"] else None
-    return original or (row["host"] if _given(row, "host") else "n.p."), None
+def _via(row: pd.Series) -> str | None:
+    """The host the archived text was read from, where that copy is not the publisher's own."""
+    if _given(row, "copy") and row["copy"] not in ("original", "excerpt_of_original") and _given(row, "host"):
+        return row["host"]
+    return None
 
 
 def _text(source_id: str, row: pd.Series) -> str:
-    publisher, original = _outlets(row)
     weak = " [weak source]" if row["strength"] == "weak" else ""
-    original = f" (original: {original})" if original else ""
+    via = f" (via {_via(row)})" if _via(row) else ""
     accessed = f" (accessed {row['accessed_date']:%Y-%m-%d})" if _given(row, "accessed_date") else ""
-    return f"{publisher}{original} ({_date(row, False)}). {row['title']}. {row['url']}{accessed}{weak}"
+    return f"{row['original_outlet']} ({_date(row, False)}). {row['title']}. {row['url']}{accessed}{via}{weak}"
 
 
 def _apa_author(name: str) -> str:
@@ -90,33 +83,31 @@ def _apa_author(name: str) -> str:
 
 def _apa(source_id: str, row: pd.Series) -> str:
     date = _date(row, True)
-    site, original = _outlets(row)
-    if original:
-        site += f" (originally published by {original})"
+    site = row["original_outlet"]
+    via = f" (archived copy via {_via(row)})" if _via(row) else ""
     link = (f"Retrieved {row['accessed_date']:%B} {row['accessed_date'].day}, {row['accessed_date'].year}, from"
             f" {row['url']}") if _given(row, "accessed_date") else row["url"]
     if _given(row, "author"):
         author = _apa_author(row["author"])
         author += "" if author.endswith(".") else "."
-        return f"{author} ({date}). {row['title']}. {site}. {link}"
-    return f"{row['title']}. ({date}). {site}. {link}"
+        return f"{author} ({date}). {row['title']}. {site}. {link}{via}"
+    return f"{row['title']}. ({date}). {site}. {link}{via}"
 
 
 def _bibtex(source_id: str, row: pd.Series) -> str:
     def esc(value: str) -> str:
         return value.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}").replace("%", "\\%")
 
-    publisher, original = _outlets(row)
-    original = f"Originally published by {esc(original)}. " if original else ""
-    archived = f"Archived text: {row['archive_path']}; " if _given(row, "archive_path") else ""
+    via = f" via {esc(_via(row))}" if _via(row) else ""
+    archived = f"Archived text: {row['archive_path']}{via}; " if _given(row, "archive_path") else ""
     fields = {
         "title": f"{{{esc(row['title'])}}}",
         "author": f"{{{esc(row['author'])}}}" if _given(row, "author") else None,
-        "howpublished": f"{{{esc(publisher)}}}",
+        "howpublished": f"{{{esc(row['original_outlet'])}}}",
         "year": str(row["published_date"].year) if pd.notna(row["published_date"]) else None,
         "url": f"{{{row['url']}}}",
         "urldate": f"{{{row['accessed_date']:%Y-%m-%d}}}" if _given(row, "accessed_date") else None,
-        "note": f"{{{original}{archived}{row['strength']} source}}",
+        "note": f"{{{archived}{row['strength']} source}}",
     }
     body = ",\n".join(f"  {key} = {value}" for key, value in fields.items() if value is not None)
     return f"@misc{{{source_id},\n{body}\n}}"

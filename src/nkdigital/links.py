@@ -8,25 +8,17 @@ import pandas as pd
 
 from nkdigital.urls import clean_url
 
-SOURCE_FIELDS = ("publisher", "original_outlet", "url", "strength")
+SOURCE_FIELDS = ("original_outlet", "url", "strength")
 COPY_FIELDS = ("archive_path", "copy", "host", "copy_url", "sha256")
 
 
 def source_table(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Sources indexed by source_id, URLs cleaned, with the archived copy's fields.
-
-    The copy comes from `sources.archive_path`, or, where a `source_copies` resource exists, from each source's
-    primary copy (else its first copy by archive path).
-    """
+    """Sources indexed by source_id, URLs cleaned, with the fields of each source's primary archived copy."""
     table = frames["sources"].copy()
     table["url"] = table["url"].map(clean_url, na_action="ignore").astype("string")
-    copies = frames.get("source_copies")
-    if copies is not None:
-        role = copies["role"].astype(object) if "role" in copies else pd.Series("primary", index=copies.index)
-        first = (copies.assign(_rank=(role != "primary").astype(int))
-                 .sort_values(["_rank", "archive_path"]).drop_duplicates("source_id"))
-        extra = [f for f in COPY_FIELDS if f in first and f not in table]
-        table = table.merge(first[["source_id", *extra]], on="source_id", how="left")
+    copies = frames["source_copies"]
+    primary = copies[copies["role"].astype(object) == "primary"]
+    table = table.merge(primary[["source_id", *COPY_FIELDS]], on="source_id", how="left")
     return table.set_index("source_id")
 
 
@@ -55,8 +47,8 @@ def with_sources(frame: pd.DataFrame, table: pd.DataFrame, fields: Iterable[str]
 def row_links(frames: Mapping[str, pd.DataFrame], keys: Mapping[str, str]) -> dict[str, tuple[set[str], list[str]]]:
     """Row id -> (the row's own source ids, the input row ids of a derived row), for every resource.
 
-    A resource without `source_id` (e.g. events whose sources are in `event_attestations`) takes the sources of
-    the rows that refer to it by its key.
+    A resource without `source_id` (events, whose sources are in `event_attestations`) takes the sources of the
+    rows that refer to it by its key.
     """
     found: dict[str, tuple[set[str], list[str]]] = {}
     for name, frame in frames.items():

@@ -13,7 +13,6 @@ import pandas as pd
 from nkdigital import conflicts, links
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError
-from nkdigital.indicators import indicator_list
 from nkdigital.paths import resolve_descriptor
 from nkdigital.periods import Bound, overlapping
 from nkdigital.table import read_table
@@ -41,7 +40,16 @@ def load(path: str | os.PathLike | None = None, *, validate: bool = False,
     # with validation, reuse the frames it read: no second read, and nothing can change in between
     tables = report.frames if validate else _read_tables(descriptor_path, descriptor)
     frames = {r["name"]: _with_attrs(tables[r["name"]], r, descriptor) for r in descriptor["resources"]}
-    return Package(descriptor, frames, descriptor_path)
+    return Package(descriptor, _indicators_as_categories(frames), descriptor_path)
+
+
+def _indicators_as_categories(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """`observations.indicator` as a categorical over the indicators the package defines."""
+    if {"indicators", "observations"} <= set(frames):
+        observations = frames["observations"]
+        defined = sorted(frames["indicators"]["indicator"].dropna())
+        observations["indicator"] = pd.Categorical(observations["indicator"].astype(object), categories=defined)
+    return frames
 
 
 @functools.lru_cache(maxsize=1)
@@ -198,14 +206,9 @@ class Package:
         return self._finish(_select(self._frames["rights_framework"], "instrument_type", instrument_type))
 
     def indicators(self) -> pd.DataFrame:
-        """One row per indicator: indicator_id, title, unit, definition, claim_types, caveats.
-
-        Read from the `indicators` resource; a package without one lists the descriptor's indicator values with
-        the units and claim types found in its observations and empty title, definition and caveats.
-        """
-        if "indicators" in self._frames:
-            return self._finish(self._frames["indicators"])
-        return indicator_list(self._frames["observations"], self.version)
+        """One row per indicator: indicator, title, unit, definition (what it counts and what it does not),
+        claim_types and caveats."""
+        return self._finish(self._frames["indicators"])
 
     def conflicts(self, indicator: Choice = None, *, geo: Choice = "PRK", start: Bound = None,
                   end: Bound = None) -> pd.DataFrame:
