@@ -118,6 +118,7 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
         keys[name] = key[0]
         frame = frames[name]
         problems += checks.check_quantities(frame, label)
+        problems += checks.check_stated_figures(frame, label)
         problems += checks.check_dates(frame, label, today)
         problems += checks.check_sorted(frame, label, key)
         problems += check_quote_lengths(frame, label)
