@@ -196,3 +196,16 @@ def test_refresh_refuses_a_typo_in_a_figure(package_copy, archive) -> None:
         refresh(package_copy, archive)
     assert [p.message for p in raised.value.problems if "is not a figure the quote states" in p.message]
     assert (package_copy.parent / "datapackage.json").read_bytes() == before
+
+
+@pytest.mark.parametrize(("text", "unit", "expected"), [
+    ("PRK,2009,0.2784", "per_100_people", [2009, 0.2784]),
+    ("4.632902784,6.720288038,62.2", "share", [0.046329, 0.067203, 0.622]),
+    ('"Korea, Dem. People\'s Rep.",PRK,Individuals using the Internet (% of population),IT.NET.USER.ZS,,0,1.5',
+     "share", [0, 0.015]),
+    ("prk,2010,431,919", "people", [2010, 431919]),  # a thousands separator is not a cell separator
+    ("rose to 430,000 in December 2010 and reached 810,000", "people", [430000, 2010, 810000]),  # prose
+    ("In 2010,500 people", "share", []),  # one comma is no table
+])
+def test_table_rows(text: str, unit: str, expected: list[float]) -> None:
+    assert values(text, unit) == expected

@@ -13,6 +13,7 @@ from nkdigital.formula import evaluate, references
 from nkdigital.metadata.units import COUNT_UNITS
 
 BOUNDS = ("value", "low", "high")
+NOT_STATED = "is not a figure the quote states"
 
 
 def _row(index: int) -> int:
@@ -239,7 +240,7 @@ def check_stated_figures(frame: pd.DataFrame, label: str) -> list[Problem]:
                 states = ", ".join(dict.fromkeys(_number(f.value) for f in figures))
                 states = f"it states {states}" if states else f"it states no figure in unit {unit}"
                 problems.append(Problem(label, _row(index), name,
-                                        f"{_number(bound)} is not a figure the quote states ({states})"))
+                                        f"{_number(bound)} {NOT_STATED} ({states})"))
     return problems
 
 

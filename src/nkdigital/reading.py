@@ -24,7 +24,8 @@ CJK_SCALES = {"千": 1e3, "천": 1e3, "万": 1e4, "만": 1e4, "億": 1e8, "억":
 N_WORDS = "hundred|thousand|million|billion|dozen"
 N_VALUES = {"hundred": 100, "dozen": 12, **SCALE_WORDS}
 PERCENT_WORDS = ("percent", "per cent", "per-cent", "パーセント", "퍼센트")
-NOT_ZERO_AFTER_NO = {"more", "less", "fewer", "longer", "later", "earlier", "sooner", "than", "other", "one"}
+PERCENT = re.compile(r"\s?%|\s?(?:" + "|".join(re.escape(w) for w in PERCENT_WORDS) + r")\b")
+NOT_ZERO_AFTER_NO = {"more", "less", "fewer", "longer", "later", "earlier", "sooner", "than", "other"}
 THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")
 RANGE_JOINS = re.compile(r"\s*(?:-|–|to|and|or)\s*")
 RATIO_JOINS = re.compile(r"\s+(?:in|out of|out of every)\s+")
@@ -206,7 +207,7 @@ def read(text: str) -> list[Figure]:
             if not percent and nxt_value and RATIO_JOINS.fullmatch(between):
                 figures.append(Figure(value / nxt_value, "ratio", start, nxt_end))
     figures += [Figure(0.5, "fraction", m.start(), m.end())
-                for m in re.finditer(r"\bhalf\b(?! a (?:thousand|million|billion))", text)]
+                for m in re.finditer(rf"\bhalf\b(?! a (?:{'|'.join(SCALE_WORDS)}))", text)]
     bounds = _phrase_bounds(text)
     figures = [f for f in figures if not any(b.start <= f.start and f.end <= b.end for b in bounds)]
     return sorted(figures + bounds, key=lambda f: (f.start, f.end, f.value))
@@ -214,9 +215,8 @@ def read(text: str) -> list[Figure]:
 
 def _percent_after(text: str, end: int) -> int:
     """End of a percent sign or word straight after `end` (0 if there is none)."""
-    rest = text[end:]
-    match = re.match(r"\s?%|\s?(?:" + "|".join(re.escape(w) for w in PERCENT_WORDS) + r")\b", rest)
-    return end + match.end() if match else 0
+    match = PERCENT.match(text, end)
+    return match.end() if match else 0
 
 
 def _phrase_patterns() -> list[tuple[re.Pattern, float, float, str]]:

@@ -50,8 +50,9 @@ RULES: tuple[str, ...] = (
     "Percent becomes a fraction in unit `share`: 18 percent = 18 per cent = 18% = 0.18. Ratios too: one in ten ="
     " 0.1; one out of every 12 = 1/12 (a ratio may be rounded to three significant digits, 0.0833).",
     "Rates stay as given: per 100 people (unit per_100_people), per million people, per person.",
-    "A row of a data table (cells separated by commas: `prk,2010,431919`) states each cell that is a number, as"
-    " written.",
+    "A row of a data table (three or more cells separated by commas with no space after them, quoted cells and"
+    " thousands separators aside: `prk,2010,431919`) states each cell that is a number, as written; in unit"
+    " `share` a cell is a percentage (tables give shares as '% of population'), so 62.2 = 0.622.",
     "Qualifiers: about, around, approximately, some, an estimated = `about`, value = the figure; more than, over,"
     " at least, above, exceeded = `at_least`, value = low = the figure, high empty; almost, up to, less than,"
     " under, fewer than, no more than = `up_to`, value = high = the figure, low empty; between A and B, A to B,"
