@@ -93,6 +93,20 @@ cell_case("empty-required-cell", EVENTS, "title", "", "required value is empty")
 cell_case("dangling-source-id", OBS, "source_id", "no-such-source", "source_id 'no-such-source' is not in sources")
 
 
+# figures read from their quotes
+
+def _stated(r: dict) -> bool:
+    return r["claim_type"] != "derived" and r["value"] != "" and r["qualifier"] in ("exact", "about")
+
+
+cell_case("typo-in-a-figure", OBS, "value", lambda r: r["value"][:-1], "is not a figure the quote states",
+          where=lambda r: _stated(r) and r["value"].endswith("0000") and "," in r["quote"])
+cell_case("percent-not-converted", OBS, "value", lambda r: f"{float(r['value']) * 100:.10g}",
+          "is not a figure the quote states",
+          where=lambda r: _stated(r) and r["unit"] == "share" and 0 < float(r["value"]) <= 0.01
+          and ("%" in r["quote"] or "percent" in r["quote"]))
+
+
 @case("duplicate-primary-key")
 def _duplicate_key(path: Path) -> Expected:
     rows = b.read_rows(path, EVENTS)

@@ -1,4 +1,4 @@
-"""Checks frictionless cannot express: bounds, dates, precision, ids, derived rows, source use."""
+"""Checks frictionless cannot express: bounds, dates, precision, ids, derived rows, source use, stated figures."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import math
 
 import pandas as pd
 
+from nkdigital import reading
 from nkdigital.errors import Problem
 from nkdigital.formula import evaluate, references
 from nkdigital.metadata.units import COUNT_UNITS
 
 BOUNDS = ("value", "low", "high")
 STATISTIC = "international_statistic"  # published aggregates keep their decimals, e.g. the world's subscriptions
+NOT_STATED = "is not a figure the quote states"
 
 
 def _row(index: int) -> int:
@@ -239,3 +241,30 @@ def check_indicators(frames: dict[str, pd.DataFrame]) -> list[Problem]:
             problems.append(Problem(label, _row(index), "claim_type",
                                     f"{row['claim_type']} is not a claim type {row['indicator']} takes"))
     return problems
+
+
+def check_stated_figures(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """Each bound of a non-derived row is a figure its quote states, read by the reading rules (where the row's
+    phrase occurs in the quote, from that part); rows with a formula are derived and recompute instead."""
+    if not {*BOUNDS, "quote", "unit"} <= set(frame.columns):
+        return []
+    problems = []
+    for index, row in _rows(frame):
+        bounds = [(b, float(row[b])) for b in BOUNDS if _present(row[b])]
+        if not bounds or not _present(row["quote"]) or row.get("claim_type") == "derived" \
+                or _present(row.get("formula")):
+            continue
+        unit = row["unit"] if _present(row["unit"]) else None
+        phrase = row["phrase"] if _present(row.get("phrase")) else None
+        figures = reading.stated(row["quote"], unit, phrase)
+        for name, bound in bounds:
+            if not any(reading.matches(bound, f) for f in figures):
+                states = ", ".join(dict.fromkeys(_number(f.value) for f in figures))
+                states = f"it states {states}" if states else f"it states no figure in unit {unit}"
+                problems.append(Problem(label, _row(index), name,
+                                        f"{_number(bound)} {NOT_STATED} ({states})"))
+    return problems
+
+
+def _number(value: float) -> str:
+    return f"{value:.12g}"

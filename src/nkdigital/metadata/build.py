@@ -9,6 +9,7 @@ from pathlib import Path
 from nkdigital.atomic import atomic_write_bytes
 from nkdigital.metadata import package
 from nkdigital.metadata.fields import FIELDS, TEXT_RULE
+from nkdigital.metadata.phrases import NO_MAGNITUDE, PHRASES, RULES
 from nkdigital.metadata.resources import RESOURCES
 
 
@@ -67,9 +68,29 @@ def build(previous: dict) -> dict:
 DICTIONARY_START = "<!-- data dictionary: generated from src/nkdigital/metadata; do not edit below -->"
 
 
+def reading_rules() -> list[str]:
+    """The reading rules and the phrase table, as Markdown lines."""
+    parts = ["## Reading rules", "", "How `value`, `low` and `high` are read from a row's `quote`:", ""]
+    parts += [f"- {rule}" for rule in RULES]
+    parts += ["", "### Phrase table", "",
+              "Vague phrases without a figure (qualifier `range`, `value` empty). N is a number word (hundred,"
+              " thousand, million, billion, dozen); without one, N = 1.", "",
+              "| wording | low | high | unit | example |", "|---|---|---|---|---|"]
+    for phrase in PHRASES:
+        scaled = any(w.endswith(" N") for w in phrase.wordings)
+        low, high = (f"{b:.12g}N" if scaled else f"{b:.12g}" for b in (phrase.low, phrase.high))
+        unit = "share" if phrase.unit == "share" else "any count"
+        wordings = " / ".join(f"'{w}'" for w in phrase.wordings)
+        parts.append(f"| {wordings} | {low} | {high} | {unit} | {phrase.example} |")
+    parts += ["", "No magnitude (" + ", ".join(f"'{w}'" for w in NO_MAGNITUDE) + "): `value`, `low`, `high`,"
+              " `unit` and `qualifier` all stay empty.", ""]
+    return parts
+
+
 def dictionary(descriptor: dict, indicators: list[dict[str, str]] = ()) -> str:
-    """The data dictionary section of datapackage/README.md: the indicators, then one table per resource."""
-    parts = [DICTIONARY_START, "", "## Indicators", "",
+    """The generated part of datapackage/README.md: the reading rules, the indicators, then one table per
+    resource."""
+    parts = [DICTIONARY_START, "", *reading_rules(), "## Indicators", "",
              "What each `observations.indicator` counts (from `data/indicators.csv`).", "",
              "| indicator | title | unit | definition | claim types |", "|---|---|---|---|---|"]
     parts += [f"| `{i['indicator']}` | {i['title']} | {i['unit']} | {i['definition'].replace('|', '/')} |"

@@ -67,12 +67,9 @@ def precision(of: str, required: bool) -> dict:
 
 
 READING_RULE = (
-    " Reading rule for vague phrases without a figure (qualifier range, value empty):"
-    " 'a few N' 2N-5N (a few thousand = 2000-5000); 'several N' 3N-9N (several hundred = 300-900);"
-    " 'hundreds' 200-999; 'thousands' 2000-9999; 'tens of thousands' 20000-99999; 'millions' 2000000-9999999;"
-    " shares: 'most'/'majority' 0.5-1, 'almost all' 0.9-1, 'few' 0-0.1. 'more than N' sets low = value = N;"
-    " 'almost N'/'up to N' sets high = value = N. A phrase with no magnitude ('a handful', 'a small selection')"
-    " leaves value, low, high, unit and qualifier empty."
+    " Read from the row's quote by the reading rules and the phrase table in the data README (section 'Reading"
+    " rules', generated from `nkdigital.metadata.phrases`); `nkdigital validate` refuses a figure the quote does"
+    " not state."
 )
 
 FIELDS: dict[str, dict] = {
@@ -277,7 +274,8 @@ FIELDS: dict[str, dict] = {
     "value": {
         "type": "number",
         "description": "The figure as stated, converted to the unit: counts as absolute integers (2 million ="
-        " 2000000), shares as fractions 0-1, rates per 100 people as given. Empty for ranges and vague phrases."
+        " 2000000), shares as fractions 0-1, rates per 100 people as given. Empty for ranges and vague phrases"
+        " (a vague phrase keeps its words in `phrase` and gets low and high from the phrase table)."
         + READING_RULE,
         "example": 19200,
         "constraints": {"minimum": 0},
