@@ -35,6 +35,7 @@ from .conftest import DESCRIPTOR
 ARCHIVE = default_archive(DESCRIPTOR)
 DESCRIPTOR_NAME = DESCRIPTOR.name
 OBS, EVENTS, SOURCES = "observations", "events", "sources"
+LEAF = "rights_framework"  # no resource refers to it: a broken file is exactly one problem
 
 
 @dataclass(frozen=True)
@@ -136,10 +137,12 @@ cell_case("quote-not-in-source", OBS, "quote", "a sentence this source never con
 @case("source-never-used")
 def _unused_source(path: Path) -> Expected:
     counts: dict[str, int] = {}
-    for name in (r["name"] for r in b.descriptor(path)["resources"] if r["name"] != SOURCES):
+    claims = [r["name"] for r in b.descriptor(path)["resources"]
+              if "quote" in {f["name"] for f in r["schema"]["fields"]}]
+    for name in claims:
         for row in b.records(path, name):
             counts[row["source_id"]] = counts.get(row["source_id"], 0) + 1
-    for name in (r["name"] for r in b.descriptor(path)["resources"] if r["name"] != SOURCES):
+    for name in claims:
         try:
             row = b.pick(path, name, lambda r: counts[r["source_id"]] == 1)
         except LookupError:
@@ -153,26 +156,26 @@ def _unused_source(path: Path) -> Expected:
 # columns
 
 def _edit_columns(path: Path, change: Callable[[list[list[str]]], list[list[str]]]) -> None:
-    b.write_rows(path, EVENTS, change(b.read_rows(path, EVENTS)))
+    b.write_rows(path, LEAF, change(b.read_rows(path, LEAF)))
 
 
 @case("missing-column")
 def _missing_column(path: Path) -> Expected:
-    last = b.read_rows(path, EVENTS)[0][-1]
+    last = b.read_rows(path, LEAF)[0][-1]
     _edit_columns(path, lambda rows: [r[:-1] for r in rows])
-    return Expected(b.label(path, EVENTS), 1, last, "column is missing")
+    return Expected(b.label(path, LEAF), 1, last, "column is missing")
 
 
 @case("extra-column")
 def _extra_column(path: Path) -> Expected:
     _edit_columns(path, lambda rows: [[*rows[0], "extra"]] + [[*r, "x"] for r in rows[1:]])
-    return Expected(b.label(path, EVENTS), 1, "extra", "column is not in the schema")
+    return Expected(b.label(path, LEAF), 1, "extra", "column is not in the schema")
 
 
 @case("renamed-column")
 def _renamed_column(path: Path) -> Expected:
-    _edit_columns(path, lambda rows: [["actors" if c == "actor" else c for c in rows[0]], *rows[1:]])
-    return Expected(b.label(path, EVENTS), 1, "actors", "but the schema expects 'actor'")
+    _edit_columns(path, lambda rows: [["provisions" if c == "provision" else c for c in rows[0]], *rows[1:]])
+    return Expected(b.label(path, LEAF), 1, "actors", "but the schema expects 'provision'")
 
 
 # files: encoding, line endings, truncation, absence, hashes
@@ -185,48 +188,48 @@ def _rewrite(path: Path, name: str, change: Callable[[bytes], bytes]) -> Path:
 
 @case("utf8-bom")
 def _bom(path: Path) -> Expected:
-    _rewrite(path, EVENTS, lambda data: b"\xef\xbb\xbf" + data)
-    return Expected(b.label(path, EVENTS), 1, None, "byte-order mark")
+    _rewrite(path, LEAF, lambda data: b"\xef\xbb\xbf" + data)
+    return Expected(b.label(path, LEAF), 1, None, "byte-order mark")
 
 
 @case("crlf-line-endings")
 def _crlf(path: Path) -> Expected:
-    _rewrite(path, EVENTS, lambda data: data.replace(b"\n", b"\r\n"))
-    return Expected(b.label(path, EVENTS), 1, None, "CRLF")
+    _rewrite(path, LEAF, lambda data: data.replace(b"\n", b"\r\n"))
+    return Expected(b.label(path, LEAF), 1, None, "CRLF")
 
 
 @case("latin1-file")
 def _latin1(path: Path) -> Expected:
-    row = b.pick(path, EVENTS)
-    b.set_cell(path, EVENTS, row["#"], "description", "Opening of the Café Koryo.")
-    text = b.csv_file(path, EVENTS).read_text(encoding="utf-8")
-    _rewrite(path, EVENTS, lambda _: text.encode("latin-1", errors="replace"))
+    row = b.pick(path, LEAF)
+    b.set_cell(path, LEAF, row["#"], "relevance", "Opening of the Café Koryo.")
+    text = b.csv_file(path, LEAF).read_text(encoding="utf-8")
+    _rewrite(path, LEAF, lambda _: text.encode("latin-1", errors="replace"))
     line = next(n for n, line in enumerate(text.split("\n"), start=1) if any("\x80" <= c <= "\xff" for c in line))
-    return Expected(b.label(path, EVENTS), line, None, "not valid UTF-8")
+    return Expected(b.label(path, LEAF), line, None, "not valid UTF-8")
 
 
 @case("truncated-file")
 def _truncated(path: Path) -> Expected:
-    text = b.csv_file(path, EVENTS).read_text(encoding="utf-8")
+    text = b.csv_file(path, LEAF).read_text(encoding="utf-8")
     cut = text[: len(text) // 2].rstrip("\n")
-    _rewrite(path, EVENTS, lambda _: cut.encode("utf-8"))
-    return Expected(b.label(path, EVENTS), cut.count("\n") + 1, None, "truncated")
+    _rewrite(path, LEAF, lambda _: cut.encode("utf-8"))
+    return Expected(b.label(path, LEAF), cut.count("\n") + 1, None, "truncated")
 
 
 @case("missing-resource-file")
 def _missing_file(path: Path) -> Expected:
-    b.csv_file(path, EVENTS).unlink()
-    return Expected(b.label(path, EVENTS), None, None, "resource file is missing")
+    b.csv_file(path, LEAF).unlink()
+    return Expected(b.label(path, LEAF), None, None, "resource file is missing")
 
 
 @case("symlink-outside-package")
 def _symlink(path: Path) -> Expected:
-    file = b.csv_file(path, EVENTS)
+    file = b.csv_file(path, LEAF)
     outside = path.parent.parent / "outside.csv"
     outside.write_bytes(file.read_bytes())
     file.unlink()
     file.symlink_to(outside)
-    return Expected(b.label(path, EVENTS), None, None, "outside the package folder")
+    return Expected(b.label(path, LEAF), None, None, "outside the package folder")
 
 
 @case("edited-without-hash-refresh", rehash=False)
