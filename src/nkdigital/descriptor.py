@@ -7,6 +7,8 @@ import re
 from pathlib import Path, PurePosixPath
 
 from nkdigital.errors import PackageError, Problem, shown
+from nkdigital.limits import MAX_DESCRIPTOR_BYTES, megabytes
+from nkdigital.patterns import pattern_problem
 
 FIELD_TYPES = frozenset({"string", "number", "integer", "year", "date", "boolean"})
 STANDARD_DIALECT = {"delimiter": ",", "quoteChar": '"', "header": True}
@@ -18,9 +20,14 @@ def read_descriptor(path: Path) -> dict:
     """Parse the descriptor; raise PackageError naming the file, line and key when it is missing or malformed."""
     name = path.name
     try:
+        if not path.exists():
+            raise PackageError([Problem(str(path), None, None, "descriptor file not found")])
+        if not path.is_file():  # a FIFO or device would block
+            raise PackageError([Problem(str(path), None, None, "descriptor is not a regular file")])
+        if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
+            raise PackageError([Problem(name, None, None, f"descriptor is larger than"
+                                        f" {megabytes(MAX_DESCRIPTOR_BYTES)}")])
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PackageError([Problem(str(path), None, None, "descriptor file not found")]) from None
     except UnicodeDecodeError:
         raise PackageError([Problem(name, None, None, "descriptor is not valid UTF-8")]) from None
     except OSError as error:
@@ -130,11 +137,9 @@ def _field_problems(field: dict, name: str, where: str) -> list[Problem]:
     for flag in ("required", "unique"):
         if not isinstance(constraints.get(flag, False), bool):
             problems.append(Problem(name, None, where, f"{flag} must be true or false"))
-    pattern = constraints.get("pattern", "")
-    try:
-        re.compile(pattern)
-    except (re.error, TypeError):
-        problems.append(Problem(name, None, where, "pattern must be a valid regular expression"))
+    reason = pattern_problem(constraints["pattern"]) if "pattern" in constraints else None
+    if reason:
+        problems.append(Problem(name, None, where, reason))
     kind = field.get("type", "string")
     for limit in ("minimum", "maximum"):
         if limit in constraints and not _is_limit(constraints[limit], kind):
@@ -149,7 +154,7 @@ def _field_problems(field: dict, name: str, where: str) -> list[Problem]:
 
 def _is_limit(value: object, kind: str) -> bool:
     if kind == "date":
-        return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+        return isinstance(value, str) and bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value))
     return kind in ("number", "integer", "year") and isinstance(value, int | float) and not isinstance(value, bool)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from nkdigital.errors import Problem, shown
+from nkdigital.limits import MAX_ARCHIVE_BYTES
 from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
 
 CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
@@ -36,6 +37,19 @@ def has_quote_length(quote: str) -> bool:
 def normalise(text: str) -> str:
     """Collapse every run of whitespace to one space, so line breaks in the archive do not matter."""
     return " ".join(text.split())
+
+
+def evidence(text: str) -> str:
+    """The archived text proper: what follows the header's `---` line (the whole file if it has no header)."""
+    _, rule, body = text.partition("\n---\n")
+    return body if rule else text
+
+
+def read_archived(file: Path) -> str:
+    """The evidence of one archived file; OSError if it is not a regular file of at most MAX_ARCHIVE_BYTES."""
+    if not file.is_file() or file.stat().st_size > MAX_ARCHIVE_BYTES:
+        raise OSError(f"not a regular file of at most {MAX_ARCHIVE_BYTES:,} bytes")
+    return evidence(file.read_text(encoding="utf-8"))
 
 
 def check_quote_lengths(frame: pd.DataFrame, label: str) -> list[Problem]:
@@ -67,7 +81,7 @@ def check_quotes(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem
         if Path(relative).stem != row["source_id"]:
             problems.append(Problem(*where, f"file name must be the source_id '{row['source_id']}'"))
         try:
-            texts[row["source_id"]] = normalise((archive / relative).read_text(encoding="utf-8"))
+            texts[row["source_id"]] = normalise(read_archived(archive / relative))
         except (OSError, UnicodeDecodeError):
             problems.append(Problem(*where, f"archived file {relative} not found (or not UTF-8 text) in {archive}"))
     for name, frame in frames.items():
