@@ -34,7 +34,7 @@ def load(path: str | os.PathLike | None = None, *, validate: bool = False,
     # with validation, reuse the frames it read: no second read, and nothing can change in between
     tables = report.frames if validate else _read_tables(descriptor_path, descriptor)
     frames = {r["name"]: _with_attrs(tables[r["name"]], r, descriptor) for r in descriptor["resources"]}
-    return Package(descriptor, frames, descriptor_path)
+    return Package(descriptor, frames, descriptor_path, archive=archive, valid=validate)
 
 
 def _read_tables(descriptor_path: Path, descriptor: dict) -> dict[str, pd.DataFrame]:
@@ -87,10 +87,23 @@ def _between(frame: pd.DataFrame, column: str, start: str | None, end: str | Non
 class Package:
     """The loaded data package: one typed DataFrame per resource, with accessors for common questions."""
 
-    def __init__(self, descriptor: dict, frames: dict[str, pd.DataFrame], path: Path) -> None:
+    def __init__(self, descriptor: dict, frames: dict[str, pd.DataFrame], path: Path, *,
+                 archive: str | os.PathLike | None = None, valid: bool = False) -> None:
         self.descriptor = descriptor
         self.path = path
+        self.archive = archive
         self._frames = frames
+        self._valid = valid
+
+    def require_valid(self) -> None:
+        """Validate the package in full once (schema, keys, hashes, quotes, logic); PackageError if it is not."""
+        if not self._valid:
+            from nkdigital.validation import validate
+
+            report = validate(self.path, self.archive)
+            if report.problems:
+                raise PackageError(report.problems)
+            self._valid = True
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(frame)}" for name, frame in self._frames.items())
