@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -306,3 +307,19 @@ def _disk_full(fmt: str) -> Exception:
 def test_unknown_format_is_a_clear_error(package, tmp_path):
     with pytest.raises(ValueError, match="unknown export format 'feather'"):
         export.export(package, "feather", tmp_path / "x")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium for kaleido")
+def test_a_quoted_publisher_shows_plain_quotes_in_the_svg_source_line(package_copy, archive, tmp_path):
+    package = nk.load(package_copy)
+    source_id = package.access_tiers()["source_id"].iloc[0]
+    row = next(r for r in b.records(package_copy, "sources") if r["source_id"] == source_id)
+    b.set_cell(package_copy, "sources", row["#"], "publisher", 'The "Quoted" Publisher')
+    b.rehash(package_copy)
+    package = nk.load(package_copy, validate=True, archive=archive)
+    fig = nk.charts.access_tiers(package.access_tiers(), package=package)
+    [svg] = export.write_images({"tiers": fig}, tmp_path, "svg")
+    text = svg.read_text(encoding="utf-8")
+    assert 'The "Quoted" Publisher' in text
+    assert "&amp;quot;" not in text and "&amp;#34;" not in text
