@@ -15,7 +15,7 @@ from nkdigital.formula import evaluate
 from nkdigital.metadata import build
 from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
 from nkdigital.metadata.units import COUNT_UNITS
-from nkdigital.quotes import has_quote_length, normalise
+from nkdigital.quotes import evidence, has_quote_length, normalise
 from nkdigital.validation import validate
 
 from .conftest import DESCRIPTOR, PACKAGE_DIR
@@ -43,7 +43,7 @@ def test_nkdigital_validation_finds_no_problem(archive):
 
 def test_every_quote_occurs_verbatim_in_its_archived_source(archive):
     sources = {r["source_id"]: r["archive_path"] for r in rows("sources")}
-    texts = {sid: normalise((archive / path).read_text(encoding="utf-8")) for sid, path in sources.items()}
+    texts = {sid: normalise(evidence((archive / path).read_text(encoding="utf-8"))) for sid, path in sources.items()}
     missing, checked = [], 0
     for name in RESOURCES:
         if name == "sources":
