@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from nkdigital.errors import Problem, shown
-from nkdigital.limits import MAX_ARCHIVE_BYTES
+from nkdigital.limits import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_TOTAL
 from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
 
 CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
@@ -69,7 +69,7 @@ def check_quotes(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem
     if not {"source_id", "archive_path"} <= set(sources.columns):
         return []
     texts: dict[str, str] = {}
-    problems = []
+    problems, read = [], 0
     for index, row in sources.iterrows():
         where = (sources.attrs.get("path", "data/sources.csv"), int(index) + 2, "archive_path")
         relative = row["archive_path"]
@@ -80,6 +80,10 @@ def check_quotes(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem
             continue
         if Path(relative).stem != row["source_id"]:
             problems.append(Problem(*where, f"file name must be the source_id '{row['source_id']}'"))
+        read += (archive / relative).stat().st_size if (archive / relative).is_file() else 0
+        if read > MAX_ARCHIVE_TOTAL:
+            problems.append(Problem(*where, f"archived texts together exceed {MAX_ARCHIVE_TOTAL:,} bytes"))
+            break
         try:
             texts[row["source_id"]] = normalise(read_archived(archive / relative))
         except (OSError, UnicodeDecodeError):

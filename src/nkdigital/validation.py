@@ -17,6 +17,7 @@ import pandas as pd
 from nkdigital import checks
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError, Problem, shown, sort_problems
+from nkdigital.limits import MAX_PACKAGE_BYTES, megabytes
 from nkdigital.paths import default_archive, resolve_descriptor
 from nkdigital.patterns import TEXT_PATTERN_HINT
 from nkdigital.quotes import check_quote_lengths, check_quotes
@@ -61,8 +62,14 @@ def validate(
         report.problems = error.problems
         return report
     base = descriptor_path.parent
-    unusable = set()
+    unusable, total = set(), 0
     for resource in descriptor["resources"]:
+        total += _size(base / resource["path"])
+        if total > MAX_PACKAGE_BYTES:
+            report.problems.append(Problem(resource["path"], None, None, "the package's files together exceed"
+                                           f" {megabytes(MAX_PACKAGE_BYTES)}; this file was not read"))
+            unusable.add(resource["path"])
+            continue
         frame, problems = read_table(base, resource)
         report.problems += problems
         if frame is None:
@@ -80,6 +87,13 @@ def validate(
         _check_quotes(report, descriptor_path, archive)
     report.problems = sort_problems(_one_per_cell(report.problems))
     return report
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size if file.is_file() else 0
+    except OSError:
+        return 0
 
 
 def _check_quotes(report: Report, descriptor_path: Path, archive: str | os.PathLike | None) -> None:
