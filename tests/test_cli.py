@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import shutil
@@ -185,3 +186,14 @@ def test_a_fifo_in_place_of_the_descriptor_is_refused_at_once(command, tmp_path)
     assert result.returncode == 1
     assert f"{fifo}: descriptor is not a regular file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_missing_hash_is_refused_until_refresh_records_it(package_copy, archive):
+    data = json.loads(package_copy.read_text(encoding="utf-8"))
+    del data["resources"][0]["hash"]
+    package_copy.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = run("validate", str(package_copy), "--archive", str(archive))
+    assert result.returncode == 1
+    assert f"datapackage.json, field {data['resources'][0]['name']}.hash: resource has no hash" in result.stderr
+    assert main(["refresh", str(package_copy), "--archive", str(archive)]) == 0
+    assert main(["validate", str(package_copy), "--archive", str(archive)]) == 0

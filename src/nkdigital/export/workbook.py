@@ -13,11 +13,11 @@ import pandas as pd
 from nkdigital.atomic import atomic_path
 from nkdigital.export.common import fields_table, guard, is_url_field, steps
 from nkdigital.load import Package
+from nkdigital.metadata.package import LICENCE_NOTE
 
 SHEET_CHARS = 31
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 MAX_WIDTH, SAMPLE_ROWS = 60, 500
-LICENCE = "Licence: CC BY 4.0; third-party terms per source in sources.usage_terms"
 
 
 def sheet_names(names: list[str], taken: tuple[str, ...] = ("about", "fields")) -> dict[str, str]:
@@ -93,7 +93,7 @@ def to_xlsx(package: Package, out: str | os.PathLike, progress: bool = False) ->
     book = Workbook()
     book.remove(book.active)
     about = [package.descriptor.get("title", ""), package.descriptor.get("description", ""),
-             "Cite as: " + cite(package=package), LICENCE]
+             "Cite as: " + cite(package=package), LICENCE_NOTE]
     _sheet(book, "about", pd.DataFrame({"about": about}))
     names = sheet_names(package.resource_names)
     dictionary = fields_table(package)
