@@ -19,7 +19,6 @@ from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError, Problem, shown, sort_problems
 from nkdigital.limits import MAX_PACKAGE_BYTES, megabytes
 from nkdigital.paths import default_archive, resolve_descriptor
-from nkdigital.patterns import TEXT_PATTERN_HINT
 from nkdigital.quotes import check_quote_lengths, check_quotes
 from nkdigital.table import read_table
 
@@ -229,12 +228,7 @@ def _translate(error, label: str, fields: Sequence[str] = (), key: Sequence[str]
 def _constraint_message(cell: str, note: str) -> str:
     match = _CONSTRAINT.search(note)
     constraint, limit = match.groups() if match else ("", note)
-    if constraint == "pattern" and "https?" in limit:
-        return f"{cell} is not an http(s) URL"
-    if constraint == "pattern" and "<>" in limit:
-        return f"{cell}: {TEXT_PATTERN_HINT}"
-    messages = {
-        "pattern": f"{cell} does not have the required form {limit}",
+    messages = {  # no `pattern`: frictionless never sees one (see `_for_frictionless`)
         "minimum": f"{cell} is below the minimum {limit}",
         "maximum": f"{cell} is above the maximum {limit}",
         "minLength": f"{cell} is shorter than {limit} characters",
