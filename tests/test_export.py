@@ -100,12 +100,16 @@ def test_csv_export_replaces_an_earlier_export_but_never_another_folder(package,
     (out / "stale.txt").write_text("from an earlier export")
     export.to_csv(package, out)
     assert not (out / "stale.txt").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert (export.to_csv(package, empty) / "datapackage.json").is_file()
     other = tmp_path / "documents"
     other.mkdir()
     (other / "thesis.tex").write_text("mine")
     with pytest.raises(FileExistsError, match="is not an earlier export"):
         export.to_csv(package, other)
     assert [p.name for p in other.iterdir()] == ["thesis.tex"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv", "documents", "empty"]
 
 
 def test_a_failed_csv_export_leaves_the_earlier_folder_untouched(package, tmp_path, monkeypatch):

@@ -51,11 +51,12 @@ def _is_data_package(folder: Path) -> bool:
 def atomic_folder(target: str | os.PathLike, earlier: Callable[[Path], bool] = _is_data_package) -> Iterator[Path]:
     """Yield an empty folder; on success it takes the place of `target` (an earlier result is then removed).
 
-    `target` must not exist yet, or be a folder `earlier` recognises as an earlier export, so no other folder is
-    ever replaced.
+    `target` must not exist yet, be empty, or be a folder `earlier` recognises as an earlier export, so no other
+    folder is ever replaced.
     """
     target = Path(target)
-    if target.is_symlink() or (target.exists() and not (target.is_dir() and earlier(target))):
+    if target.is_symlink() or (target.exists() and not (target.is_dir() and (earlier(target)
+                                                                             or not any(target.iterdir())))):
         raise FileExistsError(f"{target} exists and is not an earlier export; choose a new folder")
     with _scratch(target) as scratch:
         fresh, previous = scratch / "new", scratch / "previous"
