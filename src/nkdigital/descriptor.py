@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 from nkdigital.errors import PackageError, Problem, shown
 from nkdigital.limits import MAX_DESCRIPTOR_BYTES, megabytes
 from nkdigital.patterns import pattern_problem
+from nkdigital.table import INVISIBLE
 
 FIELD_TYPES = frozenset({"string", "number", "integer", "year", "date", "boolean"})
 STANDARD_DIALECT = {"delimiter": ",", "quoteChar": '"', "header": True}
@@ -39,10 +40,26 @@ def read_descriptor(path: Path) -> dict:
         raise PackageError([Problem(name, error.lineno, None, message)]) from None
     except RecursionError:
         raise PackageError([Problem(name, None, None, "not valid JSON: nested too deeply")]) from None
-    problems = _structure_problems(descriptor, name)
+    problems = _structure_problems(descriptor, name) or _invisible_problems(descriptor, name)
     if problems:
         raise PackageError(problems)
     return descriptor
+
+
+def _invisible_problems(descriptor: object, name: str) -> list[Problem]:
+    """Bidirectional overrides and other invisible formatting characters anywhere in the descriptor's text."""
+    problems, pending = [], [("", descriptor)]
+    while pending:
+        where, value = pending.pop()
+        if isinstance(value, str):
+            found = INVISIBLE.search(value)
+            if found:
+                problems.append(Problem(name, None, where or None, "text contains the invisible formatting"
+                                        f" character U+{ord(found.group()):04X}; remove it"))
+        elif isinstance(value, dict | list):
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            pending += [(f"{where}.{key}".lstrip("."), item) for key, item in items]
+    return problems
 
 
 def safe_path(path: object) -> str | None:

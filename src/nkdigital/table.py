@@ -25,7 +25,7 @@ _YEAR = re.compile(r"[0-9]{4}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # invisible characters that reorder or hide text (bidirectional overrides, isolates and marks)
-_INVISIBLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+INVISIBLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BOOLEANS = {"true": True, "True": True, "TRUE": True, "1": True,
              "false": False, "False": False, "FALSE": False, "0": False}
 
@@ -195,7 +195,7 @@ def _fast(cells: list[str | None], field: dict) -> list[object] | None:
     allowed = constraints.get("enum")
     pattern = constraints.get("pattern") if kind == "string" else None
     joined = "".join(present)
-    if (kind not in _CONVERTERS or _CONTROL.search(joined) or _INVISIBLE.search(joined)
+    if (kind not in _CONVERTERS or _CONTROL.search(joined) or INVISIBLE.search(joined)
             or (constraints.get("required") and "" in cells)
             or (allowed is not None and not set(present) <= set(allowed))
             or (kind in _PATTERNS and not all(_PATTERNS[kind].fullmatch(c) for c in present))
@@ -232,7 +232,7 @@ def _convert(cell: str, field: dict, label: str, row: int, problems: list[Proble
         problems.append(Problem(label, row, field["name"], f"{shown(cell)} contains the control character "
                                 f"{control.group()!r}; remove it"))
         return None
-    invisible = _INVISIBLE.search(cell)
+    invisible = INVISIBLE.search(cell)
     if invisible:
         problems.append(Problem(label, row, field["name"], f"{shown(cell)} contains the invisible formatting"
                                 f" character U+{ord(invisible.group()):04X}; remove it"))
