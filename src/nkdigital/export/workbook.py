@@ -25,7 +25,7 @@ def sheet_names(names: list[str], taken: tuple[str, ...] = ("about", "fields")) 
     used = {t.lower() for t in taken}
     result = {}
     for name in names:
-        base = _NOT_IN_SHEET_NAMES.sub("_", name)[:SHEET_CHARS] or "sheet"
+        base = _NOT_IN_SHEET_NAMES.sub("_", name).strip("'")[:SHEET_CHARS] or "sheet"
         candidate, number = base, 1
         while candidate.lower() in used:
             number += 1
@@ -54,7 +54,7 @@ def _put(sheet, row: int, column: int, value: object, link: bool = False):
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
-        if value[:1] in "=+-@":
+        if value and value[0] in "=+-@":
             cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
         if link:
             cell.hyperlink = value
