@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -139,3 +141,60 @@ def test_charts_writes_png_and_svg_with_the_system_chromium(tmp_path):
     assert len(pngs) == len(svgs) >= 6
     assert pngs[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in svgs[0].read_text(encoding="utf-8")[:500]
+
+
+def test_refresh_refuses_when_no_archive_is_reachable(package_copy, tmp_path):
+    set_cell(package_copy.parent / "data" / "observations.csv", 2, "quote", "words no archived document contains")
+    before = package_copy.read_bytes()
+    result = run("refresh", str(package_copy), "--archive", str(tmp_path / "nowhere"))
+    assert result.returncode == 1
+    assert "source archive does not exist: quotes cannot be checked" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert package_copy.read_bytes() == before
+
+
+def test_refresh_writes_through_a_symlinked_descriptor(package_copy, archive, tmp_path):
+    real = tmp_path / "real-datapackage.json"
+    real.write_bytes(package_copy.read_bytes())
+    package_copy.unlink()
+    package_copy.symlink_to(real)
+    data = package_copy.parent / "data" / "events.csv"
+    lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
+    data.write_text(lines[0] + "".join(lines[2:]) + lines[1], encoding="utf-8")
+    assert main(["refresh", str(package_copy), "--archive", str(archive)]) == 0
+    assert package_copy.is_symlink() and package_copy.resolve() == real.resolve()
+    assert main(["validate", str(package_copy), "--archive", str(archive)]) == 0
+
+
+def test_refresh_refuses_a_number_too_large_for_a_float(package_copy, archive):
+    data = package_copy.parent / "data" / "observations.csv"
+    with data.open(encoding="utf-8", newline="") as handle:
+        row = next(n for n, r in enumerate(csv.DictReader(handle), start=2) if r["value"] and not r["formula"])
+    set_cell(data, row, "value", "9" * 400)
+    result = run("refresh", str(package_copy), "--archive", str(archive))
+    assert result.returncode == 1
+    assert f"data/observations.csv, row {row}, field value: " in result.stderr
+    assert "is too long a number" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "info"])
+def test_a_fifo_in_place_of_the_descriptor_is_refused_at_once(command, tmp_path):
+    fifo = tmp_path / "datapackage.json"
+    os.mkfifo(fifo)
+    args = [command, str(fifo)] if command == "validate" else [command, "--package", str(fifo)]
+    result = subprocess.run([sys.executable, "-m", "nkdigital.cli", *args], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 1
+    assert f"{fifo}: descriptor is not a regular file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_hash_is_refused_until_refresh_records_it(package_copy, archive):
+    data = json.loads(package_copy.read_text(encoding="utf-8"))
+    del data["resources"][0]["hash"]
+    package_copy.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = run("validate", str(package_copy), "--archive", str(archive))
+    assert result.returncode == 1
+    assert f"datapackage.json, field {data['resources'][0]['name']}.hash: resource has no hash" in result.stderr
+    assert main(["refresh", str(package_copy), "--archive", str(archive)]) == 0
+    assert main(["validate", str(package_copy), "--archive", str(archive)]) == 0

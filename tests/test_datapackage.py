@@ -15,7 +15,7 @@ from nkdigital.formula import evaluate
 from nkdigital.metadata import build
 from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
 from nkdigital.metadata.units import COUNT_UNITS
-from nkdigital.quotes import archived_text, has_quote_length, normalise
+from nkdigital.quotes import evidence, has_quote_length, normalise
 from nkdigital.validation import validate
 
 from .conftest import DESCRIPTOR, PACKAGE_DIR
@@ -45,7 +45,8 @@ def test_nkdigital_validation_finds_no_problem(archive):
 def test_every_quote_occurs_verbatim_in_the_text_of_one_of_its_sources_copies(archive):
     texts = defaultdict(list)
     for copy in rows("source_copies"):
-        texts[copy["source_id"]].append(normalise(archived_text((archive / copy["archive_path"]).read_bytes())))
+        text = (archive / copy["archive_path"]).read_text(encoding="utf-8")
+        texts[copy["source_id"]].append(normalise(evidence(text)))
     missing, checked = [], 0
     for name in CLAIMS:
         for number, row in enumerate(rows(name), start=2):

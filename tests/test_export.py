@@ -1,13 +1,33 @@
-"""Exports: round trips, keys kept, atomic writes, and never inside the data package."""
+"""Exports: round trips, keys and column descriptions kept, validation first, atomic writes, never inside the
+data package, never a formula cell."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
+import nkdigital as nk
 from nkdigital import export
+from nkdigital.export.workbook import SHEET_CHARS, sheet_names
+
+from . import broken as b
+
+FORMATS = list(export.WRITERS)
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nkdigital.cli", *args], capture_output=True, text=True)
+
+
+def field_count(package) -> int:
+    return sum(len(r["schema"]["fields"]) for r in package.descriptor["resources"])
 
 
 def test_sqlite_round_trip_gives_back_equal_frames(package, tmp_path):
@@ -31,7 +51,18 @@ def test_sqlite_keeps_primary_and_foreign_keys(package, tmp_path):
     assert [(f[2], f[3], f[4]) for f in foreign] == [("sources", "source_id", "source_id")]
 
 
-def test_duckdb_export_has_typed_tables_and_keys(package, tmp_path):
+def test_sqlite_has_a_fields_table_describing_every_column(package, tmp_path):
+    out = export.to_sqlite(package, tmp_path / "nk.sqlite")
+    with sqlite3.connect(out) as db:
+        rows = db.execute("SELECT resource, field, type, description FROM fields").fetchall()
+        value = db.execute("SELECT description FROM fields WHERE resource = 'observations' AND field = 'value'")
+        description = value.fetchone()[0]
+    assert len(rows) == field_count(package)
+    assert all(r[3] for r in rows), "a column without a description"
+    assert description == package.resource("observations").attrs["fields"]["value"]["description"]
+
+
+def test_duckdb_export_has_typed_tables_keys_and_column_comments(package, tmp_path):
     import duckdb
 
     out = export.export(package, "duckdb", tmp_path / "nk.duckdb")
@@ -41,23 +72,155 @@ def test_duckdb_export_has_typed_tables_and_keys(package, tmp_path):
                           " AND column_name = 'ref_date'").fetchone()[0]
         constraints = {r[0] for r in db.execute("SELECT constraint_type FROM duckdb_constraints()"
                                                 " WHERE table_name = 'events'").fetchall()}
+        comments = dict(db.execute("SELECT column_name, comment FROM duckdb_columns()"
+                                   " WHERE table_name = 'observations'").fetchall())
+        fields = db.execute("SELECT count(*) FROM fields").fetchone()[0]
     assert count == len(package.observations())
     assert kind == "DATE"
     assert {"PRIMARY KEY", "FOREIGN KEY"} <= constraints
+    assert comments["value"] == package.resource("observations").attrs["fields"]["value"]["description"]
+    assert all(comments.values())
+    assert fields == field_count(package)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nk.duckdb"], "a .wal file was left behind"
 
 
-def test_csv_export_copies_files_and_descriptor_byte_for_byte(package, tmp_path):
+def test_csv_export_is_a_valid_data_package_with_the_same_layout(package, archive, tmp_path):
     out = export.export(package, "csv", tmp_path / "csv")
-    assert (out / "observations.csv").read_bytes() == (package.path.parent / "data/observations.csv").read_bytes()
-    assert (out / "datapackage.json").read_bytes() == package.path.read_bytes()
+    for resource in package.descriptor["resources"]:
+        assert (out / resource["path"]).read_bytes() == (package.path.parent / resource["path"]).read_bytes()
+    assert json.loads((out / "datapackage.json").read_text(encoding="utf-8")) == package.descriptor
+    report = nk.validate(out, archive)
+    assert report.valid, report.problems
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]
 
 
-def test_xlsx_export_has_an_about_sheet_and_one_sheet_per_resource(package, tmp_path):
+def test_csv_export_replaces_an_earlier_export_but_never_another_folder(package, tmp_path):
+    out = tmp_path / "csv"
+    export.to_csv(package, out)
+    (out / "stale.txt").write_text("from an earlier export")
+    export.to_csv(package, out)
+    assert not (out / "stale.txt").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert (export.to_csv(package, empty) / "datapackage.json").is_file()
+    other = tmp_path / "documents"
+    other.mkdir()
+    (other / "thesis.tex").write_text("mine")
+    with pytest.raises(FileExistsError, match="is not an earlier export"):
+        export.to_csv(package, other)
+    assert [p.name for p in other.iterdir()] == ["thesis.tex"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv", "documents", "empty"]
+
+
+def test_a_failed_csv_export_leaves_the_earlier_folder_untouched(package, tmp_path, monkeypatch):
+    out = tmp_path / "csv"
+    export.to_csv(package, out)
+    (out / "marker.txt").write_text("earlier")
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    calls = []
+
+    def failing(data=b""):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        import hashlib
+
+        return hashlib.new("sha256", data)
+
+    monkeypatch.setattr(export.tables.hashlib, "sha256", failing)
+    with pytest.raises(OSError, match="No space left"):
+        export.to_csv(package, out)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"], "a temporary folder was left behind"
+
+
+def test_two_resources_with_the_same_file_name_both_survive_the_csv_export(package_copy, archive, tmp_path):
+    data = package_copy.parent
+    (data / "more").mkdir()
+    os.replace(data / "data" / "events.csv", data / "more" / "observations.csv")
+    b.edit_descriptor(package_copy, lambda d: next(r for r in d["resources"] if r["name"] == "events")
+                      .update(path="more/observations.csv"))
+    b.rehash(package_copy)
+    package = nk.load(package_copy, validate=True, archive=archive)
+    out = export.to_csv(package, tmp_path / "csv")
+    assert (out / "more" / "observations.csv").read_bytes() == (data / "more" / "observations.csv").read_bytes()
+    assert (out / "data" / "observations.csv").read_bytes() == (data / "data" / "observations.csv").read_bytes()
+    assert nk.validate(out, archive).valid
+
+
+def test_xlsx_export_has_about_fields_and_one_sheet_per_resource(package, tmp_path):
     out = export.export(package, "xlsx", tmp_path / "nk.xlsx")
     sheets = pd.read_excel(out, sheet_name=None)
-    assert list(sheets) == ["about", *package.resource_names]
+    assert list(sheets) == ["about", "fields", *package.resource_names]
     assert len(sheets["observations"]) == len(package.observations())
     assert sheets["about"]["about"].str.contains("Cite as: nkdigital developers").any()
+    fields = sheets["fields"]
+    assert len(fields) == field_count(package)
+    assert fields["description"].notna().all()
+    for name in package.resource_names:
+        described = list(fields.loc[fields["resource"] == name, "field"])
+        assert described == list(sheets[name].columns)
+
+
+def test_xlsx_sheets_have_bold_frozen_headers_filters_widths_and_links(package, tmp_path):
+    from openpyxl import load_workbook
+
+    book = load_workbook(export.to_xlsx(package, tmp_path / "nk.xlsx"))
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == sheet.dimensions
+        assert all(cell.font.bold for cell in sheet[1])
+    sources = book["sources"]
+    url = [c.value for c in sources[1]].index("url") + 1
+    cell = sources.cell(row=2, column=url)
+    assert cell.hyperlink is not None and cell.hyperlink.target == cell.value
+    assert cell.value.startswith("http")
+    widths = [sources.column_dimensions[c.column_letter].width for c in sources[1]]
+    assert all(8 <= w <= 62 for w in widths) and max(widths) > 20
+
+
+def test_xlsx_never_writes_a_formula_cell(package_copy, archive, tmp_path):
+    from openpyxl import load_workbook
+
+    title = '=HYPERLINK("http://example.org","open")'
+    b.edit_descriptor(package_copy, lambda d: d.update(title=title))
+    out = export.to_xlsx(nk.load(package_copy, archive=archive), tmp_path / "nk.xlsx")
+    book = load_workbook(out)
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert book["about"]["A2"].value == title
+    assert book["about"]["A2"].quotePrefix
+
+
+def test_sheet_names_are_distinct_valid_and_short():
+    names = ["observations_by_region_and_year_a", "observations_by_region_and_year_b", "what?/[x]", "fields"]
+    sheets = sheet_names(names)
+    assert len(set(sheets.values())) == len(names)
+    assert all(len(s) <= SHEET_CHARS and not set(s) & set("[]:*?/\\") for s in sheets.values())
+    assert sheets["fields"] != "fields"
+
+
+def test_parquet_export_keeps_types_and_descriptions(package, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = export.export(package, "parquet", tmp_path / "parquet")
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.parquet" for n in package.resource_names)
+    table = pq.read_table(out / "observations.parquet")
+    schema = table.schema
+    assert schema.field("ref_date").type == pa.date32()
+    assert pa.types.is_dictionary(schema.field("indicator").type)
+    assert schema.field("value").type == pa.float64()
+    assert schema.field("value").metadata[b"description"].decode() == \
+        package.resource("observations").attrs["fields"]["value"]["description"]
+    controls = pq.read_table(out / "access_controls.parquet").schema
+    assert controls.field("step_order").type == pa.int64()
+    frame = pd.read_parquet(out / "observations.parquet")
+    expected = package.observations()
+    assert list(frame.columns) == list(expected.columns)
+    assert frame["value"].dtype == expected["value"].dtype
+    assert isinstance(frame["indicator"].dtype, pd.CategoricalDtype)
+    assert [str(d) for d in frame["ref_date"]] == [str(d.date()) for d in expected["ref_date"]]
 
 
 def test_exports_refuse_to_write_inside_the_data_package(package):
@@ -65,25 +228,102 @@ def test_exports_refuse_to_write_inside_the_data_package(package):
         export.export(package, "sqlite", package.path.parent / "data" / "x.sqlite")
 
 
-def test_a_failed_export_leaves_no_file_and_no_temporary(package, tmp_path, monkeypatch):
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk full")
+def _duplicate_key(path):
+    rows = b.read_rows(path, "events")
+    rows.insert(2, list(rows[1]))
+    b.write_rows(path, "events", rows)
+    return (b.label(path, "events"), 3, "event_id")
 
-    monkeypatch.setattr(export.tables, "_plain", broken)
-    with pytest.raises(RuntimeError, match="disk full"):
-        export.to_sqlite(package, tmp_path / "nk.sqlite")
+
+def _dangling_key(path):
+    row = b.pick(path, "observations")
+    b.set_cell(path, "observations", row["#"], "source_id", "no-such-source")
+    return (b.label(path, "observations"), row["#"], "source_id")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("breaks", [_duplicate_key, _dangling_key], ids=["duplicate-key", "dangling-foreign-key"])
+def test_an_invalid_package_exports_nothing_and_says_why(fmt, breaks, package_copy, archive, tmp_path):
+    where = breaks(package_copy)
+    b.rehash(package_copy)
+    package = nk.load(package_copy, archive=archive)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(nk.PackageError) as caught:
+        export.export(package, fmt, out / f"nk.{fmt}")
+    assert [(p.file, p.row, p.field) for p in caught.value.problems] == [where]
+    assert list(out.iterdir()) == []
+
+
+def test_the_command_line_refuses_to_export_an_invalid_package(package_copy, archive, tmp_path):
+    file, row, field = _duplicate_key(package_copy)
+    b.rehash(package_copy)
+    result = run("export", "sqlite", str(tmp_path / "nk.sqlite"), "--package", str(package_copy),
+                 "--archive", str(archive))
+    assert result.returncode == 1
+    assert f"{file}, row {row}, field {field}: " in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "nk.sqlite").exists()
+
+
+def test_exporting_into_a_missing_folder_is_an_error_and_creates_nothing(tmp_path):
+    target = tmp_path / "nonexistent" / "dir" / "x.sqlite"
+    result = run("export", "sqlite", str(target))
+    assert result.returncode == 1
+    assert result.stderr == f"error: cannot write {target}: folder {target.parent} does not exist\n"
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_existing_file_survives_a_failed_export(package, tmp_path, monkeypatch):
-    target = tmp_path / "nk.sqlite"
+def test_the_command_line_exports_parquet(tmp_path):
+    result = run("export", "parquet", str(tmp_path / "pq"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "pq" / "observations.parquet").is_file()
+
+
+@pytest.mark.parametrize("fmt", ["sqlite", "duckdb"])
+def test_a_full_disk_leaves_no_file_journal_or_wal(fmt, package, tmp_path, monkeypatch):
+    """The database fails mid-write as on a full disk: a clean error, and nothing left behind."""
+    real, calls = export.tables._insert, []
+
+    def insert_then_fail(connection, name, rows):
+        real(connection, name, rows)
+        calls.append(name)
+        if len(calls) == 2:
+            raise _disk_full(fmt)
+
+    monkeypatch.setattr(export.tables, "_insert", insert_then_fail)
+    target = tmp_path / f"nk.{fmt}"
     target.write_bytes(b"previous")
-    monkeypatch.setattr(export.tables, "_plain", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
-    with pytest.raises(RuntimeError):
-        export.to_sqlite(package, target)
+    with pytest.raises(OSError, match=f"cannot write {target}: .*full"):
+        export.export(package, fmt, target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
     assert target.read_bytes() == b"previous"
 
 
+def _disk_full(fmt: str) -> Exception:
+    if fmt == "sqlite":
+        return sqlite3.OperationalError("database or disk is full")
+    import duckdb
+
+    return duckdb.IOException("could not write: disk full")
+
+
 def test_unknown_format_is_a_clear_error(package, tmp_path):
-    with pytest.raises(ValueError, match="unknown export format 'parquet'"):
-        export.export(package, "parquet", tmp_path / "x")
+    with pytest.raises(ValueError, match="unknown export format 'feather'"):
+        export.export(package, "feather", tmp_path / "x")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium for kaleido")
+def test_a_quoted_publisher_shows_plain_quotes_in_the_svg_source_line(package_copy, archive, tmp_path):
+    package = nk.load(package_copy)
+    source_id = package.access_tiers()["source_id"].iloc[0]
+    row = next(r for r in b.records(package_copy, "sources") if r["source_id"] == source_id)
+    b.set_cell(package_copy, "sources", row["#"], "publisher", 'The "Quoted" Publisher')
+    b.rehash(package_copy)
+    package = nk.load(package_copy, validate=True, archive=archive)
+    fig = nk.charts.access_tiers(package.access_tiers(), package=package)
+    [svg] = export.write_images({"tiers": fig}, tmp_path, "svg")
+    text = svg.read_text(encoding="utf-8")
+    assert 'The "Quoted" Publisher' in text
+    assert "&amp;quot;" not in text and "&amp;#34;" not in text

@@ -1,28 +1,71 @@
-"""Atomic file writes: write a temporary file beside the target, then rename it into place."""
+"""Atomic writes: build the result in a private temporary folder beside the target, then rename it into place.
+
+A failed or killed write leaves the previous target untouched, and every helper file (SQLite journals, DuckDB
+WAL files) stays inside the temporary folder, which is removed on any error. Folders the caller did not ask for
+are never created, and a symlinked target is written through to the file it points at.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 
+def _existing_parent(target: Path) -> Path:
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"cannot write {target}: folder {target.parent} does not exist")
+    return target.parent
+
+
+@contextmanager
+def _scratch(target: Path) -> Iterator[Path]:
+    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=_existing_parent(target)))
+    try:
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path in the target's folder; on success it replaces the target, on error it is removed."""
+    """Yield a path for a new file; on success it replaces `target` (or the file a symlink `target` points at)."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    with _scratch(target) as scratch:
+        temporary = scratch / target.name
         yield temporary
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+
+
+def _is_data_package(folder: Path) -> bool:
+    return (folder / "datapackage.json").is_file()
+
+
+@contextmanager
+def atomic_folder(target: str | os.PathLike, earlier: Callable[[Path], bool] = _is_data_package) -> Iterator[Path]:
+    """Yield an empty folder; on success it takes the place of `target` (an earlier result is then removed).
+
+    `target` must not exist yet, be empty, or be a folder `earlier` recognises as an earlier export, so no other
+    folder is ever replaced.
+    """
+    target = Path(target)
+    if target.is_symlink() or (target.exists() and not (target.is_dir() and (earlier(target)
+                                                                             or not any(target.iterdir())))):
+        raise FileExistsError(f"{target} exists and is not an earlier export; choose a new folder")
+    with _scratch(target) as scratch:
+        fresh, previous = scratch / "new", scratch / "previous"
+        fresh.mkdir()
+        yield fresh
+        fresh.chmod(0o755)
+        if target.exists():
+            os.replace(target, previous)  # both renames stay on one file system; the old copy goes with scratch
+        os.replace(fresh, target)
 
 
 def atomic_write_bytes(target: str | os.PathLike, data: bytes) -> None:

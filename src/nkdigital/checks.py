@@ -9,7 +9,7 @@ import pandas as pd
 
 from nkdigital import reading
 from nkdigital.errors import Problem
-from nkdigital.formula import evaluate, references
+from nkdigital.formula import check_size, evaluate, references
 from nkdigital.metadata.units import COUNT_UNITS
 
 BOUNDS = ("value", "low", "high")
@@ -140,20 +140,55 @@ def check_unique_ids(frames: dict[str, pd.DataFrame], keys: dict[str, str]) -> l
 
 
 def check_derived(frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Derived rows name their inputs, and their bounds recompute from those inputs."""
+    """Derived rows name their inputs, never compute from themselves, and their bounds recompute from the inputs.
+
+    A cycle of derived rows is one problem, at the first of its rows; its rows get no other derived-row check.
+    """
     rows = {}
     for frame in frames.values():
         if set(BOUNDS) <= set(frame.columns):
             key = frame.columns[0]
             rows.update({row[key]: row for _, row in _rows(frame)})
-    problems = []
+    problems, in_cycles = [], set()
     for name, frame in frames.items():
         if not {*BOUNDS, "claim_type", "formula", "input_ids", "unit"} <= set(frame.columns):
             continue
         label = _label(name, frame)
         for index, row in _rows(frame):
-            problems += _derived_row_problems(row, rows, label, _row(index))
+            own = row[frame.columns[0]]
+            if own in in_cycles:
+                continue
+            cycle = _cycle(own, rows)
+            if cycle:
+                in_cycles.update(cycle)
+                where = "its own row" if len(cycle) == 1 else "its own row through " + " -> ".join([*cycle, own])
+                problems.append(Problem(label, _row(index), "formula", f"formula refers to {where}"))
+            else:
+                problems += _derived_row_problems(row, rows, label, _row(index))
     return problems
+
+
+def _inputs(row: dict) -> list[str]:
+    cell = row.get("input_ids")
+    return cell.split() if row.get("claim_type") == "derived" and _present(cell) else []
+
+
+def _cycle(own: str, rows: dict) -> list[str]:
+    """The ids on a path of derived-row inputs from `own` back to itself (starting with `own`), or []."""
+    parents: dict[str, str] = {}
+    pending = [(i, own) for i in _inputs(rows.get(own, {}))]
+    while pending:
+        current, parent = pending.pop()
+        if current == own:
+            chain = [parent]
+            while chain[-1] != own:
+                chain.append(parents[chain[-1]])
+            return list(reversed(chain))
+        if current in parents or current not in rows:
+            continue
+        parents[current] = parent
+        pending += [(i, current) for i in _inputs(rows[current])]
+    return []
 
 
 def _derived_row_problems(row: dict, rows: dict, label: str, r: int) -> list[Problem]:
@@ -166,6 +201,10 @@ def _derived_row_problems(row: dict, rows: dict, label: str, r: int) -> list[Pro
         return []
     if not formula or not inputs:
         return [Problem(label, r, "formula", "a derived row needs a formula and input_ids")]
+    try:
+        check_size(formula)
+    except ValueError as error:
+        return [Problem(label, r, "formula", str(error))]
     if sorted(references(formula)) != sorted(inputs):
         return [Problem(label, r, "input_ids", "input_ids must list exactly the ids in the formula")]
     missing = [i for i in inputs if i not in rows]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from nkdigital.errors import PackageError
 
-EXPORT_FORMATS = ("sqlite", "duckdb", "csv", "xlsx")
+EXPORT_FORMATS = ("sqlite", "duckdb", "csv", "xlsx", "parquet")
 CHART_FORMATS = ("html", "png", "svg")
 
 ARCHIVE_HELP = "source archive for quote checks (default: archive/ beside the package folder)"
@@ -29,11 +29,13 @@ def _parser() -> argparse.ArgumentParser:
     refresh.add_argument("package", nargs="?", help="datapackage.json or its folder (default: bundled)")
     refresh.add_argument("--archive", help=ARCHIVE_HELP)
 
-    export = commands.add_parser("export", help="write the package as sqlite, duckdb, csv or xlsx",
-                                 description="Export every resource to one database, workbook or CSV folder.")
+    export = commands.add_parser("export", help="write the package as sqlite, duckdb, csv, xlsx or parquet",
+                                 description="Validate the package, then export every resource to one database,"
+                                 " workbook, data package folder (csv) or folder of Parquet files.")
     export.add_argument("format", choices=EXPORT_FORMATS)
-    export.add_argument("out", help="output file (folder for csv)")
+    export.add_argument("out", help="output file (a new folder for csv and parquet); its folder must exist")
     export.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
+    export.add_argument("--archive", help=ARCHIVE_HELP)
 
     charts = commands.add_parser("charts", help="write every chart as html, png and/or svg",
                                  description="Write every house chart; PNG and SVG need a Chromium browser.")
@@ -68,7 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PackageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    except (OSError, ValueError, KeyError, RuntimeError) as error:
+    except OSError as error:  # a file that cannot be written or read: a failure, not a usage error
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except (ValueError, KeyError, RuntimeError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"error: {message}", file=sys.stderr)
         return 2
@@ -102,7 +107,8 @@ def _refresh(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from nkdigital import export, load
 
-    written = export.export(load(args.package), args.format, args.out, progress=True)
+    package = load(args.package, validate=True, archive=args.archive)
+    written = export.export(package, args.format, args.out, progress=True)
     print(f"wrote {written}")
     return 0
 

@@ -7,6 +7,9 @@ import re
 from pathlib import Path, PurePosixPath
 
 from nkdigital.errors import PackageError, Problem, shown
+from nkdigital.limits import MAX_DESCRIPTOR_BYTES, megabytes
+from nkdigital.patterns import pattern_problem
+from nkdigital.table import INVISIBLE
 
 FIELD_TYPES = frozenset({"string", "number", "integer", "year", "date", "boolean"})
 STANDARD_DIALECT = {"delimiter": ",", "quoteChar": '"', "header": True}
@@ -18,9 +21,14 @@ def read_descriptor(path: Path) -> dict:
     """Parse the descriptor; raise PackageError naming the file, line and key when it is missing or malformed."""
     name = path.name
     try:
+        if not path.exists():
+            raise PackageError([Problem(str(path), None, None, "descriptor file not found")])
+        if not path.is_file():  # a FIFO or device would block
+            raise PackageError([Problem(str(path), None, None, "descriptor is not a regular file")])
+        if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
+            raise PackageError([Problem(name, None, None, f"descriptor is larger than"
+                                        f" {megabytes(MAX_DESCRIPTOR_BYTES)}")])
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PackageError([Problem(str(path), None, None, "descriptor file not found")]) from None
     except UnicodeDecodeError:
         raise PackageError([Problem(name, None, None, "descriptor is not valid UTF-8")]) from None
     except OSError as error:
@@ -32,10 +40,26 @@ def read_descriptor(path: Path) -> dict:
         raise PackageError([Problem(name, error.lineno, None, message)]) from None
     except RecursionError:
         raise PackageError([Problem(name, None, None, "not valid JSON: nested too deeply")]) from None
-    problems = _structure_problems(descriptor, name)
+    problems = _structure_problems(descriptor, name) or _invisible_problems(descriptor, name)
     if problems:
         raise PackageError(problems)
     return descriptor
+
+
+def _invisible_problems(descriptor: object, name: str) -> list[Problem]:
+    """Bidirectional overrides and other invisible formatting characters anywhere in the descriptor's text."""
+    problems, pending = [], [("", descriptor)]
+    while pending:
+        where, value = pending.pop()
+        if isinstance(value, str):
+            found = INVISIBLE.search(value)
+            if found:
+                problems.append(Problem(name, None, where or None, "text contains the invisible formatting"
+                                        f" character U+{ord(found.group()):04X}; remove it"))
+        elif isinstance(value, dict | list):
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            pending += [(f"{where}.{key}".lstrip("."), item) for key, item in items]
+    return problems
 
 
 def safe_path(path: object) -> str | None:
@@ -130,11 +154,9 @@ def _field_problems(field: dict, name: str, where: str) -> list[Problem]:
     for flag in ("required", "unique"):
         if not isinstance(constraints.get(flag, False), bool):
             problems.append(Problem(name, None, where, f"{flag} must be true or false"))
-    pattern = constraints.get("pattern", "")
-    try:
-        re.compile(pattern)
-    except (re.error, TypeError):
-        problems.append(Problem(name, None, where, "pattern must be a valid regular expression"))
+    reason = pattern_problem(constraints["pattern"]) if "pattern" in constraints else None
+    if reason:
+        problems.append(Problem(name, None, where, reason))
     kind = field.get("type", "string")
     for limit in ("minimum", "maximum"):
         if limit in constraints and not _is_limit(constraints[limit], kind):
@@ -149,7 +171,7 @@ def _field_problems(field: dict, name: str, where: str) -> list[Problem]:
 
 def _is_limit(value: object, kind: str) -> bool:
     if kind == "date":
-        return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+        return isinstance(value, str) and bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value))
     return kind in ("number", "integer", "year") and isinstance(value, int | float) and not isinstance(value, bool)
 
 

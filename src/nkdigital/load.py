@@ -40,7 +40,7 @@ def load(path: str | os.PathLike | None = None, *, validate: bool = False,
     # with validation, reuse the frames it read: no second read, and nothing can change in between
     tables = report.frames if validate else _read_tables(descriptor_path, descriptor)
     frames = {r["name"]: _with_attrs(tables[r["name"]], r, descriptor) for r in descriptor["resources"]}
-    return Package(descriptor, _indicators_as_categories(frames), descriptor_path)
+    return Package(descriptor, _indicators_as_categories(frames), descriptor_path, archive=archive, valid=validate)
 
 
 def _indicators_as_categories(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -115,11 +115,24 @@ class Package:
     (see :mod:`nkdigital.periods`).
     """
 
-    def __init__(self, descriptor: dict, frames: dict[str, pd.DataFrame], path: Path) -> None:
+    def __init__(self, descriptor: dict, frames: dict[str, pd.DataFrame], path: Path, *,
+                 archive: str | os.PathLike | None = None, valid: bool = False) -> None:
         self.descriptor = descriptor
         self.path = path
+        self.archive = archive
         self._frames = frames
         self._schemas = {r["name"]: r["schema"] for r in descriptor["resources"]}
+        self._valid = valid
+
+    def require_valid(self) -> None:
+        """Validate the package in full once (schema, keys, hashes, quotes, logic); PackageError if it is not."""
+        if not self._valid:
+            from nkdigital.validation import validate
+
+            report = validate(self.path, self.archive)
+            if report.problems:
+                raise PackageError(report.problems)
+            self._valid = True
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(frame)}" for name, frame in self._frames.items())

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from nkdigital.errors import Problem, shown
+from nkdigital.limits import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_TOTAL
 from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
 
 CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
@@ -39,6 +40,19 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def evidence(text: str) -> str:
+    """The archived text proper: what follows the header's `---` line (the whole file if it has no header)."""
+    _, rule, body = text.partition("\n---\n")
+    return body if rule else text
+
+
+def read_archived(file: Path) -> bytes:
+    """The bytes of one archived file; OSError if it is not a regular file of at most MAX_ARCHIVE_BYTES."""
+    if not file.is_file() or file.stat().st_size > MAX_ARCHIVE_BYTES:
+        raise OSError(f"not a regular file of at most {MAX_ARCHIVE_BYTES:,} bytes")
+    return file.read_bytes()
+
+
 def check_quote_lengths(frame: pd.DataFrame, label: str) -> list[Problem]:
     if "quote" not in frame:
         return []
@@ -50,23 +64,14 @@ def check_quote_lengths(frame: pd.DataFrame, label: str) -> list[Problem]:
     ]
 
 
-HEADER_END = "\n---\n"
-
-
-def archived_text(data: bytes) -> str:
-    """The evidence part of an archived file: the text after its header's `---` line (all of it if none)."""
-    text = data.decode("utf-8")
-    return text.split(HEADER_END, 1)[1] if HEADER_END in text else text
-
-
 def check_quotes(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem]:
-    """Each archived copy exists and matches its recorded SHA-256, and each quote occurs in the text (not the
-    header) of one of its source's copies, after whitespace normalisation."""
+    """Each archived copy is a regular file that matches its recorded SHA-256, and each quote occurs in the text
+    (not the header) of one of its source's copies, after whitespace normalisation."""
     copies = frames.get("source_copies")
     if copies is None or not {"source_id", "archive_path", "sha256"} <= set(copies.columns):
         return []
     texts: dict[str, list[str]] = {}
-    problems = []
+    problems, read = [], 0
     label = copies.attrs.get("path", "data/source_copies.csv")
     for index, row in copies.iterrows():
         relative, source_id = row["archive_path"], row["source_id"]
@@ -76,20 +81,22 @@ def check_quotes(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem
         if Path(relative).is_absolute() or ".." in Path(relative).parts:
             problems.append(Problem(*where, f"archive path {shown(relative)} must stay inside the archive"))
             continue
-        file = archive / relative
         try:
-            data = file.read_bytes() if file.is_file() else None
+            data = read_archived(archive / relative)
         except OSError:
-            data = None
-        if data is None:
-            problems.append(Problem(*where, f"archived file {relative} not found in {archive}"))
+            problems.append(Problem(*where, f"archived file {relative} not found (or not a regular file of at most"
+                                            f" {MAX_ARCHIVE_BYTES:,} bytes) in {archive}"))
             continue
+        read += len(data)
+        if read > MAX_ARCHIVE_TOTAL:
+            problems.append(Problem(*where, f"archived texts together exceed {MAX_ARCHIVE_TOTAL:,} bytes"))
+            break
         if hashlib.sha256(data).hexdigest() != row["sha256"]:
             problems.append(Problem(label, int(index) + 2, "sha256",
                                     f"archived file {relative} does not match its recorded SHA-256"))
             continue
         try:
-            texts.setdefault(source_id, []).append(normalise(archived_text(data)))
+            texts.setdefault(source_id, []).append(normalise(evidence(data.decode("utf-8"))))
         except UnicodeDecodeError:
             problems.append(Problem(*where, f"archived file {relative} is not UTF-8 text"))
     for name, frame in frames.items():

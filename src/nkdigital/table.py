@@ -15,29 +15,34 @@ import numpy as np
 import pandas as pd
 
 from nkdigital.errors import Problem, shown
+from nkdigital.limits import MAX_CELLS, MAX_FILE_BYTES, MAX_INTEGER_DIGITS, MAX_NUMBER_CHARS, megabytes
+from nkdigital.patterns import fullmatch, pattern_message
 
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-_INTEGER = re.compile(r"-?\d+")
-_YEAR = re.compile(r"\d{4}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: `\d` would also accept Arabic-Indic and other scripts' digits
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_INTEGER = re.compile(r"-?[0-9]+")
+_YEAR = re.compile(r"[0-9]{4}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# invisible characters that reorder or hide text (bidirectional overrides, isolates and marks)
+INVISIBLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BOOLEANS = {"true": True, "True": True, "TRUE": True, "1": True,
              "false": False, "False": False, "FALSE": False, "0": False}
 
 
 def _parse_number(cell: str) -> float:
     if not _NUMBER.fullmatch(cell):
-        raise ValueError("is not a plain number (digits with an optional decimal point)")
-    if not math.isfinite(float(cell)):
-        raise ValueError("is too large a number")
+        raise ValueError("is not a plain number (ASCII digits with an optional decimal point)")
+    if len(cell) > MAX_NUMBER_CHARS or not math.isfinite(float(cell)):
+        raise ValueError(f"is too long a number (at most {MAX_NUMBER_CHARS} characters)")
     return float(cell)
 
 
 def _parse_integer(cell: str) -> int:
     if not _INTEGER.fullmatch(cell):
         raise ValueError("is not a whole number")
-    if abs(int(cell)) >= 2**63:
-        raise ValueError("is too large a number")
+    if len(cell.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise ValueError(f"is too large a whole number (at most {MAX_INTEGER_DIGITS} digits)")
     return int(cell)
 
 
@@ -76,11 +81,20 @@ PARSERS: dict[str, Callable[[str], object]] = {
 
 
 def decode(file: Path, label: str) -> tuple[str | None, list[Problem]]:
-    """The file's text, plus problems with its encoding and line endings."""
+    """The file's text, plus problems with its encoding and line endings.
+
+    Only a regular file of at most MAX_FILE_BYTES is opened: a FIFO or device would block or never end.
+    """
     try:
+        if not file.exists():
+            return None, [Problem(label, None, None, "resource file is missing")]
+        if not file.is_file():
+            return None, [Problem(label, None, None, "resource is not a regular file (a folder, FIFO or device?)")]
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(label, None, None, f"file is {megabytes(size)}; the limit is"
+                                  f" {megabytes(MAX_FILE_BYTES)}")]
         raw = file.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(label, None, None, "resource file is missing")]
     except OSError as error:
         return None, [Problem(label, None, None, f"resource file cannot be read: {error.strerror}")]
     problems = []
@@ -145,6 +159,10 @@ def read_table(base: Path, resource: dict) -> tuple[pd.DataFrame | None, list[Pr
     fields = resource["schema"]["fields"]
     if not records or 1 in cut_rows:
         return None, problems
+    if len(records) == 1:
+        return None, [*problems, Problem(label, None, None, "file has a header but no rows (cut off?)")]
+    if len(records) * len(fields) > MAX_CELLS:
+        return None, [*problems, Problem(label, None, None, f"file has more than {MAX_CELLS:,} cells")]
     header_problems = _header_problems(records[0], [f["name"] for f in fields], label)
     if header_problems:
         return None, problems + header_problems
@@ -175,16 +193,23 @@ def _fast(cells: list[str | None], field: dict) -> list[object] | None:
     kind = field.get("type", "string")
     present = [c for c in cells if c]
     allowed = constraints.get("enum")
-    if (kind not in _CONVERTERS or _CONTROL.search("".join(present))
+    pattern = constraints.get("pattern") if kind == "string" else None
+    joined = "".join(present)
+    if (kind not in _CONVERTERS or _CONTROL.search(joined) or INVISIBLE.search(joined)
             or (constraints.get("required") and "" in cells)
             or (allowed is not None and not set(present) <= set(allowed))
-            or (kind in _PATTERNS and not all(_PATTERNS[kind].fullmatch(c) for c in present))):
+            or (kind in _PATTERNS and not all(_PATTERNS[kind].fullmatch(c) for c in present))
+            or (kind in _LONGEST and any(len(c) > _LONGEST[kind] for c in present))
+            or (pattern and not all(fullmatch(pattern, c) for c in present))):
         return None
     convert = _CONVERTERS[kind]
     try:
         return [convert(c) if c else None for c in cells]
     except ValueError:  # e.g. 2021-02-30 matches the date pattern but is no calendar date
         return None
+
+
+_LONGEST = {"number": MAX_NUMBER_CHARS, "integer": MAX_INTEGER_DIGITS}  # longer: the slow path says why
 
 
 _CONVERTERS = {"string": str, "number": float, "integer": int, "year": int, "date": dt.date.fromisoformat}
@@ -207,6 +232,11 @@ def _convert(cell: str, field: dict, label: str, row: int, problems: list[Proble
         problems.append(Problem(label, row, field["name"], f"{shown(cell)} contains the control character "
                                 f"{control.group()!r}; remove it"))
         return None
+    invisible = INVISIBLE.search(cell)
+    if invisible:
+        problems.append(Problem(label, row, field["name"], f"{shown(cell)} contains the invisible formatting"
+                                f" character U+{ord(invisible.group()):04X}; remove it"))
+        return None
     try:
         value = PARSERS[field.get("type", "string")](cell)
     except ValueError as error:
@@ -215,6 +245,10 @@ def _convert(cell: str, field: dict, label: str, row: int, problems: list[Proble
     allowed = constraints.get("enum")
     if allowed is not None and cell not in allowed:
         problems.append(Problem(label, row, field["name"], f"{shown(cell)} is not one of: {', '.join(allowed)}"))
+        return None
+    pattern = constraints.get("pattern") if field.get("type", "string") == "string" else None
+    if pattern and not fullmatch(pattern, cell):
+        problems.append(Problem(label, row, field["name"], pattern_message(shown(cell), pattern)))
         return None
     return value
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import sys
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +17,12 @@ import pandas as pd
 from nkdigital import checks
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError, Problem, shown, sort_problems
+from nkdigital.limits import MAX_PACKAGE_BYTES, megabytes
 from nkdigital.paths import default_archive, resolve_descriptor
 from nkdigital.provenance import check_provenance
 from nkdigital.quotes import check_quote_lengths, check_quotes
 from nkdigital.table import read_table
 
-TEXT_PATTERN_HINT = "text must not start with =, +, - or @ and must not contain < or >"
 HASH_CHANGED = "file changed since its hash was recorded; check the edit, then run `nkdigital refresh`"
 SKIPPED = ("logic checks (bounds, dates, derived rows, ids, source use) and quotes"
            " wait until the problems listed are fixed")
@@ -63,16 +62,24 @@ def validate(
         report.problems = error.problems
         return report
     base = descriptor_path.parent
-    unusable = set()
+    unusable, total = set(), 0
     for resource in descriptor["resources"]:
+        total += _size(base / resource["path"])
+        if total > MAX_PACKAGE_BYTES:
+            report.problems.append(Problem(resource["path"], None, None, "the package's files together exceed"
+                                           f" {megabytes(MAX_PACKAGE_BYTES)}; this file was not read"))
+            unusable.add(resource["path"])
+            continue
         frame, problems = read_table(base, resource)
         report.problems += problems
         if frame is None:
             unusable.add(resource["path"])
         else:
             report.frames[resource["name"]] = frame
-    report.problems += _not_covered(frictionless_problems(descriptor_path, check_hashes, skip=unusable),
-                                    report.problems)
+    if check_hashes:
+        report.problems += _unsealed(descriptor, descriptor_path.name)
+    theirs = frictionless_problems(descriptor_path, check_hashes, skip=unusable, descriptor=descriptor)
+    report.problems += _not_covered(theirs, report.problems)
     if any(p.message != HASH_CHANGED for p in report.problems):
         report.notes.append(SKIPPED)
     else:
@@ -88,6 +95,13 @@ def _not_following_a_quote(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not (checks.NOT_STATED in p.message and (p.file, p.row) in rows)]
 
 
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size if file.is_file() else 0
+    except OSError:
+        return 0
+
+
 def _check_quotes(report: Report, descriptor_path: Path, archive: str | os.PathLike | None) -> None:
     archive_path = Path(archive) if archive is not None else default_archive(descriptor_path)
     if not archive_path.is_dir():
@@ -97,6 +111,13 @@ def _check_quotes(report: Report, descriptor_path: Path, archive: str | os.PathL
                                        f" the folder holding INDEX.csv, core/ and library/)"))
     elif "sources" in report.frames:
         report.problems += check_quotes(report.frames, archive_path)
+
+
+def _unsealed(descriptor: dict, name: str) -> list[Problem]:
+    """A resource without `hash` or `bytes` could change unnoticed: their absence is a problem, not a skip."""
+    return [Problem(name, None, f"{r['name']}.{key}", f"resource has no {key}; run `nkdigital refresh` to record it")
+            for r in descriptor["resources"]
+            for key in [next((k for k in ("hash", "bytes") if k not in r), None)] if key]
 
 
 def _not_covered(theirs: list[Problem], ours: list[Problem]) -> list[Problem]:
@@ -137,35 +158,47 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
     return problems
 
 
-def frictionless_problems(descriptor_path: Path, check_hashes: bool = True, *,
-                          skip: Collection[str] = ()) -> list[Problem]:
+def frictionless_problems(descriptor_path: Path, check_hashes: bool = True, *, skip: Collection[str] = (),
+                          descriptor: dict | None = None) -> list[Problem]:
     """Run frictionless on the package and translate its errors into located, plain-word problems.
 
-    `skip` names resource paths our reader found unusable: their errors, and foreign keys into them, are dropped.
+    `skip` names resource paths our reader found unusable: frictionless never opens them (one may be a FIFO), and
+    foreign keys into them are dropped. Frictionless never sees a `pattern` either: it would run it on Python's
+    backtracking engine; our reader checks patterns on RE2.
     """
-    sys.modules.setdefault("rfc3987_syntax", None)  # optional jsonschema format plugin: ~1 s import, unused here
     import frictionless
 
+    readable = _for_frictionless(descriptor or read_descriptor(descriptor_path), skip)
+    if not readable["resources"]:
+        return []
     try:
-        package = frictionless.Package(str(descriptor_path))
+        package = frictionless.Package(readable, basepath=str(descriptor_path.parent))
         report = package.validate(checklist=None if check_hashes else _skip_hashes())
         fields = {r.name: [f.name for f in r.schema.fields] for r in package.resources}
         keys = {r.name: r.schema.primary_key for r in package.resources}
-        skipped = {r.name for r in package.resources if r.path in skip}
         problems = [Problem(descriptor_path.name, None, None, e.message) for e in report.errors]
         for task in report.tasks:
             label = os.path.relpath(task.place, descriptor_path.parent) if os.path.isabs(task.place) else task.place
-            if label in skip:
-                continue
             for error in task.errors:
-                if error.type == "foreign-key" and getattr(error, "reference_name", None) in skipped:
-                    continue
                 problems.append(_translate(error, label, fields.get(task.name, []), keys.get(task.name, [])))
     except frictionless.FrictionlessException as error:
         return [Problem(descriptor_path.name, None, None, error.error.message)]
     except Exception as error:  # a third-party reader failing on odd input is still only a problem to report
         return [Problem(descriptor_path.name, None, None, f"frictionless cannot read the package: {error}")]
     return problems
+
+
+def _for_frictionless(descriptor: dict, skip: Collection[str]) -> dict:
+    """A copy of `descriptor` without the resources in `skip`, foreign keys into them, and patterns."""
+    kept = [r for r in descriptor["resources"] if r["path"] not in skip]
+    names = {r["name"] for r in kept}
+    resources = []
+    for resource in kept:
+        fields = [{**f, "constraints": {k: v for k, v in f.get("constraints", {}).items() if k != "pattern"}}
+                  for f in resource["schema"]["fields"]]
+        keys = [k for k in resource["schema"].get("foreignKeys", []) if k["reference"]["resource"] in names]
+        resources.append({**resource, "schema": {**resource["schema"], "fields": fields, "foreignKeys": keys}})
+    return {**descriptor, "resources": resources}
 
 
 def _skip_hashes():
@@ -205,12 +238,7 @@ def _translate(error, label: str, fields: Sequence[str] = (), key: Sequence[str]
 def _constraint_message(cell: str, note: str) -> str:
     match = _CONSTRAINT.search(note)
     constraint, limit = match.groups() if match else ("", note)
-    if constraint == "pattern" and "https?" in limit:
-        return f"{cell} is not an http(s) URL"
-    if constraint == "pattern" and "<>" in limit:
-        return f"{cell}: {TEXT_PATTERN_HINT}"
-    messages = {
-        "pattern": f"{cell} does not have the required form {limit}",
+    messages = {  # no `pattern`: frictionless never sees one (see `_for_frictionless`)
         "minimum": f"{cell} is below the minimum {limit}",
         "maximum": f"{cell} is above the maximum {limit}",
         "minLength": f"{cell} is shorter than {limit} characters",

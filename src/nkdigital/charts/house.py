@@ -145,7 +145,7 @@ def missing(value: object) -> bool:
 
 def esc(value: object) -> str:
     """`value` as HTML-escaped text ('' when missing), safe to hand to plotly."""
-    return "" if missing(value) else html.escape(str(value), quote=True)
+    return "" if missing(value) else html.escape(str(value), quote=False)  # plotly shows &quot; literally
 
 
 def wrap(value: object, width: int, sep: str = "<br>") -> str:

@@ -1,4 +1,6 @@
-"""Exports: the package as tables (SQLite, DuckDB, CSV, Excel) and charts as HTML, PNG or SVG. Writes are atomic."""
+"""Exports: the package as tables (SQLite, DuckDB, CSV, Excel, Parquet) and charts as HTML, PNG or SVG.
+
+Writes are atomic."""
 
 from nkdigital.export.html import chart_html, escape_once, write_chart_html
 from nkdigital.export.images import find_browser, write_charts, write_images
@@ -8,9 +10,10 @@ from nkdigital.export.tables import (
     read_sqlite,
     to_csv,
     to_duckdb,
+    to_parquet,
     to_sqlite,
     to_xlsx,
 )
 
 __all__ = ["WRITERS", "chart_html", "escape_once", "export", "find_browser", "read_sqlite", "to_csv", "to_duckdb",
-           "to_sqlite", "to_xlsx", "write_chart_html", "write_charts", "write_images"]
+           "to_parquet", "to_sqlite", "to_xlsx", "write_chart_html", "write_charts", "write_images"]

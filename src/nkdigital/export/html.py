@@ -36,5 +36,6 @@ def chart_html(fig, include_plotlyjs: bool | str = True) -> str:
 
 def write_chart_html(fig, out: str | os.PathLike, include_plotlyjs: bool | str = True) -> Path:
     out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out, chart_html(fig, include_plotlyjs).encode("utf-8"))
     return out

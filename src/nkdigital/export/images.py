@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from nkdigital.export.common import guard, steps
 from nkdigital.export.html import write_chart_html
-from nkdigital.export.tables import _guard, _progress
 from nkdigital.load import Package
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -87,16 +87,17 @@ def write_charts(package: Package, out: str | os.PathLike, formats: Iterable[str
     from nkdigital import charts
 
     out = Path(out)
-    _guard(out, package)
+    guard(out, package)
+    out.mkdir(exist_ok=True)  # the folder asked for; never its parents
     formats = list(formats)
     unknown = [f for f in formats if f != "html" and f not in IMAGE_FORMATS]
     if unknown:
         raise ValueError(f"unknown chart format {unknown[0]!r}; choose html, png or svg")
     figures = charts.gallery(package)
     images = [f for f in formats if f in IMAGE_FORMATS]
-    steps = (["html"] if "html" in formats else []) + ([images] if images else [])
+    jobs = (["html"] if "html" in formats else []) + ([images] if images else [])
     paths = []
-    for step in _progress(steps, progress, "charts"):
+    for step in steps(jobs, progress, "charts"):
         if step == "html":
             paths += [write_chart_html(fig, out / f"{stem}.html") for stem, fig in figures.items()]
         else:

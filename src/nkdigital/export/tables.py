@@ -1,40 +1,31 @@
-"""Table exports: the package as SQLite, DuckDB, CSV or Excel. Writes are atomic."""
+"""Table exports: the package as SQLite, DuckDB, CSV (a data package), Parquet or Excel. Writes are atomic.
+
+Every export first validates the package and refuses an invalid one (no file written), and each carries the
+column dictionary: a `fields` table in the databases, comments on DuckDB columns, field metadata in Parquet.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
-from nkdigital.atomic import atomic_path, atomic_write_bytes
+from nkdigital.atomic import atomic_folder, atomic_path
+from nkdigital.export.common import fields_table, guard, schemas, steps
+from nkdigital.export.workbook import to_xlsx
 from nkdigital.load import Package
 
 SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "year": "INTEGER", "date": "TEXT",
              "boolean": "INTEGER"}
 DUCKDB_TYPES = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "year": "BIGINT", "date": "DATE",
                 "boolean": "BOOLEAN"}
-
-
-def _progress(items: list, enabled: bool, what: str) -> Iterable:
-    if not enabled:
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc=what, unit="item", leave=False)
-
-
-def _guard(out: Path, package: Package) -> None:
-    folder = package.path.resolve().parent
-    target = out.resolve()
-    if target == folder or folder in target.parents:
-        raise ValueError(f"refusing to write {out} inside the data package folder {folder}")
-
-
-def _schemas(package: Package) -> dict[str, dict]:
-    return {r["name"]: r["schema"] for r in package.descriptor["resources"]}
+FIELDS_TABLE = "fields"
 
 
 def _ordered(package: Package) -> list[str]:
@@ -73,84 +64,132 @@ def _create_table(name: str, schema: dict, types: dict[str, str]) -> str:
     return f'CREATE TABLE "{name}" (\n  ' + ",\n  ".join(columns) + "\n)"
 
 
-def _fill(connection, package: Package, types: dict[str, str], dates_as_text: bool, progress: bool, what: str) -> None:
-    """Create one keyed table per resource (sources first) and insert its rows."""
-    schemas = _schemas(package)
-    for name in _progress(_ordered(package), progress, what):
-        connection.execute(_create_table(name, schemas[name], types))
-        rows = _plain(package.resource(name), schemas[name], dates_as_text)
-        marks = ", ".join("?" for _ in rows.columns)
-        values = [list(row) for row in rows.itertuples(index=False)]
-        connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', values)
+def _insert(connection, name: str, rows: pd.DataFrame) -> None:
+    marks = ", ".join("?" for _ in rows.columns)
+    values = [list(row) for row in rows.itertuples(index=False)]
+    connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', values)
+
+
+def _fill(connection, package: Package, types: dict[str, str], dates_as_text: bool, show: bool, what: str) -> None:
+    """Create one keyed table per resource (sources first) and insert its rows; then the `fields` table."""
+    all_schemas = schemas(package)
+    for name in steps(_ordered(package), show, what):
+        connection.execute(_create_table(name, all_schemas[name], types))
+        _insert(connection, name, _plain(package.resource(name), all_schemas[name], dates_as_text))
+    dictionary = fields_table(package)
+    text, flag = types["string"], types["boolean"]
+    connection.execute(f'CREATE TABLE "{FIELDS_TABLE}" (resource {text} NOT NULL, field {text} NOT NULL,'
+                       f' type {text} NOT NULL, required {flag} NOT NULL, allowed_values {text}, example {text},'
+                       f' description {text}, PRIMARY KEY (resource, field))')
+    _insert(connection, FIELDS_TABLE, dictionary.astype("object").where(dictionary.notna(), None))
+
+
+@contextmanager
+def _database_errors(out: Path, errors: type[Exception] | tuple[type[Exception], ...]) -> Iterator[None]:
+    """A database driver's error (a full disk, say) as an OSError naming the output."""
+    try:
+        yield
+    except errors as error:
+        raise OSError(f"cannot write {out}: {error}") from None
 
 
 def to_sqlite(package: Package, out: str | os.PathLike, progress: bool = False) -> Path:
-    """One table per resource, with primary and foreign keys; dates as ISO text, booleans as 0/1."""
+    """One table per resource, with primary and foreign keys, plus `fields`; dates as ISO text, booleans as 0/1."""
     out = Path(out)
-    _guard(out, package)
-    with atomic_path(out) as temporary:
+    guard(out, package)
+    with atomic_path(out) as temporary, _database_errors(out, sqlite3.Error):
         connection = sqlite3.connect(temporary)
         try:
             connection.execute("PRAGMA foreign_keys = ON")
-            _fill(connection, package, SQL_TYPES, dates_as_text=True, progress=progress, what="sqlite")
+            _fill(connection, package, SQL_TYPES, dates_as_text=True, show=progress, what="sqlite")
             connection.commit()
         finally:
             connection.close()
     return out
 
 
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def to_duckdb(package: Package, out: str | os.PathLike, progress: bool = False) -> Path:
-    """One DuckDB table per resource, with primary and foreign keys and native DATE columns."""
+    """One DuckDB table per resource, with keys, native DATE columns, column comments, plus `fields`."""
     import duckdb
 
     out = Path(out)
-    _guard(out, package)
-    with atomic_path(out) as temporary:
-        temporary.unlink()  # duckdb creates its own file
+    guard(out, package)
+    with atomic_path(out) as temporary, _database_errors(out, duckdb.Error):
         connection = duckdb.connect(str(temporary))
         try:
-            _fill(connection, package, DUCKDB_TYPES, dates_as_text=False, progress=progress, what="duckdb")
+            _fill(connection, package, DUCKDB_TYPES, dates_as_text=False, show=progress, what="duckdb")
+            for resource in package.descriptor["resources"]:
+                table = resource["name"]
+                if resource.get("description"):
+                    connection.execute(f'COMMENT ON TABLE "{table}" IS {_sql_text(resource["description"])}')
+                for field in resource["schema"]["fields"]:
+                    if field.get("description"):
+                        connection.execute(f'COMMENT ON COLUMN "{table}"."{field["name"]}"'
+                                           f' IS {_sql_text(field["description"])}')
+            connection.execute("CHECKPOINT")
         finally:
             connection.close()
     return out
 
 
 def to_csv(package: Package, out: str | os.PathLike, progress: bool = False) -> Path:
-    """A folder with one CSV per resource (as in the package) and a copy of the descriptor."""
+    """A copy of the data package: `datapackage.json` and each resource at its path, hashes recorded.
+
+    Written to a temporary folder that then takes the place of `out`, so a failed export leaves `out` as it was.
+    """
     out = Path(out)
-    _guard(out, package)
-    out.mkdir(parents=True, exist_ok=True)
+    guard(out, package)
+    descriptor = json.loads(json.dumps(package.descriptor))
     source = package.path.parent
-    for resource in _progress(package.descriptor["resources"], progress, "csv"):
-        atomic_write_bytes(out / Path(resource["path"]).name, (source / resource["path"]).read_bytes())
-    atomic_write_bytes(out / "datapackage.json", package.path.read_bytes())
+    with atomic_folder(out) as folder:
+        for resource in steps(descriptor["resources"], progress, "csv"):
+            data = (source / resource["path"]).read_bytes()
+            target = folder / resource["path"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            resource["hash"], resource["bytes"] = "sha256:" + hashlib.sha256(data).hexdigest(), len(data)
+        text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+        (folder / "datapackage.json").write_text(text, encoding="utf-8")
     return out
 
 
-def to_xlsx(package: Package, out: str | os.PathLike, progress: bool = False) -> Path:
-    """One worksheet per resource, plus an `about` sheet with the citation and licence."""
-    from nkdigital.cite import cite
+def _arrow_table(frame: pd.DataFrame, resource: dict):
+    """An Arrow table keeping the package's types: dates as date32, enums as dictionaries, nullable numbers;
+    each field's description in its metadata."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    schema = pa.schema([
+        column.with_type(pa.date32() if fields[column.name].get("type") == "date" else column.type)
+        .with_metadata({"description": fields[column.name].get("description", "")})
+        for column in table.schema
+    ], metadata={**table.schema.metadata, b"description": resource.get("description", "").encode("utf-8")})
+    return table.cast(schema)
+
+
+def to_parquet(package: Package, out: str | os.PathLike, progress: bool = False) -> Path:
+    """A folder with one Parquet file per resource (`<name>.parquet`), types and column descriptions kept."""
+    import pyarrow.parquet as pq
 
     out = Path(out)
-    _guard(out, package)
-    about = pd.DataFrame({"about": [package.descriptor.get("title", ""), package.descriptor.get("description", ""),
-                                    "Cite as: " + cite(package=package),
-                                    "Licence: CC BY 4.0; third-party terms per source in sources.usage_terms"]})
-    with atomic_path(out) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as writer:
-        about.to_excel(writer, sheet_name="about", index=False)
-        for name in _progress(package.resource_names, progress, "xlsx"):
-            frame = package.resource(name)
-            for column in frame.select_dtypes("datetime").columns:
-                frame[column] = frame[column].dt.date
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    guard(out, package)
+    with atomic_folder(out, earlier=lambda folder: all(p.suffix == ".parquet" for p in folder.iterdir())) as folder:
+        for resource in steps(package.descriptor["resources"], progress, "parquet"):
+            pq.write_table(_arrow_table(package.resource(resource["name"]), resource),
+                           folder / f"{resource['name']}.parquet")
     return out
 
 
-WRITERS = {"sqlite": to_sqlite, "duckdb": to_duckdb, "csv": to_csv, "xlsx": to_xlsx}
+WRITERS = {"sqlite": to_sqlite, "duckdb": to_duckdb, "csv": to_csv, "xlsx": to_xlsx, "parquet": to_parquet}
 
 
 def export(package: Package, fmt: str, out: str | os.PathLike, progress: bool = False) -> Path:
-    """Write `package` as `fmt` (sqlite, duckdb, csv or xlsx) to `out`."""
+    """Write `package` as `fmt` (sqlite, duckdb, csv, xlsx or parquet) to `out`."""
     if fmt not in WRITERS:
         raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(WRITERS)}")
     return WRITERS[fmt](package, out, progress)

@@ -1,0 +1,57 @@
+"""What every export shares: the checks before writing (valid package, target outside it) and the column
+dictionary written beside the data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from nkdigital.load import Package
+
+URL_HINT = "https?"  # a field whose pattern names this holds web addresses
+
+
+def steps(items: list, enabled: bool, what: str) -> Iterable:
+    """`items`, with a progress bar when `enabled`."""
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=what, unit="item", leave=False)
+
+
+def guard(out: Path, package: Package) -> None:
+    """Refuse to write inside the data package, or to export a package that does not validate."""
+    folder = package.path.resolve().parent
+    target = out.resolve()
+    if target == folder or folder in target.parents:
+        raise ValueError(f"refusing to write {out} inside the data package folder {folder}")
+    package.require_valid()
+
+
+def schemas(package: Package) -> dict[str, dict]:
+    return {r["name"]: r["schema"] for r in package.descriptor["resources"]}
+
+
+def is_url_field(field: dict) -> bool:
+    return URL_HINT in field.get("constraints", {}).get("pattern", "")
+
+
+def fields_table(package: Package) -> pd.DataFrame:
+    """One row per column of every resource: its type, whether it is required, allowed values and description."""
+    rows = []
+    for resource in package.descriptor["resources"]:
+        for field in resource["schema"]["fields"]:
+            constraints = field.get("constraints", {})
+            rows.append({
+                "resource": resource["name"],
+                "field": field["name"],
+                "type": field.get("type", "string"),
+                "required": bool(constraints.get("required", False)),
+                "allowed_values": ", ".join(constraints.get("enum", [])) or None,
+                "example": None if field.get("example") is None else str(field["example"]),
+                "description": field.get("description", ""),
+            })
+    return pd.DataFrame(rows)

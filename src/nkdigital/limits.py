@@ -1,0 +1,19 @@
+"""The bounds that keep `nkdigital validate` fast and small on any input (stated in the README)."""
+
+from __future__ import annotations
+
+MAX_DESCRIPTOR_BYTES = 2_000_000  # datapackage.json
+MAX_FILE_BYTES = 50_000_000  # one resource's CSV file
+MAX_CELLS = 2_000_000  # cells (rows x fields) in one resource
+MAX_PACKAGE_BYTES = 200_000_000  # all resource files together
+MAX_ARCHIVE_BYTES = 5_000_000  # one archived source text
+MAX_ARCHIVE_TOTAL = 200_000_000  # all archived texts read in one validation
+MAX_NUMBER_CHARS = 30  # a number cell, sign and decimal point included
+MAX_INTEGER_DIGITS = 18  # a whole number (fits a 64-bit integer)
+MAX_FORMULA_CHARS = 500  # a derived row's formula
+MAX_FORMULA_DEPTH = 20  # nested parentheses in a formula
+MAX_PATTERN_CHARS = 500  # a descriptor `pattern`, which runs on RE2 (linear time, no backtracking)
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
