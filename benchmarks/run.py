@@ -106,7 +106,7 @@ def sizes() -> list[tuple[str, int, int]]:
             path = export.write_chart_html(fig, Path(folder) / f"{stem}.html")
             rows.append((f"chart `{stem}.html` (self-contained)", path.stat().st_size, plotly_js))
         site = Path(folder) / "site"
-        subprocess.run([PYTHON, str(ROOT / "scripts" / "report.py"), str(site)], check=True, cwd=ROOT,
+        subprocess.run([str(BIN / "nkdigital"), "report", str(site)], check=True, cwd=ROOT,
                        stdout=subprocess.DEVNULL)
         total = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
         rows.append(("built report `site/` (all files)", total, plotly_js))

@@ -12,7 +12,7 @@ import pytest
 
 from nkdigital.cli import main
 
-COMMANDS = ["validate", "refresh", "export", "charts", "cite", "info"]
+COMMANDS = ["validate", "refresh", "export", "charts", "report", "cite", "info"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
