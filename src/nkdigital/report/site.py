@@ -58,6 +58,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
 
     out = Path(out).resolve()
     _check_target(out)
+    base_url = base_url.rstrip("/") + "/" if base_url else ""
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
     try:
