@@ -1,12 +1,15 @@
 """Copy the archived files the package cites from the intake (`../shared/sources`) into `archive/`.
 
-Byte-identical copies, plus the intake's INDEX.csv; files no longer cited are removed. Run after adding a source,
-then `nkdigital refresh`. Usage: python scripts/sync_archive.py [INTAKE]
+Byte-identical copies, plus the intake's INDEX.csv; files no longer cited are removed, and each copy's SHA-256 is
+recorded in `source_copies.csv`. Run after adding a source, then `nkdigital refresh`.
+Usage: python scripts/sync_archive.py [INTAKE]
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import shutil
 import sys
 from pathlib import Path
@@ -38,7 +41,22 @@ def main(intake: Path) -> None:
     for stale in sorted(ARCHIVE.rglob("*.txt")):
         if stale.relative_to(ARCHIVE).as_posix() not in wanted:
             stale.unlink()
+    record_hashes(DATA / "source_copies.csv")
     print(f"archive/: {len(wanted)} cited files copied from {intake}")
+
+
+def record_hashes(table: Path) -> None:
+    """Write each archived copy's SHA-256 into the `sha256` column of `table`."""
+    with table.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = reader.fieldnames, list(reader)
+    for row in rows:
+        row["sha256"] = hashlib.sha256((ARCHIVE / row["archive_path"]).read_bytes()).hexdigest()
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    table.write_text(out.getvalue(), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -10,9 +10,10 @@ import sys
 
 import pytest
 
+import nkdigital as nk
 from nkdigital.cli import main
 
-COMMANDS = ["validate", "refresh", "export", "charts", "report", "cite", "info"]
+COMMANDS = ["validate", "refresh", "export", "charts", "report", "cite", "info", "serve"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -22,7 +23,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 def test_validate_reports_the_bundled_package_valid(archive):
     result = run("validate", "--archive", str(archive))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("valid: 7 resources, ")
+    assert result.stdout.startswith(f"valid: {len(nk.load().resource_names)} resources, ")
     assert result.stderr == ""
 
 
@@ -87,17 +88,17 @@ def test_export_writes_the_requested_format(tmp_path, capsys):
 
 
 def test_cite_prints_a_citation_and_rejects_unknown_ids(capsys):
-    assert main(["cite", "aaqilx-2009-19000-subs", "--style", "apa"]) == 0
+    assert main(["cite", "pcworld-idg-2009-koryolink-19200-q1", "--style", "apa"]) == 0
     assert capsys.readouterr().out.startswith("North Korean 3G network hits 19,000 subscribers. (2009, June).")
     assert main(["cite", "no-such-source"]) == 2
-    assert capsys.readouterr().err == "error: unknown source id 'no-such-source'\n"
+    assert capsys.readouterr().err == "error: unknown row or source id 'no-such-source'\n"
 
 
 def test_info_lists_resources_with_row_counts(package, capsys):
     assert main(["info"]) == 0
     out = capsys.readouterr().out
     assert "version 0.1.0" in out
-    assert re.search(rf"^  observations +{len(package.observations())} rows$", out, re.MULTILINE)
+    assert re.search(rf"^  observations +{len(package.resource('observations'))} rows$", out, re.MULTILINE)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

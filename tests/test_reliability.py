@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nkdigital as nk
-from nkdigital.checks import COUNT_UNITS
 from nkdigital.cli import main
+from nkdigital.metadata.units import COUNT_UNITS
 from nkdigital.paths import default_archive
 
 from . import broken as b
@@ -91,6 +91,20 @@ cell_case("low-above-high", OBS, "low", lambda r: str(float(r["high"]) * 2), "is
 cell_case("wrong-type", OBS, "value", "forty", "is not a plain number", where=lambda r: r["value"] != "")
 cell_case("empty-required-cell", EVENTS, "title", "", "required value is empty")
 cell_case("dangling-source-id", OBS, "source_id", "no-such-source", "source_id 'no-such-source' is not in sources")
+
+
+# figures read from their quotes
+
+def _stated(r: dict) -> bool:
+    return r["claim_type"] != "derived" and r["value"] != "" and r["qualifier"] in ("exact", "about")
+
+
+cell_case("typo-in-a-figure", OBS, "value", lambda r: r["value"][:-1], "is not a figure the quote states",
+          where=lambda r: _stated(r) and r["value"].endswith("0000") and "," in r["quote"])
+cell_case("percent-not-converted", OBS, "value", lambda r: f"{float(r['value']) * 100:.10g}",
+          "is not a figure the quote states",
+          where=lambda r: _stated(r) and r["unit"] == "share" and 0 < float(r["value"]) <= 0.01
+          and ("%" in r["quote"] or "percent" in r["quote"]))
 
 
 @case("duplicate-primary-key")

@@ -2,7 +2,8 @@
 
 >>> import nkdigital as nk
 >>> pkg = nk.load()
->>> subs = pkg.observations("mobile_subscriptions")
+>>> subs = pkg.observations("mobile_subscriptions", start="2008", end="2024")   # sorted by date, then id
+>>> nk.cite(subs.iloc[0]["observation_id"])   # a source id, a row id, a frame, or nothing for the package
 
 `nkdigital.charts` (plotly) and validation (frictionless) load only when first used.
 """

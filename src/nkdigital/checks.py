@@ -1,4 +1,4 @@
-"""Checks frictionless cannot express: bounds, dates, precision, ids, derived rows, source use."""
+"""Checks frictionless cannot express: bounds, dates, precision, ids, derived rows, source use, stated figures."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import math
 
 import pandas as pd
 
+from nkdigital import reading
 from nkdigital.errors import Problem
 from nkdigital.formula import evaluate, references
+from nkdigital.metadata.units import COUNT_UNITS
 
-COUNT_UNITS = frozenset({"subscriptions", "people", "addresses", "blocks", "sites", "respondents", "devices",
-                         "base_stations", "pages", "authorities", "lines", "households", "articles", "chapters",
-                         "committees", "goals", "indicators", "instruments", "laws", "recommendations",
-                         "statistics", "targets", "channels", "cities", "ebooks", "models", "points"})
 BOUNDS = ("value", "low", "high")
+STATISTIC = "international_statistic"  # published aggregates keep their decimals, e.g. the world's subscriptions
+NOT_STATED = "is not a figure the quote states"
 
 
 def _row(index: int) -> int:
@@ -72,7 +72,7 @@ def check_quantities(frame: pd.DataFrame, label: str) -> list[Problem]:
         for name, bound in zip(BOUNDS, (value, low, high), strict=True):
             if bound is None:
                 continue
-            if unit in COUNT_UNITS and bound != math.floor(bound):
+            if unit in COUNT_UNITS and bound != math.floor(bound) and row.get("claim_type") != STATISTIC:
                 problems.append(Problem(label, r, name, f"{bound:g} {unit} is not a whole number"))
             if unit == "share" and not 0 <= bound <= 1:
                 problems.append(Problem(label, r, name, f"share {bound:g} is outside 0-1"))
@@ -101,7 +101,26 @@ def check_dates(frame: pd.DataFrame, label: str, today: dt.date) -> list[Problem
                 problems.append(Problem(label, r, column, f"{day} has month precision, so the day must be 01"))
             elif precision == "year" and (day.month, day.day) != (1, 1):
                 problems.append(Problem(label, r, column, f"{day} has year precision, so it must be YYYY-01-01"))
+            problems += _range_end_problems(frame, label, index, column, precision)
     return problems
+
+
+def _range_end_problems(frame: pd.DataFrame, label: str, index, column: str, precision: object) -> list[Problem]:
+    """A `range` precision needs the period's last day in `<column>_end`, on or after the date; others leave it
+    empty."""
+    end_column = f"{column}_end"
+    if end_column not in frame:
+        return []
+    end = frame[end_column][index]
+    r = _row(index)
+    if precision == "range":
+        if not _present(end):
+            return [Problem(label, r, end_column, "range precision needs the last day of the range")]
+        if end < frame[column][index]:
+            return [Problem(label, r, end_column, f"{end.date()} is before {frame[column][index].date()}")]
+    elif _present(end):
+        return [Problem(label, r, end_column, f"only a range precision has an end date, not {precision}")]
+    return []
 
 
 def check_unique_ids(frames: dict[str, pd.DataFrame], keys: dict[str, str]) -> list[Problem]:
@@ -179,10 +198,10 @@ def _derived_row_problems(row: dict, rows: dict, label: str, r: int) -> list[Pro
 
 
 def check_sources_used(frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Every source row is cited by at least one other row."""
+    """Every source row is cited by at least one row that states a claim (its archived copies do not count)."""
     used = set()
     for name, frame in frames.items():
-        if name != "sources" and "source_id" in frame:
+        if name not in ("sources", "source_copies") and "source_id" in frame:
             used.update(frame["source_id"].dropna())
     sources = frames.get("sources")
     if sources is None or "source_id" not in sources:
@@ -201,3 +220,51 @@ def check_sorted(frame: pd.DataFrame, label: str, key: list[str]) -> list[Proble
         if values[i] < values[i - 1]:
             return [Problem(label, i + 2, key[0], "rows are not sorted by the primary key; run `nkdigital refresh`")]
     return []
+
+
+def check_indicators(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Each observation's unit is its indicator's unit and its claim type one the indicator takes."""
+    indicators, observations = frames.get("indicators"), frames.get("observations")
+    if indicators is None or observations is None:
+        return []
+    defined = {row["indicator"]: row for _, row in _rows(indicators)}
+    label = _label("observations", observations)
+    problems = []
+    for index, row in _rows(observations):
+        indicator = defined.get(row["indicator"])
+        if indicator is None:
+            continue  # a dangling foreign key, reported by frictionless
+        if _present(row["unit"]) and row["unit"] != indicator["unit"]:
+            problems.append(Problem(label, _row(index), "unit",
+                                    f"{row['unit']} is not the unit of {row['indicator']} ({indicator['unit']})"))
+        if row["claim_type"] not in str(indicator["claim_types"]).split():
+            problems.append(Problem(label, _row(index), "claim_type",
+                                    f"{row['claim_type']} is not a claim type {row['indicator']} takes"))
+    return problems
+
+
+def check_stated_figures(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """Each bound of a non-derived row is a figure its quote states, read by the reading rules (where the row's
+    phrase occurs in the quote, from that part); rows with a formula are derived and recompute instead."""
+    if not {*BOUNDS, "quote", "unit"} <= set(frame.columns):
+        return []
+    problems = []
+    for index, row in _rows(frame):
+        bounds = [(b, float(row[b])) for b in BOUNDS if _present(row[b])]
+        if not bounds or not _present(row["quote"]) or row.get("claim_type") == "derived" \
+                or _present(row.get("formula")):
+            continue
+        unit = row["unit"] if _present(row["unit"]) else None
+        phrase = row["phrase"] if _present(row.get("phrase")) else None
+        figures = reading.stated(row["quote"], unit, phrase)
+        for name, bound in bounds:
+            if not any(reading.matches(bound, f) for f in figures):
+                states = ", ".join(dict.fromkeys(_number(f.value) for f in figures))
+                states = f"it states {states}" if states else f"it states no figure in unit {unit}"
+                problems.append(Problem(label, _row(index), name,
+                                        f"{_number(bound)} {NOT_STATED} ({states})"))
+    return problems
+
+
+def _number(value: float) -> str:
+    return f"{value:.12g}"

@@ -1,43 +1,44 @@
-"""Citations for sources, frames and the package itself, as plain text, APA or BibTeX."""
+"""Citations for sources, rows, frames and the package itself, as plain text, APA or BibTeX."""
 
 from __future__ import annotations
 
-import functools
 from typing import Literal
 
 import pandas as pd
 
-from nkdigital.load import Package, load
+from nkdigital.load import Package, bundled
+from nkdigital.metadata import package as facts
 
 Style = Literal["text", "apa", "bibtex"]
-PACKAGE_CITATION = {
-    "text": "nkdigital developers (2026). nkdigital: digital access and internet control in North Korea (DPRK),"
-    " data package version {version}. CC BY 4.0. https://github.com/nkdigital/nkdigital",
-    "apa": "nkdigital developers. (2026). nkdigital: Digital access and internet control in North Korea (DPRK)"
-    " (Version {version}) [Data set]. https://github.com/nkdigital/nkdigital",
-    "bibtex": "@misc{{nkdigital,\n  title = {{nkdigital: Digital access and internet control in North Korea"
-    " (DPRK)}},\n  author = {{{{nkdigital developers}}}},\n  year = {{2026}},\n  version = {{{version}}},\n"
-    "  howpublished = {{Data package}},\n  url = {{https://github.com/nkdigital/nkdigital}}\n}}",
-}
+STYLES = ("text", "apa", "bibtex")
 
 
-@functools.lru_cache(maxsize=1)
-def _bundled() -> Package:
-    return load()
+def package_citation(style: Style, version: str) -> str:
+    """The package's own citation, from the package facts in :mod:`nkdigital.metadata.package`."""
+    title = f"{facts.NAME}: {facts.TITLE}"
+    if style == "text":
+        return (f"{facts.AUTHORS} ({facts.YEAR}). {title}, data package version {version}. {facts.LICENCE_TITLE}."
+                f" {facts.HOMEPAGE}")
+    if style == "apa":
+        return f"{facts.AUTHORS}. ({facts.YEAR}). {title} (Version {version}) [Data set]. {facts.HOMEPAGE}"
+    return (f"@misc{{{facts.NAME},\n  title = {{{title}}},\n  author = {{{{{facts.AUTHORS}}}}},\n"
+            f"  year = {{{facts.YEAR}}},\n  version = {{{version}}},\n  howpublished = {{Data package}},\n"
+            f"  url = {{{facts.HOMEPAGE}}}\n}}")
 
 
 def cite(what: str | pd.DataFrame | None = None, style: Style = "text", *, package: Package | None = None) -> str:
-    """Cite a source id, every source behind a DataFrame (one per line, sorted), or the package (no argument)."""
-    if style not in PACKAGE_CITATION:
+    """Cite a source id, a row id (obs-, evt-, att-, dev-, tier-, ctl-, rgt-: the sources behind the row), every
+    source behind a DataFrame (one per line, sorted), or the package (no argument)."""
+    if style not in STYLES:
         raise ValueError(f"unknown citation style {style!r}; choose text, apa or bibtex")
-    package = package or _bundled()
+    package = package or bundled()
     if what is None:
-        return PACKAGE_CITATION[style].format(version=package.version)
-    ids = [what] if isinstance(what, str) else package.source_ids(what)
-    sources = package.sources().set_index("source_id")
-    unknown = [i for i in ids if i not in sources.index]
-    if unknown:
-        raise KeyError(f"unknown source id {unknown[0]!r}")
+        return package_citation(style, package.version)
+    sources = package.source_table
+    ids = package.source_ids(what)
+    missing = [i for i in ids if i not in sources.index]
+    if missing:  # only in a package that has not been validated
+        raise KeyError(f"source id {missing[0]!r} is not in the sources resource")
     formatter = {"text": _text, "apa": _apa, "bibtex": _bibtex}[style]
     return ("\n\n" if style == "bibtex" else "\n").join(formatter(i, sources.loc[i]) for i in ids)
 
@@ -53,10 +54,22 @@ def _date(row: pd.Series, with_day: bool) -> str:
     return f"{stamp.year}, {stamp:%B} {stamp.day}"
 
 
+def _given(row: pd.Series, field: str) -> bool:
+    return field in row and pd.notna(row[field]) and row[field] != ""
+
+
+def _via(row: pd.Series) -> str | None:
+    """The host the archived text was read from, where that copy is not the publisher's own."""
+    if _given(row, "copy") and row["copy"] not in ("original", "excerpt_of_original") and _given(row, "host"):
+        return row["host"]
+    return None
+
+
 def _text(source_id: str, row: pd.Series) -> str:
     weak = " [weak source]" if row["strength"] == "weak" else ""
-    original = f" (original: {row['original_outlet']})" if pd.notna(row["original_outlet"]) else ""
-    return f"{row['publisher']}{original} ({_date(row, False)}). {row['title']}. {row['url']}{weak}"
+    via = f" (via {_via(row)})" if _via(row) else ""
+    accessed = f" (accessed {row['accessed_date']:%Y-%m-%d})" if _given(row, "accessed_date") else ""
+    return f"{row['original_outlet']} ({_date(row, False)}). {row['title']}. {row['url']}{accessed}{via}{weak}"
 
 
 def _apa_author(name: str) -> str:
@@ -70,24 +83,31 @@ def _apa_author(name: str) -> str:
 
 def _apa(source_id: str, row: pd.Series) -> str:
     date = _date(row, True)
-    if pd.notna(row["author"]):
+    site = row["original_outlet"]
+    via = f" (archived copy via {_via(row)})" if _via(row) else ""
+    link = (f"Retrieved {row['accessed_date']:%B} {row['accessed_date'].day}, {row['accessed_date'].year}, from"
+            f" {row['url']}") if _given(row, "accessed_date") else row["url"]
+    if _given(row, "author"):
         author = _apa_author(row["author"])
         author += "" if author.endswith(".") else "."
-        return f"{author} ({date}). {row['title']}. {row['publisher']}. {row['url']}"
-    return f"{row['title']}. ({date}). {row['publisher']}. {row['url']}"
+        return f"{author} ({date}). {row['title']}. {site}. {link}{via}"
+    return f"{row['title']}. ({date}). {site}. {link}{via}"
 
 
 def _bibtex(source_id: str, row: pd.Series) -> str:
     def esc(value: str) -> str:
         return value.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}").replace("%", "\\%")
 
+    via = f" via {esc(_via(row))}" if _via(row) else ""
+    archived = f"Archived text: {row['archive_path']}{via}; " if _given(row, "archive_path") else ""
     fields = {
         "title": f"{{{esc(row['title'])}}}",
-        "author": f"{{{esc(row['author'])}}}" if pd.notna(row["author"]) else None,
-        "howpublished": f"{{{esc(row['publisher'])}}}",
+        "author": f"{{{esc(row['author'])}}}" if _given(row, "author") else None,
+        "howpublished": f"{{{esc(row['original_outlet'])}}}",
         "year": str(row["published_date"].year) if pd.notna(row["published_date"]) else None,
         "url": f"{{{row['url']}}}",
-        "note": f"{{Archived text: {row['archive_path']}; {row['strength']} source}}",
+        "urldate": f"{{{row['accessed_date']:%Y-%m-%d}}}" if _given(row, "accessed_date") else None,
+        "note": f"{{{archived}{row['strength']} source}}",
     }
     body = ",\n".join(f"  {key} = {value}" for key, value in fields.items() if value is not None)
     return f"@misc{{{source_id},\n{body}\n}}"

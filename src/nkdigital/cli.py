@@ -1,4 +1,4 @@
-"""The `nkdigital` command line: validate, refresh, export, charts, report, cite, info."""
+"""The `nkdigital` command line: validate, refresh, export, charts, report, cite, info, serve."""
 
 from __future__ import annotations
 
@@ -50,14 +50,23 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--execute", action="store_true", help="re-execute every notebook in place first")
     report.add_argument("--execute-only", action="store_true", help="only re-execute the notebooks")
 
-    cite = commands.add_parser("cite", help="print the citation of a source (or of the package)",
-                               description="Cite one source by id, or the package with no id.")
-    cite.add_argument("source_id", nargs="?")
+    cite = commands.add_parser("cite", help="print the citation of a source or row (or of the package)",
+                               description="Cite one source by id, the sources behind a row (obs-, evt-, att-,"
+                               " dev-, tier-, ctl-, rgt- id), or the package with no id.")
+    cite.add_argument("source_id", nargs="?", metavar="ID", help="source id or row id")
     cite.add_argument("--style", choices=("text", "apa", "bibtex"), default="text")
 
     info = commands.add_parser("info", help="show version, resources and row counts",
                                description="Show the package version, resources and row counts.")
     info.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
+
+    serve = commands.add_parser("serve", help="explore the package in Datasette (pip install 'nkdigital[explorer]')",
+                                description="Build nkdigital.sqlite (search, facets, canned queries) in"
+                                " $XDG_CACHE_HOME/nkdigital (default ~/.cache/nkdigital) and serve it with Datasette,"
+                                " each source linked to its archived text.")
+    serve.add_argument("--port", type=int, default=8001, help="port to listen on (default: 8001)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
     return parser
 
 
@@ -150,8 +159,16 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from nkdigital import load
+    from nkdigital.explorer import serve
+
+    serve(load(args.package), args.host, args.port)
+    return 0
+
+
 COMMANDS = {"validate": _validate, "refresh": _refresh, "export": _export, "charts": _charts,
-            "report": _report, "cite": _cite, "info": _info}
+            "report": _report, "cite": _cite, "info": _info, "serve": _serve}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
+from nkdigital import conflicts, links
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError
 from nkdigital.paths import resolve_descriptor
+from nkdigital.periods import Bound, overlapping
 from nkdigital.table import read_table
 
 Choice = str | Iterable[str] | None
+ALL_GEOS = "all"
+_GEO = re.compile(r"[A-Z]{3}")
 
 
 def load(path: str | os.PathLike | None = None, *, validate: bool = False,
@@ -34,7 +40,22 @@ def load(path: str | os.PathLike | None = None, *, validate: bool = False,
     # with validation, reuse the frames it read: no second read, and nothing can change in between
     tables = report.frames if validate else _read_tables(descriptor_path, descriptor)
     frames = {r["name"]: _with_attrs(tables[r["name"]], r, descriptor) for r in descriptor["resources"]}
-    return Package(descriptor, frames, descriptor_path)
+    return Package(descriptor, _indicators_as_categories(frames), descriptor_path)
+
+
+def _indicators_as_categories(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """`observations.indicator` as a categorical over the indicators the package defines."""
+    if {"indicators", "observations"} <= set(frames):
+        observations = frames["observations"]
+        defined = sorted(frames["indicators"]["indicator"].dropna())
+        observations["indicator"] = pd.Categorical(observations["indicator"].astype(object), categories=defined)
+    return frames
+
+
+@functools.lru_cache(maxsize=1)
+def bundled() -> Package:
+    """The bundled package, loaded once per process (the default wherever a function takes `package=None`)."""
+    return load()
 
 
 def _read_tables(descriptor_path: Path, descriptor: dict) -> dict[str, pd.DataFrame]:
@@ -76,21 +97,29 @@ def _select(frame: pd.DataFrame, column: str, choice: Choice) -> pd.DataFrame:
     return frame[frame[column].isin(wanted)]
 
 
-def _between(frame: pd.DataFrame, column: str, start: str | None, end: str | None) -> pd.DataFrame:
-    if start is not None:
-        frame = frame[frame[column] >= pd.Timestamp(start)]
-    if end is not None:
-        frame = frame[frame[column] <= pd.Timestamp(end)]
-    return frame
+def _geo(frame: pd.DataFrame, geo: Choice) -> pd.DataFrame:
+    """Rows of the given geo code(s); None or "all" keeps every geo."""
+    if geo is None or geo == ALL_GEOS or "geo" not in frame:
+        return frame
+    wanted = [geo] if isinstance(geo, str) else list(geo)
+    invalid = [g for g in wanted if not isinstance(g, str) or not _GEO.fullmatch(g)]
+    if invalid:
+        raise ValueError(f"geo {invalid[0]!r} is not an ISO 3166-1 alpha-3 code such as 'PRK' (or 'all')")
+    return frame[frame["geo"].isin(wanted)]
 
 
 class Package:
-    """The loaded data package: one typed DataFrame per resource, with accessors for common questions."""
+    """The loaded data package: one typed DataFrame per resource, with accessors for common questions.
+
+    Every accessor returns a copy sorted by date, then id; `start`/`end` keep rows whose period overlaps the window
+    (see :mod:`nkdigital.periods`).
+    """
 
     def __init__(self, descriptor: dict, frames: dict[str, pd.DataFrame], path: Path) -> None:
         self.descriptor = descriptor
         self.path = path
         self._frames = frames
+        self._schemas = {r["name"]: r["schema"] for r in descriptor["resources"]}
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(frame)}" for name, frame in self._frames.items())
@@ -110,46 +139,65 @@ class Package:
             raise KeyError(f"no resource {name!r}; the package has {self.resource_names}")
         return self._finish(self._frames[name])
 
+    def _key(self, name: str) -> str:
+        """The id field of resource `name` (its first primary-key field)."""
+        schema = self._schemas[name]
+        return schema.get("primaryKey", [schema["fields"][0]["name"]])[0]
+
+    def _date_field(self, name: str) -> str | None:
+        return next((f["name"] for f in self._schemas[name]["fields"] if f.get("type") == "date"), None)
+
     def _finish(self, frame: pd.DataFrame) -> pd.DataFrame:
-        result = frame.reset_index(drop=True).copy()
+        """A copy sorted by the resource's first date field (empty dates last), then its id."""
+        name = frame.attrs.get("resource")
+        order = [c for c in (self._date_field(name), self._key(name)) if c] if name in self._schemas else []
+        result = frame.sort_values(order, kind="stable") if order else frame
+        result = result.reset_index(drop=True).copy()
         result.attrs = {**frame.attrs}
         if "source_id" in result:
             result.attrs["sources"] = sorted(result["source_id"].dropna().unique())
         return result
+
+    def _dated(self, name: str, start: Bound, end: Bound) -> pd.DataFrame:
+        return overlapping(self._frames[name], self._date_field(name), start, end)
 
     def sources(self, *, source_type: Choice = None, strength: Choice = None) -> pd.DataFrame:
         frame = _select(self._frames["sources"], "source_type", source_type)
         return self._finish(_select(frame, "strength", strength))
 
     def _with_source_filter(self, frame: pd.DataFrame, source_type: Choice, strength: Choice) -> pd.DataFrame:
+        """Rows with a source of the given types and strengths (through their attestations, if they have any)."""
         if source_type is None and strength is None:
             return frame
-        keep = self.sources(source_type=source_type, strength=strength)["source_id"]
-        return frame[frame["source_id"].isin(set(keep))]
+        keep = set(self.sources(source_type=source_type, strength=strength)["source_id"])
+        if "source_id" in frame:
+            return frame[frame["source_id"].isin(keep)]
+        key = self._key(frame.attrs["resource"])
+        return frame[[bool(self._row_links[row_id][0] & keep) for row_id in frame[key]]]
 
-    def observations(self, indicator: Choice = None, *, subject: Choice = None, claim_type: Choice = None,
-                     start: str | None = None, end: str | None = None, source_type: Choice = None,
+    def observations(self, indicator: Choice = None, *, geo: Choice = "PRK", subject: Choice = None,
+                     claim_type: Choice = None, start: Bound = None, end: Bound = None, source_type: Choice = None,
                      strength: Choice = None) -> pd.DataFrame:
-        """Observations, optionally one or more indicators, subjects, claim types, a date window, source types."""
-        frame = self._frames["observations"]
+        """Observations of one geo (default PRK; a list, or None/"all" for every geo), optionally one or more
+        indicators, subjects, claim types, a period window, source types or strengths."""
+        frame = _geo(self._dated("observations", start, end), geo)
         for column, choice in (("indicator", indicator), ("subject", subject), ("claim_type", claim_type)):
             frame = _select(frame, column, choice)
-        frame = _between(frame, "ref_date", start, end)
         return self._finish(self._with_source_filter(frame, source_type, strength))
 
-    def events(self, category: Choice = None, *, start: str | None = None, end: str | None = None,
+    def events(self, category: Choice = None, *, start: Bound = None, end: Bound = None,
                source_type: Choice = None, strength: Choice = None) -> pd.DataFrame:
-        frame = _between(_select(self._frames["events"], "category", category), "event_date", start, end)
+        frame = _select(self._dated("events", start, end), "category", category)
         return self._finish(self._with_source_filter(frame, source_type, strength))
 
-    def device_estimates(self, device: Choice = None, *, measure: Choice = None,
-                         claim_type: Choice = None) -> pd.DataFrame:
-        frame = _select(self._frames["device_estimates"], "device", device)
+    def device_estimates(self, device: Choice = None, *, measure: Choice = None, claim_type: Choice = None,
+                         start: Bound = None, end: Bound = None) -> pd.DataFrame:
+        frame = _select(self._dated("device_estimates", start, end), "device", device)
         frame = _select(_select(frame, "measure", measure), "claim_type", claim_type)
         return self._finish(frame)
 
-    def access_tiers(self, tier: Choice = None) -> pd.DataFrame:
-        return self._finish(_select(self._frames["access_tiers"], "tier", tier))
+    def access_tiers(self, tier: Choice = None, *, start: Bound = None, end: Bound = None) -> pd.DataFrame:
+        return self._finish(_select(self._dated("access_tiers", start, end), "tier", tier))
 
     def access_controls(self, step: Choice = None) -> pd.DataFrame:
         return self._finish(_select(self._frames["access_controls"], "step", step))
@@ -157,29 +205,96 @@ class Package:
     def rights_framework(self, instrument_type: Choice = None) -> pd.DataFrame:
         return self._finish(_select(self._frames["rights_framework"], "instrument_type", instrument_type))
 
+    def indicators(self) -> pd.DataFrame:
+        """One row per indicator: indicator, title, unit, definition (what it counts and what it does not),
+        claim_types and caveats."""
+        return self._finish(self._frames["indicators"])
 
-    def source_ids(self, frame: pd.DataFrame) -> list[str]:
-        """Sorted ids of every source behind `frame`, including the inputs of its derived rows."""
-        ids = set(frame["source_id"].dropna()) if "source_id" in frame else set()
-        pending = [i for cell in frame.get("input_ids", pd.Series(dtype="string")).dropna() for i in cell.split()]
-        by_id = self._row_sources()
-        seen = set()
+    def conflicts(self, indicator: Choice = None, *, geo: Choice = "PRK", start: Bound = None,
+                  end: Bound = None) -> pd.DataFrame:
+        """Groups where different sources give different figures for the same indicator, geo and period.
+
+        One row per observation, derived rows excluded: the group's number (`conflict`) and key (indicator, geo,
+        unit, period_start, period_end), its spread (sources, spread_min, spread_max, spread_ratio = max/min), then
+        the row's fields. See :func:`nkdigital.conflicts.conflicts`.
+        """
+        frame = _geo(self._dated("observations", start, end), geo)
+        return conflicts.conflicts(_select(frame, "indicator", indicator))
+
+    def with_sources(self, frame: pd.DataFrame, fields: Iterable[str] | None = None) -> pd.DataFrame:
+        """A copy of `frame` (any frame with a source_id column) with fields of each row's source added
+        (default: publisher, original_outlet, url, strength, as far as the sources have them).
+
+        Fields come from `sources` (URLs cleaned) and the source's archived copy (`archive_path`, ...); a name the
+        frame already uses (e.g. `title`) is added as `source_<field>`.
+        """
+        return links.with_sources(frame, self.source_table, fields)
+
+    @functools.cached_property
+    def source_table(self) -> pd.DataFrame:
+        """Sources indexed by source_id, URLs cleaned, with the fields of each source's archived copy."""
+        return links.source_table(self._frames)
+
+    def row(self, row_id: str) -> pd.Series:
+        """One row of any resource by its id (obs-, evt-, att-, dev-, tier-, ctl-, rgt- or a source id), with
+        `resource`, its source's outlet, URL, access date and archived copy, `source_ids` and its `citation`."""
+        from nkdigital.cite import cite
+
+        name, position = self._locate(row_id)
+        frame = self._frames[name].iloc[[position]]
+        if "source_id" in frame and name != "sources":
+            fields = [f for f in (*links.SOURCE_FIELDS, "accessed_date", *links.COPY_FIELDS)
+                      if f in self.source_table]
+            frame = links.with_sources(frame, self.source_table, fields)
+        elif name == "sources":
+            frame = frame.assign(url=self.source_table.loc[row_id, "url"])
+            copy = [f for f in links.COPY_FIELDS if f in self.source_table and f not in frame]
+            frame = frame.assign(**{f: self.source_table.loc[row_id, f] for f in copy})
+        record = frame.iloc[0].copy()
+        extra = pd.Series({"resource": name, "source_ids": " ".join(self.source_ids(row_id)),
+                           "citation": cite(row_id, package=self)}, dtype=object)
+        result = pd.concat([extra[["resource"]], record, extra[["source_ids", "citation"]]])
+        result.name = row_id
+        return result
+
+    @functools.cached_property
+    def _rows(self) -> dict[str, tuple[str, int]]:
+        """Row id -> (resource, position) for every resource with a one-field key."""
+        found = {}
+        for name, frame in self._frames.items():
+            if len(self._schemas[name].get("primaryKey", [None])) == 1:
+                found.update({row_id: (name, i) for i, row_id in enumerate(frame[self._key(name)])})
+        return found
+
+    def _locate(self, row_id: str) -> tuple[str, int]:
+        if row_id not in self._rows:
+            raise KeyError(f"unknown row or source id {row_id!r}")
+        return self._rows[row_id]
+
+    @functools.cached_property
+    def _row_links(self) -> dict[str, tuple[set[str], list[str]]]:
+        return links.row_links(self._frames, {name: self._key(name) for name in self._frames})
+
+    def _sources_of_rows(self, row_ids: Iterable[str]) -> list[str]:
+        ids, pending, seen = set(), list(row_ids), set()
         while pending:
             row_id = pending.pop()
-            if row_id in seen or row_id not in by_id:
+            if row_id in seen or row_id not in self._row_links:
                 continue
             seen.add(row_id)
-            source_id, inputs = by_id[row_id]
-            ids.add(source_id)
+            sources, inputs = self._row_links[row_id]
+            ids |= sources
             pending += inputs
         return sorted(ids)
 
-    def _row_sources(self) -> dict[str, tuple[str, list[str]]]:
-        rows = {}
-        for name, frame in self._frames.items():
-            if name == "sources":
-                continue
-            inputs = frame["input_ids"] if "input_ids" in frame else pd.Series([None] * len(frame))
-            for row_id, source_id, cell in zip(frame.iloc[:, 0], frame["source_id"], inputs, strict=True):
-                rows[row_id] = (source_id, cell.split() if isinstance(cell, str) else [])
-        return rows
+    def source_ids(self, frame: pd.DataFrame | str) -> list[str]:
+        """Sorted ids of every source behind `frame` or one row or source id, incl. the inputs of derived rows."""
+        if isinstance(frame, str):
+            self._locate(frame)
+            return self._sources_of_rows([frame])
+        ids = set(frame["source_id"].dropna()) if "source_id" in frame else set()
+        name = frame.attrs.get("resource")
+        key = self._key(name) if name in self._schemas else frame.columns[0]
+        row_ids = list(frame[key].dropna()) if key in frame else []
+        inputs = [i for cell in frame.get("input_ids", pd.Series(dtype="string")).dropna() for i in cell.split()]
+        return sorted(ids | set(self._sources_of_rows(row_ids + inputs)))

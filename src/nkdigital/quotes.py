@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from nkdigital.errors import Problem, shown
+from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
 
-MAX_QUOTE_WORDS = 25
+CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+WORD = re.compile(rf"[{CJK}]{{1,2}}|[^\s{CJK}]+")
+SEPARATOR = re.compile(r"[;|]|,(?!\d)|(?<!\d),")  # a comma inside a number (1,500,000) separates nothing
+TABLE_ROW = re.compile(r"[^\s,;|]+(?:[,;|][^\s,;|]*){2,}")
+
+
+def quote_words(quote: str) -> int:
+    """Words in a quote. Commas (outside numbers), semicolons and bars separate words too, and in Chinese or
+    Japanese text, which has no spaces, every two characters count as one word."""
+    return len(WORD.findall(SEPARATOR.sub(" ", quote)))
+
+
+def is_table_row(quote: str) -> bool:
+    """A quote that is one row of a data table (`prk,2010,431919`): at least three cells and no spaces."""
+    return bool(TABLE_ROW.fullmatch(quote.strip()))
+
+
+def has_quote_length(quote: str) -> bool:
+    """At most MAX_QUOTE_WORDS words, and at least MIN_QUOTE_WORDS unless the quote is a whole table row."""
+    words = quote_words(quote)
+    return words <= MAX_QUOTE_WORDS and (words >= MIN_QUOTE_WORDS or is_table_row(quote))
 
 
 def normalise(text: str) -> str:
@@ -20,39 +43,62 @@ def check_quote_lengths(frame: pd.DataFrame, label: str) -> list[Problem]:
     if "quote" not in frame:
         return []
     return [
-        Problem(label, int(i) + 2, "quote", f"quote has {len(q.split())} words; at most {MAX_QUOTE_WORDS} allowed")
+        Problem(label, int(i) + 2, "quote",
+                f"quote has {quote_words(q)} words; {MIN_QUOTE_WORDS} to {MAX_QUOTE_WORDS} are allowed")
         for i, q in frame["quote"].dropna().items()
-        if len(q.split()) > MAX_QUOTE_WORDS
+        if not has_quote_length(q)
     ]
 
 
+HEADER_END = "\n---\n"
+
+
+def archived_text(data: bytes) -> str:
+    """The evidence part of an archived file: the text after its header's `---` line (all of it if none)."""
+    text = data.decode("utf-8")
+    return text.split(HEADER_END, 1)[1] if HEADER_END in text else text
+
+
 def check_quotes(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem]:
-    """Each source's archived file exists, and each quote occurs in it after whitespace normalisation."""
-    sources = frames["sources"]
-    if not {"source_id", "archive_path"} <= set(sources.columns):
+    """Each archived copy exists and matches its recorded SHA-256, and each quote occurs in the text (not the
+    header) of one of its source's copies, after whitespace normalisation."""
+    copies = frames.get("source_copies")
+    if copies is None or not {"source_id", "archive_path", "sha256"} <= set(copies.columns):
         return []
-    texts: dict[str, str] = {}
+    texts: dict[str, list[str]] = {}
     problems = []
-    for index, row in sources.iterrows():
-        where = (sources.attrs.get("path", "data/sources.csv"), int(index) + 2, "archive_path")
-        relative = row["archive_path"]
-        if not isinstance(relative, str) or not isinstance(row["source_id"], str):
+    label = copies.attrs.get("path", "data/source_copies.csv")
+    for index, row in copies.iterrows():
+        relative, source_id = row["archive_path"], row["source_id"]
+        if not isinstance(relative, str) or not isinstance(source_id, str):
             continue  # an empty cell, reported by the table reader
+        where = (label, int(index) + 2, "archive_path")
         if Path(relative).is_absolute() or ".." in Path(relative).parts:
             problems.append(Problem(*where, f"archive path {shown(relative)} must stay inside the archive"))
             continue
-        if Path(relative).stem != row["source_id"]:
-            problems.append(Problem(*where, f"file name must be the source_id '{row['source_id']}'"))
+        file = archive / relative
         try:
-            texts[row["source_id"]] = normalise((archive / relative).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            problems.append(Problem(*where, f"archived file {relative} not found (or not UTF-8 text) in {archive}"))
+            data = file.read_bytes() if file.is_file() else None
+        except OSError:
+            data = None
+        if data is None:
+            problems.append(Problem(*where, f"archived file {relative} not found in {archive}"))
+            continue
+        if hashlib.sha256(data).hexdigest() != row["sha256"]:
+            problems.append(Problem(label, int(index) + 2, "sha256",
+                                    f"archived file {relative} does not match its recorded SHA-256"))
+            continue
+        try:
+            texts.setdefault(source_id, []).append(normalise(archived_text(data)))
+        except UnicodeDecodeError:
+            problems.append(Problem(*where, f"archived file {relative} is not UTF-8 text"))
     for name, frame in frames.items():
-        if not {"source_id", "quote"} <= set(frame.columns):
+        if name == "source_copies" or not {"source_id", "quote"} <= set(frame.columns):
             continue
         for index, row in frame[["source_id", "quote"]].dropna().iterrows():
-            text = texts.get(row["source_id"])
-            if text is not None and normalise(row["quote"]) not in text:
+            found = texts.get(row["source_id"])
+            if found is not None and not any(normalise(row["quote"]) in text for text in found):
                 problems.append(Problem(frame.attrs.get("path", f"data/{name}.csv"), int(index) + 2, "quote",
-                                        f"quote not found verbatim in {row['source_id']}: {shown(row['quote'])}"))
+                                        f"quote not found verbatim in the text of {row['source_id']}:"
+                                        f" {shown(row['quote'])}"))
     return problems

@@ -19,6 +19,7 @@ from nkdigital import checks
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError, Problem, shown, sort_problems
 from nkdigital.paths import default_archive, resolve_descriptor
+from nkdigital.provenance import check_provenance
 from nkdigital.quotes import check_quote_lengths, check_quotes
 from nkdigital.table import read_table
 
@@ -77,8 +78,14 @@ def validate(
     else:
         report.problems += logic_problems(descriptor, report.frames, today or dt.date.today())
         _check_quotes(report, descriptor_path, archive)
-    report.problems = sort_problems(_one_per_cell(report.problems))
+    report.problems = sort_problems(_one_per_cell(_not_following_a_quote(report.problems)))
     return report
+
+
+def _not_following_a_quote(problems: list[Problem]) -> list[Problem]:
+    """A figure its quote does not state is no second problem in a row whose quote is itself wrong."""
+    rows = {(p.file, p.row) for p in problems if p.field == "quote"}
+    return [p for p in problems if not (checks.NOT_STATED in p.message and (p.file, p.row) in rows)]
 
 
 def _check_quotes(report: Report, descriptor_path: Path, archive: str | os.PathLike | None) -> None:
@@ -118,12 +125,15 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
         keys[name] = key[0]
         frame = frames[name]
         problems += checks.check_quantities(frame, label)
+        problems += checks.check_stated_figures(frame, label)
         problems += checks.check_dates(frame, label, today)
         problems += checks.check_sorted(frame, label, key)
         problems += check_quote_lengths(frame, label)
     problems += checks.check_unique_ids({n: f for n, f in frames.items() if n != "sources"}, keys)
     problems += checks.check_derived(frames)
     problems += checks.check_sources_used(frames)
+    problems += check_provenance(frames)
+    problems += checks.check_indicators(frames)
     return problems
 
 

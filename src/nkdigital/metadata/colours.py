@@ -1,0 +1,17 @@
+"""The house palette: Okabe & Ito (2008), "Color Universal Design", safe for common colour-vision deficiencies."""
+
+from __future__ import annotations
+
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "bluish_green": "#009E73",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "sky_blue": "#56B4E9",
+    "black": "#000000",
+    "yellow": "#F0E442",
+}
+DARK_YELLOW = "#B8A200"  # Okabe-Ito yellow darkened for contrast on white
+GREY = "#595959"
+LIGHT_GREY = "#d9d9d9"

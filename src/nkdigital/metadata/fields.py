@@ -1,0 +1,386 @@
+"""The field dictionary: every field name defined once, with type, description, example and constraints.
+
+Resources (see `resources.py`) list field names; the same name always means the same thing.
+"""
+
+from __future__ import annotations
+
+from nkdigital.metadata import provenance
+from nkdigital.metadata.enums import values
+from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS, YEAR
+from nkdigital.metadata.units import UNITS
+
+TEXT = r"[^=+\-@<>][^<>]*"
+TEXT_RULE = " Must not start with =, +, - or @ and must not contain < or >."
+SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
+
+
+def text(description: str, example: str, required: bool = False, **constraints) -> dict:
+    return {
+        "type": "string",
+        "description": description + TEXT_RULE,
+        "example": example,
+        "constraints": {"required": required, "pattern": TEXT, **constraints},
+    }
+
+
+def enum(description: str, allowed: list[str], example: str, required: bool = True) -> dict:
+    return {
+        "type": "string",
+        "description": description,
+        "example": example,
+        "constraints": {"required": required, "enum": allowed},
+    }
+
+
+def row_id(prefix: str, what: str, example: str) -> dict:
+    return {
+        "type": "string",
+        "description": f"Identifier of the {what}: a lowercase slug starting with `{prefix}-`, unique across the"
+        " package.",
+        "example": example,
+        "constraints": {"required": True, "pattern": f"{prefix}-{SLUG}"},
+    }
+
+
+def date(description: str, example: str, required: bool) -> dict:
+    return {
+        "type": "date",
+        "format": "%Y-%m-%d",
+        "description": description
+        + " ISO 8601; never in the future. With month or year precision this is the first day of the period;"
+        " a figure given"
+        ' for the end of a period ("end of June 2010") carries that period\'s last day with day precision.',
+        "example": example,
+        "constraints": {"required": required, "minimum": "1945-01-01"},
+    }
+
+
+def precision(of: str, required: bool) -> dict:
+    return enum(
+        f"How precisely `{of}` is known: day, month, year, or range (vague wording; see the matching"
+        " `_end` field and `date_phrase`).",
+        values("precision"),
+        "month",
+        required,
+    )
+
+
+READING_RULE = (
+    " Read from the row's quote by the reading rules and the phrase table in the data README (section 'Reading"
+    " rules', generated from `nkdigital.metadata.phrases`); `nkdigital validate` refuses a figure the quote does"
+    " not state."
+)
+
+FIELDS: dict[str, dict] = {
+    # keys and provenance
+    "source_id": {
+        "type": "string",
+        "description": "Identifier of the publication: the stem of its primary archived copy's file name"
+        " (`library/<source_id>.txt` or `core/<source_id>.txt`). In other resources, a foreign key into sources.",
+        "example": "aaqilx-2009-19000-subs",
+        "constraints": {"required": True, "pattern": SLUG},
+    },
+    "quote": text(
+        f"Verbatim excerpt of {MIN_QUOTE_WORDS} to {MAX_QUOTE_WORDS} words from the archived text (never its"
+        " header) that states the claim; compared after collapsing whitespace. Non-English sources are quoted in"
+        " their language.",
+        "attracted 19,200 subscribers after just over three months in business",
+        required=True,
+        maxLength=400,
+    ),
+    "note": text("Remarks in our own words: inferences, caveats, context.", "Year inferred from the sequence."),
+    # sources
+    "archive_path": {
+        "type": "string",
+        "description": "Path of the archived file inside the shipped archive (`archive/`), as listed in its INDEX.csv.",
+        "example": "library/aaqilx-2009-19000-subs.txt",
+        "constraints": {"required": True, "unique": True, "pattern": r"(core|library)/[a-z0-9-]+\.txt"},
+    },
+    "copy": enum(
+        "How the archived file relates to the original document (INDEX.csv `copy`).", values("copy"), "repost"
+    ),
+    "host": text("Site the archived copy was read from (host name).", "nkeconwatch.com", required=True),
+    "copy_url": {
+        "type": "string",
+        "description": "Address the archived copy was read from (http or https only).",
+        "example": "https://www.nkeconwatch.com/2013/05/21/koryolink-subscribers-2m/",
+        "constraints": {"required": True, "pattern": r"https?://[^\s<>\"'`]+"},
+    },
+    "sha256": {
+        "type": "string",
+        "description": "SHA-256 of the archived file's bytes; validation refuses a file that no longer matches.",
+        "example": "9f2c4b0a5e0c1b7f3d6e8a9b2c4d6e8f0a1b3c5d7e9f1a2b3c4d5e6f7a8b9c0d",
+        "constraints": {"required": True, "pattern": "[0-9a-f]{64}"},
+    },
+    "role": enum(
+        "Which copy quotes are read from: the primary copy, or a supplementary one kept only for words the"
+        " primary lacks.",
+        values("copy_role"),
+        "primary",
+    ),
+    "title": text(
+        "Title: the document's own title for sources; a short title in our words elsewhere.",
+        "Koryolink starts service in Pyongyang",
+        required=True,
+    ),
+    "author": text("Author as named in the document; empty when none is given.", "Martyn Williams"),
+    "original_outlet": text(
+        "The organisation that first published the document (INDEX.csv `original_outlet`),"
+        " whichever site the archived copy came from; `unknown` when neither the copy nor its"
+        " header names it. Source lines print this, never a mirror's host.",
+        "The Asahi Shimbun",
+        required=True,
+    ),
+    "published_date": date(
+        "Publication date of the document; empty when the archive gives none.", "2013-05-01", required=False
+    ),
+    "published_date_precision": precision("published_date", required=False),
+    "url": {
+        "type": "string",
+        "description": "Web address of the original document, tracking parameters removed; where the original's"
+        " address is unknown, the address the archived copy was read from (http or https only).",
+        "example": "https://www.38north.org/2013/11/ykim112613/",
+        "constraints": {"required": True, "pattern": r"https?://[^\s<>\"'`]+"},
+    },
+    "accessed_date": date(
+        "Date the document was archived: the fetch date its header records, else the date the"
+        " intake received it (2026-11-30 for documents added that day; 2026-11-22, the first"
+        " release, for earlier ones).",
+        "2026-10-05",
+        required=True,
+    ),
+    "source_type": enum(
+        "Kind of document: state media, government, operator, NGO report, news, research, international statistic,"
+        " dataset, encyclopedia, blog, forum or legal text.",
+        values("source_type"),
+        "news",
+    ),
+    "strength": enum(
+        "Evidential strength: primary (originator of the figure or text), secondary (an outlet reporting"
+        " another's figure) or weak (kept off default charts). " + provenance.RULE,
+        values("strength"),
+        "secondary",
+    ),
+    "strength_reason": text(
+        "Why the source has that strength, in our words.", "Wire report of operator results.", required=True
+    ),
+    "usage_terms": text(
+        "Reuse terms of the source's text or data as far as known; third-party terms recorded here"
+        " override the package licence for that material.",
+        "CC BY 4.0 (Our World in Data)",
+        required=True,
+    ),
+    "language": {
+        "type": "string",
+        "description": "ISO 639-1 code of the archived text's language.",
+        "example": "en",
+        "constraints": {"required": True, "pattern": "[a-z]{2}"},
+    },
+    "is_core": {
+        "type": "boolean",
+        "description": "True for the five documents this package was commissioned from.",
+        "example": False,
+        "constraints": {"required": True},
+    },
+    # events
+    "event_id": row_id("evt", "event", "evt-koryolink-launch-aaqilx"),
+    "event_date": date(
+        "Best-supported date of the happening: the most precise date its strongest attestations"
+        " agree on; with range precision, the first day of the span the attestations allow.",
+        "2008-12-15",
+        required=True,
+    ),
+    "event_date_precision": precision("event_date", required=True),
+    "event_date_end": date(
+        "Last day of the span a vague or disputed event date covers; filled only when event_date_precision is range.",
+        "2020-12-31",
+        required=False,
+    ),
+    "is_disputed": {
+        "type": "boolean",
+        "description": "True where the sources attesting the event disagree on its date or its actor; the note says"
+        " who says what, and event_attestations keeps each account.",
+        "example": False,
+        "constraints": {"required": True},
+    },
+    "attestation_id": row_id("att", "attestation", "att-koryolink-launch-pcworld-idg-2009-koryolink-19200-q1"),
+    "stated_date": date("The event's date as this source states it.", "2008-12-15", required=True),
+    "stated_date_precision": precision("stated_date", required=True),
+    "stated_date_end": date(
+        "Last day of the span a vague stated date covers; filled only when stated_date_precision is range.",
+        "2004-12-31",
+        required=False,
+    ),
+    "category": enum(
+        "Kind of event: network, service, device, law, international review, treaty, reporting or policy.",
+        values("category"),
+        "network",
+    ),
+    "subject": text(
+        "Entity the row is about (network, operator, service, law, treaty, study, country), with"
+        " consistent naming across rows.",
+        "Koryolink",
+        required=True,
+    ),
+    "description": text(
+        "One sentence in our own words.", "Koryolink opens its 3G service in Pyongyang.", required=True
+    ),
+    "actor": text(
+        "Who acted: adopting body of a law, operator, authority, organisation. In events the best-supported"
+        " actor (empty when disputed); elsewhere as the row's source names it.",
+        "Presidium of the Supreme People's Assembly",
+    ),
+    # quantities
+    "observation_id": row_id("obs", "observation", "obs-koryolink-subs-2009-03-aaqilx"),
+    "estimate_id": row_id("dev", "device estimate", "dev-mobile-phone-owners-women-unicef"),
+    "indicator": {
+        "type": "string",
+        "description": "What is counted: a snake_case indicator name defined in the indicators resource (its"
+        " definition says what it counts and what it does not). In other resources, a foreign key into indicators.",
+        "example": "mobile_subscriptions",
+        "constraints": {"required": True, "pattern": r"[a-z0-9]+(_[a-z0-9]+)*"},
+    },
+    "definition": text("What the indicator counts and what it does not, in our words.",
+                       "Active mobile lines (SIM cards) on a network; not people.", required=True),
+    "claim_types": {
+        "type": "string",
+        "description": "The claim types the indicator's rows take, separated by single spaces (see claim_type).",
+        "example": "operator_report international_statistic",
+        "constraints": {"required": True, "pattern": "(" + "|".join(values("claim_type")) + ")( ("
+                        + "|".join(values("claim_type")) + "))*"},
+    },
+    "caveats": text("Known limits of the indicator's figures, in our words.",
+                    "Several SIM cards per person inflate counts of people.", required=True),
+    "ref_date": date("Date the figure refers to (not the publication date).", "2009-03-31", required=True),
+    "ref_date_precision": precision("ref_date", required=True),
+    "ref_date_end": date(
+        "Last day of the period a vague reference date covers; filled only when ref_date_precision is range.",
+        "2004-12-31",
+        required=False,
+    ),
+    "date_phrase": text(
+        "The source's own wording of a vague date, verbatim (e.g. 'early 2000s'); empty when the date"
+        " is stated plainly.",
+        "in the early 2000s",
+    ),
+    "geo": {
+        "type": "string",
+        "description": "Country the figure is about: ISO 3166-1 alpha-3 code (PRK for North Korea, KOR for South"
+        " Korea), or WLD for the world.",
+        "example": "PRK",
+        "constraints": {"required": True, "pattern": "[A-Z]{3}"},
+    },
+    "value": {
+        "type": "number",
+        "description": "The figure as stated, converted to the unit: counts as absolute integers (2 million ="
+        " 2000000), shares as fractions 0-1, rates per 100 people as given. Empty for ranges and vague phrases"
+        " (a vague phrase keeps its words in `phrase` and gets low and high from the phrase table)."
+        + READING_RULE,
+        "example": 19200,
+        "constraints": {"minimum": 0},
+    },
+    "low": {
+        "type": "number",
+        "description": "Lower bound implied by the source's wording, in the row's unit; low <= value <= high."
+        + READING_RULE,
+        "example": 6500000,
+        "constraints": {"minimum": 0},
+    },
+    "high": {
+        "type": "number",
+        "description": "Upper bound implied by the source's wording, in the row's unit; low <= value <= high."
+        + READING_RULE,
+        "example": 7000000,
+        "constraints": {"minimum": 0},
+    },
+    "unit": enum(
+        "Unit of value, low and high; empty only where no quantity is stated.",
+        list(UNITS),
+        "subscriptions",
+        required=False,
+    ),
+    "qualifier": enum(
+        "How the source qualifies the figure: exact (plain figure), about (approximate), at_least (more than),"
+        " up_to (almost, less than), range (two bounds or a vague phrase).",
+        values("qualifier"),
+        "about",
+        required=False,
+    ),
+    "phrase": text("The source's own wording of the quantity, verbatim.", "more than 1.5 million"),
+    "claim_type": enum(
+        "Origin of the figure: operator_report, official_statement (DPRK state or government), analyst_estimate,"
+        " media_report (outlet's own figure, origin not named), survey, testimony, international_statistic, or"
+        " derived (our arithmetic on other rows, see formula).",
+        values("claim_type"),
+        "operator_report",
+    ),
+    "attributed_to": text(
+        "Who the source says produced the figure; empty when it is the source's own.", "Orascom Telecom"
+    ),
+    "formula": text(
+        "Derived rows only: arithmetic over input row ids in braces, evaluated separately for value, low and high"
+        " (each input contributes its own bound, falling back to its value); counts are rounded to integers.",
+        "{obs-itu-per100-2013-owid} / 100 * {obs-population-2013-owid}",
+    ),
+    "input_ids": text(
+        "Derived rows only: the ids in the formula, separated by single spaces.",
+        "obs-itu-per100-2013-owid obs-population-2013-owid",
+    ),
+    "device": enum(
+        "Device the estimate is about (mobile phone, smartphone, tablet, computer, ...).",
+        values("device"),
+        "mobile_phone",
+    ),
+    "measure": enum(
+        "What is measured: ownership or usage share of the population, or a count of owners, devices or users.",
+        values("measure"),
+        "ownership_share",
+    ),
+    "population": text("Group the figure refers to, in our words.", "women aged 15-49", required=True),
+    # access tiers and controls
+    "tier_id": row_id("tier", "access tier statement", "tier-officials-global-pscore"),
+    "tier": enum(
+        "Level of access: global_internet (unrestricted), monitored_global_internet, national_intranet"
+        " (Kwangmyong only), no_network_access.",
+        values("tier"),
+        "monitored_global_internet",
+    ),
+    "group_name": text("Group the source places in the tier, in our words.", "selected researchers", required=True),
+    "conditions": text("Conditions of access in our words.", "Access only after written approval.", required=True),
+    "control_id": row_id("ctl", "access control", "ctl-session-one-hour-pscore"),
+    "step": enum(
+        "Step of the access procedure, from application to renewal (see step_order).",
+        values("step"),
+        "session",
+    ),
+    "step_order": {
+        "type": "integer",
+        "description": "Position of the step in the procedure: application 1, review 2, approval 3, waiting 4,"
+        " session 5, monitoring 6, authentication 7, supervision 8, renewal 9.",
+        "example": 5,
+        "constraints": {"required": True, "minimum": 1, "maximum": 9},
+    },
+    # rights framework
+    "framework_id": row_id("rgt", "rights-framework statement", "rgt-iccpr-article-19-hrnk"),
+    "instrument": text(
+        "International instrument or law.", "International Covenant on Civil and Political Rights", required=True
+    ),
+    "instrument_type": enum(
+        "Kind of instrument: treaty, declaration, SDG target, UN resolution or domestic law.",
+        values("instrument_type"),
+        "treaty",
+    ),
+    "ratification_year": {
+        "type": "year",
+        "description": "Year the DPRK ratified or acceded, as the source states; empty when not stated.",
+        "example": 1981,
+        "constraints": {"minimum": 1948, "maximum": YEAR},
+    },
+    "provision": text("Article or goal at stake; empty when none is named.", "Article 19"),
+    "relevance": text(
+        "Why the provision matters for internet access, in our words.",
+        "Protects the freedom to seek and receive information.",
+        required=True,
+    ),
+}

@@ -1,0 +1,37 @@
+"""The strength rule: which `sources.strength` a publication may have, from its archived copies and outlet.
+
+One definition, read by the field description (so the descriptor states it) and by the check that enforces it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+UNKNOWN_OUTLET = "unknown"
+STRONG_COPIES = frozenset({"original", "excerpt_of_original", "faithful_copy", "data_rehost"})
+LOOSE_COPIES = frozenset({"repost", "scrape"})
+UNVETTED_TYPES = frozenset({"forum", "encyclopedia"})
+SELF_PUBLISHED = "blog"
+OWN_SITE_COPIES = frozenset({"original", "excerpt_of_original"})
+
+RULE = (
+    "Rule (checked): weak where the document's best archived copy is a repost or scrape and its original outlet is"
+    " unknown, where it is a forum post or an encyclopedia article, or where it is a self-published blog read on"
+    " the blog itself; otherwise primary or secondary, and primary only when the best copy is the original, an"
+    " excerpt of it, a faithful copy or a data rehost (a repost is at most secondary). A faithful copy is as"
+    " strong as its original."
+)
+
+
+def allowed_strengths(copies: Iterable[str], outlet: str, source_type: str) -> frozenset[str]:
+    """The strengths the rule allows for a publication with these copy kinds, outlet and source type."""
+    kinds = set(copies)
+    best_is_strong = bool(kinds & STRONG_COPIES)
+    weak = (
+        (not best_is_strong and outlet == UNKNOWN_OUTLET)
+        or source_type in UNVETTED_TYPES
+        or (source_type == SELF_PUBLISHED and bool(kinds & OWN_SITE_COPIES))
+    )
+    if weak:
+        return frozenset({"weak"})
+    return frozenset({"primary", "secondary"} if best_is_strong else {"secondary"})

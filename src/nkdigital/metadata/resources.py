@@ -1,0 +1,95 @@
+"""The resources of the package: name, title, description, fields (by name, from `fields.py`) and keys."""
+
+from __future__ import annotations
+
+RESOURCES: list[dict] = [
+    {
+        "name": "sources",
+        "title": "Sources",
+        "description": "One row per publication the package draws on: the original outlet and address, citation,"
+        " strength by a written rule, and reuse terms. Its archived copies are in source_copies.",
+        "fields": ["source_id", "title", "original_outlet", "author", "published_date", "published_date_precision",
+                   "url", "accessed_date", "source_type", "strength", "strength_reason", "usage_terms", "language",
+                   "is_core", "note"],
+        "primaryKey": ["source_id"],
+    },
+    {
+        "name": "source_copies",
+        "title": "Archived copies",
+        "description": "One row per archived file: which publication it is a copy of, the kind of copy, where it was"
+        " read, and its SHA-256. Duplicates of one document are copies of one source, never two sources.",
+        "fields": ["archive_path", "source_id", "copy", "host", "copy_url", "sha256", "role"],
+        "primaryKey": ["archive_path"],
+    },
+    {
+        "name": "events",
+        "title": "Timeline events",
+        "description": "One row per real-world happening (networks and services, devices, laws, international"
+        " review, treaties, reporting) with its best-supported date; disputed dates or actors are marked and kept in"
+        " event_attestations.",
+        "fields": ["event_id", "event_date", "event_date_precision", "event_date_end", "is_disputed", "category",
+                   "subject", "title", "description", "actor", "note"],
+    },
+    {
+        "name": "event_attestations",
+        "title": "Event attestations",
+        "description": "One row per source that reports an event, with the date, precision and actor as that source"
+        " states them and a verbatim quote. Every disagreement between sources stays visible here.",
+        "fields": ["attestation_id", "event_id", "source_id", "stated_date", "stated_date_precision",
+                   "stated_date_end", "date_phrase", "actor", "quote", "note"],
+        "references": {"event_id": "events"},
+    },
+    {
+        "name": "indicators",
+        "title": "Indicators",
+        "description": "One row per indicator the observations use: its title, unit, a definition of what it counts"
+        " and what it does not, the kinds of claim it takes, and caveats.",
+        "fields": ["indicator", "title", "unit", "definition", "claim_types", "caveats"],
+    },
+    {
+        "name": "observations",
+        "title": "Observations",
+        "description": "Every counted quantity in the archive, long form: one row per source, indicator and"
+        " reference date. Conflicting figures are separate rows; derived rows carry their formula.",
+        "fields": ["observation_id", "indicator", "geo", "subject", "ref_date", "ref_date_precision", "ref_date_end",
+                   "date_phrase", "value", "low",
+                   "high", "unit", "qualifier", "phrase", "claim_type", "attributed_to", "source_id", "quote",
+                   "formula", "input_ids", "note"],
+        "references": {"indicator": "indicators"},
+    },
+    {
+        "name": "device_estimates",
+        "title": "Device estimates",
+        "description": "Ownership and use of devices with ranges and the population each figure refers to;"
+        " derived absolute numbers are separate rows.",
+        "fields": ["estimate_id", "device", "measure", "population", "ref_date", "ref_date_precision", "ref_date_end",
+                   "date_phrase", "value",
+                   "low", "high", "unit", "qualifier", "phrase", "claim_type", "attributed_to", "source_id",
+                   "quote", "formula", "input_ids", "note"],
+    },
+    {
+        "name": "access_tiers",
+        "title": "Access tiers",
+        "description": "Who can reach what: the groups sources place in each tier of access, with their size as"
+        " stated and the conditions of access.",
+        "fields": ["tier_id", "tier", "group_name", "ref_date", "ref_date_precision", "ref_date_end",
+                   "date_phrase", "value", "low", "high",
+                   "unit", "qualifier", "phrase", "conditions", "source_id", "quote"],
+    },
+    {
+        "name": "access_controls",
+        "title": "Access controls",
+        "description": "The procedure around global internet access, step by step, with durations and counts.",
+        "fields": ["control_id", "step", "step_order", "actor", "description", "value", "low", "high", "unit",
+                   "qualifier", "phrase", "source_id", "quote"],
+    },
+    {
+        "name": "rights_framework",
+        "title": "Rights framework",
+        "description": "International instruments the DPRK is party to, ratification years, and the articles and"
+        " goals sources connect to internet access.",
+        "fields": ["framework_id", "instrument", "instrument_type", "ratification_year", "provision", "relevance",
+                   "source_id", "quote"],
+    },
+]
+

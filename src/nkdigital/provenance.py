@@ -1,0 +1,40 @@
+"""Checks on provenance: each publication has one primary archived copy named after it, and its strength follows
+the written rule in `nkdigital.metadata.provenance`."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import pandas as pd
+
+from nkdigital.errors import Problem
+from nkdigital.metadata.provenance import allowed_strengths
+
+
+def check_provenance(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    sources, copies = frames.get("sources"), frames.get("source_copies")
+    if sources is None or copies is None:
+        return []
+    source_label = sources.attrs.get("path", "data/sources.csv")
+    copy_label = copies.attrs.get("path", "data/source_copies.csv")
+    problems = []
+    primary = copies[copies["role"] == "primary"]
+    for index, row in primary.iterrows():
+        if PurePosixPath(str(row["archive_path"])).stem != row["source_id"]:
+            problems.append(Problem(copy_label, int(index) + 2, "archive_path",
+                                    f"a primary copy's file name must be its source_id '{row['source_id']}'"))
+    kinds = copies.groupby("source_id", observed=True)["copy"].agg(lambda c: set(c.astype(str)))
+    primaries = primary["source_id"].value_counts()
+    for index, row in sources.iterrows():
+        source_id, where = row["source_id"], int(index) + 2
+        count = int(primaries.get(source_id, 0))
+        if count != 1:
+            problems.append(Problem(source_label, where, "source_id",
+                                    f"source '{source_id}' needs exactly one primary archived copy, has {count}"))
+            continue
+        allowed = allowed_strengths(kinds[source_id], str(row["original_outlet"]), str(row["source_type"]))
+        if row["strength"] not in allowed:
+            problems.append(Problem(source_label, where, "strength",
+                                    f"strength {row['strength']} breaks the strength rule; allowed here:"
+                                    f" {', '.join(sorted(allowed))}"))
+    return problems
