@@ -12,16 +12,16 @@ from pathlib import Path
 from nkdigital.report.notebooks import notebook_paths
 from nkdigital.report.render import TEMPLATES, exporter, render
 
-EMBED_MEASURE = 90  # caption characters per line in a typical article column (about 640 px)
-EMBED_LINE_PX = 20
+CAPTION_KEYS = ("description", "source_line")  # the chart page's caption lines (export.html)
+CAPTION_CHARS = 90  # caption characters per line in a typical article column (about 640 px)
+CAPTION_LINE_PX, CAPTION_PADDING_PX = 20, 24  # 14 px text at line height 1.4; padding and a little air
 
 
 def embed_height(fig) -> int:
     """Pixels an iframe needs to show a chart page in an article column: the plot and its wrapped caption."""
     meta = fig.layout.meta or {}
-    lines = sum(math.ceil(len(html.unescape(meta.get(key, ""))) / EMBED_MEASURE) for key in ("description",
-                                                                                                "source_line"))
-    return int(fig.layout.height or 520) + EMBED_LINE_PX * lines + 24
+    lines = sum(math.ceil(len(html.unescape(meta.get(key, ""))) / CAPTION_CHARS) for key in CAPTION_KEYS)
+    return int(fig.layout.height or 520) + CAPTION_LINE_PX * lines + CAPTION_PADDING_PX
 
 
 def embed_snippet(fig, src: str) -> str:
