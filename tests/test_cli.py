@@ -15,7 +15,7 @@ import pytest
 import nkdigital as nk
 from nkdigital.cli import main
 
-COMMANDS = ["validate", "refresh", "export", "charts", "cite", "info", "serve"]
+COMMANDS = ["validate", "refresh", "export", "charts", "report", "cite", "info", "serve"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -117,13 +117,22 @@ def test_charts_writes_offline_html(tmp_path):
     assert len(pages) >= 6
     text = pages[0].read_text(encoding="utf-8")
     assert '<script src="http' not in text and "<figcaption>" in text
-    assert len(text) > 3_000_000  # plotly.js inlined: works offline
+    assert "plotly.js (basic - minified) v" in text  # plotly.js inlined: works offline
 
 
 def test_charts_rejects_unknown_formats(tmp_path):
     result = run("charts", str(tmp_path), "--format", "gif")
     assert result.returncode == 2
     assert result.stderr == "error: unknown chart format 'gif'; choose from html, png, svg\n"
+
+
+def test_report_needs_an_output_folder_and_never_replaces_a_folder_that_is_no_report(tmp_path):
+    assert run("report").stderr == "error: give an output folder, e.g. nkdigital report site\n"
+    (tmp_path / "notes.txt").write_text("mine")
+    result = run("report", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr == f"error: {tmp_path} is neither empty nor a report built before: choose a new folder\n"
+    assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
 def test_png_and_svg_without_a_browser_say_how_to_get_one(tmp_path, monkeypatch, capsys):

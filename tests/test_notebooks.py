@@ -154,3 +154,18 @@ def test_ends_with_reuse_this_chart_and_a_citation(number):
     assert any("nk.cite(" in source for source in tail), "the last section must print nk.cite(...)"
     printed = [text_of(o.get("text", "")) for cell in cells[last + 1:] for o in cell.get("outputs", [])]
     assert any("https://" in text for text in printed), "the citation was not printed"
+
+
+def test_execution_keeps_only_cell_tags_the_language_name_and_a_fixed_kernelspec():
+    import nbformat
+
+    from nkdigital.report.notebooks import KERNELSPEC, _clean
+
+    notebook = nbformat.v4.new_notebook(metadata={
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "language_info": {"name": "python", "version": "3.11.7"}, "widgets": {}})
+    notebook.cells = [nbformat.v4.new_markdown_cell("# t", metadata={"jp-MarkdownHeadingCollapsed": True}),
+                      nbformat.v4.new_code_cell("1", metadata={"tags": ["x"], "execution": {"iopub.status": "1"}})]
+    cleaned = _clean(notebook)
+    assert cleaned.metadata == {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    assert [cell.metadata for cell in cleaned.cells] == [{}, {"tags": ["x"]}]

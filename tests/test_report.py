@@ -1,11 +1,13 @@
-"""The built report, opened in headless Chromium: every chart renders, no console errors, data text stays text."""
+"""The built report and the chart embeds, opened in headless Chromium: every page renders every chart, shows no
+Python repr and logs no console error; chart pages fit a phone without sideways scroll."""
 
 from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
+import re
 import shutil
+import stat
 import threading
 from pathlib import Path
 
@@ -26,18 +28,16 @@ PLOT_STATE = """() => Array.from(document.querySelectorAll('.plotly-graph-div'))
   svg: d.querySelectorAll('svg.main-svg').length,
   marks: d.querySelectorAll('.trace path, .trace text, .point').length,
 }))"""
-
-
-def _report_module():
-    spec = importlib.util.spec_from_file_location("report", ROOT / "scripts" / "report.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+REPRS = ("<IPython", "&lt;IPython", "object at 0x")
+MAX_CHART_HTML = int(1.5 * 2**20)
+PHONE, DESKTOP = 390, 1200
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    return _report_module().build_site(tmp_path_factory.mktemp("report") / "site")
+    from nkdigital.report import build_site
+
+    return build_site(tmp_path_factory.mktemp("report") / "site", ROOT / "notebooks")
 
 
 @pytest.fixture(scope="module")
@@ -65,19 +65,26 @@ def browser():
         browser.close()
 
 
-def visit(browser, url: str) -> tuple[list[dict], list[str]]:
-    page = browser.new_page()
+@pytest.fixture(scope="module")
+def gallery(package):
+    from nkdigital import charts
+
+    return charts.gallery(package)
+
+
+def open_page(browser, url: str, width: int = DESKTOP):
+    """A loaded page and the console errors it logged (the list keeps filling while the page is open)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
     page.goto(url, wait_until="load")
     page.wait_for_timeout(300)
-    plots = page.evaluate(PLOT_STATE)
-    page.close()
-    return plots, errors
+    return page, errors
 
 
-def test_site_has_an_index_a_page_per_notebook_and_every_chart_in_three_formats(site):
+def test_site_has_an_index_a_page_per_notebook_every_chart_in_three_formats_and_plotly_js_once(site):
     notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     assert (site / "index.html").is_file()
     assert sorted(p.stem for p in site.glob("[0-9][0-9]-*.html")) == [p.stem for p in notebooks]
@@ -85,28 +92,109 @@ def test_site_has_an_index_a_page_per_notebook_and_every_chart_in_three_formats(
     assert len(charts) >= 6
     for png in charts:
         assert png.with_suffix(".svg").is_file() and png.with_suffix(".html").is_file()
-    assert len(list(site.rglob("plotly.min.js"))) == 1
+    assert [p.relative_to(site).as_posix() for p in site.rglob("plotly*.js")] == ["assets/plotly.min.js"]
+    assert "MIT License" in (site / "assets" / "plotly.js-LICENSE").read_text(encoding="utf-8")
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for png in charts:
+        assert f'href="charts/{png.stem}.html"' in index and f'href="charts/{png.stem}.svg"' in index
 
 
-def test_every_notebook_page_renders_all_its_charts_without_console_errors(site, server, browser):
-    for page in sorted(site.glob("[0-9][0-9]-*.html")):
-        expected = page.read_text(encoding="utf-8").count('class="plotly-graph-div"')
-        plots, errors = visit(browser, f"{server}/{page.name}")
-        assert errors == [], f"{page.name}: {errors}"
-        assert len(plots) == expected, page.name
-        assert [p["id"] for p in plots if not p["svg"] or not p["marks"]] == [], page.name
+def test_any_web_server_user_can_read_the_site(site):
+    modes = {p.relative_to(site).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in [site, *site.rglob("*")]}
+    assert {name: mode for name, mode in modes.items() if mode != (0o755 if (site / name).is_dir() else 0o644)} == {}
 
 
-def test_every_chart_page_renders_offline_without_console_errors(site, server, browser):
-    for page in sorted((site / "charts").glob("*.html")):
-        plots, errors = visit(browser, f"{server}/charts/{page.name}")
-        assert errors == [], f"{page.name}: {errors}"
-        assert len(plots) == 1 and plots[0]["svg"] and plots[0]["marks"] > 0, page.name
+def test_every_page_renders_every_chart_without_python_reprs_or_console_errors(site, server, browser):
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert len(pages) >= 14  # index, six notebooks, seven charts
+    for name in pages:
+        source = (site / name).read_text(encoding="utf-8")
+        page, errors = open_page(browser, f"{server}/{name}")
+        text, plots = page.inner_text("body"), page.evaluate(PLOT_STATE)
+        page.close()
+        assert errors == [], f"{name}: {errors}"
+        assert [r for r in REPRS if r in source or r in text] == [], name
+        assert len(plots) == source.count('class="plotly-graph-div"'), name
+        assert [p["id"] for p in plots if not p["svg"] or not p["marks"]] == [], name
 
 
-def test_index_page_loads_without_console_errors(server, browser):
-    _, errors = visit(browser, f"{server}/index.html")
+def test_notebook_pages_show_markdown_outputs_and_every_stored_chart(site):
+    import nbformat
+
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        outputs = [o for cell in nbformat.read(path, as_version=4).cells for o in cell.get("outputs", [])]
+        markdown = [o for o in outputs if "text/markdown" in o.get("data", {})]
+        charts = [o for o in outputs if "application/vnd.plotly.v1+json" in o.get("data", {})]
+        page = (site / f"{path.stem}.html").read_text(encoding="utf-8")
+        assert page.count('data-mime-type="text/markdown"') >= len(markdown), path.name
+        assert page.count('class="plotly-graph-div"') == len(charts), path.name
+        assert "cdnjs" not in page and "<script src=\"http" not in page, "the report loads scripts from the network"
+
+
+def test_index_shows_an_iframe_snippet_per_chart_that_fits_a_phone(site, server, browser):
+    page, errors = open_page(browser, f"{server}/index.html", PHONE)
+    snippets = page.eval_on_selector_all("code.nk-embed", "codes => codes.map(c => c.textContent)")
+    assert page.locator("iframe").count() == 0 and len(snippets) == len(list((site / "charts").glob("*.html")))
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    page.evaluate("snippet => { document.body.innerHTML = snippet; }", snippets[0])
+    page.wait_for_timeout(1500)
+    frame = page.frames[1]
+    assert frame.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert frame.evaluate(PLOT_STATE)[0]["marks"] > 0
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    height = int(re.search(r'height="(\d+)"', snippets[0]).group(1))
+    assert frame.evaluate("() => document.querySelector('.plotly-graph-div').offsetHeight") < height
+    page.close()
     assert errors == []
+
+
+def test_chart_html_is_at_most_1_5_mib_and_uses_the_basic_bundle(gallery, tmp_path):
+    from nkdigital import export
+
+    for stem, fig in gallery.items():
+        text = export.write_chart_html(fig, tmp_path / f"{stem}.html").read_text(encoding="utf-8")
+        assert len(text.encode("utf-8")) <= MAX_CHART_HTML, stem
+        assert "plotly.js (basic - minified)" in text, stem
+
+
+def test_the_vendored_bundle_is_the_plotly_js_version_plotly_py_bundles():
+    from plotly.offline import get_plotlyjs_version
+
+    from nkdigital.export.html import BASIC_BUNDLE
+
+    header = BASIC_BUNDLE.read_text(encoding="utf-8")[:200]
+    assert f"plotly.js (basic - minified) v{get_plotlyjs_version()}\n" in header
+    assert (BASIC_BUNDLE.parent / "plotly.js-LICENSE").is_file()
+
+
+def test_a_trace_type_the_basic_bundle_lacks_falls_back_to_the_full_bundle():
+    import plotly.graph_objects as go
+
+    from nkdigital.export.html import BASIC_BUNDLE, plotly_js_path
+
+    scatter, heatmap = go.Figure(go.Scatter(x=[1], y=[1])), go.Figure(go.Heatmap(z=[[1]]))
+    assert plotly_js_path(scatter) == BASIC_BUNDLE
+    assert plotly_js_path(scatter, {"data": [{"type": "scattergl"}]}).name == "plotly.min.js"
+    assert plotly_js_path(heatmap).name == "plotly.min.js"
+
+
+@pytest.mark.parametrize("width", [360, PHONE, 768, DESKTOP])
+def test_self_contained_chart_fits_the_viewport_in_the_page_font(gallery, tmp_path, browser, width):
+    from nkdigital import export
+    from nkdigital.charts.house import FONT
+
+    for stem in ("nkdigital-subscribers", "nkdigital-access-tiers"):
+        out = export.write_chart_html(gallery[stem], tmp_path / f"{stem}.html")
+        page, errors = open_page(browser, out.as_uri(), width)
+        fonts = page.evaluate("() => ['body', 'figcaption'].map(s => getComputedStyle(document.querySelector(s))"
+                              ".fontFamily)")
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), (stem, width)
+        assert page.evaluate("() => document.querySelector('.main-svg').getBoundingClientRect().width")\
+            <= min(width, 1200)
+        plots = page.evaluate(PLOT_STATE)
+        page.close()
+        assert errors == [] and plots[0]["marks"] > 0, stem
+        assert {font.replace('"', "") for font in fonts} == {FONT}, fonts
 
 
 def test_markup_in_the_data_renders_as_text_in_exported_html(package, tmp_path, browser):

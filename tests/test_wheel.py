@@ -28,6 +28,11 @@ def test_wheel_contains_the_library_the_data_package_and_the_entry_point(wheel):
     assert "nkdigital/archive/INDEX.csv" in names
     assert "nkdigital/archive/README.md" in names
     assert "nkdigital/archive/core/pscore-internet-freedom.txt" in names
+    assert "nkdigital/notebooks/00-start-here.ipynb" in names  # what `nkdigital report` renders
+    for asset in ("report/templates/nkdigital/index.html.j2", "report/templates/index.html.j2",
+                  "report/templates/report.css", "export/vendor/plotly-basic.min.js",
+                  "export/vendor/plotly.js-LICENSE"):
+        assert f"nkdigital/{asset}" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "nkdigital = nkdigital.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

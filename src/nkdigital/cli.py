@@ -1,4 +1,4 @@
-"""The `nkdigital` command line: validate, refresh, export, charts, cite, info, serve."""
+"""The `nkdigital` command line: validate, refresh, export, charts, report, cite, info, serve."""
 
 from __future__ import annotations
 
@@ -42,6 +42,15 @@ def _parser() -> argparse.ArgumentParser:
     charts.add_argument("out", help="output folder")
     charts.add_argument("--format", default="html", help="comma-separated: html,png,svg (default: html)")
     charts.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
+
+    report = commands.add_parser("report", help="build the offline report: notebooks, charts, index",
+                                 description="Build the report as a static site (needs the notebooks extra and,"
+                                 " for PNG and SVG, a Chromium browser).")
+    report.add_argument("out", nargs="?", help="output folder, replaced whole (e.g. site)")
+    report.add_argument("--notebooks", help="folder of numbered notebooks (default: the bundled ones)")
+    report.add_argument("--base-url", default="", help="URL the site is served from, for the embed snippets")
+    report.add_argument("--execute", action="store_true", help="re-execute every notebook in place first")
+    report.add_argument("--execute-only", action="store_true", help="only re-execute the notebooks")
 
     cite = commands.add_parser("cite", help="print the citation of a source or row (or of the package)",
                                description="Cite one source by id, the sources behind a row (obs-, evt-, att-,"
@@ -125,6 +134,19 @@ def _charts(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from nkdigital import report
+
+    if args.out is None and not args.execute_only:
+        raise ValueError("give an output folder, e.g. nkdigital report site")
+    if args.execute or args.execute_only:
+        for path, changed in report.execute_all(args.notebooks):
+            print(f"{'updated' if changed else 'unchanged'}: {path.name}")
+    if not args.execute_only:
+        print(f"built {report.build_site(args.out, args.notebooks, args.base_url)}")
+    return 0
+
+
 def _cite(args: argparse.Namespace) -> int:
     from nkdigital.cite import cite
 
@@ -152,7 +174,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"validate": _validate, "refresh": _refresh, "export": _export, "charts": _charts,
-            "cite": _cite, "info": _info, "serve": _serve}
+            "report": _report, "cite": _cite, "info": _info, "serve": _serve}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -37,3 +37,11 @@ def default_archive(descriptor: Path | None = None) -> Path:
     descriptor = descriptor if descriptor is not None else bundled_descriptor()
     return descriptor.resolve().parent.parent / ARCHIVE_DIR
 
+
+
+def bundled_notebooks() -> Path:
+    """The narrative notebooks: `notebooks/` shipped in the wheel, or the checkout's."""
+    for candidate in (_HERE / "notebooks", _HERE.parents[1] / "notebooks"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("no notebooks/ folder found beside the nkdigital package")

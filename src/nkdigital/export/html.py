@@ -1,4 +1,4 @@
-"""Charts as self-contained, offline HTML pages with alt text and caption."""
+"""Charts as self-contained, offline, responsive HTML pages with alt text and caption, and the plotly.js they need."""
 
 from __future__ import annotations
 
@@ -8,33 +8,72 @@ from pathlib import Path
 
 from nkdigital.atomic import atomic_write_bytes
 
+VENDOR = Path(__file__).resolve().parent / "vendor"
+BASIC_BUNDLE = VENDOR / "plotly-basic.min.js"
+BASIC_TRACES = frozenset({"bar", "pie", "scatter"})  # the trace types the vendored basic bundle holds
+PAGE_STYLE = (
+    "html,body{{margin:0}}body,figcaption{{font-family:{font}}}body{{color:#222}}"
+    "figure{{margin:0;max-width:100%}}.plotly-graph-div{{max-width:100%}}"
+    "figcaption{{font-size:14px;line-height:1.4;color:#444;padding:8px 16px;overflow-wrap:anywhere}}"
+)
+
 
 def escape_once(text: str) -> str:
     """HTML-escape text that may already be escaped (chart meta is), without double-escaping it."""
     return html.escape(html.unescape(text))
 
 
+def trace_types(figure) -> set[str]:
+    """The trace types of a plotly Figure or of a figure dict (a notebook's plotly output)."""
+    data = figure.get("data", []) if isinstance(figure, dict) else figure.data
+    return {(trace.get("type") if isinstance(trace, dict) else trace.type) or "scatter" for trace in data}
+
+
+def plotly_js_path(*figures) -> Path:
+    """The smallest plotly.js that draws all `figures`: the vendored basic bundle, else plotly.py's full one."""
+    if set().union(*map(trace_types, figures)) <= BASIC_TRACES:
+        return BASIC_BUNDLE
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def responsive(figure) -> dict:
+    """A Figure or figure dict as a dict that fills the width of its container (its height stays)."""
+    spec = dict(figure) if isinstance(figure, dict) else figure.to_dict()
+    layout = {key: value for key, value in spec.get("layout", {}).items() if key != "width"}
+    return {**spec, "layout": {**layout, "autosize": True}}
+
+
 def chart_html(fig, include_plotlyjs: bool | str = True) -> str:
-    """A complete, offline HTML page for a house chart, with its description as alt text and caption."""
-    from nkdigital.charts.house import config
+    """A complete, offline HTML page for a house chart, 360-1200 px wide, with its description as alt text and caption.
+
+    `include_plotlyjs`: True inlines the smallest plotly.js that draws the figure; a path ending in `.js` links it.
+    """
+    import plotly.io as pio
+
+    from nkdigital.charts.house import FONT, config
 
     meta = fig.layout.meta or {}
     description, source_line, title = (
         escape_once(meta.get(key, default))
         for key, default in (("description", ""), ("source_line", ""), ("filename", "nkdigital chart"))
     )
-    div = fig.to_html(full_html=False, include_plotlyjs=include_plotlyjs, config=config(fig),
+    script = f"<script>{plotly_js_path(fig).read_text(encoding='utf-8')}</script>\n" if include_plotlyjs is True else ""
+    div = pio.to_html(responsive(fig), full_html=False, validate=False, config={**config(fig), "responsive": True},
+                      include_plotlyjs=False if include_plotlyjs is True else include_plotlyjs,
                       div_id=meta.get("filename", "nkdigital-chart"))
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
-        f"<title>{title}</title>\n</head>\n"
+        f"<title>{title}</title>\n<style>{PAGE_STYLE.format(font=FONT)}</style>\n{script}</head>\n"
         f'<body>\n<figure role="img" aria-label="{description}">\n{div}\n'
         f"<figcaption>{description}<br>{source_line}</figcaption>\n</figure>\n</body>\n</html>\n"
     )
 
 
 def write_chart_html(fig, out: str | os.PathLike, include_plotlyjs: bool | str = True) -> Path:
+    """Write :func:`chart_html` to `out` (readable by any web server)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out, chart_html(fig, include_plotlyjs).encode("utf-8"))

@@ -1,0 +1,88 @@
+"""Notebooks to HTML pages with nbconvert's HTMLExporter and our template (JupyterLab's, offline)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+@dataclass
+class Page:
+    """One rendered notebook: its file name in the site, title, HTML and the plotly figures it draws."""
+
+    file: str
+    title: str
+    html: str
+    figures: list[dict] = field(default_factory=list)
+
+
+def plotly_div(figure: dict, div_id: str) -> str:
+    """A plotly output as plotly.py writes it (a div and a Plotly.newPlot call), as wide as the page allows."""
+    import plotly.io as pio
+
+    from nkdigital.export.html import responsive
+
+    return pio.to_html(responsive(figure), config=figure.get("config"), include_plotlyjs=False, full_html=False,
+                       validate=False, div_id=div_id)
+
+
+def title_of(notebook, fallback: str) -> str:
+    """The text of the notebook's first `# ` heading."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def exporter():
+    """nbconvert's HTMLExporter with our template; it ranks plotly outputs first and links stylesheets from assets/.
+
+    The stylesheets it would inline in every page are collected in `exporter.stylesheets` (name: text), to be
+    written into assets/ once.
+    """
+    import markupsafe
+    from nbconvert import HTMLExporter
+
+    from nkdigital.export.html import escape_once
+
+    stylesheets: dict[str, str] = {}
+
+    class SiteExporter(HTMLExporter):
+        @property
+        def default_config(self):
+            config = super().default_config
+            priority = config.NbConvertBase.display_data_priority
+            config.NbConvertBase.display_data_priority = [PLOTLY_MIME, *priority]
+            return config
+
+        def _init_resources(self, resources):
+            resources = super()._init_resources(resources)
+            resources["include_css"] = link_css  # a function, not a method: nbconvert deep-copies resources
+            return resources
+
+    def link_css(name: str) -> markupsafe.Markup:
+        stylesheets[Path(name).name] = html.environment.loader.get_source(html.environment, name)[0]
+        return markupsafe.Markup(f'<link rel="stylesheet" href="assets/{Path(name).name}">')
+
+    html = SiteExporter(template_name="nkdigital", extra_template_basedirs=[str(TEMPLATES)])
+    html.stylesheets = stylesheets
+    html.register_filter("plotly_div", plotly_div)
+    html.register_filter("escape_once", escape_once)
+    return html
+
+
+def render(path: Path, html_exporter) -> Page:
+    """One notebook as a page of the site (as stored: nothing is executed)."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    title = title_of(notebook, path.stem)
+    body, _ = html_exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    figures = [output["data"][PLOTLY_MIME] for cell in notebook.cells for output in cell.get("outputs", [])
+               if PLOTLY_MIME in output.get("data", {})]
+    return Page(f"{path.stem}.html", title, body, figures)

@@ -1,0 +1,100 @@
+"""The report as a static site: a page per notebook, every house chart as HTML, PNG and SVG, and an index."""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from nkdigital.report.notebooks import notebook_paths
+from nkdigital.report.render import TEMPLATES, exporter, render
+
+CAPTION_KEYS = ("description", "source_line")  # the chart page's caption lines (export.html)
+CAPTION_CHARS = 90  # caption characters per line in a typical article column (about 640 px)
+CAPTION_LINE_PX, CAPTION_PADDING_PX = 20, 24  # 14 px text at line height 1.4; padding and a little air
+
+
+def embed_height(fig) -> int:
+    """Pixels an iframe needs to show a chart page in an article column: the plot and its wrapped caption."""
+    meta = fig.layout.meta or {}
+    lines = sum(math.ceil(len(html.unescape(meta.get(key, ""))) / CAPTION_CHARS) for key in CAPTION_KEYS)
+    return int(fig.layout.height or 520) + CAPTION_LINE_PX * lines + CAPTION_PADDING_PX
+
+
+def embed_snippet(fig, src: str) -> str:
+    """An iframe that shows the chart page `src` at the width of its column (360-1200 px)."""
+    title = html.escape(html.unescape((fig.layout.meta or {}).get("filename", "nkdigital chart")))
+    return (f'<iframe src="{html.escape(src)}" title="{title}" width="100%" height="{embed_height(fig)}"'
+            ' style="border:0;max-width:1200px" loading="lazy"></iframe>')
+
+
+def _readable(folder: Path) -> None:
+    """Modes any web server can read: folders 0755, files 0644."""
+    folder.chmod(0o755)
+    for path in folder.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def _check_target(out: Path) -> None:
+    if out.exists() and any(out.iterdir()) and not (out / "index.html").is_file():
+        raise ValueError(f"{out} is neither empty nor a report built before: choose a new folder")
+
+
+def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = None, base_url: str = "",
+               package=None) -> Path:
+    """Build the report into `out`, replaced whole and only once complete; returns its path.
+
+    `notebooks`: the folder of numbered notebooks (default: the bundled ones), rendered as stored.
+    `base_url`: where the site will be served, for the embed snippets (default: links relative to the index).
+    """
+    import jinja2
+
+    import nkdigital as nk
+    from nkdigital import export
+    from nkdigital.export.html import VENDOR, plotly_js_path
+
+    out = Path(out).resolve()
+    _check_target(out)
+    base_url = base_url.rstrip("/") + "/" if base_url else ""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
+    try:
+        html_exporter = exporter()
+        pages = [render(path, html_exporter) for path in notebook_paths(notebooks)]
+        for page in pages:
+            (staging / page.file).write_text(page.html, encoding="utf-8")
+        figures = nk.charts.gallery(package or nk.load())
+        charts = staging / "charts"
+        for stem, fig in figures.items():
+            export.write_chart_html(fig, charts / f"{stem}.html", include_plotlyjs="../assets/plotly.min.js")
+        export.write_images(figures, charts, ("png", "svg"))
+
+        assets = staging / "assets"
+        assets.mkdir()
+        shutil.copyfile(plotly_js_path(*figures.values(), *(f for page in pages for f in page.figures)),
+                        assets / "plotly.min.js")
+        shutil.copyfile(VENDOR / "plotly.js-LICENSE", assets / "plotly.js-LICENSE")
+        shutil.copyfile(TEMPLATES / "report.css", assets / "report.css")
+        for name, text in html_exporter.stylesheets.items():
+            (assets / name).write_text(text, encoding="utf-8")
+
+        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+        charts_listed = [
+            {"stem": stem, "description": html.unescape(fig.layout.meta.get("description", stem)),
+             "source_line": html.unescape(fig.layout.meta.get("source_line", "")),
+             "embed": embed_snippet(fig, f"{base_url}charts/{stem}.html")}
+            for stem, fig in figures.items()
+        ]
+        index = environment.get_template("index.html.j2").render(pages=pages, charts=charts_listed,
+                                                                 version=nk.__version__)
+        (staging / "index.html").write_text(index, encoding="utf-8")
+        _readable(staging)
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out
