@@ -4,7 +4,8 @@
 >>> pkg = nk.load()
 >>> subs = pkg.observations("mobile_subscriptions")
 
-`nkdigital.charts` (plotly) and validation (frictionless) load only when first used.
+`nkdigital.charts` (plotly), `nkdigital.text` (numbers, quantities and dates in words) and validation
+(frictionless) load only when first used.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from nkdigital.errors import PackageError, Problem
 from nkdigital.load import Package, load
 
 if TYPE_CHECKING:
-    from nkdigital import charts, export
+    from nkdigital import charts, export, text
     from nkdigital.validation import Report
 
 __version__ = "0.1.0"
-__all__ = ["Package", "PackageError", "Problem", "__version__", "charts", "cite", "export", "load", "validate"]
+__all__ = ["Package", "PackageError", "Problem", "__version__", "charts", "cite", "export", "load", "text", "validate"]
 
 
 def validate(path=None, archive=None) -> Report:
@@ -32,6 +33,6 @@ def validate(path=None, archive=None) -> Report:
 
 
 def __getattr__(name: str):
-    if name in ("charts", "export"):
+    if name in ("charts", "export", "text"):
         return importlib.import_module(f"nkdigital.{name}")
     raise AttributeError(f"module 'nkdigital' has no attribute {name!r}")
