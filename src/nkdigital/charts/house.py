@@ -105,8 +105,8 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
     if given.terms:
         notes.append(esc("Third-party terms: " + "; ".join(given.terms) + "."))
     note_lines, source_lines = footer_lines(notes, given.line)
-    title_lines = fit(title, style.TITLE_FONT, style.FOOTER_PX + 140, bold=True)
-    subtitle_lines = fit(subtitle, style.SUBTITLE_FONT, style.FOOTER_PX + 140, most=style.SUBTITLE_CHARS)
+    title_lines = fit(title, style.TITLE_FONT, WIDTH - 2 * PAD, bold=True)
+    subtitle_lines = fit(subtitle, style.SUBTITLE_FONT, WIDTH - 2 * PAD, most=style.SUBTITLE_CHARS)
     top = math.ceil(PAD + line_px(style.TITLE_FONT) * len(title_lines) + 4
                     + line_px(style.SUBTITLE_FONT) * len(subtitle_lines) + 14 + top_extra)
     notes_px = line_px(style.NOTE_FONT) * len(note_lines)
@@ -116,8 +116,8 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
     fig.update_layout(
         template=style.TEMPLATE, autosize=True, height=height,
         margin={"l": margin_left, "r": margin_right, "t": top, "b": bottom, "autoexpand": False},
-        title={"text": "<br>".join(f"<b>{t}</b>" for t in title_lines), "x": 0, "xanchor": "left", "xref": "container",
-               "pad": {"l": PAD}, "y": 1 - PAD / height, "yanchor": "top", "yref": "container",
+        title={"text": "<br>".join(f"<b>{t}</b>" for t in title_lines), "x": PAD / WIDTH, "xanchor": "left",
+               "xref": "container", "y": 1 - PAD / height, "yanchor": "top", "yref": "container",
                "font": {"size": style.TITLE_FONT},
                "subtitle": {"text": "<br>".join(subtitle_lines), "font": {"size": style.SUBTITLE_FONT, "color": GREY}}},
     )

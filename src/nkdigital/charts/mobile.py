@@ -19,7 +19,7 @@ NAMES = {
     PER_100: "Mobile subscriptions per 100 people",
 }
 DOTTED = frozenset({"mobile_users", "active_mobile_users"})  # people, not lines: a dot inside the claim's marker
-MARGIN_LEFT, MARGIN_RIGHT = 76, 40
+MARGIN_LEFT, MARGIN_RIGHT = 76, 64
 WIDTH_PLOT = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 PLOT_HEIGHT = 440
 AXIS_PX = 40  # tick labels under the plot
