@@ -120,7 +120,7 @@ def test_charts_writes_offline_html(tmp_path):
 def test_charts_rejects_unknown_formats(tmp_path):
     result = run("charts", str(tmp_path), "--format", "gif")
     assert result.returncode == 2
-    assert result.stderr == "error: unknown chart format 'gif'; choose from html, png, svg\n"
+    assert result.stderr == "error: unknown chart format 'gif'; choose from html, png, svg, pdf\n"
 
 
 def test_png_and_svg_without_a_browser_say_how_to_get_one(tmp_path, monkeypatch, capsys):
