@@ -150,7 +150,7 @@ def tiers(package: Package | None = None, *, include_weak: bool = False) -> hous
     fig = house.HouseFigure()
     _bars(fig, names, spans, [palette.colour("tier", t) for t in present], texts,
           [" ".join(g["tier_id"]) for g in groups])
-    fig.update_xaxes(type="log", title_text="People (log scale: each step is ten times more)",
+    fig.update_xaxes(type="log", title_text="People (log scale: each step is ten times more)", tickformat="~s",
                      range=[0, math.log10(max(s.mark + s.plus for s in spans)) + 0.6])
     fig.update_layout(showlegend=False)
     description = esc("Chart of the number of people with each level of access in North Korea: "
@@ -163,7 +163,7 @@ def tiers(package: Package | None = None, *, include_weak: bool = False) -> hous
         drawn=credits.source_frame(sized.drop(columns="input_ids"), None),
         title="A few thousand online, millions on the intranet or off",
         subtitle="How many people have each level of access, as sources state it", description=description,
-        notes=notes, plot_height=70 * len(present) + 40, margin_left=220, margin_right=40, axis_band=60)
+        notes=notes, plot_height=70 * len(present) + 40, margin_left=220, margin_right=40, axis_band=72)
 
 
 def owners(package: Package | None = None, *, include_weak: bool = False) -> house.HouseFigure:
@@ -198,4 +198,4 @@ def owners(package: Package | None = None, *, include_weak: bool = False) -> hou
         fig, chart="devices-headline", package=package, drawn=credits.source_frame(estimates, latest),
         title="More phone owners than subscriptions?", description=description, notes=notes,
         subtitle="Estimated owners of a mobile phone against the latest counted subscriptions",
-        plot_height=180, margin_left=300, margin_right=40, axis_band=60)
+        plot_height=180, margin_left=300, margin_right=40, axis_band=72)

@@ -53,8 +53,8 @@ def chart_rows(fig, package: Package) -> pd.DataFrame:
         parts.append(part)
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     rows["outlet"] = [outlet(sources.loc[i]) for i in rows["source_id"]]
-    rows["url"] = [sources.at[i, "url"] for i in rows["source_id"]]
-    rows["usage_terms"] = [sources.at[i, "usage_terms"] for i in rows["source_id"]]
+    for column in ("url", "usage_terms"):
+        rows[column] = [sources.at[i, column] if column in sources else None for i in rows["source_id"]]
     rows["restricts_reuse"] = [restricts_reuse(t) for t in rows["usage_terms"]]
     rows["chart"] = meta.get("filename", "")
     rows["chart_source_line"] = html.unescape(meta.get("source_line", ""))
