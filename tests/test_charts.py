@@ -228,19 +228,38 @@ def test_default_charts_draw_no_row_from_a_weak_source(gallery, rows, weak_sourc
     assert "weak source" not in strings(fig)
 
 
-def test_include_weak_adds_weak_rows_faded_and_says_so(gallery, weak_gallery, rows, weak_sources):
-    added = 0
+def test_include_weak_adds_weak_rows_visibly_marked_and_says_so(gallery, weak_gallery, rows, weak_sources):
+    marked = 0
     for stem in STEMS:
         fig, more = gallery[stem], weak_gallery[stem]
         assert set(fig.layout.meta["rows"]) <= set(more.layout.meta["rows"])
-        for row_id, (trace, k) in points(more).items():
-            if rows.at[row_id, "source_id"] in weak_sources and trace.marker.opacity is not None \
-                    and isinstance(trace.marker.opacity, tuple):
-                added += 1
-                assert trace.marker.opacity[k] < 1, row_id
+        marks: dict[tuple[int, int], list[str]] = {}
+        for trace_index, trace in enumerate(more.data):
+            for k, cell in enumerate(trace.customdata or ()):
+                marks[(trace_index, k)] = str(cell).split()
+        for (trace_index, k), ids in marks.items():
+            if not all(rows.at[i, "source_id"] in weak_sources for i in ids):
+                continue
+            trace = more.data[trace_index]
+            opacity = trace.marker.opacity
+            faded = isinstance(opacity, tuple) and opacity[k] < 1
+            labelled = isinstance(trace.text, tuple) and "weak)" in str(trace.text[k])
+            assert faded or labelled, f"{stem}: weak-only mark {ids} is not marked"
+            marked += 1
         if set(rows.loc[more.layout.meta["rows"], "source_id"]) & weak_sources:
             assert any("weak source" in n for n in more.layout.meta["notes"])
-    assert added, "some chart draws a weak row when asked"
+    assert marked, "some chart draws a weak row when asked"
+
+
+def test_no_chart_module_redefines_an_enum_label_or_colour():
+    from pathlib import Path
+
+    folder = Path(charts.__file__).parent
+    code = "\n".join(p.read_text(encoding="utf-8") for p in folder.glob("*.py"))
+    for enum in ("claim_type", "tier", "instrument_type", "precision"):
+        for spec in ENUMS[enum].values():
+            assert f'"{spec.label}"' not in code and f"'{spec.label}'" not in code, spec.label
+    assert "OKABE_ITO[" not in code and "#E69F00" not in code  # colours come from the metadata
 
 
 def test_subtitle_counts_are_honest(gallery, package, rows):

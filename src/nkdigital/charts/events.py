@@ -90,7 +90,7 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
     keys = ["category", "subject", "event_date", "event_date_precision"]
     marks = frame.groupby(keys, sort=False).agg(
         event_ids=("event_id", lambda ids: " ".join(sorted(ids))), rows=("event_id", "size"),
-        sources=("source_id", "nunique")).reset_index()
+        sources=("source_id", "nunique"), weak=("_weak", "all")).reset_index()
     marks["_start"] = pd.to_datetime(marks["event_date"])
     marks["_end"] = [pd.Timestamp(text.period_end(d, p)) for d, p in
                      zip(marks["_start"], marks["event_date_precision"], strict=True)]
@@ -131,6 +131,7 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
             legendgroup=precision,
             marker={"symbol": palette.symbol("precision", precision),
                     "size": [round(8 + 3 * (n - 1) ** 0.5, 1) for n in rows["sources"]],
+                    "opacity": [0.35 if weak else 1.0 for weak in rows["weak"]],
                     "color": colour, "line": {"color": "#ffffff", "width": 1}},
             customdata=[esc(i) for i in rows["event_ids"]],
             hovertext=[_hover(by_key[tuple(row[k] for k in keys)], labels) for _, row in rows.iterrows()],

@@ -111,12 +111,14 @@ def subscriptions(package: Package | None = None, *, include_weak: bool = False)
 
 
 def _bars(fig: house.HouseFigure, names: list[str], spans: list[ranges.Span], colours: list[str],
-          texts: list[str], ids: list[str]) -> None:
-    """One horizontal mark per row with its range as a band and its figure written beside it."""
-    for k, (name, s, tint, text, row_ids) in enumerate(zip(names, spans, colours, texts, ids, strict=True)):
+          texts: list[str], groups: list[pd.DataFrame]) -> None:
+    """One horizontal mark per row with its range as a band and its figure written beside it; faded when every
+    row behind it comes from a weak source."""
+    for k, (name, s, tint, text, rows) in enumerate(zip(names, spans, colours, texts, groups, strict=True)):
+        row_ids = " ".join(rows.iloc[:, 0].astype(str))
         fig.add_scatter(x=[s.mark], y=[k], mode="markers+text", name=esc(name), showlegend=False,
                         marker={"size": 14, "color": tint, "symbol": "circle" if s.has_value else "line-ns-open",
-                                "line": {"color": tint, "width": 2}},
+                                "line": {"color": tint, "width": 2}, "opacity": [0.35 if rows["_weak"].all() else 1]},
                         error_x=ranges.range_band([s], tint), text=[f"<b>{esc(text)}</b>"],
                         textposition="top center", textfont={"size": 12, "color": tint},
                         customdata=[row_ids], hovertemplate=f"{esc(name)}: %{{text}}<extra></extra>")
@@ -148,8 +150,7 @@ def tiers(package: Package | None = None, *, include_weak: bool = False) -> hous
     texts = [f"{compact(s.mark)} ({len(g)} statement{'s' * (len(g) != 1)})" for s, g in zip(spans, groups,
                                                                                                 strict=True)]
     fig = house.HouseFigure()
-    _bars(fig, names, spans, [palette.colour("tier", t) for t in present], texts,
-          [" ".join(g["tier_id"]) for g in groups])
+    _bars(fig, names, spans, [palette.colour("tier", t) for t in present], texts, groups)
     fig.update_xaxes(type="log", title_text="People (log scale: each step is ten times more)", tickformat="~s",
                      range=[0, math.log10(max(s.mark + s.plus for s in spans)) + 0.6])
     fig.update_layout(showlegend=False)
@@ -185,7 +186,7 @@ def owners(package: Package | None = None, *, include_weak: bool = False) -> hou
     fig = house.HouseFigure()
     _bars(fig, names, spans, [palette.colour("claim_type", "analyst_estimate"),
                               palette.colour("claim_type", str(latest.iloc[0]["claim_type"]))],
-          [compact(s.mark) for s in spans], [" ".join(estimates["estimate_id"]), latest.iloc[0]["observation_id"]])
+          [compact(s.mark) for s in spans], [estimates, latest])
     fig.update_xaxes(range=[0, max(s.mark + s.plus for s in spans) * 1.1], tickformat="~s",
                      title_text="People or subscriptions")
     fig.update_layout(showlegend=False)

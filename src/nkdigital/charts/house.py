@@ -100,8 +100,8 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
     given = credit(package, drawn)
     notes = list(notes)
     if given.weak:
-        notes.append(f"Faded marks: figures from {given.weak} weak source{'s' * (given.weak != 1)} (reposts,"
-                     " mirrors, forums), drawn on request.")
+        notes.append(f"Faded marks, or '(N weak)' beside a figure: rows from {given.weak} weak"
+                     f" source{'s' * (given.weak != 1)} (reposts, mirrors, forums), drawn on request.")
     if given.terms:
         notes.append(esc("Third-party terms: " + "; ".join(given.terms) + "."))
     note_lines, source_lines = footer_lines(notes, given.line)

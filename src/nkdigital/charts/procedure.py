@@ -11,7 +11,7 @@ from nkdigital.charts import credits, house, palette
 from nkdigital.charts.markup import esc, wrap
 from nkdigital.charts.style import GREY, LIGHT_GREY
 from nkdigital.load import Package
-from nkdigital.metadata.colours import OKABE_ITO
+from nkdigital.metadata.colours import ACCENT
 
 NODE_Y = 0.0
 FIRST_LABEL_Y = -1.25
@@ -73,15 +73,16 @@ def access_procedure(controls: pd.DataFrame, *, package: Package | None = None,
         described = "<br>".join(f"• {wrap(d, 60)}" for d in rows["description"].dropna().drop_duplicates()[:4])
         node_hover.append(f"<b>{esc(palette.name('step', step['step']))}</b>"
                           f" ({count} statement{'s' * (count != 1)})<br>{described}")
-        node_colour.append(OKABE_ITO["blue"] if len(quantified) else GREY)
+        node_colour.append(ACCENT if len(quantified) else GREY)
         groups = sorted(quantified.groupby("_figure", sort=False), key=lambda g: (-len(g[1]), g[0]))
         y = FIRST_LABEL_Y
         for figure, group in groups:
             sources = group["source_id"].nunique()
+            weak = group.loc[group["_weak"], "source_id"].nunique()
             label_x.append(step["step_order"])
             label_y.append(y)
             label_text.append(f"<b>{esc(figure)}</b><br><span style='font-size:11px;color:{GREY}'>"
-                              f"{sources} source{'s' * (sources != 1)}</span>")
+                              f"{sources} source{'s' * (sources != 1)}{f' ({weak} weak)' if weak else ''}</span>")
             label_hover.append(_hover(group, labels, figure))
             label_ids.append(" ".join(esc(i) for i in group["control_id"]))
             y -= LABEL_STEP

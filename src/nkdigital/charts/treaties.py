@@ -66,7 +66,7 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
     for kind in [t for t in types if t in set(frame["instrument_type"])]:
         colour = palette.colour("instrument_type", kind)
         subset = frame[frame["instrument_type"] == kind]
-        xs, ys, texts, hovers, ids = [], [], [], [], []
+        xs, ys, texts, hovers, ids, faded = [], [], [], [], [], []
         for (instrument, year), rows in subset.groupby(["instrument", "_year"], dropna=False, sort=True):
             missing = text.missing(year)
             xs.append(band if missing else int(year))
@@ -74,10 +74,11 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
             texts.append("" if missing else str(int(year)))
             hovers.append(_hover(instrument, kind, None if missing else int(year), rows, labels))
             ids.append(" ".join(esc(i) for i in rows["framework_id"]))
+            faded.append(0.35 if rows["_weak"].all() else 1.0)
         fig.add_scatter(x=xs, y=ys, mode="markers+text", text=texts, textposition="middle right",
                         textfont={"size": 12, "color": colour}, name=esc(palette.name("instrument_type", kind)),
                         marker={"size": 13, "color": colour, "symbol": palette.symbol("instrument_type", kind),
-                                "line": {"color": "#ffffff", "width": 1}},
+                                "line": {"color": "#ffffff", "width": 1}, "opacity": faded},
                         customdata=ids, hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>")
     if has_band:
         fig.add_vrect(x0=hi + 2, x1=hi + 2 + BAND_YEARS, fillcolor="#f2f2f2", line_width=0, layer="below")
