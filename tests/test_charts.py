@@ -461,6 +461,46 @@ def test_show_uses_the_mimetype_renderer_inside_a_kernel(monkeypatch, gallery):
 
 
 
+# ------------------------------------------------------------------------------------ devices and tiers
+
+def test_devices_draws_estimates_against_counted_lines(gallery, package, rows, weak_sources):
+    fig = gallery["nkdigital-devices"]
+    marks = points(fig)
+    estimates = package.device_estimates()
+    drawn = estimates[estimates["estimate_id"].isin(marks)]
+    assert len(drawn) and not set(drawn["source_id"]) & weak_sources
+    assert set(drawn["unit"].astype(str)) <= {"people", "devices"}
+    counted = [i for i in marks if i not in set(estimates["estimate_id"])]
+    assert counted and all(str(rows.at[i, "unit"]) in ("subscriptions", "people") for i in counted)
+    assert fig.layout.xaxis.type in (None, "linear", "-")
+    for row_id, (trace, _k) in marks.items():
+        assert trace.marker.color == palette.colour("claim_type", str(rows.at[row_id, "claim_type"]))
+
+
+def test_tiers_use_a_log_axis_and_count_groups_without_size(gallery, package, weak_sources):
+    fig = gallery["nkdigital-access-tiers"]
+    assert fig.layout.xaxis.type == "log"
+    marks = points(fig)
+    tiers = package.access_tiers()
+    tiers = tiers[~tiers["source_id"].isin(weak_sources)]
+    unsized = tiers[tiers[["value", "low", "high"]].isna().all(axis=1)]
+    assert not set(unsized["tier_id"]) & set(marks)
+    headings = [a.name.split(": ", 1)[1] for a in fig.layout.annotations if (a.name or "").startswith("tier: ")]
+    assert headings == [t for t in palette.order("tier") if t in headings]  # in the metadata's order
+    note = " ".join(fig.layout.meta["notes"])
+    if len(unsized):
+        assert f"Not drawn: {len(unsized)} statements" in note
+        for tier, count in unsized["tier"].astype(str).value_counts().items():
+            assert f"{palette.name('tier', tier).lower()} {count}" in note
+    axis = fig.layout.yaxis
+    assert len(axis.tickvals) == len(axis.ticktext) == len(marks)
+    values = [a for a in fig.layout.annotations if (a.name or "").startswith("value: ")]
+    assert len({a.y for a in values}) == len(values), "at most one value label per row"
+    for row_id, (trace, _k) in marks.items():
+        tier = str(tiers.set_index("tier_id").at[row_id, "tier"])
+        assert trace.marker.color == palette.colour("tier", tier)
+
+
 # ------------------------------------------------------------------------------------------ headlines
 
 def test_subscribers_headline_draws_one_series_and_the_operators_figures(gallery, package, rows, weak_sources):
