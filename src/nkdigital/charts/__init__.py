@@ -4,6 +4,7 @@
 >>> pkg = nk.load()
 >>> nk.charts.subscribers(pkg.observations(indicator="mobile_subscriptions")).show()
 >>> nk.charts.chart("subscribers-headline").show()      # any registered chart by name
+>>> nk.charts.headline.subscriptions(pkg)                # the headline views: subscriptions, tiers, owners
 >>> list(nk.charts.CHARTS)                               # their names
 
 Every figure carries its title, subtitle, notes, the original outlets it credits (a printed source line of at
@@ -15,8 +16,8 @@ scale 2 named ``meta["filename"]``), which ``HouseFigure.show()`` applies by its
 
 from __future__ import annotations
 
+from nkdigital.charts import headline
 from nkdigital.charts.events import timeline
-from nkdigital.charts.headline import owners, subscriptions, tiers
 from nkdigital.charts.house import HouseFigure, config
 from nkdigital.charts.milestones import key_events
 from nkdigital.charts.mobile import subscribers
@@ -27,4 +28,4 @@ from nkdigital.charts.tiers import access_tiers
 from nkdigital.charts.treaties import rights
 
 __all__ = ["CHARTS", "HouseFigure", "access_procedure", "access_tiers", "chart", "config", "devices", "gallery",
-           "key_events", "owners", "rights", "subscribers", "subscriptions", "tiers", "timeline"]
+           "headline", "key_events", "rights", "subscribers", "timeline"]
