@@ -63,7 +63,8 @@ def subscriptions(package: Package | None = None, *, include_weak: bool = False)
                     marker={"symbol": palette.symbol("claim_type", claim), "size": 7, "color": colour},
                     customdata=[esc(i) for i in series["observation_id"]],
                     hovertext=[esc(f"{quantity_of(r)} ({date_of(r)})") for _, r in series.iterrows()],
-                    hovertemplate="%{hovertext}<extra></extra>")
+                    hovertemplate="%{hovertext}<extra></extra>",
+                    error_y=ranges.error_bars(spans, colour) if any(x.has_range for x in spans) else None)
     op_spans = [ranges.span(*(r[c] for c in (*FIGURES, "qualifier"))) for _, r in operator.iterrows()]
     shade = palette.colour("claim_type", "operator_report")
     if len(operator):
