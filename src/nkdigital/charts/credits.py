@@ -19,6 +19,7 @@ from nkdigital.metadata.terms import restricts_reuse
 from nkdigital.text import listing, missing
 
 MAX_LINE = 160  # characters of the printed source line, escaped
+WEAK_HINT = " (rows from weak sources are left out unless include_weak=True)"
 TERMS_LISTED = 3  # terms shared by more outlets than this name a count instead
 
 

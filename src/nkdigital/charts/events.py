@@ -80,7 +80,7 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
     package = house.resolve(package)
     frame = credits.select(events[events["event_date"].notna()], package, include_weak)
     if frame.empty:
-        raise ValueError("no dated events to draw")
+        raise ValueError(f"no dated events to draw{credits.WEAK_HINT}")
     frame["category"] = frame["category"].astype(str)
     frame["event_date_precision"] = frame["event_date_precision"].astype("string").fillna("day").astype(str)
     frame["subject"] = frame["subject"].astype("string").fillna("")

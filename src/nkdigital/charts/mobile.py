@@ -34,7 +34,8 @@ def _rows(observations: pd.DataFrame, per_100: bool, package: Package, include_w
     if frame.empty:
         view = "per-100" if per_100 else "absolute"
         other = "" if per_100 else " (pass per_100=True for mobile_subscriptions_per_100)"
-        raise ValueError(f"no {', '.join(wanted)} rows with a date and a figure for the {view} view{other}")
+        raise ValueError(f"no {', '.join(wanted)} rows with a date and a figure for the {view} view{other}"
+                         f"{credits.WEAK_HINT}")
     frame["indicator"] = frame["indicator"].astype(str)
     frame["claim_type"] = frame["claim_type"].astype("string").fillna("media_report").astype(str)
     frame["_order"] = frame["indicator"].map({name: i for i, name in enumerate(wanted)})

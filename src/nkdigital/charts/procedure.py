@@ -45,7 +45,7 @@ def access_procedure(controls: pd.DataFrame, *, package: Package | None = None,
     package = house.resolve(package)
     frame = credits.select(controls[controls["step_order"].notna()], package, include_weak)
     if frame.empty:
-        raise ValueError("no access-control rows with a step_order to draw")
+        raise ValueError(f"no access-control rows with a step_order to draw{credits.WEAK_HINT}")
     frame["step_order"] = frame["step_order"].astype(int)
     frame["step"] = frame["step"].astype(str)
     frame["_figure"] = [_figure(row) for _, row in frame.iterrows()]

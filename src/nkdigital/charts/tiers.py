@@ -129,7 +129,8 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
     population = population_rows(package)
     sized, rest = sized_rows(credits.select(tiers, package, include_weak), population)
     if sized.empty:
-        raise ValueError("no access tier rows with a size in people or a share of the population")
+        raise ValueError("no access tier rows with a size in people or a share of the population"
+                         f"{credits.WEAK_HINT}")
     tier_order = _tiers(sized)
     sized["_tier_order"] = sized["tier"].astype(str).map({t: i for i, t in enumerate(tier_order)})
     spans = {i: ranges.span(r["value"], r["low"], r["high"], r["qualifier"], log=True) for i, r in sized.iterrows()}

@@ -41,7 +41,7 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
     package = house.resolve(package)
     frame = credits.select(rights_framework, package, include_weak)
     if frame.empty:
-        raise ValueError("no rights-framework rows to draw")
+        raise ValueError(f"no rights-framework rows to draw{credits.WEAK_HINT}")
     frame["instrument_type"] = frame["instrument_type"].astype(str)
     frame["_year"] = frame["ratification_year"].astype("Int64")
     known = palette.order("instrument_type")
