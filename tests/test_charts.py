@@ -1,4 +1,7 @@
-"""House charts on the real bundled package: what is drawn, how it is styled, credited, escaped and shown."""
+"""House charts on the bundled package: what is drawn, how it is styled, credited, escaped and shown.
+
+Row ids are never hard-coded: expectations come from the package's own rows, so the data may change under them.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ import html
 import json
 import math
 import re
-import subprocess
 import sys
 import types
 
@@ -17,15 +19,17 @@ import pytest
 
 import nkdigital as nk
 from nkdigital import charts
-from nkdigital.charts import house
-from nkdigital.charts.tiers import TIER_NAMES
+from nkdigital.charts import credits, house, markup, palette, placement, ranges, style
+from nkdigital.charts.registry import CHARTS
+from nkdigital.metadata.colours import DARK_YELLOW, OKABE_ITO
+from nkdigital.metadata.enums import ENUMS, ESTIMATE_CLAIMS
+from nkdigital.metadata.terms import restricts_reuse
 
-STEMS = ["nkdigital-timeline", "nkdigital-subscribers", "nkdigital-subscribers-per-100", "nkdigital-devices",
-         "nkdigital-access-tiers", "nkdigital-access-procedure", "nkdigital-rights"]
-ESTIMATES = {"analyst_estimate", "derived", "survey"}
+STEMS = [f"nkdigital-{name}" for name in CHARTS]
 PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 ID_COLUMNS = {"observation_id", "event_id", "estimate_id", "tier_id", "control_id", "framework_id", "source_id",
-              "input_ids", "formula"}
+              "input_ids", "formula", "archive_path", "url", "geo"}
+SUBSCRIBER_INDICATORS = ["mobile_subscriptions", "mobile_users", "active_mobile_users"]
 
 
 # ------------------------------------------------------------------------------------------------- helpers
@@ -33,6 +37,11 @@ ID_COLUMNS = {"observation_id", "event_id", "estimate_id", "tier_id", "control_i
 @pytest.fixture(scope="module")
 def gallery(package):
     return charts.gallery(package)
+
+
+@pytest.fixture(scope="module")
+def weak_gallery(package):
+    return charts.gallery(package, include_weak=True)
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +60,12 @@ def rows(package) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).set_index("row_id")
 
 
+@pytest.fixture(scope="module")
+def weak_sources(package) -> set[str]:
+    sources = package.sources()
+    return set(sources.loc[sources["strength"].astype(str) == "weak", "source_id"])
+
+
 def points(fig: go.Figure) -> dict[str, tuple[go.Scatter, int]]:
     """Row id -> (trace, point index) for every mark whose customdata names the rows it draws."""
     found = {}
@@ -66,15 +81,6 @@ def strings(fig: go.Figure) -> str:
     return json.dumps(json.loads(fig.to_json()), ensure_ascii=False)
 
 
-def line_items(fig: go.Figure, version: str) -> list[str]:
-    line = fig.layout.meta["source_line"]
-    head, _, rest = line.partition(": ")
-    assert head in ("Source", "Sources")
-    items = rest.split(" · ")
-    assert items[-1] == f"nkdigital v{version}"
-    return items[:-1]
-
-
 def missing(value) -> bool:
     return value is None or bool(pd.isna(value))
 
@@ -83,31 +89,48 @@ def bounds(row) -> tuple[float | None, float | None, float | None]:
     return tuple(None if missing(row[c]) else float(row[c]) for c in ("value", "low", "high"))
 
 
+def symbol_at(trace, k) -> str:
+    return trace.marker.symbol[k] if isinstance(trace.marker.symbol, tuple) else trace.marker.symbol
+
+
+def drawable_subscriptions(package, weak_sources) -> pd.DataFrame:
+    obs = package.observations(SUBSCRIBER_INDICATORS)
+    if "geo" in obs:
+        obs = obs[obs["geo"].astype(str) == "PRK"]
+    obs = obs[obs["ref_date"].notna() & obs[["value", "low", "high"]].notna().any(axis=1)]
+    return obs[~obs["source_id"].isin(weak_sources)]
+
+
 # ----------------------------------------------------------------------------------------------- gallery
 
-def test_gallery_has_every_house_chart_keyed_by_its_file_stem(gallery):
+def test_gallery_has_every_registered_chart_keyed_by_its_file_stem(gallery):
     assert list(gallery) == STEMS
+    assert {c.view for c in CHARTS.values()} == {"headline", "research"}
     for stem, fig in gallery.items():
         assert isinstance(fig, charts.HouseFigure)
         assert fig.layout.meta["filename"] == stem
 
 
+def test_chart_by_name_and_unknown_name(package):
+    fig = charts.chart("subscribers-headline", package)
+    assert fig.layout.meta["filename"] == "nkdigital-subscribers-headline"
+    with pytest.raises(KeyError, match="unknown chart 'nope'"):
+        charts.chart("nope", package)
+
+
 @pytest.mark.parametrize("stem", STEMS)
-def test_every_chart_carries_description_source_line_sources_and_notes(gallery, package, stem):
+def test_every_chart_carries_description_source_line_sources_terms_and_notes(gallery, stem):
     fig = gallery[stem]
     meta = fig.layout.meta
     assert isinstance(meta["description"], str) and len(meta["description"]) > 80
-    assert meta["sources"] == sorted(meta["sources"]) and meta["sources"]
+    assert meta["source_ids"] == sorted(meta["source_ids"]) and meta["source_ids"]
     assert isinstance(meta["notes"], list) and meta["notes"]
+    assert isinstance(meta["terms"], list)
     assert fig.layout.title.text and fig.layout.title.subtitle.text
     footer = [a for a in fig.layout.annotations if a.name == "footer"]
     assert len(footer) == 1
     shown = footer[0].text.replace("<br>", " ").replace("<b>", "").replace("</b>", "")
-    for item in line_items(fig, package.version):  # the whole source line is on the figure, wrapped
-        assert item in shown
-    assert f"nkdigital v{package.version}" in shown
-    assert "<br>" in footer[0].text  # wrapped onto several lines
-    assert footer[0].font.size < fig.layout.template.layout.font.size  # compact: smaller than the body text
+    assert shown == meta["source_line"]  # the printed line is the whole source line, wrapped
     notes = [a for a in fig.layout.annotations if a.name == "notes"]
     assert len(notes) == 1 and notes[0].text.startswith("<b>Note")
 
@@ -117,50 +140,46 @@ def _lines(annotation) -> int:
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_every_chart_has_an_explicit_size_with_room_for_title_notes_and_sources(gallery, stem):
+def test_every_chart_fills_its_container_and_exports_at_an_explicit_size(gallery, stem):
     fig = gallery[stem]
-    layout = fig.layout
-    assert layout.width == house.WIDTH and layout.height and layout.height > 300
+    layout, meta = fig.layout, fig.layout.meta
+    assert layout.width is None and layout.autosize is True  # responsive on screen
+    assert meta["width"] == style.WIDTH and meta["height"] == layout.height > 200
+    assert house.image_size(fig) == (style.WIDTH, layout.height)
+    assert house.image_size(fig, 600, 400) == (600, 400)
+    options = charts.config(fig)["toImageButtonOptions"]
+    assert (options["width"], options["height"]) == (style.WIDTH, layout.height)
     margin = layout.margin
-    assert margin.autoexpand is False  # the computed margins are the margins
-    plot_height = layout.height - margin.t - margin.b
-    assert plot_height >= 150, "the plot is not squashed by title, notes or sources"
-    assert layout.width - margin.l - margin.r >= 500
+    assert margin.autoexpand is False
+    assert layout.height - margin.t - margin.b >= 120, "the plot is not squashed by title, notes or sources"
     by_name = {a.name: a for a in layout.annotations if a.name in ("notes", "footer")}
     notes, footer = by_name["notes"], by_name["footer"]
-    assert _lines(notes) <= house.MAX_NOTE_LINES, "notes stay short"
-    # notes start under the axis band, the source line under the notes, and both end inside the bottom margin
     notes_top, footer_top = -notes.yshift, -footer.yshift
-    notes_bottom = notes_top + _lines(notes) * house.line_px(notes.font.size)
-    footer_bottom = footer_top + _lines(footer) * house.line_px(footer.font.size)
-    assert notes_top >= 10 and notes_bottom <= footer_top
-    assert footer_bottom + house.PAD <= margin.b
-    # every wrapped line fits the figure width
+    assert notes_top >= 10 and notes_top + _lines(notes) * markup.line_px(notes.font.size) <= footer_top
+    assert footer_top + _lines(footer) * markup.line_px(footer.font.size) + style.PAD <= margin.b
+    # notes and source line are wrapped to the narrow footer measure, not to the export width
     for annotation in (notes, footer):
-        assert annotation.xshift == house.PAD - margin.l
+        assert annotation.xshift == style.PAD - margin.l
         for line in annotation.text.split("<br>"):
             raw = html.unescape(line.replace("<b>", "").replace("</b>", ""))
-            assert house.text_px(raw, annotation.font.size) <= layout.width - 2 * house.PAD, line
-    # the title and subtitle fit: every line within the width, and all lines within the top margin
+            assert markup.text_px(raw, annotation.font.size) <= style.FOOTER_PX, line
     title_lines = layout.title.text.split("<br>")
     subtitle_lines = layout.title.subtitle.text.split("<br>")
-    for line in title_lines:
-        raw = html.unescape(line.replace("<b>", "").replace("</b>", ""))
-        assert house.text_px(raw, house.TITLE_FONT, bold=True) <= layout.width - 2 * house.PAD, line
-    for line in subtitle_lines:
-        assert house.text_px(html.unescape(line), house.SUBTITLE_FONT) <= layout.width - 2 * house.PAD, line
-    text_height = (house.PAD + len(title_lines) * house.line_px(house.TITLE_FONT)
-                   + len(subtitle_lines) * house.line_px(house.SUBTITLE_FONT))
+    text_height = (style.PAD + len(title_lines) * markup.line_px(style.TITLE_FONT)
+                   + len(subtitle_lines) * markup.line_px(style.SUBTITLE_FONT))
     assert text_height + 10 <= margin.t
-    # and the export button renders at the same size
-    options = charts.config(fig)["toImageButtonOptions"]
-    assert (options["width"], options["height"]) == (layout.width, layout.height)
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_legends_are_horizontal_or_absent(gallery, stem):
+    fig = gallery[stem]
+    if any(t.showlegend is not False for t in fig.data) and fig.layout.showlegend is not False:
+        assert fig.layout.legend.orientation == "h"
 
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_config_hides_the_logo_and_exports_png_at_scale_2_named_after_the_chart(gallery, stem):
-    fig = gallery[stem]
-    config = charts.config(fig)
+    config = charts.config(gallery[stem])
     assert config["displaylogo"] is False
     assert config["toImageButtonOptions"]["format"] == "png"
     assert config["toImageButtonOptions"]["scale"] == 2
@@ -177,133 +196,209 @@ def test_charts_are_deterministic(package, gallery):
 # ---------------------------------------------------------------------------------------------- credits
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_source_line_names_the_publishers_of_the_drawn_rows_and_nothing_else(gallery, package, rows, stem):
+def test_source_line_names_original_outlets_in_at_most_160_characters(gallery, package, rows, stem):
     fig = gallery[stem]
-    drawn = fig.layout.meta["rows"]
-    marked = set(points(fig))
-    assert marked <= set(drawn), "a mark whose row is not credited"
-    frame = rows.loc[drawn, ["source_id", "input_ids"]]
-    expected_ids = package.source_ids(frame)
-    assert fig.layout.meta["sources"] == expected_ids
-    publishers = package.sources().set_index("source_id")["publisher"]
-    expected = {html.escape(" ".join(publishers[i].split())) for i in expected_ids}
-    items = line_items(fig, package.version)
-    assert len(items) == len(set(items)), "publishers are deduplicated"
-    assert set(items) == expected
+    meta = fig.layout.meta
+    drawn = meta["rows"]
+    assert set(points(fig)) <= set(drawn), "a mark whose row is not credited"
+    expected_ids = package.source_ids(rows.loc[drawn, ["source_id", "input_ids"]])
+    assert meta["source_ids"] == expected_ids
+    table = package.sources().set_index("source_id")
+    outlets = {credits.outlet(table.loc[i]) for i in expected_ids}
+    assert sorted(html.unescape(s) for s in meta["sources"]) == sorted(outlets)  # the full list, once each
+    line = meta["source_line"]
+    assert len(line) <= 160 and len(html.unescape(line)) <= 160
+    assert line.endswith(f"Chart: nkdigital v{package.version}")
+    raw = html.unescape(line)
+    named = [o for o in outlets if o in raw]
+    assert named, "the line names at least the main outlet"
+    others = re.search(r"and (\d+) others?\.", raw)
+    assert (int(others.group(1)) if others else 0) == len(outlets) - len(named)  # counted honestly
+    hosts = {" ".join(str(table.at[i, "publisher"]).split()) for i in expected_ids
+             if not missing(table.at[i, "original_outlet"])} - outlets
+    for host in hosts:  # a mirror's host is never printed
+        assert host not in raw
 
 
-def test_credited_rows_beyond_the_marks_are_notes_event_lines_or_population(gallery, package):
-    tiers = gallery["nkdigital-access-tiers"]
-    extra = set(tiers.layout.meta["rows"]) - set(points(tiers))
-    unsized = set(package.access_tiers()["tier_id"]) - set(points(tiers))
-    assert extra - unsized and all(i.startswith("obs-population") for i in extra - unsized)
-    subs = gallery["nkdigital-subscribers"]
-    extra = set(subs.layout.meta["rows"]) - set(points(subs))
-    assert extra and all(i.startswith("evt-") for i in extra)
+@pytest.mark.parametrize("stem", STEMS)
+def test_default_charts_draw_no_row_from_a_weak_source(gallery, rows, weak_sources, stem):
+    fig = gallery[stem]
+    drawn = rows.loc[fig.layout.meta["rows"]]
+    assert not set(drawn["source_id"]) & weak_sources
+    assert "weak source" not in strings(fig)
+
+
+def test_include_weak_adds_weak_rows_visibly_marked_and_says_so(gallery, weak_gallery, rows, weak_sources):
+    marked = 0
+    for stem in STEMS:
+        fig, more = gallery[stem], weak_gallery[stem]
+        assert set(fig.layout.meta["rows"]) <= set(more.layout.meta["rows"])
+        marks: dict[tuple[int, int], list[str]] = {}
+        for trace_index, trace in enumerate(more.data):
+            for k, cell in enumerate(trace.customdata or ()):
+                marks[(trace_index, k)] = str(cell).split()
+        for (trace_index, k), ids in marks.items():
+            if not all(rows.at[i, "source_id"] in weak_sources for i in ids):
+                continue
+            trace = more.data[trace_index]
+            opacity = trace.marker.opacity
+            faded = isinstance(opacity, tuple) and opacity[k] < 1
+            labelled = isinstance(trace.text, tuple) and "weak)" in str(trace.text[k])
+            assert faded or labelled, f"{stem}: weak-only mark {ids} is not marked"
+            marked += 1
+        if set(rows.loc[more.layout.meta["rows"], "source_id"]) & weak_sources:
+            assert any("weak source" in n for n in more.layout.meta["notes"])
+    assert marked, "some chart draws a weak row when asked"
+
+
+def test_no_chart_module_redefines_an_enum_label_or_colour():
+    from pathlib import Path
+
+    folder = Path(charts.__file__).parent
+    code = "\n".join(p.read_text(encoding="utf-8") for p in folder.glob("*.py"))
+    for enum in ("claim_type", "tier", "instrument_type", "precision"):
+        for spec in ENUMS[enum].values():
+            assert f'"{spec.label}"' not in code and f"'{spec.label}'" not in code, spec.label
+    assert "OKABE_ITO[" not in code and "#E69F00" not in code  # colours come from the metadata
+
+
+def test_subtitle_counts_are_honest(gallery, package, rows):
+    for stem in ("nkdigital-subscribers", "nkdigital-subscribers-per-100"):
+        fig = gallery[stem]
+        count = int(re.search(r"from (\d+) sources", fig.layout.title.subtitle.text).group(1))
+        figures = [r for r in points(fig)]
+        assert count == len(package.source_ids(rows.loc[figures, ["source_id", "input_ids"]]))
+        assert count <= len(fig.layout.meta["source_ids"])
+        if count < len(fig.layout.meta["source_ids"]):  # the rest are named: event lines' sources
+            extra = len(fig.layout.meta["source_ids"]) - count
+            assert f"dated by {extra} further source" in " ".join(fig.layout.meta["notes"])
+
+
+def test_restrictive_terms_rule():
+    assert restricts_reuse("ITU data: non-commercial reuse terms per ITU; cite ITU")
+    assert restricts_reuse("CC BY-NC-SA 4.0") and restricts_reuse("All rights reserved; short quotation")
+    assert not restricts_reuse("CC BY 4.0 (Our World in Data)") and not restricts_reuse("Public domain")
+    assert not restricts_reuse(None) and not restricts_reuse("sync licence")
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_restrictive_terms_are_printed_on_every_chart_that_carries_such_data(gallery, package, stem):
+    fig = gallery[stem]
+    table = package.sources().set_index("source_id")
+    restricted = {" ".join(str(table.at[i, "usage_terms"]).split()) for i in fig.layout.meta["source_ids"]
+                  if restricts_reuse(table.at[i, "usage_terms"])}
+    terms = " ".join(html.unescape(t) for t in fig.layout.meta["terms"])
+    notes = html.unescape(next(a for a in fig.layout.annotations if a.name == "notes").text.replace("<br>", " "))
+    for text in restricted:
+        assert text in terms
+        assert text.split(";")[0] in notes
+    assert bool(restricted) == bool(fig.layout.meta["terms"])
+
+
+def test_terms_of_a_fixture_source_reach_meta_notes_and_data(package, tmp_path):
+    frames = {name: package.resource(name) for name in package.resource_names}
+    sources = frames["sources"]
+    sources["usage_terms"] = "CC BY 4.0"
+    used = package.observations("population")["source_id"].iloc[0]
+    sources.loc[sources["source_id"] == used, "usage_terms"] = "CC BY-NC 4.0 (fixture)"
+    changed = nk.Package(package.descriptor, frames, package.path)
+    fig = charts.access_tiers(changed.access_tiers(), package=changed)
+    if used in fig.layout.meta["source_ids"]:
+        assert any("CC BY-NC 4.0 (fixture)" in t for t in fig.layout.meta["terms"])
+        out = nk.export.write_chart_csv(fig, tmp_path / "tiers.csv", changed)
+        data = pd.read_csv(out)
+        assert "CC BY-NC 4.0 (fixture)" in data["chart_terms"].iloc[0]
+        assert data.loc[data["source_id"] == used, "restricts_reuse"].all()
+    fig = charts.rights(changed.rights_framework(), package=changed)
+    assert fig.layout.meta["terms"] == []
 
 
 def test_derived_rows_credit_their_input_sources(gallery, package):
-    fig = gallery["nkdigital-devices"]
-    derived = package.device_estimates(claim_type="derived")
-    drawn = derived[derived["estimate_id"].isin(points(fig))]
-    assert len(drawn) >= 1
+    fig = gallery["nkdigital-subscribers"]
+    derived = package.observations("mobile_subscriptions", claim_type="derived")
+    drawn = derived[derived["observation_id"].isin(points(fig))]
+    assert len(drawn)
     inputs = set(package.source_ids(drawn)) - set(drawn["source_id"])
-    assert inputs, "derived rows should bring in their inputs' sources"
-    assert inputs <= set(fig.layout.meta["sources"])
-    # '50 to 80 percent of adults' times a CIA-based adult population: the CIA edition is credited
-    if "dev-mobile-owners-adults-derived-cia2023" in points(fig):
-        assert "data-cia-factbook-2023-kn" in fig.layout.meta["sources"]
-        cia = package.sources().set_index("source_id").at["data-cia-factbook-2023-kn", "publisher"]
-        assert html.escape(cia) in line_items(fig, package.version)
-    # and in the subscriber chart, the population behind the derived counts
-    subs = gallery["nkdigital-subscribers"]
-    assert "data-owid-via-free-north-korea-population" in subs.layout.meta["sources"]
+    assert inputs and inputs <= set(fig.layout.meta["source_ids"])
 
 
 # ------------------------------------------------------------------------------------- subscribers
 
-def test_subscribers_plots_every_source_figure_as_its_own_mark(gallery, package, rows):
+def test_subscribers_plots_every_non_weak_figure_as_its_own_mark(gallery, package, rows, weak_sources):
     fig = gallery["nkdigital-subscribers"]
-    obs = package.observations(["mobile_subscriptions", "mobile_users", "active_mobile_users"])
-    drawable = obs[obs["ref_date"].notna() & obs[["value", "low", "high"]].notna().any(axis=1)]
+    drawable = drawable_subscriptions(package, weak_sources)
     marks = points(fig)
     assert set(drawable["observation_id"]) == set(marks)
-    # same date, different sources: separate marks
-    conflicts = drawable.groupby(["indicator", "ref_date"], observed=True)["source_id"].nunique()
-    assert (conflicts > 1).any()
     for row_id in drawable["observation_id"]:
         trace, k = marks[row_id]
         value, low, high = bounds(rows.loc[row_id])
         expected = value if value is not None else (low + high) / 2 if low is not None and high is not None \
             else low if low is not None else high
         assert trace.y[k] == pytest.approx(expected, rel=1e-6), row_id
+        claim = str(rows.at[row_id, "claim_type"])
+        assert trace.marker.color == palette.colour("claim_type", claim)
+        if value is not None:
+            assert symbol_at(trace, k).startswith(palette.symbol("claim_type", claim))
+        else:
+            assert symbol_at(trace, k) == "line-ew-open"
 
 
-def test_subscribers_known_rows(gallery):
+def test_subscribers_trace_names_and_legend(gallery, package, weak_sources):
     fig = gallery["nkdigital-subscribers"]
-    marks = points(fig)
-    trace, k = marks["obs-koryolink-subs-2011-03-31-telecomasia"]  # operator: 535,000 on 31 March 2011
-    assert trace.y[k] == 535000 and trace.x[k] == "2011-03-31"
-    assert trace.name == "Mobile subscriptions: Operator report" and trace.marker.symbol[k] == "circle"
-    trace, k = marks["obs-mobile-subs-2022-derived-owid2026-wpp2024"]  # ITU rate x UN population
-    assert trace.y[k] == 6353150 and trace.marker.symbol[k] == "circle-open"
-    trace, k = marks["obs-dprk-subscriber-lines-2022-11-15-koreabizwire"]  # 6.5 to 7 million lines
-    assert trace.y[k] == 6750000 and trace.marker.symbol[k] == "line-ew-open"
-    assert trace.error_y.visible and trace.error_y.array[k] == 250000 and trace.error_y.arrayminus[k] == 250000
-    arrows = {a.name for a in fig.layout.annotations if (a.name or "").startswith("open-ended")}
-    assert "open-ended up: obs-koryolink-subs-2010-06-30-mwl" in arrows  # 'more than 184,000'
-    assert "open-ended down: obs-koryolink-subs-2013-04-nextgov" in arrows  # 'almost 2 million'
-
-
-def test_subscribers_trace_names_and_counts(gallery, package):
-    fig = gallery["nkdigital-subscribers"]
-    obs = package.observations(["mobile_subscriptions", "mobile_users", "active_mobile_users"])
-    obs = obs[obs["ref_date"].notna() & obs[["value", "low", "high"]].notna().any(axis=1)]
+    obs = drawable_subscriptions(package, weak_sources)
     data = [t for t in fig.data if t.customdata]
     pairs = set(zip(obs["indicator"].astype(str), obs["claim_type"].astype(str), strict=True))
     assert len(data) == len(pairs)
-    names = {t.name for t in data}
-    assert "Mobile users: Analyst estimate" in names or ("mobile_users", "analyst_estimate") not in pairs
     legend = [t.name for t in fig.data if t.showlegend is not False and t.x == (None,)]
-    assert "Derived by nkdigital" in legend and "Operator report" in legend
-    series = obs.groupby(["indicator", "source_id"], observed=True).size()
-    lines = [t for t in fig.data if t.mode == "lines"]
-    assert len(lines) == int((series >= 3).sum())
+    for claim in set(obs["claim_type"].astype(str)):
+        assert html.escape(palette.name("claim_type", claim), quote=False) in legend
 
 
-def test_per_100_view_draws_only_the_rate(gallery, package):
+def test_per_100_view_draws_only_the_rate(gallery, package, weak_sources):
     fig = gallery["nkdigital-subscribers-per-100"]
-    marks = points(fig)
     rate = package.observations("mobile_subscriptions_per_100")
-    assert set(marks) == set(rate["observation_id"])
-    trace, k = marks["obs-mobile-per100-2022-owid2026"]
-    assert trace.y[k] == 24.13
+    rate = rate[~rate["source_id"].isin(weak_sources)]
+    assert set(points(fig)) == set(rate["observation_id"])
     assert fig.layout.yaxis.title.text == "Per 100 people"
 
 
-def test_subscribers_marks_key_events_as_vertical_lines(gallery, package):
+def test_subscribers_marks_key_events_as_vertical_lines(gallery):
     fig = gallery["nkdigital-subscribers"]
     lines = [s for s in fig.layout.shapes if s.type == "line" and s.xref == "x"]
     labels = [a for a in fig.layout.annotations if (a.name or "").startswith("event: ")]
     assert len(lines) == len(labels) >= 2
-    texts = " ".join(a.text for a in labels)
-    assert "Koryolink" in texts and "(2008)" in texts  # the launch
-    assert "Byol" in texts  # the second operator
-    koryolink = [s for s in lines if str(s.x0).startswith("2008-12")]
-    assert koryolink, "the launch line sits at its most precise date, December 2008"
+    assert any("(2008)" in a.text or "Koryolink" in a.text for a in labels)
+
+
+def test_subscribers_says_which_view_it_cannot_draw(package):
+    with pytest.raises(ValueError, match="per_100=True"):
+        charts.subscribers(package.observations("mobile_subscriptions_per_100"), package=package)
+
+
+@pytest.mark.parametrize("stem", ["nkdigital-subscribers", "nkdigital-subscribers-per-100", "nkdigital-devices"])
+def test_estimates_have_open_markers_and_reported_figures_filled(gallery, rows, stem):
+    for row_id, (trace, k) in points(gallery[stem]).items():
+        symbol = symbol_at(trace, k)
+        estimate = rows.at[row_id, "claim_type"] in ESTIMATE_CLAIMS
+        assert ("-open" in symbol) == (estimate or symbol.startswith("line")), row_id
+
+
+def test_estimated_series_are_dashed(gallery):
+    lines = [t for t in gallery["nkdigital-subscribers"].data if t.mode == "lines"]
+    assert any(t.line.dash == "dash" for t in lines)
 
 
 def _event_extents(fig) -> list[tuple[int, float, float, float]]:
     """(level, leader x, left, right) in px along the plot for each event label of a subscribers chart."""
     layout = fig.layout
     start, end = (pd.Timestamp(x) for x in layout.xaxis.range)
-    plot = layout.width - layout.margin.l - layout.margin.r
+    plot = layout.meta["width"] - layout.margin.l - layout.margin.r
     found = []
     for a in layout.annotations:
         if not (a.name or "").startswith("event: "):
             continue
         x = (pd.Timestamp(a.x) - start) / (end - start) * plot
-        size = house.text_px(html.unescape(a.text), a.font.size)
+        size = markup.text_px(html.unescape(a.text), a.font.size)
         left, right = (x, x + size) if a.xanchor == "left" else (x - size, x)
         found.append((a.ay, x, left, right))
     levels = sorted({ay for ay, *_ in found}, reverse=True)  # ay < 0: higher labels have larger |ay|
@@ -320,7 +415,7 @@ def test_event_labels_sit_above_the_plot_and_never_overlap_each_other_or_a_leade
         assert -a.ay + 10 <= fig.layout.margin.t - 40, "inside the top margin, below the subtitle"
     extents = _event_extents(fig)
     for i, (level, x, left, right) in enumerate(extents):
-        assert left >= -fig.layout.margin.l and right <= fig.layout.width - fig.layout.margin.l
+        assert left >= -fig.layout.margin.l and right <= fig.layout.meta["width"] - fig.layout.margin.l
         for other, ox, oleft, oright in extents[i + 1:]:
             if other == level:
                 assert right <= oleft or oright <= left, "labels on one level overlap"
@@ -330,20 +425,11 @@ def test_event_labels_sit_above_the_plot_and_never_overlap_each_other_or_a_leade
                 assert not left < ox < right, "a leader crosses a label"
 
 
-def test_legends_of_the_subscribers_chart_are_apart(gallery):
-    fig = gallery["nkdigital-subscribers"]
-    first, second = fig.layout.legend, fig.layout.legend2
-    assert first.y == 1 and first.yanchor == "top" and second.y == 0 and second.yanchor == "bottom"
-    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
-    claims = len([t for t in fig.data if t.x == (None,) and t.legend in (None, "legend")])
-    shapes = len([t for t in fig.data if t.legend == "legend2"])
-    assert plot >= 26 + 24 * claims + 26 + 24 * shapes  # room for both, one over the other
-
 
 def test_stagger_keeps_labels_and_leaders_apart():
     positions = [0, 0, 40, 100, 300, 310, 700]
     widths = [150, 200, 120, 180, 90, 220, 150]
-    placed = house.stagger(positions, widths, (-50, 800))
+    placed = placement.stagger(positions, widths, (-50, 800))
     extents = []
     for x, w, (level, anchor) in zip(positions, widths, placed, strict=True):
         extents.append((level, x, *((x + 3, x + 3 + w) if anchor == "left" else (x - 3 - w, x - 3))))
@@ -356,18 +442,6 @@ def test_stagger_keeps_labels_and_leaders_apart():
             else:
                 assert not left <= ox <= right
     assert max(level for level, _ in placed) <= 4
-
-
-def test_the_documented_call_shows_with_the_house_config(monkeypatch, package):
-    shown = {}
-    monkeypatch.setattr(pio, "show", lambda fig, *args, **kwargs: shown.update(fig=fig, args=args, **kwargs))
-    nk.charts.subscribers(package.observations(indicator="mobile_subscriptions")).show()
-    assert shown["config"]["displaylogo"] is False
-    assert shown["config"]["toImageButtonOptions"] == {"format": "png", "scale": 2,
-                                                       "filename": "nkdigital-subscribers",
-                                                       "width": shown["fig"].layout.width,
-                                                       "height": shown["fig"].layout.height}
-    assert "renderer" not in shown  # outside a kernel plotly's default applies
 
 
 def test_show_uses_the_mimetype_renderer_inside_a_kernel(monkeypatch, gallery):
@@ -385,31 +459,89 @@ def test_show_uses_the_mimetype_renderer_inside_a_kernel(monkeypatch, gallery):
     assert not house.in_ipython_kernel()
 
 
-def test_subscribers_says_which_view_it_cannot_draw(package):
-    with pytest.raises(ValueError, match="per_100=True"):
-        charts.subscribers(package.observations("mobile_subscriptions_per_100"), package=package)
 
 
-# ------------------------------------------------------------------------------------------ estimates
+# ------------------------------------------------------------------------------------ devices and tiers
 
-@pytest.mark.parametrize("stem", ["nkdigital-subscribers", "nkdigital-subscribers-per-100", "nkdigital-devices"])
-def test_estimates_are_hollow_and_reported_figures_filled(gallery, rows, stem):
+def test_devices_draws_estimates_against_counted_lines(gallery, package, rows, weak_sources):
+    fig = gallery["nkdigital-devices"]
+    marks = points(fig)
+    estimates = package.device_estimates()
+    drawn = estimates[estimates["estimate_id"].isin(marks)]
+    assert len(drawn) and not set(drawn["source_id"]) & weak_sources
+    assert set(drawn["unit"].astype(str)) <= {"people", "devices"}
+    counted = [i for i in marks if i not in set(estimates["estimate_id"])]
+    assert counted and all(str(rows.at[i, "unit"]) in ("subscriptions", "people") for i in counted)
+    assert fig.layout.xaxis.type in (None, "linear", "-")
+    for row_id, (trace, _k) in marks.items():
+        assert trace.marker.color == palette.colour("claim_type", str(rows.at[row_id, "claim_type"]))
+
+
+def test_tiers_use_a_log_axis_and_count_groups_without_size(gallery, package, weak_sources):
+    fig = gallery["nkdigital-access-tiers"]
+    assert fig.layout.xaxis.type == "log"
+    marks = points(fig)
+    tiers = package.access_tiers()
+    tiers = tiers[~tiers["source_id"].isin(weak_sources)]
+    unsized = tiers[tiers[["value", "low", "high"]].isna().all(axis=1)]
+    assert not set(unsized["tier_id"]) & set(marks)
+    headings = [a.name.split(": ", 1)[1] for a in fig.layout.annotations if (a.name or "").startswith("tier: ")]
+    assert headings == [t for t in palette.order("tier") if t in headings]  # in the metadata's order
+    note = " ".join(fig.layout.meta["notes"])
+    if len(unsized):
+        assert f"Not drawn: {len(unsized)} statements" in note
+        for tier, count in unsized["tier"].astype(str).value_counts().items():
+            assert f"{palette.name('tier', tier).lower()} {count}" in note
+    axis = fig.layout.yaxis
+    assert len(axis.tickvals) == len(axis.ticktext) == len(marks)
+    values = [a for a in fig.layout.annotations if (a.name or "").startswith("value: ")]
+    assert len({a.y for a in values}) == len(values), "at most one value label per row"
+    for row_id, (trace, _k) in marks.items():
+        tier = str(tiers.set_index("tier_id").at[row_id, "tier"])
+        assert trace.marker.color == palette.colour("tier", tier)
+
+
+# ------------------------------------------------------------------------------------------ headlines
+
+def test_subscribers_headline_draws_one_series_and_the_operators_figures(gallery, package, rows, weak_sources):
+    fig = gallery["nkdigital-subscribers-headline"]
+    data = [t for t in fig.data if t.customdata]
+    assert 1 <= len(data) <= 2
+    series = data[0]
+    claims = {str(rows.at[i, "claim_type"]) for i in series.customdata}
+    assert len(claims) == 1 and claims <= {"international_statistic", "derived"}
+    assert len({rows.at[i, "source_id"] for i in series.customdata}) == 1, "one source's series"
+    assert list(series.x) == sorted(series.x) and len(series.x) >= 5
+    operator = drawable_subscriptions(package, weak_sources)
+    operator = operator[(operator["claim_type"].astype(str) == "operator_report")
+                        & (operator["indicator"].astype(str) == "mobile_subscriptions")]
+    if len(data) == 2:
+        assert set(data[1].customdata) == set(operator["observation_id"])
+    labels = [a for a in fig.layout.annotations if (a.name or "").startswith("label: ")]
+    assert 1 <= len(labels) <= 3, "at most a few annotations"
+    assert fig.layout.legend.orientation == "h"
+    assert nk.text.compact(series.y[-1]) in fig.layout.title.text
+
+
+def test_subscribers_headline_prefers_an_international_series_when_one_exists(package):
+    obs = package.observations("mobile_subscriptions")
+    fixture = obs[obs["claim_type"].astype(str) == "derived"].copy()
+    assert len(fixture) >= 5
+    fixture["claim_type"] = pd.Categorical(["international_statistic"] * len(fixture),
+                                           categories=obs["claim_type"].cat.categories)
+    series, claim = charts.headline.strongest_series(fixture, package)
+    assert claim == "international_statistic" and len(series) >= 5
+
+
+@pytest.mark.parametrize("stem", ["nkdigital-access-tiers-headline", "nkdigital-devices-headline"])
+def test_other_headlines_are_simple(gallery, stem):
     fig = gallery[stem]
-    for row_id, (trace, k) in points(fig).items():
-        symbol = trace.marker.symbol[k] if isinstance(trace.marker.symbol, tuple) else trace.marker.symbol
-        estimate = rows.at[row_id, "claim_type"] in ESTIMATES
-        assert symbol.endswith("-open") == (estimate or symbol.startswith("line")), row_id
-
-
-def test_estimated_series_are_dashed(gallery, package):
-    fig = gallery["nkdigital-subscribers"]
-    lines = [t for t in fig.data if t.mode == "lines"]
-    derived = package.observations("mobile_subscriptions", claim_type="derived")
-    derived = derived[derived["value"] > 0]
-    values = set(derived["value"].astype(int))
-    dashed = [t for t in lines if values & set(t.y)]
-    assert dashed and all(t.line.dash == "dash" for t in dashed)
-    assert any(t.line.dash == "solid" for t in lines)
+    data = [t for t in fig.data if t.customdata]
+    assert 2 <= len(data) <= 4
+    assert fig.layout.showlegend is False
+    for trace in data:
+        assert trace.error_x.visible  # a range where the sources give one
+        assert trace.x[0] - trace.error_x.arrayminus[0] <= trace.x[0] <= trace.x[0] + trace.error_x.array[0]
 
 
 # ------------------------------------------------------------------------------------------- ranges
@@ -439,161 +571,68 @@ def test_every_plotted_row_with_low_or_high_has_an_error_bar_or_an_open_end(gall
 
 
 def test_one_sided_span_has_no_invented_bound():
-    at_least = house.span(2000000, 2000000, None, "at_least")
+    at_least = ranges.span(2000000, 2000000, None, "at_least")
     assert (at_least.mark, at_least.plus, at_least.minus, at_least.open_up, at_least.open_down) == (
         2000000, 0, 0, True, False)
-    up_to = house.span(48000, None, 48000, "up_to")
+    up_to = ranges.span(48000, None, 48000, "up_to")
     assert up_to.open_down and not up_to.open_up and up_to.plus == 0
-    vague = house.span(None, 2000, 5000, "range")
+    vague = ranges.span(None, 2000, 5000, "range")
     assert (vague.mark, vague.plus, vague.minus, vague.has_value) == (3500, 1500, 1500, False)
-    assert house.span(None, 24, 60, "range", log=True).mark == pytest.approx(math.sqrt(24 * 60), rel=1e-6)
+    assert ranges.span(None, 24, 60, "range", log=True).mark == pytest.approx(math.sqrt(24 * 60), rel=1e-6)
 
 
-# ---------------------------------------------------------------------------------------------- devices
-
-def test_devices_draws_ownership_ranges_against_counted_lines(gallery, package, rows):
-    fig = gallery["nkdigital-devices"]
-    marks = points(fig)
-    trace, k = marks["dev-mobile-owners-adults-derived-cia2023"]  # 50-80% of 20,795,200 adults
-    assert trace.x[k] == pytest.approx((10397600 + 16636160) / 2)
-    assert trace.error_x.array[k] == pytest.approx(3119280) and trace.error_x.arrayminus[k] == pytest.approx(3119280)
-    assert trace.name == "Derived by nkdigital"
-    trace, k = marks["obs-dprk-mobile-connections-2024-01-gsma-operatorwatch"]  # 7.51 million connections
-    assert trace.x[k] == 7510000
-    counted = [i for i in marks if i.startswith("obs-")]
-    assert counted and all(str(rows.at[i, "unit"]) in ("subscriptions", "people") for i in counted)
-
-    def right_end(trace, k):
-        return trace.x[k] + (trace.error_x.array[k] if trace.error_x.visible else 0)
-
-    owners = max(right_end(t, k) for i, (t, k) in marks.items() if i.startswith("dev-mobile-owners"))
-    lines = max(right_end(t, k) for i, (t, k) in marks.items() if i.startswith("obs-"))
-    assert owners > 2 * lines  # the gap the chart is about
-    assert fig.layout.xaxis.type in (None, "linear", "-")
-    assert all(str(rows.at[i, "unit"]) != "share" for i in marks)
-
-
-# ------------------------------------------------------------------------------------------------ tiers
-
-def test_tiers_use_a_log_axis_ranges_and_a_note_for_groups_without_size(gallery, package, rows):
-    fig = gallery["nkdigital-access-tiers"]
-    assert fig.layout.xaxis.type == "log"
-    assert not any(t.type == "pie" for t in fig.data)
-    marks = points(fig)
-    trace, k = marks["tier-global-elites-few-dozen-fastcolabs"]  # 'a few dozen' = 24-60
-    assert trace.x[k] == pytest.approx(math.sqrt(24 * 60), rel=1e-5)
-    assert trace.x[k] + trace.error_x.array[k] == pytest.approx(60) and trace.marker.symbol[k] == "line-ns-open"
-    trace, k = marks["tier-intranet-households-2017-mics-koreaherald"]  # 1.4% of households, in people
-    assert 20e6 < trace.x[k] / 0.014 < 30e6 and trace.marker.symbol[k] == "circle-open"
-    tiers = package.access_tiers()
-    unsized = tiers[tiers[["value", "low", "high"]].isna().all(axis=1)]
-    assert len(unsized) and not set(unsized["tier_id"]) & set(marks)
-    # groups with no stated size: a count per tier in the note, the names in the description and in the hover
-    # of each tier's heading
-    note = " ".join(fig.layout.meta["notes"])
-    assert f"Not drawn: {len(unsized)} statements" in note
-    headings = {a.name.split(": ", 1)[1]: a for a in fig.layout.annotations if (a.name or "").startswith("tier: ")}
-    assert list(headings) == ["global_internet", "monitored_global_internet", "national_intranet",
-                              "no_network_access"]  # in order, one row group per tier
-    description = fig.layout.meta["description"].casefold()
-    for _, row in unsized.iterrows():
-        name = html.escape(" ".join(row["group_name"].split()))
-        assert name.casefold() in description
-        hover = headings[str(row["tier"])].hovertext.replace("<br>  ", " ").casefold()
-        assert name.casefold() in hover
-        count = int((unsized["tier"].astype(str) == str(row["tier"])).sum())
-        assert f"{TIER_NAMES[str(row['tier'])].lower()} {count}" in note
-    assert "handful" not in note  # a phrase with no magnitude has no bounds: no reading rule to state
-
-
-def test_tiers_rows_carry_one_short_label_each_and_non_colliding_value_labels(gallery, package):
-    fig = gallery["nkdigital-access-tiers"]
-    axis = fig.layout.yaxis
-    assert len(axis.tickvals) == len(axis.ticktext) == len(points(fig))
-    for text in axis.ticktext:
-        assert "<br>" not in text and len(html.unescape(text)) <= 45
-    # the full group name is in the hover of its mark
-    tiers = package.access_tiers().set_index("tier_id")
-    for row_id, (trace, k) in points(fig).items():
-        assert html.escape(tiers.at[row_id, "group_name"].split()[0]) in trace.hovertext[k]
-    # at most one value label per row, never crossing the population line
-    values = [a for a in fig.layout.annotations if (a.name or "").startswith("value: ")]
-    assert len({a.y for a in values}) == len(values)
-    population = next(a for a in fig.layout.annotations if a.name == "population line")
-    for a in values:
-        assert (a.xanchor == "left") == (a.xshift > 0)
-    assert population.yref == "paper" and population.yanchor == "bottom"  # above the plot
-    # the note's reading-rule examples come from the drawn rows
-    note = html.unescape(fig.layout.meta["notes"][0])
-    drawn = package.access_tiers()
-    drawn = drawn[drawn["tier_id"].isin(points(fig))]
-    for phrase in re.findall(r"'([^']+)' =", note):
-        assert phrase in set(drawn["phrase"].dropna())
-
-
-# ------------------------------------------------------------------------------------------- procedure
-
-def test_procedure_is_an_ordered_flow_with_value_and_unit_labels(gallery, package):
+def test_procedure_is_an_ordered_flow_with_value_and_unit_labels(gallery, package, weak_sources):
     fig = gallery["nkdigital-access-procedure"]
     nodes = next(t for t in fig.data if t.name == "steps")
     controls = package.access_controls()
+    controls = controls[~controls["source_id"].isin(weak_sources)]
     assert list(nodes.x) == sorted(set(controls["step_order"].astype(int)))
-    assert nodes.text[0].startswith("<b>1. Application") and any("5. Session" in t for t in nodes.text)
+    assert nodes.text[0].startswith(f"<b>{nodes.x[0]}. ")
     labels = next(t for t in fig.data if t.name == "figures")
     texts = " ".join(labels.text)
-    for wanted in ("3 authorities", "every 5 minutes", "1 hour", "3–9 authorities", "up to 2 days"):
-        assert f"<b>{wanted}</b>" in texts
+    for _, row in controls.iterrows():  # every figure as stated, ranges with both bounds
+        figure = nk.text.quantity_of(row)
+        if figure:
+            assert f"{html.escape(figure, quote=False)}</b>" in texts
     for row_id, (trace, k) in points(fig).items():  # every statement sits under its own step
         assert trace.x[k] == int(controls.set_index("control_id").at[row_id, "step_order"])
-    ranged = controls[controls[["low", "high"]].notna().any(axis=1)]
-    for _, row in ranged.iterrows():  # ranges keep their stated bounds
-        trace, k = points(fig)[row["control_id"]]
-        for bound in (row["low"], row["high"]):
-            if pd.notna(bound):
-                assert house.number(bound) in trace.text[k]
 
 
 # ---------------------------------------------------------------------------------------------- rights
 
-def test_rights_places_ratifications_in_time_with_the_articles_at_stake(gallery, package):
+def test_rights_places_ratifications_in_time(gallery, package, weak_sources):
     fig = gallery["nkdigital-rights"]
     marks = points(fig)
-    trace, k = marks["rgt-iccpr-art19-pscore-if-core"]
-    assert trace.x[k] == 1981 and trace.name == "Treaty" and trace.text[k] == "1981"
-    ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext, strict=True))
-    assert "Article 19" in ticks[trace.y[k]] and "Civil and Political" in ticks[trace.y[k]]
-    assert "Article 19" in trace.hovertext[k]
     frame = package.rights_framework()
+    frame = frame[~frame["source_id"].isin(weak_sources)]
     dated = frame["ratification_year"].dropna()
-    undated = frame[frame["ratification_year"].isna()]
-    for row_id in undated["framework_id"]:
-        trace, k = marks[row_id]
-        assert trace.x[k] > dated.max()  # in the 'no year stated' band, not on a year
-    for _, row in frame[frame["ratification_year"].notna()].iterrows():
+    for _, row in frame.iterrows():
         trace, k = marks[row["framework_id"]]
-        assert trace.x[k] == int(row["ratification_year"])
+        if missing(row["ratification_year"]):
+            assert trace.x[k] > dated.max()  # in the 'no year stated' band
+        else:
+            assert trace.x[k] == int(row["ratification_year"])
+        assert trace.marker.symbol == palette.symbol("instrument_type", str(row["instrument_type"]))
 
 
 # --------------------------------------------------------------------------------------------- timeline
 
-def test_timeline_puts_every_event_on_its_date_with_precision_shown(gallery, package):
+def test_timeline_puts_every_event_on_its_date_with_precision_shown(gallery, package, weak_sources):
     fig = gallery["nkdigital-timeline"]
     marks = points(fig)
     events = package.events()
-    assert set(marks) == set(events.loc[events["event_date"].notna(), "event_id"])
-    symbols = {"day": "circle", "month": "square", "year": "diamond"}
+    events = events[events["event_date"].notna() & ~events["source_id"].isin(weak_sources)]
+    assert set(marks) == set(events["event_id"])
     for _, row in events.iterrows():
         trace, k = marks[row["event_id"]]
         precision = str(row["event_date_precision"])
-        assert trace.marker.symbol == symbols[precision]
+        assert trace.marker.symbol == palette.symbol("precision", precision)
+        assert trace.marker.color == palette.colour("precision", precision)
         if precision == "day":
             assert trace.x[k] == row["event_date"].strftime("%Y-%m-%d")
-        else:  # middle of the month or year
-            end = house.period_end(row["event_date"], precision)
+        else:
+            end = nk.text.period_end(row["event_date"], precision)
             assert row["event_date"].strftime("%Y-%m-%d") <= trace.x[k] <= end.isoformat()
-        hover = trace.hovertext[k].replace("<br>", " ")
-        assert (html.escape(row["title"]) in hover and html.escape(row["source_id"]) in hover) or "rows from" in hover
-    assert any("Network" in t for t in fig.layout.yaxis.ticktext)
 
 
 # --------------------------------------------------------------------------------------------- escaping
@@ -609,57 +648,51 @@ def _poison(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-BUILDERS = {
-    "timeline": lambda p: charts.timeline(_poison(p.events()), package=p),
-    "subscribers": lambda p: charts.subscribers(_poison(p.observations()), events=_poison(p.events()), package=p),
-    "devices": lambda p: charts.devices(_poison(p.device_estimates()), _poison(p.observations()), package=p),
-    "access_tiers": lambda p: charts.access_tiers(_poison(p.access_tiers()), package=p),
-    "access_procedure": lambda p: charts.access_procedure(_poison(p.access_controls()), package=p),
-    "rights": lambda p: charts.rights(_poison(p.rights_framework()), package=p),
-}
+def _poisoned(package) -> nk.Package:
+    frames = {name: _poison(package.resource(name)) for name in package.resource_names}
+    return nk.Package(package.descriptor, frames, package.path)
 
 
-@pytest.mark.parametrize("chart", list(BUILDERS))
-def test_markup_in_the_data_is_escaped_everywhere(package, chart):
-    text = strings(BUILDERS[chart](package))
-    assert "<b>" in text  # the check sees raw markup: the house's own tags are there
-    assert "&lt;script&gt;" in text
-    assert "<script" not in text and "<img" not in text
-
-
-def test_markup_in_publisher_names_is_escaped(package):
-    frames = {name: package.resource(name) for name in package.resource_names}
-    sources = frames["sources"]
-    sources.loc[sources["source_id"] == "pscore-internet-freedom", "publisher"] = "<script>alert(3)</script> PSCORE"
-    poisoned = nk.Package(package.descriptor, frames, package.path)
-    fig = charts.rights(poisoned.rights_framework(), package=poisoned)
+@pytest.mark.parametrize("name", list(CHARTS))
+def test_markup_in_the_data_is_escaped_everywhere(package, name):
+    fig = charts.chart(name, _poisoned(package))
     text = strings(fig)
-    assert "&lt;script&gt;alert(3)&lt;/script&gt; PSCORE" in fig.layout.meta["source_line"]
-    assert "<script" not in text
+    assert "<b>" in text  # the check sees raw markup: the house's own tags are there
+    assert "<script" not in text and "<img" not in text
+    assert "&lt;script&gt;" in text or name in ("access-procedure",)
 
 
-# ------------------------------------------------------------------------------------------- house bits
+# ------------------------------------------------------------------------------------------ house bits
 
-def test_house_words_for_quantities_and_dates():
-    assert house.quantity(2000000, 2000000, None, "subscriptions", "at_least") == "at least 2,000,000 subscriptions"
-    assert house.quantity(None, 3, 9, "authorities", "range") == "3–9 authorities"
-    assert house.quantity(1, None, None, "hours", "exact") == "1 hour"
-    assert house.quantity(None, 0.5, 0.8, "share", "range") == "50%–80%"
-    assert house.quantity(None, 6500000, 7000000, None, "range", fmt=house.compact) == "6.5–7 million"
-    assert house.when(pd.Timestamp("2021-07-13"), "day") == "13 July 2021"
-    assert house.when(pd.Timestamp("2008-12-01"), "month") == "December 2008"
-    assert house.when(pd.Timestamp("2008-01-01"), "year") == "2008"
-    assert house.tidy(1 / 3) == 0.333333 and house.tidy(6353150.0) == 6353150 and house.tidy(None) is None
-    assert house.esc("<b>&") == "&lt;b&gt;&amp;" and house.esc(pd.NA) == ""
-
-
-def test_palette_is_okabe_ito():
-    assert set(house.PALETTE) == {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-                                  "#000000"}
-    assert set(house.CLAIM_COLOURS.values()) - set(house.PALETTE) == {"#B8A200"}  # darkened yellow only
+def test_palette_and_symbols_come_from_the_metadata():
+    allowed = set(OKABE_ITO.values()) | {DARK_YELLOW}
+    for enum in ("claim_type", "tier", "instrument_type", "precision"):
+        for value, spec in ENUMS[enum].items():
+            assert palette.colour(enum, value) == spec.colour in allowed
+            assert palette.name(enum, value) == spec.label
+            assert palette.symbol(enum, value) == spec.symbol
+    for claim in ENUMS["claim_type"]:
+        assert palette.symbol("claim_type", claim).endswith("-open") == (claim in ESTIMATE_CLAIMS)
+    assert palette.colour("claim_type", "unknown") == style.GREY
 
 
 def test_importing_nkdigital_does_not_import_plotly():
-    code = ("import sys, nkdigital as nk; nk.load(); assert 'plotly' not in sys.modules;"
+    import subprocess
+
+    code = ("import sys, nkdigital as nk; nk.load(); nk.text.number(1); assert 'plotly' not in sys.modules;"
             " nk.charts; assert 'plotly' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_documented_call_shows_with_the_house_config(monkeypatch, package):
+    shown = {}
+    monkeypatch.setattr(pio, "show", lambda fig, *args, **kwargs: shown.update(fig=fig, args=args, **kwargs))
+    nk.charts.subscribers(package.observations(indicator="mobile_subscriptions")).show()
+    assert shown["config"]["displaylogo"] is False
+    assert shown["config"]["toImageButtonOptions"] == {"format": "png", "scale": 2,
+                                                       "filename": "nkdigital-subscribers",
+                                                       "width": style.WIDTH,
+                                                       "height": shown["fig"].layout.height}
+    assert "renderer" not in shown  # outside a kernel plotly's default applies
+
+

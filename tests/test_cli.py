@@ -123,7 +123,7 @@ def test_charts_writes_offline_html(tmp_path):
 def test_charts_rejects_unknown_formats(tmp_path):
     result = run("charts", str(tmp_path), "--format", "gif")
     assert result.returncode == 2
-    assert result.stderr == "error: unknown chart format 'gif'; choose from html, png, svg\n"
+    assert result.stderr == "error: unknown chart format 'gif'; choose from html, png, svg, pdf\n"
 
 
 def test_report_needs_an_output_folder_and_never_replaces_a_folder_that_is_no_report(tmp_path):

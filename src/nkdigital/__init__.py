@@ -5,7 +5,8 @@
 >>> subs = pkg.observations("mobile_subscriptions", start="2008", end="2024")   # sorted by date, then id
 >>> nk.cite(subs.iloc[0]["observation_id"])   # a source id, a row id, a frame, or nothing for the package
 
-`nkdigital.charts` (plotly) and validation (frictionless) load only when first used.
+`nkdigital.charts` (plotly), `nkdigital.text` (numbers, quantities and dates in words) and validation
+(frictionless) load only when first used.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from nkdigital.errors import PackageError, Problem
 from nkdigital.load import Package, load
 
 if TYPE_CHECKING:
-    from nkdigital import charts, export
+    from nkdigital import charts, export, text
     from nkdigital.validation import Report
 
 __version__ = "0.1.0"
-__all__ = ["Package", "PackageError", "Problem", "__version__", "charts", "cite", "export", "load", "validate"]
+__all__ = ["Package", "PackageError", "Problem", "__version__", "charts", "cite", "export", "load", "text", "validate"]
 
 
 def validate(path=None, archive=None) -> Report:
@@ -33,6 +34,6 @@ def validate(path=None, archive=None) -> Report:
 
 
 def __getattr__(name: str):
-    if name in ("charts", "export"):
+    if name in ("charts", "export", "text"):
         return importlib.import_module(f"nkdigital.{name}")
     raise AttributeError(f"module 'nkdigital' has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""The `nkdigital` command line: validate, refresh, export, charts, report, cite, info, serve."""
+"""The `nkdigital` command line: validate, refresh, export, charts, chart, report, cite, info, serve."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from collections.abc import Sequence
 from nkdigital.errors import PackageError
 
 EXPORT_FORMATS = ("sqlite", "duckdb", "csv", "xlsx", "parquet")
-CHART_FORMATS = ("html", "png", "svg")
+CHART_FORMATS = ("html", "png", "svg", "pdf")
 
 ARCHIVE_HELP = "source archive for quote checks (default: archive/ beside the package folder)"
 
 
 def _parser() -> argparse.ArgumentParser:
+    from nkdigital import __version__
+
     parser = argparse.ArgumentParser(prog="nkdigital", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"nkdigital {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check schema, keys, hashes, quotes and logic",
@@ -37,11 +40,22 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
     export.add_argument("--archive", help=ARCHIVE_HELP)
 
-    charts = commands.add_parser("charts", help="write every chart as html, png and/or svg",
-                                 description="Write every house chart; PNG and SVG need a Chromium browser.")
+    charts = commands.add_parser("charts", help="write every chart as html, png, svg and/or pdf",
+                                 description="Write every house chart; PNG, SVG and PDF need a Chromium browser.")
     charts.add_argument("out", help="output folder")
-    charts.add_argument("--format", default="html", help="comma-separated: html,png,svg (default: html)")
+    charts.add_argument("--format", default="html", help="comma-separated: html,png,svg,pdf (default: html)")
     charts.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
+
+    chart = commands.add_parser("chart", help="write one chart; the suffix of OUT picks the format",
+                                description="Write one chart as .png (scale 2), .svg, .pdf, .html (self-contained)"
+                                " or .csv (the rows drawn, with outlet, URL, quote and terms).")
+    chart.add_argument("name", nargs="?", help="chart name (see --list)")
+    chart.add_argument("out", nargs="?", help="output file: its suffix picks the format")
+    chart.add_argument("--list", action="store_true", help="list the chart names and exit")
+    chart.add_argument("--width", type=int, help="image width in px (png, svg, pdf)")
+    chart.add_argument("--height", type=int, help="image height in px (png, svg, pdf)")
+    chart.add_argument("--include-weak", action="store_true", help="also draw rows from weak sources, marked")
+    chart.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
 
     report = commands.add_parser("report", help="build the offline report: notebooks, charts, index",
                                  description="Build the report as a static site (needs the notebooks extra and,"
@@ -147,6 +161,26 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _chart(args: argparse.Namespace) -> int:
+    from nkdigital import load
+    from nkdigital.charts.registry import CHARTS, chart
+    from nkdigital.export.chart_file import format_of, write_chart
+
+    if args.list:
+        for name, entry in CHARTS.items():
+            print(f"{name:<24} {entry.view:<9} {entry.summary}")
+        return 0
+    if not args.name or not args.out:
+        raise ValueError("give a chart NAME and an OUT file (or --list for the names)")
+    if args.name not in CHARTS:
+        raise ValueError(f"unknown chart {args.name!r}; choose from {', '.join(CHARTS)}")
+    format_of(args.out)  # refuse a bad suffix before building anything
+    package = load(args.package)
+    written = write_chart(chart(args.name, package, args.include_weak), args.out, package, args.width, args.height)
+    print(f"wrote {written}")
+    return 0
+
+
 def _cite(args: argparse.Namespace) -> int:
     from nkdigital.cite import cite
 
@@ -173,7 +207,7 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"validate": _validate, "refresh": _refresh, "export": _export, "charts": _charts,
+COMMANDS = {"validate": _validate, "refresh": _refresh, "export": _export, "charts": _charts, "chart": _chart,
             "report": _report, "cite": _cite, "info": _info, "serve": _serve}
 
 if __name__ == "__main__":

@@ -6,10 +6,11 @@ import html
 
 import pandas as pd
 
-from nkdigital.charts import house
-from nkdigital.charts.house import esc, label, wrap
+from nkdigital import text
+from nkdigital.charts import credits, house, palette, placement, ranges
+from nkdigital.charts.markup import esc, shorten, text_px, wrap
 from nkdigital.charts.mobile import NAMES
-from nkdigital.cite import _bundled
+from nkdigital.charts.style import GREY, LIGHT_GREY, WIDTH
 from nkdigital.load import Package
 
 MEASURES = {"owners": "{} owners", "users": "{} users", "devices": "{}s in use"}
@@ -29,13 +30,14 @@ def _device_rows(device_estimates: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     national = frame[["value", "low", "high"]].max(axis=1) >= NATIONAL_MIN
     frame = frame[national].copy()
     frame["_group"] = frame["measure"].astype(str).map({"owners": 0, "users": 1, "devices": 2})
-    frame["_what"] = [f"{MEASURES[str(m)].format(label(d))}, {p}" for d, m, p in
+    frame["_what"] = [f"{MEASURES[str(m)].format(palette.name('device', d))}, {p}" for d, m, p in
                       zip(frame["device"], frame["measure"], frame["population"], strict=True)]
     frame["_id"] = frame["estimate_id"]
     return frame, int((~national).sum())
 
 
 def _counted_rows(observations: pd.DataFrame, since: pd.Timestamp) -> pd.DataFrame:
+    observations = credits.in_geo(observations)
     frame = observations[observations["indicator"].astype(str).isin(COUNTED) & observations["ref_date"].notna()
                          & (observations["ref_date"] >= since)]
     frame = frame[frame[["value", "low", "high"]].max(axis=1) >= NATIONAL_MIN]
@@ -55,16 +57,19 @@ GROUP_TITLES = {0: "Estimated owners", 1: "Estimated users", 2: "Estimated phone
 
 
 def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since: str | None = None,
-            package: Package | None = None) -> house.HouseFigure:
+            package: Package | None = None, include_weak: bool = False) -> house.HouseFigure:
     """How many people own or use a mobile phone, as estimated, against subscriptions and users as counted.
 
     One row per figure, in people, phones or subscriptions on one linear axis: ranges are thick bars from the
     low to the high bound (the dumbbell), single figures a marker; 'more than'/'up to' figures get an arrow.
     Device estimates are drawn when stated in people or devices (derived absolute numbers included);
     counted rows are mobile subscriptions, mobile users and active mobile users, the latest figure of each
-    source from `since` (default: the year of the earliest device estimate drawn) on.
+    source from `since` (default: the year of the earliest device estimate drawn) on. Rows from weak sources
+    are left out unless ``include_weak``; then they are faded.
     """
-    package = package or _bundled()
+    package = house.resolve(package)
+    device_estimates = credits.select(device_estimates, package, include_weak)
+    observations = credits.select(observations, package, include_weak)
     estimated, small = _device_rows(device_estimates)
     start = pd.Timestamp(since) if since else (
         pd.Timestamp(year=estimated["ref_date"].min().year, month=1, day=1) if estimated["ref_date"].notna().any()
@@ -74,9 +79,9 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
     if frame.empty:
         raise ValueError("no device estimates in people or devices and no counted subscriptions or users to draw")
     frame["claim_type"] = frame["claim_type"].astype("string").fillna("media_report").astype(str)
-    frame["_estimate"] = frame["claim_type"].map(house.is_estimate).astype(bool)
+    frame["_estimate"] = frame["claim_type"].map(palette.is_estimate).astype(bool)
     frame = frame.sort_values(["_group", "ref_date", "_id"], kind="stable").reset_index(drop=True)
-    labels = house.source_labels(package, frame["source_id"].unique(), width=58)
+    labels = credits.source_labels(package, frame["source_id"].unique(), width=58)
 
     # Vertical layout: rows top to bottom, a gap and a heading per group.
     y, ys, headings = 0.0, [], []
@@ -85,35 +90,35 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
         ys += [y + 0.9 + i for i in range(len(rows))]
         y += 0.9 + len(rows) + GROUP_GAP - 1
     frame["_y"] = ys
-    spans = [house.span(v, lo, hi, q) for v, lo, hi, q in
+    spans = [ranges.span(v, lo, hi, q) for v, lo, hi, q in
              zip(frame["value"], frame["low"], frame["high"], frame["qualifier"], strict=True)]
     frame["_mark"] = [s.mark for s in spans]
     highest = max(s.mark + s.plus for s in spans)
 
     fig = house.HouseFigure()
-    house.claim_legend(fig, dict.fromkeys(frame["claim_type"]))
+    palette.claim_legend(fig, dict.fromkeys(frame["claim_type"]))
     annotations = []
     for claim, rows in frame.groupby("claim_type", sort=False):
-        colour = house.CLAIM_COLOURS.get(claim, house.GREY)
+        colour = palette.colour("claim_type", claim)
         row_spans = [spans[i] for i in rows.index]
-        estimate = house.is_estimate(claim)
-        symbol = house.hollow("circle", estimate)
+        symbol = palette.symbol("claim_type", claim)
         trace = {
             "x": [s.mark for s in row_spans], "y": rows["_y"].tolist(), "mode": "markers",
-            "name": esc(house.CLAIM_NAMES.get(claim, label(claim))), "legendgroup": claim, "showlegend": False,
+            "name": esc(palette.name("claim_type", claim)), "legendgroup": claim, "showlegend": False,
             "marker": {"symbol": [symbol if s.has_value else "line-ns-open" for s in row_spans], "size": 11,
-                       "color": colour, "line": {"color": colour, "width": 2}},
+                       "color": colour, "line": {"color": colour, "width": 2},
+                       "opacity": [0.35 if weak else 1.0 for weak in rows["_weak"]]},
             "customdata": [esc(i) for i in rows["_id"]],
             "hovertext": [_hover(row, labels[row["source_id"]]) for _, row in rows.iterrows()],
             "hovertemplate": "%{hovertext}<extra></extra>",
         }
         if any(s.has_range for s in row_spans):
-            trace["error_x"] = house.range_band(row_spans, colour)
+            trace["error_x"] = ranges.range_band(row_spans, colour)
         fig.add_scatter(**trace)
         for (_, row), s in zip(rows.iterrows(), row_spans, strict=True):
-            annotations += house.open_end_arrows(s, s.mark, row["_y"], colour, row["_id"], horizontal=True,
-                                                 length=22)
-            figure = house.quantity(row["value"], row["low"], row["high"], None, row["qualifier"], fmt=house.compact)
+            annotations += ranges.open_end_arrows(s, s.mark, row["_y"], colour, row["_id"], horizontal=True,
+                                                  length=22)
+            figure = text.quantity(row["value"], row["low"], row["high"], None, row["qualifier"], fmt=text.compact)
             right = s.mark + s.plus
             annotations.append({"x": right, "y": row["_y"], "xref": "x", "yref": "y", "text": esc(figure),
                                 "showarrow": False, "xanchor": "left", "xshift": 28 if s.open_up else 9,
@@ -121,24 +126,24 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
     for annotation in annotations:
         fig.add_annotation(**annotation)
     for heading_y, _ in headings[1:]:
-        fig.add_hline(y=heading_y - (GROUP_GAP - 0.1) / 2, line={"color": house.LIGHT_GREY, "width": 1})
+        fig.add_hline(y=heading_y - (GROUP_GAP - 0.1) / 2, line={"color": LIGHT_GREY, "width": 1})
 
-    ticktext = [f"{esc(house.shorten(what, 50))}<br><span style='font-size:11px;color:{house.GREY}'>"
-                f"{esc(house.when(d, p))} · {esc(house.shorten(labels[s], 58 - len(house.when(d, p))))}</span>"
-                for what, d, p, s in
-                zip(frame["_what"], frame["ref_date"], frame["ref_date_precision"], frame["source_id"], strict=True)]
+    dates = [text.date_of(row) for _, row in frame.iterrows()]
+    ticktext = [f"{esc(shorten(what, 50))}<br><span style='font-size:11px;color:{GREY}'>"
+                f"{esc(d)} · {esc(shorten(labels[s], 58 - len(d)))}</span>"
+                for what, d, s in zip(frame["_what"], dates, frame["source_id"], strict=True)]
     tickvals = [*frame["_y"], *(h for h, _ in headings)]
     ticktext += [f"<b>{esc(text)}</b>" for _, text in headings]
     fig.update_yaxes(tickvals=tickvals, ticktext=ticktext, range=[y - GROUP_GAP + 0.5, -0.6],
                      showgrid=False, fixedrange=True, tickfont={"size": 12})
     # the axis reaches far enough for every value label right of its bar to end inside the plot
-    plot_px = house.WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_px = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     reach = max([highest * 1.05] + [
-        (a["x"]) / (1 - (a["xshift"] + house.text_px(html.unescape(a["text"]), a["font"]["size"]) + 4) / plot_px)
+        (a["x"]) / (1 - (a["xshift"] + text_px(html.unescape(a["text"]), a["font"]["size"]) + 4) / plot_px)
         for a in annotations if a.get("name", "").startswith("value: ")])
     fig.update_xaxes(range=[0, reach], tickformat="~s", title_text="People, phones or subscriptions",
                      rangemode="tozero")
-    fig.update_layout(legend={"orientation": "h", "xref": "container", "x": house.PAD / house.WIDTH,
+    fig.update_layout(legend={"orientation": "h", "xref": "container", "x": 0.01,
                               "xanchor": "left", "y": 1.0, "yanchor": "bottom",
                               "title": {"text": LEGEND_TITLE}})
 
@@ -149,16 +154,16 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
         own_low = owners[["value", "low"]].min(axis=1).min()
         own_high = owners[["value", "high"]].max(axis=1).max()
         subs_high = subs[["value", "high"]].max(axis=1).max()
-        summary = (f" Estimated owners range from {house.number(own_low)} to {house.number(own_high)} people;"
-                   f" the highest subscription count drawn is {house.number(subs_high)}.")
+        summary = (f" Estimated owners range from {text.number(own_low)} to {text.number(own_high)} people;"
+                   f" the highest subscription count drawn is {text.number(subs_high)}.")
     description = esc(
         f"Range chart of {len(frame)} figures in people, phones or subscriptions: {len(estimated)} estimates of"
         f" mobile phone owners, users or phones in use, against {len(counted)} counted figures for subscriptions"
         f" and users since {start.year} (the latest from each source).{summary} Ranges are drawn as bars from"
-        f" the low to the high bound; estimates and derived figures are hollow."
+        f" the low to the high bound; estimates and derived figures are open markers."
     )
-    notes = [n for n in (house.estimate_note(bool(frame["_estimate"].any()), lines=False),
-                         " ".join(x for x in (house.range_note(spans, up="right", down="left"),
+    notes = [n for n in (palette.estimate_note(bool(frame["_estimate"].any()), lines=False),
+                         " ".join(x for x in (ranges.range_note(spans, up="right", down="left"),
                                               "Subscriptions count SIM lines, not people.") if x)) if n]
     extra = []
     derived = frame[frame["claim_type"] == "derived"]
@@ -169,11 +174,11 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
                      " left out.")
     if extra:
         notes.append(" ".join(extra))
-    claims = [house.CLAIM_NAMES.get(c, label(c)) for c in dict.fromkeys(frame["claim_type"])]
+    claims = [palette.name("claim_type", c) for c in dict.fromkeys(frame["claim_type"])]
     # plotly wraps a horizontal legend at the plot's width
-    legend_rows = house.legend_rows(claims, house.WIDTH - MARGIN_LEFT - MARGIN_RIGHT, title=LEGEND_TITLE)
+    legend_rows = placement.legend_rows(claims, WIDTH - MARGIN_LEFT - MARGIN_RIGHT, title=LEGEND_TITLE)
     return house.finish(
-        fig, chart="devices", package=package, drawn=house.source_frame(frame),
+        fig, chart="devices", package=package, drawn=credits.source_frame(frame),
         title="More phones than subscriptions? Estimated owners against counted lines",
         subtitle=f"Mobile phone owners, users and phones in use as estimated, against subscriptions and users as"
                  f" counted (latest figure per source since {start.year})",
@@ -183,13 +188,11 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
 
 
 def _hover(row: pd.Series, source_name: str) -> str:
-    figure = house.quantity(row["value"], row["low"], row["high"], row["unit"], row["qualifier"])
-    parts = [f"<b>{wrap(row['_what'], 60)}: {esc(figure)}</b>",
-             f"{esc(house.when(row['ref_date'], row['ref_date_precision']))} · "
-             f"{esc(house.CLAIM_NAMES.get(row['claim_type'], label(row['claim_type'])))}"]
-    if not house.missing(row.get("phrase")):
+    parts = [f"<b>{wrap(row['_what'], 60)}: {esc(text.quantity_of(row))}</b>",
+             f"{esc(text.date_of(row))} · {esc(palette.name('claim_type', row['claim_type']))}"]
+    if not text.missing(row.get("phrase")):
         parts.append(f"Wording: “{wrap(row['phrase'], 60)}”")
-    if not house.missing(row.get("formula")):
+    if not text.missing(row.get("formula")):
         parts.append(f"Formula: {wrap(row['formula'], 60)}")
     parts.append(f"Source: {esc(source_name)}")
     parts.append(f"({esc(row['source_id'])})")

@@ -6,10 +6,12 @@ import itertools
 
 import pandas as pd
 
-from nkdigital.charts import house
-from nkdigital.charts.house import esc, label, wrap
-from nkdigital.cite import _bundled
+from nkdigital import text
+from nkdigital.charts import credits, house, palette
+from nkdigital.charts.markup import esc, wrap
+from nkdigital.charts.style import GREY, LIGHT_GREY
 from nkdigital.load import Package
+from nkdigital.metadata.colours import ACCENT
 
 NODE_Y = 0.0
 FIRST_LABEL_Y = -1.25
@@ -19,48 +21,47 @@ UNIT_PX = 46  # vertical px per label row
 
 def _figure(row: pd.Series) -> str:
     """The row's quantity as a label: '3 authorities', 'every 5 minutes', '3–9 authorities', 'up to 2 days'."""
-    text = house.quantity(row["value"], row["low"], row["high"], row["unit"], row["qualifier"])
-    phrase = "" if house.missing(row["phrase"]) else str(row["phrase"]).strip().lower()
-    if text and phrase.startswith("every"):
-        text = f"every {text}"
-    return text
+    figure = text.quantity_of(row)
+    phrase = "" if text.missing(row["phrase"]) else str(row["phrase"]).strip().lower()
+    return f"every {figure}" if figure and phrase.startswith("every") else figure
 
 
 def _hover(rows: pd.DataFrame, labels: dict[str, str], title: str) -> str:
     parts = [f"<b>{esc(title)}</b>"]
     for _, row in rows.iterrows():
-        said = f"“{wrap(row['phrase'], 50)}” " if not house.missing(row["phrase"]) else ""
+        said = f"“{wrap(row['phrase'], 50)}” " if not text.missing(row["phrase"]) else ""
         parts.append(f"• {said}{esc(labels[row['source_id']])}")
     return "<br>".join(parts)
 
 
-def access_procedure(controls: pd.DataFrame, *, package: Package | None = None) -> house.HouseFigure:
+def access_procedure(controls: pd.DataFrame, *, package: Package | None = None,
+                     include_weak: bool = False) -> house.HouseFigure:
     """Steps of getting online, in order (step_order on x), each with the figures sources give for it.
 
     A node per step, joined by arrows; under each node its distinct figures ('3 authorities', 'every 5
     minutes', '1 hour'), ranges written out with both bounds ('3–9 authorities'; 'up to 2 days'), each with
     the number of sources that give it, and the count of statements that name the step without a figure.
     """
-    package = package or _bundled()
-    frame = controls[controls["step_order"].notna()].copy()
+    package = house.resolve(package)
+    frame = credits.select(controls[controls["step_order"].notna()], package, include_weak)
     if frame.empty:
-        raise ValueError("no access-control rows with a step_order to draw")
+        raise ValueError(f"no access-control rows with a step_order to draw{credits.WEAK_HINT}")
     frame["step_order"] = frame["step_order"].astype(int)
     frame["step"] = frame["step"].astype(str)
     frame["_figure"] = [_figure(row) for _, row in frame.iterrows()]
     frame = frame.sort_values(["step_order", "control_id"], kind="stable").reset_index(drop=True)
-    labels = house.source_labels(package, frame["source_id"].unique(), width=50)
+    labels = credits.source_labels(package, frame["source_id"].unique(), width=50)
     steps = frame.drop_duplicates("step_order")[["step_order", "step"]].reset_index(drop=True)
 
     fig = house.HouseFigure()
     xs = steps["step_order"].tolist()
     # The flow line with an arrow into each next step.
-    fig.add_scatter(x=xs, y=[NODE_Y] * len(xs), mode="lines", line={"color": house.LIGHT_GREY, "width": 3},
+    fig.add_scatter(x=xs, y=[NODE_Y] * len(xs), mode="lines", line={"color": LIGHT_GREY, "width": 3},
                     hoverinfo="skip", showlegend=False, name="flow")
     for a, b in itertools.pairwise(xs):
         fig.add_annotation(x=b - 0.2, y=NODE_Y, ax=a + 0.2, ay=NODE_Y, xref="x", yref="y", axref="x", ayref="y",
                            text="", showarrow=True, arrowhead=2, arrowsize=1.3, arrowwidth=2,
-                           arrowcolor=house.GREY, name="flow arrow")
+                           arrowcolor=GREY, name="flow arrow")
     node_text, node_hover, node_colour = [], [], []
     label_x, label_y, label_text, label_hover, label_ids = [], [], [], [], []
     deepest = FIRST_LABEL_Y
@@ -68,19 +69,20 @@ def access_procedure(controls: pd.DataFrame, *, package: Package | None = None) 
         rows = frame[frame["step_order"] == step["step_order"]]
         quantified = rows[rows["_figure"] != ""]
         count = len(rows)
-        node_text.append(f"<b>{step['step_order']}. {esc(label(step['step']))}</b>")
+        node_text.append(f"<b>{step['step_order']}. {esc(palette.name('step', step['step']))}</b>")
         described = "<br>".join(f"• {wrap(d, 60)}" for d in rows["description"].dropna().drop_duplicates()[:4])
-        node_hover.append(f"<b>{esc(label(step['step']))}</b> ({count} statement{'s' * (count != 1)})<br>"
-                          f"{described}")
-        node_colour.append(house.OKABE_ITO["blue"] if len(quantified) else house.GREY)
+        node_hover.append(f"<b>{esc(palette.name('step', step['step']))}</b>"
+                          f" ({count} statement{'s' * (count != 1)})<br>{described}")
+        node_colour.append(ACCENT if len(quantified) else GREY)
         groups = sorted(quantified.groupby("_figure", sort=False), key=lambda g: (-len(g[1]), g[0]))
         y = FIRST_LABEL_Y
         for figure, group in groups:
             sources = group["source_id"].nunique()
+            weak = group.loc[group["_weak"], "source_id"].nunique()
             label_x.append(step["step_order"])
             label_y.append(y)
-            label_text.append(f"<b>{esc(figure)}</b><br><span style='font-size:11px;color:{house.GREY}'>"
-                              f"{sources} source{'s' * (sources != 1)}</span>")
+            label_text.append(f"<b>{esc(figure)}</b><br><span style='font-size:11px;color:{GREY}'>"
+                              f"{sources} source{'s' * (sources != 1)}{f' ({weak} weak)' if weak else ''}</span>")
             label_hover.append(_hover(group, labels, figure))
             label_ids.append(" ".join(esc(i) for i in group["control_id"]))
             y -= LABEL_STEP
@@ -88,7 +90,7 @@ def access_procedure(controls: pd.DataFrame, *, package: Package | None = None) 
         if unquantified:
             label_x.append(step["step_order"])
             label_y.append(y)
-            label_text.append(f"<span style='font-size:11px;color:{house.GREY}'>{unquantified} statement"
+            label_text.append(f"<span style='font-size:11px;color:{GREY}'>{unquantified} statement"
                               f"{'s' * (unquantified != 1)}<br>without a figure</span>")
             rest = rows[rows["_figure"] == ""]
             label_hover.append(_hover(rest, labels, "Without a figure"))
@@ -119,14 +121,14 @@ def access_procedure(controls: pd.DataFrame, *, package: Package | None = None) 
     description = esc(
         f"Flow chart of the {len(steps)} steps of getting onto the global internet in North Korea as"
         f" {frame['source_id'].nunique()} sources describe them: "
-        + ", ".join(label(s).lower() for s in steps["step"]) + f". {len(quantified)} of {len(frame)}"
+        + ", ".join(palette.name('step', s).lower() for s in steps["step"]) + f". {len(quantified)} of {len(frame)}"
         f" statements give a figure, shown under their step." + session_text
     )
     notes = ["Figures are as the sources state them: ranges keep both bounds ('several officials' = 3–9 by the"
              " package's reading rule), 'up to' keeps its upper bound only. Blue steps have at least one"
              " figure; grey steps are described without one. Hover for each source's wording."]
     return house.finish(
-        fig, chart="access-procedure", package=package, drawn=house.source_frame(frame),
+        fig, chart="access-procedure", package=package, drawn=credits.source_frame(frame),
         title="Getting online in North Korea, step by step",
         subtitle=f"From the application to {esc(session_words)} under watch: each step of the procedure with the"
                  " figures sources give for it",

@@ -6,41 +6,30 @@ import math
 
 import pandas as pd
 
-from nkdigital.charts import house
-from nkdigital.charts.house import esc, label, wrap
-from nkdigital.cite import _bundled
+from nkdigital.charts import credits, house, palette, ranges
+from nkdigital.charts.markup import esc, shorten, text_px, wrap
+from nkdigital.charts.style import GREY, LIGHT_GREY, PAD, WIDTH
 from nkdigital.load import Package
+from nkdigital.text import capital, compact, date_of, missing, number, quantity
 
-TIER_NAMES = {
-    "global_internet": "Global internet",
-    "monitored_global_internet": "Monitored global internet",
-    "national_intranet": "National intranet only",
-    "no_network_access": "No network access",
-}
-TIER_COLOURS = {
-    "global_internet": house.OKABE_ITO["vermillion"],
-    "monitored_global_internet": house.OKABE_ITO["orange"],
-    "national_intranet": house.OKABE_ITO["blue"],
-    "no_network_access": house.OKABE_ITO["reddish_purple"],
-}
 ROW_PX = 26  # px per row of the chart (one statement, or a tier's heading)
 LOG_MAX = 8.6  # x axis up to 10**8.6 people
 GROUP_GAP = 0.7  # extra rows of space before each tier's heading
 NAME_CHARS = 44  # row labels: the group's name cut to this many characters (the full name is in the hover)
 MARGIN_LEFT, MARGIN_RIGHT = 300, 40
-PLOT_PX = house.WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+PLOT_PX = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 VALUE_FONT = 11
 
 
 def _tiers(frame: pd.DataFrame) -> list[str]:
     column = frame["tier"]
-    order = [str(c) for c in column.cat.categories] if hasattr(column, "cat") else sorted(TIER_NAMES)
+    order = [str(c) for c in column.cat.categories] if hasattr(column, "cat") else palette.order("tier")
     present = set(column.astype(str))
     return [t for t in order if t in present]
 
 
-def _population(package: Package) -> pd.DataFrame:
-    rows = package.observations("population")
+def population_rows(package: Package) -> pd.DataFrame:
+    rows = credits.select(credits.in_geo(package.observations("population")), package)
     rows = rows[rows["value"].notna() & rows["ref_date"].notna()].copy()
     rows["_official"] = ~rows["claim_type"].astype(str).eq("international_statistic")
     return rows
@@ -48,13 +37,13 @@ def _population(package: Package) -> pd.DataFrame:
 
 def _nearest(population: pd.DataFrame, date: object) -> pd.Series:
     """The population row nearest in time to `date` (international statistics first, then by id)."""
-    when = pd.Timestamp(date) if not house.missing(date) else population["ref_date"].max()
+    when = pd.Timestamp(date) if not missing(date) else population["ref_date"].max()
     distance = (population["ref_date"] - when).abs()
     ranked = population.assign(_distance=distance).sort_values(["_official", "_distance", "observation_id"])
     return ranked.iloc[0]
 
 
-def _sized(tiers: pd.DataFrame, population: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def sized_rows(tiers: pd.DataFrame, population: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows with a size in people (shares converted with the population nearest in time), and the rest."""
     has_size = tiers[["value", "low", "high"]].notna().any(axis=1)
     unit = tiers["unit"].astype(str)
@@ -66,27 +55,27 @@ def _sized(tiers: pd.DataFrame, population: pd.DataFrame) -> tuple[pd.DataFrame,
     for i in sized.index[sized["unit"].astype(str) == "share"]:
         pop = _nearest(population, sized.at[i, "ref_date"])
         for column in ("value", "low", "high"):
-            if not house.missing(sized.at[i, column]):
+            if not missing(sized.at[i, column]):
                 sized.at[i, column] = round(float(sized.at[i, column]) * float(pop["value"]))
         sized.at[i, "input_ids"] = pop["observation_id"]
         sized.at[i, "_converted"] = True
-        sized.at[i, "_population"] = (f"{house.number(pop['value'])} people"
+        sized.at[i, "_population"] = (f"{number(pop['value'])} people"
                                       f" ({pop['ref_date'].year}, {pop['observation_id']})")
     return sized, rest
 
 
 def _hover(row: pd.Series, source_name: str, original: pd.Series) -> str:
-    stated = house.quantity(original["value"], original["low"], original["high"], original["unit"],
+    stated = quantity(original["value"], original["low"], original["high"], original["unit"],
                             original["qualifier"])
     parts = [f"<b>{wrap(row['group_name'], 60)}</b>",
-             f"{esc(TIER_NAMES.get(str(row['tier']), label(row['tier'])))} · "
-             f"{esc(house.when(row['ref_date'], row['ref_date_precision']))}",
-             f"Stated: {esc(stated)}" + (f" (“{wrap(row['phrase'], 50)}”)" if not house.missing(row["phrase"])
+             f"{esc(palette.name('tier', str(row['tier'])))} · "
+             f"{esc(date_of(row))}",
+             f"Stated: {esc(stated)}" + (f" (“{wrap(row['phrase'], 50)}”)" if not missing(row["phrase"])
                                          else "")]
     if row["_converted"]:
-        drawn = house.quantity(row["value"], row["low"], row["high"], "people", row["qualifier"])
+        drawn = quantity(row["value"], row["low"], row["high"], "people", row["qualifier"])
         parts.append(f"Drawn as {esc(drawn)}: share × population of {esc(row['_population'])}")
-    if not house.missing(row.get("conditions")):
+    if not missing(row.get("conditions")):
         parts.append(f"Conditions: {wrap(row['conditions'], 60)}")
     parts.append(f"Source: {esc(source_name)}")
     parts.append(f"({esc(row['source_id'])})")
@@ -115,13 +104,14 @@ def _examples(sized: pd.DataFrame, tiers: pd.DataFrame) -> list[str]:
         phrases = rows["phrase"].astype(str).str.strip()
         phrase = phrases.value_counts().index[0] if pick == "common" else min(phrases, key=len)
         original = tiers.loc[phrases[phrases == phrase].index[0]]
-        stated = house.quantity(original["value"], original["low"], original["high"], original["unit"],
+        stated = quantity(original["value"], original["low"], original["high"], original["unit"],
                                 original["qualifier"])
         examples.append(f"'{phrase}' = {stated}")
     return examples
 
 
-def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None) -> house.HouseFigure:
+def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
+                 include_weak: bool = False) -> house.HouseFigure:
     """Who can reach what: each statement of a group's size, by access tier, on a log axis of people.
 
     One row group per tier (global internet, monitored global internet, national intranet, no network
@@ -133,19 +123,21 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None) -> hous
     where it fits without crossing the population line (a dotted line) or leaving the plot, else only in
     the hover. Statements that name a group without a size in people are not drawn: the note counts them
     per tier, and the hover of each tier's heading and ``meta["description"]`` list the groups.
+    Rows from weak sources are left out unless ``include_weak``; then they are faded.
     """
-    package = package or _bundled()
-    population = _population(package)
-    sized, rest = _sized(tiers, population)
+    package = house.resolve(package)
+    population = population_rows(package)
+    sized, rest = sized_rows(credits.select(tiers, package, include_weak), population)
     if sized.empty:
-        raise ValueError("no access tier rows with a size in people or a share of the population")
+        raise ValueError("no access tier rows with a size in people or a share of the population"
+                         f"{credits.WEAK_HINT}")
     tier_order = _tiers(sized)
     sized["_tier_order"] = sized["tier"].astype(str).map({t: i for i, t in enumerate(tier_order)})
-    spans = {i: house.span(r["value"], r["low"], r["high"], r["qualifier"], log=True) for i, r in sized.iterrows()}
+    spans = {i: ranges.span(r["value"], r["low"], r["high"], r["qualifier"], log=True) for i, r in sized.iterrows()}
     sized["_mark"] = pd.Series({i: s.mark for i, s in spans.items()})
     sized = sized.sort_values(["_tier_order", "_mark", "tier_id"], kind="stable")
     sized["_estimate"] = sized["_converted"] | sized["qualifier"].astype(str).eq("range")
-    labels = house.source_labels(package, sized["source_id"].unique(), width=56)
+    labels = credits.source_labels(package, sized["source_id"].unique(), width=56)
 
     y, ys, headings = 0.0, {}, []
     for tier in tier_order:
@@ -165,52 +157,53 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None) -> hous
     fig = house.HouseFigure()
     annotations = []
     for tier in tier_order:
-        colour = TIER_COLOURS.get(tier, house.GREY)
+        colour = palette.colour("tier", tier)
         rows = sized[sized["tier"].astype(str) == tier]
         row_spans = [spans[i] for i in rows.index]
-        symbols = [house.hollow("circle", e) if s.has_value else "line-ns-open"
+        symbols = [("circle-open" if e else "circle") if s.has_value else "line-ns-open"
                    for s, e in zip(row_spans, rows["_estimate"], strict=True)]
         trace = {
             "x": [s.mark for s in row_spans], "y": rows["_y"].tolist(), "mode": "markers",
-            "name": esc(TIER_NAMES.get(tier, label(tier))),
-            "marker": {"symbol": symbols, "size": 11, "color": colour, "line": {"color": colour, "width": 2}},
+            "name": esc(palette.name("tier", tier)),
+            "marker": {"symbol": symbols, "size": 11, "color": colour, "line": {"color": colour, "width": 2},
+                       "opacity": [0.35 if weak else 1.0 for weak in rows["_weak"]]},
             "customdata": [esc(i) for i in rows["tier_id"]],
             "hovertext": [_hover(r, labels[r["source_id"]], tiers.loc[i]) for i, r in rows.iterrows()],
             "hovertemplate": "%{hovertext}<extra></extra>",
         }
         if any(s.has_range for s in row_spans):
-            trace["error_x"] = house.range_band(row_spans, colour)
+            trace["error_x"] = ranges.range_band(row_spans, colour)
         fig.add_scatter(**trace)
         for (i, row), s in zip(rows.iterrows(), row_spans, strict=True):
-            annotations += house.open_end_arrows(s, math.log10(s.mark), row["_y"], colour, row["tier_id"],
+            annotations += ranges.open_end_arrows(s, math.log10(s.mark), row["_y"], colour, row["tier_id"],
                                                  horizontal=True, length=22)
             label_ = _value_label(row, s, tiers.loc[i], population_x, px_per_decade)
             if label_:
                 annotations.append(label_)
     for annotation in annotations:
         fig.add_annotation(**annotation)
-    fig.add_vline(x=float(whole["value"]), line={"color": house.GREY, "width": 1, "dash": "dot"})
+    fig.add_vline(x=float(whole["value"]), line={"color": GREY, "width": 1, "dash": "dot"})
     fig.add_annotation(x=round(population_x, 4), xref="x", y=1, yref="paper", yanchor="bottom", xanchor="right",
-                       text=f"Whole population ≈ {esc(house.compact(whole['value']))} ({whole['ref_date'].year})",
-                       showarrow=False, font={"size": 11, "color": house.GREY}, name="population line")
+                       text=f"Whole population ≈ {esc(compact(whole['value']))} ({whole['ref_date'].year})",
+                       showarrow=False, font={"size": 11, "color": GREY}, name="population line")
     for heading_y, tier in headings:
         if heading_y > 0:
-            fig.add_hline(y=heading_y - (GROUP_GAP + 1) / 2, line={"color": house.LIGHT_GREY, "width": 1})
+            fig.add_hline(y=heading_y - (GROUP_GAP + 1) / 2, line={"color": LIGHT_GREY, "width": 1})
         names = unsized.get(tier, [])
         count = int((rest["tier"].astype(str) == tier).sum()) if len(rest) else 0
-        more = (f" <span style='font-size:11px;color:{house.GREY}'>· and {count} statement{'s' * (count != 1)}"
+        more = (f" <span style='font-size:11px;color:{GREY}'>· and {count} statement{'s' * (count != 1)}"
                 " without a size</span>" if count else "")
         listing = "<br>".join(f"• {wrap(n, 60, sep='<br>  ')}" for n in names)
         fig.add_annotation(
-            x=0, xref="paper", xshift=house.PAD - MARGIN_LEFT, xanchor="left", y=heading_y, yref="y",
-            showarrow=False, align="left", font={"size": 13, "color": TIER_COLOURS.get(tier, house.GREY)},
-            text=f"<b>{esc(TIER_NAMES.get(tier, label(tier)))}</b>{more}", name=f"tier: {esc(tier)}",
+            x=0, xref="paper", xshift=PAD - MARGIN_LEFT, xanchor="left", y=heading_y, yref="y",
+            showarrow=False, align="left", font={"size": 13, "color": palette.colour("tier", tier)},
+            text=f"<b>{esc(palette.name('tier', tier))}</b>{more}", name=f"tier: {esc(tier)}",
             hovertext=(f"<b>Groups named in this tier without a size in people</b><br>{listing}" if names else None),
         )
 
     fig.update_yaxes(tickvals=sized["_y"].tolist(), range=[bottom_row + 0.7, -0.7], showgrid=False,
                      fixedrange=True, tickfont={"size": 12},
-                     ticktext=[esc(house.shorten(house.capital(n), NAME_CHARS)) for n in sized["group_name"]])
+                     ticktext=[esc(shorten(capital(n), NAME_CHARS)) for n in sized["group_name"]])
     fig.update_xaxes(type="log", range=[0, LOG_MAX], title_text="People (log scale: each step is ten times more)",
                      tickvals=[10**k for k in range(9)],
                      ticktext=["1", "10", "100", "1,000", "10,000", "100,000", "1 million", "10 million",
@@ -229,30 +222,30 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None) -> hous
     if sized["_converted"].any():
         shares = ("Hollow: a share" if converted.any() else "Shares") + (
             " converted to people with the population figure nearest in time. ")
-    notes.append(f"{shares}Dotted line: the whole population, {house.number(whole['value'])}"
+    notes.append(f"{shares}Dotted line: the whole population, {number(whole['value'])}"
                  f" ({whole['ref_date'].year}).")
     if len(rest):
-        counts = ", ".join(f"{TIER_NAMES.get(t, label(t)).lower()} {int((rest['tier'].astype(str) == t).sum())}"
+        counts = ", ".join(f"{palette.name('tier', t).lower()} {int((rest['tier'].astype(str) == t).sum())}"
                            for t in all_tiers if (rest["tier"].astype(str) == t).any())
         notes.append(f"Not drawn: {len(rest)} statements naming a group without a size in people ({counts});"
                      " hover a tier's heading for the groups.")
     drawn_rest = rest if len(rest) else None
     used = {whole["observation_id"], *sized["input_ids"].dropna()}
-    population_rows = population[population["observation_id"].isin(used)]
+    used_population = population[population["observation_id"].isin(used)]
     smallest = sized.loc[sized["_mark"].idxmin()]
-    listing = " ".join(f"{TIER_NAMES.get(t, label(t))}: {'; '.join(names)}." for t, names in unsized.items() if names)
+    listing = " ".join(f"{palette.name('tier', t)}: {'; '.join(names)}." for t, names in unsized.items() if names)
     description = esc(
         f"Range chart on a log scale of {len(sized)} statements of how many people have each level of access:"
-        + "".join(f" {TIER_NAMES.get(t, label(t)).lower()} {int((sized['tier'].astype(str) == t).sum())};"
+        + "".join(f" {palette.name('tier', t).lower()} {int((sized['tier'].astype(str) == t).sum())};"
                   for t in tier_order)
-        + f" from {house.quantity(smallest['value'], smallest['low'], smallest['high'], 'people', None)}"
-        f" ({smallest['group_name']}) to the whole population of about {house.compact(whole['value'])}."
+        + f" from {quantity(smallest['value'], smallest['low'], smallest['high'], 'people', None)}"
+        f" ({smallest['group_name']}) to the whole population of about {compact(whole['value'])}."
         + (f" {len(rest)} more statements name a group without a size in people and are not drawn. {listing}"
            if len(rest) else "")
     )
     return house.finish(
         fig, chart="access-tiers", package=package,
-        drawn=house.source_frame(sized.drop(columns="input_ids"), drawn_rest, population_rows),
+        drawn=credits.source_frame(sized.drop(columns="input_ids"), drawn_rest, used_population),
         title="A few thousand online, millions on the intranet or off: access tiers by size",
         subtitle="Every stated size of a group with each level of access, in people, on a log scale",
         description=description, notes=notes, plot_height=int((bottom_row + 1.4) * ROW_PX),
@@ -260,15 +253,15 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None) -> hous
     )
 
 
-def _value_label(row: pd.Series, s: house.Span, original: pd.Series, population_x: float,
+def _value_label(row: pd.Series, s: ranges.Span, original: pd.Series, population_x: float,
                  px_per_decade: float) -> dict | None:
     """The figure as stated next to its bar: right of it, else left of it, else none (the hover has it) when
     it would cross the population line or leave the plot."""
-    text = house.quantity(original["value"], original["low"], original["high"], original["unit"],
-                          original["qualifier"], fmt=house.compact)
+    text = quantity(original["value"], original["low"], original["high"], original["unit"],
+                          original["qualifier"], fmt=compact)
     if row["_converted"]:
-        text += f" ≈ {house.quantity(row['value'], row['low'], row['high'], None, None, fmt=house.compact)}"
-    size = (house.text_px(text, VALUE_FONT) + 6) / px_per_decade  # in decades of the log axis
+        text += f" ≈ {quantity(row['value'], row['low'], row['high'], None, None, fmt=compact)}"
+    size = (text_px(text, VALUE_FONT) + 6) / px_per_decade  # in decades of the log axis
     right_end, left_end = math.log10(s.mark + s.plus), math.log10(max(s.mark - s.minus, 1))
     right_shift, left_shift = (28 if s.open_up else 9), (28 if s.open_down else 9)
     starts = right_end + right_shift / px_per_decade

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nkdigital.charts import house
-from nkdigital.charts.house import esc, label, wrap
-from nkdigital.cite import _bundled
+from nkdigital import text
+from nkdigital.charts import credits, house, palette, placement
+from nkdigital.charts.markup import esc, shorten, wrap
+from nkdigital.charts.style import GREY, WIDTH
 from nkdigital.load import Package
 
-TYPE_NAMES = {
-    "treaty": "Treaty",
-    "declaration": "Declaration",
-    "un_resolution": "UN resolution",
-    "sdg_target": "Development goal",
-    "domestic_law": "DPRK law",
-}
-TYPE_COLOURS = {
-    "treaty": house.OKABE_ITO["blue"],
-    "declaration": house.OKABE_ITO["bluish_green"],
-    "un_resolution": house.OKABE_ITO["reddish_purple"],
-    "sdg_target": house.OKABE_ITO["orange"],
-    "domestic_law": house.OKABE_ITO["vermillion"],
-}
 ROW_PX = 52
 BAND_YEARS = 9  # width of the 'no year stated' band right of the time axis
 MARGIN_LEFT, MARGIN_RIGHT = 360, 30
@@ -34,31 +21,33 @@ def _provisions(rows: pd.DataFrame) -> list[str]:
 
 
 def _hover(instrument: str, kind: str, year: object, rows: pd.DataFrame, labels: dict[str, str]) -> str:
-    stated = f"ratified or acceded {esc(year)}" if not house.missing(year) else "no ratification year stated"
-    parts = [f"<b>{wrap(instrument, 60)}</b>", f"{esc(TYPE_NAMES.get(kind, label(kind)))} · {stated}"]
+    stated = f"ratified or acceded {esc(year)}" if not text.missing(year) else "no ratification year stated"
+    parts = [f"<b>{wrap(instrument, 60)}</b>", f"{esc(palette.name('instrument_type', kind))} · {stated}"]
     for _, row in rows.iterrows():
-        provision = esc(row["provision"]) if not house.missing(row["provision"]) else "General"
+        provision = esc(row["provision"]) if not text.missing(row["provision"]) else "General"
         parts.append(f"• <b>{provision}</b>: {wrap(row['relevance'], 70, sep='<br>  ')}")
         parts.append(f"  <i>{esc(labels[row['source_id']])}</i>")
     return "<br>".join(parts)
 
 
-def rights(rights_framework: pd.DataFrame, *, package: Package | None = None) -> house.HouseFigure:
+def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
+           include_weak: bool = False) -> house.HouseFigure:
     """Instruments on y, the DPRK's ratification year on x; under each name, the articles or goals at stake.
 
     One marker per instrument and stated year (different years from different sources stay separate marks).
     Instruments with no ratification year (declarations, goals, resolutions, domestic laws) sit in a band
     to the right of the time axis. Hover lists every provision with why it matters and its source.
     """
-    package = package or _bundled()
-    frame = rights_framework.copy()
+    package = house.resolve(package)
+    frame = credits.select(rights_framework, package, include_weak)
     if frame.empty:
-        raise ValueError("no rights-framework rows to draw")
+        raise ValueError(f"no rights-framework rows to draw{credits.WEAK_HINT}")
     frame["instrument_type"] = frame["instrument_type"].astype(str)
     frame["_year"] = frame["ratification_year"].astype("Int64")
-    types = list(TYPE_NAMES) + sorted(set(frame["instrument_type"]) - set(TYPE_NAMES))
+    known = palette.order("instrument_type")
+    types = known + sorted(set(frame["instrument_type"]) - set(known))
     frame["_type_order"] = frame["instrument_type"].map({t: i for i, t in enumerate(types)})
-    labels = house.source_labels(package, frame["source_id"].unique(), width=50)
+    labels = credits.source_labels(package, frame["source_id"].unique(), width=50)
 
     firsts = frame.groupby("instrument")["_year"].min()
     instruments = (frame.drop_duplicates("instrument")
@@ -75,25 +64,26 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None) ->
     rows_y = {name: i for i, name in enumerate(instruments["instrument"])}
     fig = house.HouseFigure()
     for kind in [t for t in types if t in set(frame["instrument_type"])]:
-        colour = TYPE_COLOURS.get(kind, house.GREY)
+        colour = palette.colour("instrument_type", kind)
         subset = frame[frame["instrument_type"] == kind]
-        xs, ys, texts, hovers, ids = [], [], [], [], []
+        xs, ys, texts, hovers, ids, faded = [], [], [], [], [], []
         for (instrument, year), rows in subset.groupby(["instrument", "_year"], dropna=False, sort=True):
-            missing = house.missing(year)
+            missing = text.missing(year)
             xs.append(band if missing else int(year))
             ys.append(rows_y[instrument])
             texts.append("" if missing else str(int(year)))
             hovers.append(_hover(instrument, kind, None if missing else int(year), rows, labels))
             ids.append(" ".join(esc(i) for i in rows["framework_id"]))
+            faded.append(0.35 if rows["_weak"].all() else 1.0)
         fig.add_scatter(x=xs, y=ys, mode="markers+text", text=texts, textposition="middle right",
-                        textfont={"size": 12, "color": colour}, name=esc(TYPE_NAMES.get(kind, label(kind))),
-                        marker={"size": 13, "color": colour, "symbol": "diamond" if kind != "treaty" else "circle",
-                                "line": {"color": "#ffffff", "width": 1}},
+                        textfont={"size": 12, "color": colour}, name=esc(palette.name("instrument_type", kind)),
+                        marker={"size": 13, "color": colour, "symbol": palette.symbol("instrument_type", kind),
+                                "line": {"color": "#ffffff", "width": 1}, "opacity": faded},
                         customdata=ids, hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>")
     if has_band:
         fig.add_vrect(x0=hi + 2, x1=hi + 2 + BAND_YEARS, fillcolor="#f2f2f2", line_width=0, layer="below")
         fig.add_annotation(x=band, xref="x", y=1, yref="paper", yanchor="top", yshift=-4, showarrow=False,
-                           text="No ratification<br>year stated", font={"size": 11, "color": house.GREY},
+                           text="No ratification<br>year stated", font={"size": 11, "color": GREY},
                            name="band label")
 
     ticktext = []
@@ -102,7 +92,7 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None) ->
         at_stake = "; ".join(provisions) if provisions else "no article named"
         name = "<br>".join(wrap(row["instrument"], 50).split("<br>")[:2])
         ticktext.append(f"{name}<br><span style='font-size:11px;"
-                        f"color:{house.GREY}'>{esc(house.shorten(at_stake, 60))}</span>")
+                        f"color:{GREY}'>{esc(shorten(at_stake, 60))}</span>")
     fig.update_yaxes(tickvals=list(rows_y.values()), ticktext=ticktext, range=[len(rows_y) - 0.4, -0.6],
                      showgrid=True, fixedrange=True, tickfont={"size": 12})
     tick_years = list(range((lo // 10 + 1) * 10, hi + 1, 10))
@@ -121,13 +111,14 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None) ->
     notes = ["Years as the sources state them. Under each name, the articles or goals sources cite; hover for"
              " why each matters for internet access and who says so."]
     return house.finish(
-        fig, chart="rights", package=package, drawn=house.source_frame(frame),
+        fig, chart="rights", package=package, drawn=credits.source_frame(frame),
         title="Rights at stake: what the DPRK has ratified, and what applies to internet access",
         subtitle="International instruments by year of ratification or accession, with the articles and goals"
                  " sources connect to internet access; DPRK laws that restrict it",
         description=description, notes=notes, plot_height=len(rows_y) * ROW_PX + 20,
         margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72,
         # the legend above the plot: plotly wraps a horizontal legend at the plot's width
-        top_extra=12 + 22 * house.legend_rows([TYPE_NAMES.get(t, label(t)) for t in set(frame["instrument_type"])],
-                                              house.WIDTH - MARGIN_LEFT - MARGIN_RIGHT),
+        top_extra=12 + 22 * placement.legend_rows([palette.name("instrument_type", t)
+                                                   for t in set(frame["instrument_type"])],
+                                                  WIDTH - MARGIN_LEFT - MARGIN_RIGHT),
     )

@@ -1,4 +1,4 @@
-"""Charts as PNG and SVG through kaleido and the system Chromium, and the whole gallery in one call."""
+"""Charts as PNG, SVG and PDF through kaleido and the system Chromium, and the whole gallery in one call."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from nkdigital.atomic import atomic_path
 from nkdigital.export.common import guard, steps
 from nkdigital.export.html import write_chart_html
 from nkdigital.load import Package
@@ -23,7 +24,7 @@ def find_browser() -> str:
     """Path of a Chrome/Chromium for kaleido, or a RuntimeError saying how to install one."""
     found = os.environ.get("BROWSER_PATH") or next(filter(None, map(shutil.which, BROWSERS)), None)
     if not found:
-        raise RuntimeError("PNG and SVG export need Chromium or Chrome; install it (Debian: apt-get install"
+        raise RuntimeError("PNG, SVG and PDF export need Chromium or Chrome; install it (Debian: apt-get install"
                            " chromium) or set BROWSER_PATH to the browser")
     return found
 
@@ -50,17 +51,38 @@ def _browser_quiet() -> Iterator[None]:
             os.close(saved)
 
 
-IMAGE_FORMATS = ("png", "svg")
+IMAGE_FORMATS = ("png", "svg", "pdf")
+
+
+def write_image(fig, out: str | os.PathLike, width: int | None = None, height: int | None = None) -> Path:
+    """Render one figure to `out` (.png at scale 2, .svg or .pdf) at its export size or the size given."""
+    import plotly.io as pio
+
+    from nkdigital.charts.house import image_size
+
+    out = Path(out)
+    fmt = out.suffix.lstrip(".").lower()
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"unknown image format {fmt!r} of {out}; choose {', '.join(IMAGE_FORMATS)}")
+    find_browser()
+    if not out.parent.is_dir():
+        raise FileNotFoundError(f"no folder {out.parent} to write {out.name} into")
+    size = image_size(fig, width, height)
+    with atomic_path(out) as temporary, _browser_quiet():
+        pio.write_image(fig, temporary, format=fmt, scale=2 if fmt == "png" else 1, width=size[0], height=size[1])
+    return out
 
 
 def write_images(figures: dict, folder: str | os.PathLike, formats: str | Sequence[str] = "png") -> list[Path]:
-    """Render figures to PNG (scale 2) and/or SVG with kaleido, every file in one browser session."""
+    """Render figures to PNG (scale 2), SVG and/or PDF with kaleido, every file in one browser session."""
     import plotly.io as pio
+
+    from nkdigital.charts.house import image_size
 
     formats = [formats] if isinstance(formats, str) else list(formats)
     unknown = [f for f in formats if f not in IMAGE_FORMATS]
     if unknown:
-        raise ValueError(f"unknown image format {unknown[0]!r}; choose png or svg")
+        raise ValueError(f"unknown image format {unknown[0]!r}; choose {', '.join(IMAGE_FORMATS)}")
     find_browser()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -72,7 +94,7 @@ def write_images(figures: dict, folder: str | os.PathLike, formats: str | Sequen
         with _browser_quiet():
             pio.write_images(figs, temporaries, format=[fmt for *_, fmt in jobs],
                              scale=[2 if fmt == "png" else 1 for *_, fmt in jobs],
-                             width=[f.layout.width for f in figs], height=[f.layout.height for f in figs])
+                             width=[image_size(f)[0] for f in figs], height=[image_size(f)[1] for f in figs])
         for temporary, target in zip(temporaries, targets, strict=True):
             os.replace(temporary, target)
     finally:
@@ -83,7 +105,7 @@ def write_images(figures: dict, folder: str | os.PathLike, formats: str | Sequen
 
 def write_charts(package: Package, out: str | os.PathLike, formats: Iterable[str] = ("html",),
                  progress: bool = False) -> list[Path]:
-    """Write every house chart as HTML (self-contained), PNG and/or SVG into the folder `out`."""
+    """Write every house chart as HTML (self-contained), PNG, SVG and/or PDF into the folder `out`."""
     from nkdigital import charts
 
     out = Path(out)
@@ -92,7 +114,7 @@ def write_charts(package: Package, out: str | os.PathLike, formats: Iterable[str
     formats = list(formats)
     unknown = [f for f in formats if f != "html" and f not in IMAGE_FORMATS]
     if unknown:
-        raise ValueError(f"unknown chart format {unknown[0]!r}; choose html, png or svg")
+        raise ValueError(f"unknown chart format {unknown[0]!r}; choose html, {', '.join(IMAGE_FORMATS)}")
     figures = charts.gallery(package)
     images = [f for f in formats if f in IMAGE_FORMATS]
     jobs = (["html"] if "html" in formats else []) + ([images] if images else [])

@@ -12,6 +12,7 @@ OKABE_ITO = {
     "black": "#000000",
     "yellow": "#F0E442",
 }
+ACCENT = OKABE_ITO["blue"]  # the one colour of a chart without categories
 DARK_YELLOW = "#B8A200"  # Okabe-Ito yellow darkened for contrast on white
 GREY = "#595959"
 LIGHT_GREY = "#d9d9d9"

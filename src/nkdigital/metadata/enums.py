@@ -70,13 +70,13 @@ ENUMS: dict[str, dict[str, Value]] = {
         "up_to": Value("Up to"),
         "range": Value("Range"),
     },
-    "claim_type": {
+    "claim_type": {  # estimates (ESTIMATE_CLAIMS) have open markers, each claim type its own shape
         "operator_report": Value("Operator report", OKABE_ITO["blue"], "circle"),
         "official_statement": Value("Official (DPRK) statement", OKABE_ITO["reddish_purple"], "square"),
         "international_statistic": Value("International statistic", OKABE_ITO["bluish_green"], "diamond"),
         "media_report": Value("Media report", OKABE_ITO["sky_blue"], "triangle-up"),
         "analyst_estimate": Value("Analyst estimate", OKABE_ITO["orange"], "circle-open"),
-        "derived": Value("Derived by nkdigital", OKABE_ITO["vermillion"], "x"),
+        "derived": Value("Derived by nkdigital", OKABE_ITO["vermillion"], "diamond-open"),
         "survey": Value("Survey", OKABE_ITO["black"], "square-open"),
         "testimony": Value("Testimony", DARK_YELLOW, "star"),
     },
@@ -102,10 +102,10 @@ ENUMS: dict[str, dict[str, Value]] = {
         "devices_per_person": Value("Devices per person"),
     },
     "tier": {
-        "global_internet": Value("Global internet", OKABE_ITO["vermillion"]),
-        "monitored_global_internet": Value("Monitored global internet", OKABE_ITO["orange"]),
-        "national_intranet": Value("National intranet only", OKABE_ITO["blue"]),
-        "no_network_access": Value("No network access", OKABE_ITO["reddish_purple"]),
+        "global_internet": Value("Global internet", OKABE_ITO["vermillion"], "circle"),
+        "monitored_global_internet": Value("Monitored global internet", OKABE_ITO["orange"], "diamond"),
+        "national_intranet": Value("National intranet only", OKABE_ITO["blue"], "square"),
+        "no_network_access": Value("No network access", OKABE_ITO["reddish_purple"], "triangle-up"),
     },
     "step": {  # in the order of the procedure: step_order is the position here
         "application": Value("Application"),
@@ -119,13 +119,18 @@ ENUMS: dict[str, dict[str, Value]] = {
         "renewal": Value("Renewal"),
     },
     "instrument_type": {
-        "treaty": Value("Treaty", OKABE_ITO["blue"]),
-        "declaration": Value("Declaration", OKABE_ITO["bluish_green"]),
-        "un_resolution": Value("UN resolution", OKABE_ITO["reddish_purple"]),
-        "sdg_target": Value("Development goal", OKABE_ITO["orange"]),
-        "domestic_law": Value("DPRK law", OKABE_ITO["vermillion"]),
+        "treaty": Value("Treaty", OKABE_ITO["blue"], "circle"),
+        "declaration": Value("Declaration", OKABE_ITO["bluish_green"], "diamond"),
+        "un_resolution": Value("UN resolution", OKABE_ITO["reddish_purple"], "square"),
+        "sdg_target": Value("Development goal", OKABE_ITO["orange"], "triangle-up"),
+        "domestic_law": Value("DPRK law", OKABE_ITO["vermillion"], "x"),
     },
 }
+
+
+# Claim types whose figures are estimates (drawn with open markers and dashed lines): analysts' figures, our own
+# arithmetic on other rows, and survey shares (sample-based).
+ESTIMATE_CLAIMS = frozenset({"analyst_estimate", "derived", "survey"})
 
 
 def values(enum: str) -> list[str]:
@@ -143,4 +148,12 @@ def colour(enum: str, value: str) -> str:
     found = ENUMS[enum][value].colour
     if found is None:
         raise KeyError(f"{enum} value {value!r} has no colour")
+    return found
+
+
+def symbol(enum: str, value: str) -> str:
+    """The plotly marker symbol charts use for `value` of `enum`."""
+    found = ENUMS[enum][value].symbol
+    if found is None:
+        raise KeyError(f"{enum} value {value!r} has no marker symbol")
     return found

@@ -1,0 +1,142 @@
+"""Credits: which rows a chart may draw (non-weak sources by default), the original outlets behind them, the
+printed source line (at most 160 characters) and the third-party terms that restrict reuse.
+
+A source is credited by its original outlet (``sources.original_outlet``, else its publisher up to the first
+';'), never by the host of a mirror; the host appears only in the hover's full name ('… via host').
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from nkdigital.charts.markup import esc, shorten
+from nkdigital.load import Package
+from nkdigital.metadata.terms import restricts_reuse
+from nkdigital.text import listing, missing
+
+MAX_LINE = 160  # characters of the printed source line, escaped
+WEAK_HINT = " (rows from weak sources are left out unless include_weak=True)"
+TERMS_LISTED = 3  # terms shared by more outlets than this name a count instead
+
+
+def select(frame: pd.DataFrame, package: Package, include_weak: bool = False) -> pd.DataFrame:
+    """The rows of `frame` a chart draws: those from non-weak sources, or all with ``include_weak``.
+
+    The result has a boolean ``_weak`` column (True only for rows kept by ``include_weak``).
+    """
+    sources = package.sources()
+    weak = set(sources.loc[sources["strength"].astype(str) == "weak", "source_id"])
+    is_weak = frame["source_id"].astype(str).isin(weak).to_numpy()
+    out = frame.copy() if include_weak else frame[~is_weak].copy()
+    out["_weak"] = is_weak if include_weak else False
+    return out
+
+
+def in_geo(frame: pd.DataFrame, geo: str = "PRK") -> pd.DataFrame:
+    """The rows about one country (ISO 3166-1 alpha-3; North Korea by default), where the frame has a geo."""
+    return frame[frame["geo"].astype(str) == geo] if "geo" in frame else frame
+
+
+def source_frame(*frames: pd.DataFrame | None) -> pd.DataFrame:
+    """Row id (a frame's ``_id`` column, else its first column), source_id and input_ids of every drawn row."""
+    parts = []
+    for frame in frames:
+        if frame is None or len(frame) == 0:
+            continue
+        ids = frame["_id"] if "_id" in frame else frame.iloc[:, 0]
+        part = pd.DataFrame({"row_id": ids.astype("string"), "source_id": frame["source_id"].astype("string")})
+        part["input_ids"] = frame["input_ids"].astype("string") if "input_ids" in frame else pd.NA
+        parts.append(part.astype("string"))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in ("row_id", "source_id", "input_ids")})
+    return pd.concat(parts, ignore_index=True)
+
+
+def outlet(row: pd.Series) -> str:
+    """The original outlet of a source row (raw): ``original_outlet``, else the publisher before any ';'."""
+    found = row.get("original_outlet")
+    if missing(found) or not str(found).strip():
+        found = str(row["publisher"]).split(";")[0]
+    return " ".join(str(found).split())
+
+
+def source_label(package: Package, source_id: str, width: int = 60) -> str:
+    """A short raw name for a source in hover text: 'Outlet via host' for copies, '[weak source]' when weak."""
+    row = package.sources().set_index("source_id").loc[source_id]
+    name = outlet(row)
+    host = " ".join(str(row["publisher"]).split(";")[0].split())
+    if host.split(" (")[0] != name.split(" (")[0]:
+        name = f"{name} via {host.split(' (')[0]}"
+    if str(row["strength"]) == "weak":
+        name += " [weak source]"
+    return shorten(name, width)
+
+
+def source_labels(package: Package, source_ids: Iterable[str], width: int = 60) -> dict[str, str]:
+    """:func:`source_label` for each id; names shared by several ids get the id appended."""
+    ids = sorted(set(source_ids))
+    names = {i: source_label(package, i, width) for i in ids}
+    counts = Counter(names.values())
+    return {i: f"{name} ({i})" if counts[name] > 1 else name for i, name in names.items()}
+
+
+@dataclass(frozen=True)
+class Credit:
+    """What a chart credits: source ids, outlets (most drawn first), the printed line and restrictive terms."""
+
+    source_ids: list[str]
+    outlets: list[str]  # raw
+    line: str  # escaped, at most MAX_LINE characters
+    terms: list[str]  # raw: 'terms (outlets)'
+    weak: int  # credited sources rated weak
+
+
+def _weights(package: Package, drawn: pd.DataFrame) -> Counter:
+    """Drawn rows per source id, counting a derived row for each source behind its inputs too."""
+    weights: Counter = Counter(drawn["source_id"].dropna().astype(str))
+    for _, row in drawn[drawn["input_ids"].notna()].iterrows():
+        weights.update(set(package.source_ids(pd.DataFrame([row]))) - {row["source_id"]})
+    return weights
+
+
+def line_for(outlets: list[str], version: str) -> str:
+    """'Sources: A, B and 12 others. Chart: nkdigital v0.1.0', escaped, with as many outlets as fit."""
+    tail = f". Chart: nkdigital v{version}"
+    word = "Source" if len(outlets) == 1 else "Sources"
+    for shown in range(len(outlets), 0, -1):
+        rest = len(outlets) - shown
+        names = outlets[:shown] + ([f"{rest} other{'s' * (rest != 1)}"] if rest else [])
+        line = esc(f"{word}: {listing(names)}{tail}")
+        if len(line) <= MAX_LINE:
+            return line
+    return esc(f"{word}: {len(outlets)} outlets (see the chart's data){tail}")
+
+
+def credit(package: Package, drawn: pd.DataFrame) -> Credit:
+    """The credit for the rows in `drawn` (see :func:`source_frame`), derived rows' inputs included."""
+    ids = package.source_ids(drawn[["source_id", "input_ids"]])
+    table = package.sources().set_index("source_id")
+    unknown = sorted(set(ids) - set(table.index))
+    if unknown:
+        raise KeyError(f"unknown source id {unknown[0]!r}: not in the package's sources")
+    weights = _weights(package, drawn)
+    by_outlet: Counter = Counter()
+    for i in ids:
+        by_outlet[outlet(table.loc[i])] += weights.get(i, 0) or 1
+    outlets = sorted(by_outlet, key=lambda name: (-by_outlet[name], name.casefold(), name))
+    restricted: dict[str, list[str]] = {}
+    for i in ids:
+        terms = table.at[i, "usage_terms"]
+        if restricts_reuse(terms):
+            restricted.setdefault(" ".join(str(terms).split()), []).append(outlet(table.loc[i]))
+    terms = []
+    for text, names in sorted(restricted.items()):
+        names = sorted(set(names), key=str.casefold)
+        who = listing(names) if len(names) <= TERMS_LISTED else f"{len(names)} outlets"
+        terms.append(f"{text} ({who})")
+    weak = int((table.loc[ids, "strength"].astype(str) == "weak").sum())
+    return Credit(ids, outlets, line_for(outlets, package.version), terms, weak)

@@ -1,0 +1,43 @@
+"""The house look: fonts, sizes, palette, greys and the plotly template every chart uses."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from nkdigital.metadata.colours import GREY, LIGHT_GREY, OKABE_ITO
+
+__all__ = ["FONT", "GREY", "LIGHT_GREY", "PAD", "PALETTE", "TEMPLATE", "WIDTH", "rgba"]
+
+PALETTE = list(OKABE_ITO.values())  # yellow last: weakest contrast on white
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+
+WIDTH = 1100  # exported images are this wide (px) unless asked otherwise; on screen charts fill their container
+FOOTER_PX = 560  # notes and source lines are wrapped to this measure, so they read the same on narrow screens
+PAD = 16  # px between the figure edge and title, notes and source line
+TITLE_FONT, SUBTITLE_FONT = 20, 14
+NOTE_FONT, SOURCE_FONT = 11, 11
+MAX_NOTE_LINES = 6  # notes stay short: detail goes to hover text and meta["description"]
+SUBTITLE_CHARS = 140  # a comfortable measure for the subtitle
+
+TEMPLATE = go.layout.Template(
+    layout={
+        "font": {"family": FONT, "size": 13, "color": "#222222"},
+        "colorway": PALETTE,
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "hoverlabel": {"font": {"family": FONT, "size": 12}, "align": "left", "bgcolor": "#ffffff"},
+        "hovermode": "closest",
+        "xaxis": {"showgrid": True, "gridcolor": "#ebebeb", "zeroline": False, "showline": True,
+                  "linecolor": "#8c8c8c", "ticks": "outside", "tickcolor": "#8c8c8c", "automargin": False},
+        "yaxis": {"showgrid": True, "gridcolor": "#ebebeb", "zeroline": False, "showline": False,
+                  "ticks": "", "automargin": False},
+        "legend": {"font": {"size": 12}, "bgcolor": "rgba(255,255,255,0.85)", "tracegroupgap": 4},
+    }
+)
+
+
+def rgba(colour: str, alpha: float) -> str:
+    """A '#rrggbb' colour with transparency, as plotly's 'rgba(r,g,b,a)'."""
+    colour = colour.lstrip("#")
+    red, green, blue = (int(colour[i: i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({red},{green},{blue},{alpha})"

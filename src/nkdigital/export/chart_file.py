@@ -1,0 +1,88 @@
+"""One chart to one file, the format picked by the suffix: .png (scale 2), .svg, .pdf, .html (self-contained) or
+.csv (the rows drawn, with their figures, outlets, URLs, quotes, the chart's source line and reuse terms)."""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from nkdigital.atomic import atomic_write_bytes
+from nkdigital.load import Package
+from nkdigital.metadata.terms import restricts_reuse
+
+FORMATS = ("png", "svg", "pdf", "html", "csv")
+DATES = (("ref_date", "ref_date_precision"), ("event_date", "event_date_precision"))
+COLUMNS = ["row_id", "resource", "date", "date_precision", "value", "low", "high", "unit", "qualifier", "outlet",
+           "url", "quote", "source_id", "usage_terms", "restricts_reuse", "chart", "chart_source_line", "chart_terms"]
+
+
+def format_of(out: str | os.PathLike) -> str:
+    """The format `out`'s suffix asks for, or a ValueError naming the suffixes there are."""
+    fmt = Path(out).suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"cannot tell the format of {out}: its suffix must be one of"
+                         f" {', '.join('.' + f for f in FORMATS)}")
+    return fmt
+
+
+def chart_rows(fig, package: Package) -> pd.DataFrame:
+    """The rows a chart draws (``meta["rows"]``), one line each, with their source's outlet, URL and terms."""
+    from nkdigital.charts.credits import outlet
+
+    meta = fig.layout.meta or {}
+    wanted = set(meta.get("rows", []))
+    sources = package.sources().set_index("source_id")
+    parts = []
+    for name in package.resource_names:
+        if name == "sources":
+            continue
+        frame = package.resource(name)
+        frame = frame[frame.iloc[:, 0].isin(wanted)]
+        if frame.empty:
+            continue
+        part = pd.DataFrame({"row_id": frame.iloc[:, 0].astype(str), "resource": name})
+        date, precision = next(((d, p) for d, p in DATES if d in frame), (None, None))
+        part["date"] = frame[date].dt.strftime("%Y-%m-%d") if date else None
+        part["date_precision"] = frame[precision].astype("string") if precision else None
+        for column in ("value", "low", "high", "unit", "qualifier", "quote", "source_id"):
+            part[column] = frame.get(column)
+        parts.append(part)
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+    rows["outlet"] = [outlet(sources.loc[i]) for i in rows["source_id"]]
+    for column in ("url", "usage_terms"):
+        rows[column] = [sources.at[i, column] if column in sources else None for i in rows["source_id"]]
+    rows["restricts_reuse"] = [restricts_reuse(t) for t in rows["usage_terms"]]
+    rows["chart"] = meta.get("filename", "")
+    rows["chart_source_line"] = html.unescape(meta.get("source_line", ""))
+    rows["chart_terms"] = html.unescape("; ".join(meta.get("terms", [])))
+    return rows[COLUMNS].sort_values(["date", "row_id"], na_position="first", kind="stable").reset_index(drop=True)
+
+
+def write_chart_csv(fig, out: str | os.PathLike, package: Package) -> Path:
+    """Write :func:`chart_rows` to `out` as UTF-8 CSV."""
+    buffer = io.StringIO()
+    chart_rows(fig, package).to_csv(buffer, index=False)
+    out = Path(out)
+    atomic_write_bytes(out, buffer.getvalue().encode("utf-8"))
+    return out
+
+
+def write_chart(fig, out: str | os.PathLike, package: Package, width: int | None = None,
+                height: int | None = None) -> Path:
+    """Write `fig` to `out` in the format its suffix names; images at `width` × `height` px when given."""
+    from nkdigital.export.html import write_chart_html
+    from nkdigital.export.images import write_image
+
+    fmt = format_of(out)
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise FileNotFoundError(f"no folder {out.parent} to write {out.name} into")
+    if fmt == "html":
+        return write_chart_html(fig, out)
+    if fmt == "csv":
+        return write_chart_csv(fig, out, package)
+    return write_image(fig, out, width, height)

@@ -1,0 +1,169 @@
+"""Numbers, quantities and dates in words, as the charts print them: for notebooks, reports and captions.
+
+>>> import nkdigital as nk
+>>> nk.text.number(6353150)
+'6,353,150'
+>>> nk.text.compact(6500000)
+'6.5 million'
+>>> nk.text.quantity(None, 6500000, 7000000, "subscriptions", "range", fmt=nk.text.compact)
+'6.5–7 million subscriptions'
+>>> nk.text.when("2021-07-13", "day")
+'13 July 2021'
+>>> nk.text.when("2000-01-01", "range", end="2004-12-31", phrase="early 2000s")
+'early 2000s (2000–2004)'
+
+Every function returns raw text (escape it before putting it into HTML); a missing figure or date is never
+written as a number. Units read their words from :mod:`nkdigital.metadata.units`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+
+from nkdigital.metadata.units import UNITS
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+QUALIFIER_WORDS = {"about": "about ", "at_least": "at least ", "up_to": "up to "}
+
+__all__ = ["capital", "compact", "date_of", "listing", "missing", "number", "period_end", "quantity",
+           "quantity_of", "tidy", "unit_words", "when"]
+
+
+def missing(value: object) -> bool:
+    """True for None, NaN, NaT and pandas.NA."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def tidy(value: object, digits: int = 6) -> float | int | None:
+    """A number for plotting: whole numbers exact (as int), others rounded to `digits` significant digits."""
+    if missing(value):
+        return None
+    number_ = float(value)
+    if not math.isfinite(number_):
+        return None
+    if number_.is_integer() and abs(number_) < 1e15:
+        return int(number_)
+    rounded = float(f"{number_:.{digits}g}")
+    return int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded
+
+
+def number(value: float, unit: object = None) -> str:
+    """A figure in digits: '6,353,150', '24.13', '58.5%' (for the unit ``share``)."""
+    if str(unit) == "share":
+        return f"{float(value) * 100:.4g}%"
+    value = tidy(value, 4 if abs(float(value)) < 1000 else 9)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.4g}"
+
+
+def compact(value: float, unit: object = None) -> str:
+    """A short figure: '6.35 million', '20,000', '850'; shares as percentages."""
+    value = float(value)
+    if str(unit) == "share":
+        return f"{value * 100:.3g}%"
+    for size, suffix in ((1e9, " billion"), (1e6, " million")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{tidy(value, 3):,}"
+
+
+def unit_words(unit: object, value: object = None) -> str:
+    """How a unit reads after a figure: 'hours', 'hour' (after 1), 'per 100 people'; '' for shares and none."""
+    if missing(unit) or str(unit) == "share":
+        return ""
+    known = UNITS.get(str(unit))
+    if known is None:
+        return str(unit).replace("_", " ")
+    return known.singular if not missing(value) and float(value) == 1 else known.words
+
+
+def quantity(value: object, low: object, high: object, unit: object, qualifier: object = None,
+             fmt: Callable[[float, object], str] = number) -> str:
+    """The stated quantity in words: 'at least 2,000,000 subscriptions', '3–9 authorities', 'about 2 days'.
+
+    `fmt` writes each figure (:func:`number` or :func:`compact`); '' when no figure is stated.
+    """
+    qualifier = "" if missing(qualifier) else str(qualifier)
+    words = unit_words(unit, value if not missing(value) else high if not missing(high) else low)
+    tail = f" {words}" if words else ""
+    if missing(value):
+        if not missing(low) and not missing(high):
+            first, second = fmt(low, unit), fmt(high, unit)
+            if " " in first and first.rsplit(" ", 1)[1] == second.rsplit(" ", 1)[-1]:
+                first = first.rsplit(" ", 1)[0]  # '6.5–7 million', not '6.5 million–7 million'
+            return f"{first}–{second}{tail}"
+        if not missing(low):
+            return f"at least {fmt(low, unit)}{tail}"
+        if not missing(high):
+            return f"up to {fmt(high, unit)}{tail}"
+        return ""
+    text = f"{QUALIFIER_WORDS.get(qualifier, '')}{fmt(value, unit)}{tail}"
+    if qualifier not in ("at_least", "up_to") and not (missing(low) and missing(high)):
+        span = f"{fmt(low, unit) if not missing(low) else '…'}–{fmt(high, unit) if not missing(high) else '…'}"
+        text += f" (range {span})"
+    return text
+
+
+def quantity_of(row: pd.Series | dict, fmt: Callable[[float, object], str] = number) -> str:
+    """:func:`quantity` of a package row (value, low, high, unit, qualifier)."""
+    return quantity(*(row.get(c) for c in ("value", "low", "high", "unit", "qualifier")), fmt=fmt)
+
+
+def when(date: object, precision: object, end: object = None, phrase: object = None) -> str:
+    """A date as precisely as it is known: '13 July 2021', 'July 2021', '2021', 'date not stated'.
+
+    With precision ``range`` the period runs from `date` to `end`: '2000–2004', or the source's own `phrase`
+    with the years, 'early 2000s (2000–2004)'.
+    """
+    if missing(date):
+        return "date not stated"
+    stamp = pd.Timestamp(date)
+    precision = str(precision)
+    if precision == "range":
+        last = pd.Timestamp(end) if not missing(end) else stamp
+        years = str(stamp.year) if last.year == stamp.year else f"{stamp.year}–{last.year}"
+        return f"{' '.join(str(phrase).split())} ({years})" if not missing(phrase) else years
+    if precision == "year":
+        return str(stamp.year)
+    if precision == "month":
+        return f"{MONTHS[stamp.month - 1]} {stamp.year}"
+    return f"{stamp.day} {MONTHS[stamp.month - 1]} {stamp.year}"
+
+
+def date_of(row: pd.Series | dict, column: str = "ref_date") -> str:
+    """:func:`when` of a package row's date `column` with its ``_precision``, ``_end`` and ``date_phrase``."""
+    return when(row.get(column), row.get(f"{column}_precision"), row.get(f"{column}_end"), row.get("date_phrase"))
+
+
+def period_end(date: object, precision: object, end: object = None) -> dt.date:
+    """Last day of the period a date stands for: its month or year, `end` for a range, the day itself."""
+    stamp = pd.Timestamp(date)
+    precision = str(precision)
+    if precision == "range" and not missing(end):
+        return pd.Timestamp(end).date()
+    if precision in ("year", "range"):
+        return dt.date(stamp.year, 12, 31)
+    if precision == "month":
+        return (stamp + pd.offsets.MonthEnd(0)).date()
+    return stamp.date()
+
+
+def listing(names: Sequence[str], lower: bool = False) -> str:
+    """'A', 'A and B', 'A, B and C' (later names lower-cased with `lower`)."""
+    names = [names[0], *(n.lower() if lower else n for n in names[1:])] if names else []
+    return "" if not names else names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def capital(value: object) -> str:
+    """Text with its first letter capitalised (the rest untouched); '' when missing."""
+    text = "" if missing(value) else str(value)
+    return text[:1].upper() + text[1:]

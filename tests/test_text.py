@@ -1,0 +1,71 @@
+"""nkdigital.text: numbers, quantities and dates in words, as charts and notebooks print them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import nkdigital as nk
+from nkdigital import text
+from nkdigital.metadata.units import UNITS
+
+
+def test_text_is_reached_lazily_from_the_package():
+    assert nk.text is text
+    assert set(text.__all__) <= set(dir(text))
+
+
+def test_numbers():
+    assert text.number(6353150) == "6,353,150" and text.number(24.13) == "24.13"
+    assert text.number(0.585, "share") == "58.5%"
+    assert text.compact(6500000) == "6.5 million" and text.compact(20000) == "20,000"
+    assert text.compact(2.4e9) == "2.4 billion" and text.compact(0.5, "share") == "50%"
+    assert text.tidy(1 / 3) == 0.333333 and text.tidy(6353150.0) == 6353150 and text.tidy(None) is None
+    assert text.tidy(float("inf")) is None and text.missing(pd.NA) and not text.missing(0)
+
+
+def test_quantities_with_units_and_qualifiers():
+    assert text.quantity(2000000, 2000000, None, "subscriptions", "at_least") == "at least 2,000,000 subscriptions"
+    assert text.quantity(None, 3, 9, "authorities", "range") == "3–9 authorities"
+    assert text.quantity(1, None, None, "hours", "exact") == "1 hour"
+    assert text.quantity(2, None, None, "hours", "about") == "about 2 hours"
+    assert text.quantity(None, None, 2, "days", "up_to") == "up to 2 days"
+    assert text.quantity(None, 0.5, 0.8, "share", "range") == "50%–80%"
+    assert text.quantity(None, 6500000, 7000000, None, "range", fmt=text.compact) == "6.5–7 million"
+    assert text.quantity(7, 6, 8, "per_100_people", "about") == "about 7 per 100 people (range 6–8)"
+    assert text.quantity(None, None, None, "people", None) == ""
+    row = pd.Series({"value": None, "low": 2000, "high": 5000, "unit": "people", "qualifier": "range"})
+    assert text.quantity_of(row) == "2,000–5,000 people"
+
+
+def test_every_unit_reads_from_the_metadata():
+    for name, unit in UNITS.items():
+        if name != "share":
+            assert text.unit_words(name, 2) == unit.words and text.unit_words(name, 1) == unit.singular
+    assert text.unit_words("share", 2) == "" and text.unit_words(None) == ""
+
+
+def test_dates_with_their_precision():
+    assert text.when(pd.Timestamp("2021-07-13"), "day") == "13 July 2021"
+    assert text.when("2008-12-01", "month") == "December 2008"
+    assert text.when("2008-01-01", "year") == "2008"
+    assert text.when(None, "day") == "date not stated"
+    assert text.when("2000-01-01", "range", end="2004-12-31") == "2000–2004"
+    assert text.when("2000-01-01", "range", end="2004-12-31", phrase="early 2000s") == "early 2000s (2000–2004)"
+    assert text.when("2010-01-01", "range", end="2010-06-30") == "2010"
+    row = {"ref_date": pd.Timestamp("2000-01-01"), "ref_date_precision": "range",
+           "ref_date_end": pd.Timestamp("2004-12-31"), "date_phrase": "in the early 2000s"}
+    assert text.date_of(row) == "in the early 2000s (2000–2004)"
+
+
+@pytest.mark.parametrize(("precision", "end", "last"), [("day", None, "2021-07-13"), ("month", None, "2021-07-31"),
+                                                        ("year", None, "2021-12-31"),
+                                                        ("range", "2024-06-30", "2024-06-30")])
+def test_period_end(precision, end, last):
+    assert text.period_end("2021-07-13", precision, end).isoformat() == last
+
+
+def test_listing():
+    assert text.listing([]) == "" and text.listing(["A"]) == "A" and text.listing(["A", "B"]) == "A and B"
+    assert text.listing(["A", "B", "C"], lower=False) == "A, B and C"
+    assert text.listing(["Mobile users", "Active users"], lower=True) == "Mobile users and active users"
