@@ -27,9 +27,10 @@ from nkdigital.metadata.terms import restricts_reuse
 
 STEMS = [f"nkdigital-{name}" for name in CHARTS]
 PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)>"
-ID_COLUMNS = {"observation_id", "event_id", "estimate_id", "tier_id", "control_id", "framework_id", "source_id",
+ID_COLUMNS = {"observation_id", "event_id", "attestation_id", "estimate_id", "tier_id", "control_id", "framework_id",
+              "source_id", "indicator", "sha256", "copy_url",
               "input_ids", "formula", "archive_path", "url", "geo"}
-SUBSCRIBER_INDICATORS = ["mobile_subscriptions", "mobile_users", "active_mobile_users"]
+SUBSCRIBER_INDICATORS = ["mobile_subscriptions", "mobile_users"]
 
 
 # ------------------------------------------------------------------------------------------------- helpers
@@ -46,12 +47,13 @@ def weak_gallery(package):
 
 @pytest.fixture(scope="module")
 def rows(package) -> pd.DataFrame:
-    """Every non-source row of the package by id, with its source_id, input_ids and figures."""
+    """Every row of the package that rests on a source, by id, with its source_id, input_ids and figures (events
+    rest on their attestations)."""
     parts = []
     for name in package.resource_names:
-        if name == "sources":
-            continue
         frame = package.resource(name)
+        if "source_id" not in frame or name == "sources":
+            continue
         part = pd.DataFrame({"row_id": frame.iloc[:, 0], "source_id": frame["source_id"]})
         part["input_ids"] = frame.get("input_ids", pd.NA)
         for column in ("value", "low", "high", "qualifier", "claim_type", "unit"):
@@ -214,8 +216,9 @@ def test_source_line_names_original_outlets_in_at_most_160_characters(gallery, p
     assert named, "the line names at least the main outlet"
     others = re.search(r"and (\d+) others?\.", raw)
     assert (int(others.group(1)) if others else 0) == len(outlets) - len(named)  # counted honestly
-    hosts = {" ".join(str(table.at[i, "publisher"]).split()) for i in expected_ids
-             if not missing(table.at[i, "original_outlet"])} - outlets
+    copies = package.source_table
+    hosts = {copies.at[i, "host"] for i in expected_ids
+             if str(copies.at[i, "copy"]) not in ("original", "excerpt_of_original")} - outlets
     for host in hosts:  # a mirror's host is never printed
         assert host not in raw
 
@@ -621,8 +624,23 @@ def test_timeline_puts_every_event_on_its_date_with_precision_shown(gallery, pac
     fig = gallery["nkdigital-timeline"]
     marks = points(fig)
     events = package.events()
-    events = events[events["event_date"].notna() & ~events["source_id"].isin(weak_sources)]
-    assert set(marks) == set(events["event_id"])
+    accounts = package.resource("event_attestations")
+    attested = set(accounts.loc[~accounts["source_id"].isin(weak_sources), "event_id"])
+    events = events[events["event_date"].notna() & events["event_id"].isin(attested)]
+    drawn = accounts[accounts["attestation_id"].isin(marks)]
+    assert set(drawn["event_id"]) == set(events["event_id"])
+    mark_of = {e: marks[a] for e, a in zip(drawn["event_id"], drawn["attestation_id"], strict=True)}
+    assert all(mark_of[e] == marks[a] for e, a in zip(drawn["event_id"], drawn["attestation_id"], strict=True))
+    assert len({id(t) * 10_000 + k for t, k in mark_of.values()}) == len(events)  # one mark per happening
+    marks = mark_of
+    disputed = set(events.loc[events["is_disputed"].astype(bool), "event_id"])
+    assert disputed and {"evt-reactionary-law-adoption"} <= disputed
+    for event_id in disputed:  # marked: a thick dark outline, and a legend entry saying what it means
+        trace, k = marks[event_id]
+        assert trace.marker.line.width[k] == 3
+    assert any("Disputed" in (t.name or "") for t in fig.data)
+    law, k = marks["evt-reactionary-law-adoption"]
+    assert "Presidium" in law.hovertext[k] and "plenary" in law.hovertext[k].lower()  # what each source says
     for _, row in events.iterrows():
         trace, k = marks[row["event_id"]]
         precision = str(row["event_date_precision"])
@@ -631,7 +649,7 @@ def test_timeline_puts_every_event_on_its_date_with_precision_shown(gallery, pac
         if precision == "day":
             assert trace.x[k] == row["event_date"].strftime("%Y-%m-%d")
         else:
-            end = nk.text.period_end(row["event_date"], precision)
+            end = nk.text.period_end(row["event_date"], precision, row["event_date_end"])
             assert row["event_date"].strftime("%Y-%m-%d") <= trace.x[k] <= end.isoformat()
 
 

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import re
 from collections import defaultdict
 
 import frictionless
@@ -81,8 +82,8 @@ def test_source_lines_name_original_outlets_and_weak_copies_follow_the_rule(arch
     outlets = {r["source_id"]: r["original_outlet"] for r in rows("sources")}
     for copy in rows("source_copies"):
         if copy["role"] == "primary":
-            assert outlets[copy["source_id"]] == index[copy["archive_path"]]["original_outlet"].split(";")[0].strip() \
-                or copy["source_id"].startswith("projecteleanor"), copy["source_id"]
+            named = re.split(r";(?![^(]*\))", index[copy["archive_path"]]["original_outlet"])[0].strip()
+            assert outlets[copy["source_id"]] == named or copy["source_id"].startswith("projecteleanor"), named
     loose = [c["source_id"] for c in rows("source_copies") if c["copy"] in ("scrape", "repost")
              and outlets[c["source_id"]] == "unknown"]
     strength = {r["source_id"]: r["strength"] for r in rows("sources")}
@@ -213,7 +214,6 @@ def test_keys_are_declared_and_required():
 
 
 def test_text_fields_refuse_formula_prefixes_and_markup():
-    import re
 
     for resource in RESOURCES.values():
         for field in resource["schema"]["fields"]:
@@ -226,7 +226,6 @@ def test_text_fields_refuse_formula_prefixes_and_markup():
 
 
 def test_urls_must_be_http_or_https():
-    import re
 
     pattern = next(f for f in RESOURCES["sources"]["schema"]["fields"] if f["name"] == "url")["constraints"]["pattern"]
     assert re.fullmatch(pattern, "https://38north.org/2013/11/ykim112613/")
@@ -312,7 +311,6 @@ def test_third_party_terms_are_recorded_per_source():
 
 
 def test_core_coverage_map_names_only_existing_rows_and_all_core_rows():
-    import re
 
     text = (PACKAGE_DIR / "CORE_COVERAGE.md").read_text(encoding="utf-8")
     named = set(re.findall(r"`((?:obs|dev|evt|att|tier|ctl|rgt)-[a-z0-9-]+)`", text))

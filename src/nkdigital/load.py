@@ -236,7 +236,7 @@ class Package:
 
     def with_sources(self, frame: pd.DataFrame, fields: Iterable[str] | None = None) -> pd.DataFrame:
         """A copy of `frame` (any frame with a source_id column) with fields of each row's source added
-        (default: publisher, original_outlet, url, strength, as far as the sources have them).
+        (default: original_outlet, url, strength).
 
         Fields come from `sources` (URLs cleaned) and the source's archived copy (`archive_path`, ...); a name the
         frame already uses (e.g. `title`) is added as `source_<field>`.

@@ -1,7 +1,7 @@
 """Credits: which rows a chart may draw (non-weak sources by default), the original outlets behind them, the
 printed source line (at most 160 characters) and the third-party terms that restrict reuse.
 
-A source is credited by its original outlet (``sources.original_outlet``, else its publisher up to the first
+A source is credited by its original outlet (``sources.original_outlet``; its publisher up to the first
 ';'), never by the host of a mirror; the host appears only in the hover's full name ('… via host').
 """
 
@@ -15,6 +15,7 @@ import pandas as pd
 
 from nkdigital.charts.markup import esc, shorten
 from nkdigital.load import Package
+from nkdigital.metadata.provenance import UNKNOWN_OUTLET
 from nkdigital.metadata.terms import restricts_reuse
 from nkdigital.text import listing, missing
 
@@ -23,11 +24,27 @@ WEAK_HINT = " (rows from weak sources are left out unless include_weak=True)"
 TERMS_LISTED = 3  # terms shared by more outlets than this name a count instead
 
 
+ACCOUNT = {"attestation_id": "_id", "source_id": "source_id", "stated_date": "stated_date",
+           "stated_date_precision": "stated_date_precision", "stated_date_end": "stated_date_end",
+           "date_phrase": "date_phrase", "actor": "stated_actor", "quote": "quote"}
+
+
+def accounts(events: pd.DataFrame, package: Package) -> pd.DataFrame:
+    """Events with one row per attestation: the event's columns, the attesting source_id, and the date, actor
+    (``stated_actor``) and quote as that source gives them; ``_id`` is the attestation's id, which credits
+    name."""
+    attestations = package.resource("event_attestations")[[*ACCOUNT, "event_id"]].rename(columns=ACCOUNT)
+    return events.merge(attestations, on="event_id", how="inner", validate="one_to_many")
+
+
 def select(frame: pd.DataFrame, package: Package, include_weak: bool = False) -> pd.DataFrame:
     """The rows of `frame` a chart draws: those from non-weak sources, or all with ``include_weak``.
 
-    The result has a boolean ``_weak`` column (True only for rows kept by ``include_weak``).
+    Events (which carry no source of their own) become one row per attestation first. The result has a boolean
+    ``_weak`` column (True only for rows kept by ``include_weak``).
     """
+    if "source_id" not in frame and "event_id" in frame:
+        frame = accounts(frame, package)
     sources = package.sources()
     weak = set(sources.loc[sources["strength"].astype(str) == "weak", "source_id"])
     is_weak = frame["source_id"].astype(str).isin(weak).to_numpy()
@@ -57,20 +74,17 @@ def source_frame(*frames: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def outlet(row: pd.Series) -> str:
-    """The original outlet of a source row (raw): ``original_outlet``, else the publisher before any ';'."""
-    found = row.get("original_outlet")
-    if missing(found) or not str(found).strip():
-        found = str(row["publisher"]).split(";")[0]
-    return " ".join(str(found).split())
+    """The original outlet of a source row (raw), never the host of the copy it was read from."""
+    found = " ".join(str(row["original_outlet"]).split())
+    return "Unknown outlet" if found == UNKNOWN_OUTLET else found
 
 
 def source_label(package: Package, source_id: str, width: int = 60) -> str:
     """A short raw name for a source in hover text: 'Outlet via host' for copies, '[weak source]' when weak."""
-    row = package.sources().set_index("source_id").loc[source_id]
+    row = package.source_table.loc[source_id]
     name = outlet(row)
-    host = " ".join(str(row["publisher"]).split(";")[0].split())
-    if host.split(" (")[0] != name.split(" (")[0]:
-        name = f"{name} via {host.split(' (')[0]}"
+    if str(row["copy"]) not in ("original", "excerpt_of_original") and not missing(row["host"]):
+        name = f"{name} via {row['host']}"
     if str(row["strength"]) == "weak":
         name += " [weak source]"
     return shorten(name, width)

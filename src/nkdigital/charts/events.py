@@ -14,6 +14,8 @@ LANE_PX = 18
 MAX_HOVER_SOURCES = 8  # vertical space per lane of events
 CATEGORY_GAP = 0.9  # extra lanes of space between categories
 MARGIN_LEFT, MARGIN_RIGHT = 190, 30
+DISPUTED = "#000000"  # outline of a disputed event's mark
+DISPUTED_NAME = "Disputed: sources disagree on date or actor"
 
 
 def _categories(events: pd.DataFrame) -> list[str]:
@@ -40,24 +42,24 @@ def _lanes(frame: pd.DataFrame, min_gap_days: float) -> list[int]:
 
 
 def _hover(group: pd.DataFrame, labels: dict[str, str]) -> str:
+    """The event in our words, then what each source says: its date and, where it names one, its actor."""
     row = group.iloc[0]
     parts = [
         f"<b>{wrap(row['title'], 60)}</b>",
-        f"{esc(text.date_of(row, 'event_date'))} · {esc(palette.name('category', row['category']))}",
-        f"Subject: {wrap(row['subject'], 60)}",
+        f"{esc(text.when(row['event_date'], row['event_date_precision'], row.get('event_date_end')))}"
+        f" · {esc(palette.name('category', row['category']))}" + (" · <b>disputed</b>" if row["_disputed"] else ""),
         wrap(row["description"], 60),
     ]
     if not text.missing(row.get("actor")):
         parts.append(f"Actor: {wrap(row['actor'], 60)}")
-    names = list(dict.fromkeys(labels[s] for s in group["source_id"]))
-    if len(group) == 1:
-        parts.append(f"Source: {esc(names[0])} ({esc(row['source_id'])})")
-    else:
-        shown = [f"• {esc(n)}" for n in names[:MAX_HOVER_SOURCES]]
-        if len(names) > MAX_HOVER_SOURCES:
-            shown.append(f"… and {len(names) - MAX_HOVER_SOURCES} more")
-        parts.append(f"Same subject and date in {len(group)} rows from {len(names)} sources:")
-        parts += shown
+    parts.append(f"What {len(group)} source{'s' if len(group) > 1 else ''} say:")
+    for _, account in group.head(MAX_HOVER_SOURCES).iterrows():
+        said = text.when(account["stated_date"], account["stated_date_precision"], account.get("stated_date_end"),
+                         account.get("date_phrase"))
+        actor = "" if text.missing(account.get("stated_actor")) else f", {account['stated_actor']}"
+        parts.append(f"• {esc(labels[account['source_id']])}: {wrap(said + actor, 56)}")
+    if len(group) > MAX_HOVER_SOURCES:
+        parts.append(f"… and {len(group) - MAX_HOVER_SOURCES} more")
     return "<br>".join(parts)
 
 
@@ -69,33 +71,35 @@ def _precision_name(precision: str) -> str:
 
 def timeline(events: pd.DataFrame, *, package: Package | None = None,
              include_weak: bool = False) -> house.HouseFigure:
-    """Events by category (y) over time (x); hover gives title, description and sources.
+    """Events by category (y) over time (x): one mark per happening; hover gives what each source says.
 
-    One mark per category, subject, date and precision: rows from several sources that give the same subject
-    the same date share a mark, drawn larger the more sources give it, while a different date from another
-    source is a separate mark. Marker symbol and colour show the date's precision; month- and year-precision
-    marks sit in the middle of a line spanning the whole month or year. Marks crowded in time are spread
-    over several lanes within their category. Rows from weak sources are left out unless ``include_weak``.
+    The mark sits at the event's best-supported date, drawn larger the more sources attest it. Marker symbol
+    and colour show the date's precision; month, year and range dates sit in the middle of a line spanning the
+    period. A disputed event (its sources disagree on the date or the actor) has a thick dark outline and a
+    legend entry of its own. Marks crowded in time are spread over several lanes within their category.
+    Accounts from weak sources are left out unless ``include_weak``; an event only weak sources attest is then
+    drawn faded.
     """
     package = house.resolve(package)
     frame = credits.select(events[events["event_date"].notna()], package, include_weak)
     if frame.empty:
         raise ValueError(f"no dated events to draw{credits.WEAK_HINT}")
     frame["category"] = frame["category"].astype(str)
-    frame["event_date_precision"] = frame["event_date_precision"].astype("string").fillna("day").astype(str)
-    frame["subject"] = frame["subject"].astype("string").fillna("")
-    frame = frame.sort_values(["event_date", "event_id"], kind="stable").reset_index(drop=True)
-    labels = credits.source_labels(package, frame["source_id"].unique(), width=60)
+    frame["event_date_precision"] = frame["event_date_precision"].astype(str)
+    frame["_disputed"] = frame["is_disputed"].astype("boolean").fillna(False).astype(bool)
+    frame = frame.sort_values(["event_date", "event_id", "source_id"], kind="stable").reset_index(drop=True)
+    labels = credits.source_labels(package, frame["source_id"].unique(), width=48)
 
-    keys = ["category", "subject", "event_date", "event_date_precision"]
-    marks = frame.groupby(keys, sort=False).agg(
-        event_ids=("event_id", lambda ids: " ".join(sorted(ids))), rows=("event_id", "size"),
-        sources=("source_id", "nunique"), weak=("_weak", "all")).reset_index()
+    marks = frame.groupby("event_id", sort=False).agg(
+        category=("category", "first"), subject=("subject", "first"), event_date=("event_date", "first"),
+        event_date_precision=("event_date_precision", "first"), event_date_end=("event_date_end", "first"),
+        disputed=("_disputed", "first"), sources=("source_id", "nunique"), weak=("_weak", "all"),
+        accounts=("_id", lambda ids: " ".join(sorted(ids)))).reset_index()
     marks["_start"] = pd.to_datetime(marks["event_date"])
-    marks["_end"] = [pd.Timestamp(text.period_end(d, p)) for d, p in
-                     zip(marks["_start"], marks["event_date_precision"], strict=True)]
+    marks["_end"] = [pd.Timestamp(text.period_end(d, p, e)) for d, p, e in
+                     zip(marks["_start"], marks["event_date_precision"], marks["event_date_end"], strict=True)]
     marks["_mid"] = marks["_start"] + (marks["_end"] - marks["_start"]) / 2
-    marks = marks.sort_values(["_start", "event_ids"], kind="stable").reset_index(drop=True)
+    marks = marks.sort_values(["_start", "event_id"], kind="stable").reset_index(drop=True)
 
     first, last = marks["_start"].min(), marks["_end"].max()
     span_days = max((last - first).days, 365)
@@ -108,12 +112,12 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
         marks.loc[rows, "_y"] = [y + lane for lane in lanes]
         count = max(lanes) + 1
         tickvals.append(y + (count - 1) / 2)
-        ticktext.append(f"{esc(palette.name('category', category))} ({int(marks.loc[rows, 'rows'].sum())})")
+        ticktext.append(f"{esc(palette.name('category', category))} ({len(rows)})")
         y += count + CATEGORY_GAP
         separators.append(y - (CATEGORY_GAP + 1) / 2)
 
     fig = house.HouseFigure()
-    by_key = {key: group for key, group in frame.groupby(keys, sort=False)}
+    by_event = {key: group for key, group in frame.groupby("event_id", sort=False)}
     for precision in palette.order("precision"):
         rows = marks[marks["event_date_precision"] == precision]
         if rows.empty:
@@ -132,11 +136,17 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
             marker={"symbol": palette.symbol("precision", precision),
                     "size": [round(8 + 3 * (n - 1) ** 0.5, 1) for n in rows["sources"]],
                     "opacity": [0.35 if weak else 1.0 for weak in rows["weak"]],
-                    "color": colour, "line": {"color": "#ffffff", "width": 1}},
-            customdata=[esc(i) for i in rows["event_ids"]],
-            hovertext=[_hover(by_key[tuple(row[k] for k in keys)], labels) for _, row in rows.iterrows()],
+                    "color": colour,
+                    "line": {"color": [DISPUTED if d else "#ffffff" for d in rows["disputed"]],
+                             "width": [3 if d else 1 for d in rows["disputed"]]}},
+            customdata=[esc(i) for i in rows["accounts"]],
+            hovertext=[_hover(by_event[i], labels) for i in rows["event_id"]],
             hovertemplate="%{hovertext}<extra></extra>",
         )
+    if marks["disputed"].any():
+        fig.add_scatter(x=[None], y=[None], mode="markers", name=DISPUTED_NAME, legendgroup="disputed",
+                        marker={"symbol": "circle", "size": 10, "color": "#ffffff",
+                                "line": {"color": DISPUTED, "width": 3}}, hoverinfo="skip")
     for sep in separators[:-1]:
         fig.add_hline(y=sep, line={"color": LIGHT_GREY, "width": 1})
 
@@ -147,30 +157,33 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
     fig.update_xaxes(type="date", range=[iso(first - pad), iso(last + pad)], title_text=None)
     fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
 
-    counts = frame["category"].value_counts()
+    counts = marks["category"].value_counts()
     by_category = ", ".join(f"{palette.name('category', c).lower()} {counts[c]}" for c in categories)
-    precisions = frame["event_date_precision"].value_counts()
+    precisions = marks["event_date_precision"].value_counts()
     busiest = marks.sort_values(["sources", "_start"], ascending=[False, True], kind="stable").iloc[0]
+    disputed = int(marks["disputed"].sum())
     description = esc(
-        f"Timeline of {len(frame)} dated event reports from {first.year} to {last.year}, one row of marks per"
-        f" category ({by_category}). Reports of the same subject on the same date share a mark; the most"
-        f" widely reported is {busiest['subject']}"
-        f" ({text.when(busiest['event_date'], busiest['event_date_precision'])}, {busiest['sources']} sources)."
-        f" {precisions.get('day', 0)} dates are known to the day,"
-        f" {precisions.get('month', 0)} to the month and {precisions.get('year', 0)} only to the year."
+        f"Timeline of {len(marks)} dated events from {first.year} to {last.year}, reported in {len(frame)}"
+        f" accounts, one row of marks per category ({by_category}). The most widely reported is"
+        f" {busiest['subject']} ({text.when(busiest['event_date'], busiest['event_date_precision'])},"
+        f" {busiest['sources']} sources). {disputed} events are disputed: their sources disagree on the date or"
+        f" the actor. {precisions.get('day', 0)} dates are known to the day, {precisions.get('month', 0)} to the"
+        f" month, {precisions.get('year', 0)} only to the year and {precisions.get('range', 0)} only as a range."
     )
     notes = [
-        "One mark per subject and date; a larger mark means more sources give that date. The same event dated"
-        " differently by different sources appears as separate marks. Month and year dates sit in the middle"
-        " of a line spanning the period. Numbers in brackets: event rows per category.",
+        "One mark per event at its best-supported date; a larger mark means more sources report it, and a thick"
+        " dark outline means the sources disagree on its date or actor (hover: what each source says). Month,"
+        " year and range dates sit in the middle of a line spanning the period. In brackets: events per"
+        " category.",
     ]
+    legend = [_precision_name(p) for p in precisions.index] + ([DISPUTED_NAME] if disputed else [])
     return house.finish(
         fig, chart="timeline", package=package, drawn=credits.source_frame(frame),
         title="Digital access in North Korea: a timeline of networks, laws and reviews",
-        subtitle=f"Dated events by category, {first.year}–{last.year}, as the sources date them",
+        subtitle=f"Dated events by category, {first.year}–{last.year}: one mark per event, every source's account"
+                 " in the hover",
         description=description, notes=notes, plot_height=int(lanes_total * LANE_PX + 30),
         margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=40,
         # the legend above the plot: plotly wraps a horizontal legend at the plot's width
-        top_extra=8 + 22 * placement.legend_rows([_precision_name(p) for p in precisions.index],
-                                                 WIDTH - MARGIN_LEFT - MARGIN_RIGHT),
+        top_extra=8 + 22 * placement.legend_rows(legend, WIDTH - MARGIN_LEFT - MARGIN_RIGHT),
     )

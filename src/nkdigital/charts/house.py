@@ -27,9 +27,9 @@ def resolve(package: Package | None) -> Package:
     """`package`, or the bundled package when None."""
     if package is not None:
         return package
-    from nkdigital.cite import _bundled  # the lead moves this to nkdigital.load.bundled
+    from nkdigital.load import bundled
 
-    return _bundled()
+    return bundled()
 
 
 def in_ipython_kernel() -> bool:

@@ -11,14 +11,13 @@ from nkdigital.charts.style import GREY, WIDTH
 from nkdigital.load import Package
 
 PER_100 = "mobile_subscriptions_per_100"
-ABSOLUTE = ("mobile_subscriptions", "mobile_users", "active_mobile_users")
+ABSOLUTE = ("mobile_subscriptions", "mobile_users")
 NAMES = {
     "mobile_subscriptions": "Mobile subscriptions",
     "mobile_users": "Mobile users",
-    "active_mobile_users": "Active mobile users",
     PER_100: "Mobile subscriptions per 100 people",
 }
-DOTTED = frozenset({"mobile_users", "active_mobile_users"})  # people, not lines: a dot inside the claim's marker
+DOTTED = frozenset({"mobile_users"})  # people, not lines: a dot inside the claim's marker
 MARGIN_LEFT, MARGIN_RIGHT = 76, 64
 WIDTH_PLOT = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 PLOT_HEIGHT = 440
@@ -75,7 +74,7 @@ def _hover(row: pd.Series, source_name: str) -> str:
 
 def _event_note(package: Package, frame: pd.DataFrame, shown_events: pd.DataFrame) -> str:
     """What the dotted lines are, and how many sources beyond the figures' they credit."""
-    more = len(set(package.source_ids(shown_events)) - set(package.source_ids(frame)))
+    more = len(set(shown_events["source_id"].dropna().astype(str)) - set(package.source_ids(frame)))
     return ("Dotted lines: key events (one per subject and year)"
             + (f", dated by {more} further source{'s' * (more != 1)}." if more else "."))
 
@@ -84,7 +83,7 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
                 package: Package | None = None, include_weak: bool = False) -> house.HouseFigure:
     """Mobile subscriptions over time: every source's figure, coloured by the kind of claim.
 
-    ``per_100=False`` (default) draws mobile_subscriptions, with mobile_users and active_mobile_users as
+    ``per_100=False`` (default) draws mobile_subscriptions, with mobile_users as
     separate traces (square and diamond markers); ``per_100=True`` draws mobile_subscriptions_per_100.
     Every row is its own mark: figures from different sources for the same date are nudged sideways so that
     none hides another. A source with several figures for one indicator is joined by a line. Ranges are

@@ -15,7 +15,7 @@ from nkdigital.load import Package
 
 MEASURES = {"owners": "{} owners", "users": "{} users", "devices": "{}s in use"}
 UNITS = ("people", "devices")
-COUNTED = ("active_mobile_users", "mobile_users", "mobile_subscriptions")
+COUNTED = ("mobile_users", "mobile_subscriptions")
 NATIONAL_MIN = 1000  # smaller figures are per-person or local counts, not national totals
 ROW_PX = 36
 GROUP_GAP = 1.1
@@ -130,7 +130,7 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
 
     dates = [text.date_of(row) for _, row in frame.iterrows()]
     ticktext = [f"{esc(shorten(what, 50))}<br><span style='font-size:11px;color:{GREY}'>"
-                f"{esc(d)} · {esc(shorten(labels[s], 58 - len(d)))}</span>"
+                f"{esc(d)} · {esc(shorten(labels[s], max(16, 58 - len(d))))}</span>"
                 for what, d, s in zip(frame["_what"], dates, frame["source_id"], strict=True)]
     tickvals = [*frame["_y"], *(h for h, _ in headings)]
     ticktext += [f"<b>{esc(text)}</b>" for _, text in headings]
