@@ -1,4 +1,4 @@
-"""pytest plugin the project's test configuration loads first (`-p nkdigital._pytest_early` in pyproject.toml).
+"""pytest plugin the test configuration loads first (`-p tests.pytest_early` in pyproject.toml; not in the wheel).
 
 jsonschema imports its optional `rfc3987_syntax` plugin at import time when it is installed (jupyterlab pulls it
 in), and nbval's plugin imports jsonschema through nbformat as pytest starts: compiling that grammar costs about a
