@@ -179,7 +179,7 @@ def _extra_column(path: Path) -> Expected:
 @case("renamed-column")
 def _renamed_column(path: Path) -> Expected:
     _edit_columns(path, lambda rows: [["provisions" if c == "provision" else c for c in rows[0]], *rows[1:]])
-    return Expected(b.label(path, LEAF), 1, "actors", "but the schema expects 'provision'")
+    return Expected(b.label(path, LEAF), 1, "provisions", "but the schema expects 'provision'")
 
 
 # files: encoding, line endings, truncation, absence, hashes
@@ -309,7 +309,7 @@ cell_case("quote-of-whitespace", OBS, "quote", "    ", "quote has 0 words")
 @case("quote-lifted-from-the-archive-header")
 def _header_quote(path: Path) -> Expected:
     """Words that occur only in the archived file's header (title, publisher, url lines), not in its text."""
-    sources = {s["source_id"]: s["archive_path"] for s in b.records(path, SOURCES)}
+    sources = {c["source_id"]: c["archive_path"] for c in b.records(path, "source_copies") if c["role"] == "primary"}
     inputs = b.input_ids(path)
     for row in b.records(path, OBS):
         if row["source_id"] not in sources or row["observation_id"] in inputs or row["claim_type"] == "derived":
@@ -533,7 +533,7 @@ HOSTILE_DESCRIPTORS = {
     "deeply-nested": ("[" * 100_000, None),
     "not-utf8": (b"\xff\xfe{}", None),
     "no-resources": (_set(["resources"], []), "resources"),
-    "resource-not-object": (_set(["resources", 1], "events"), "resources[1]"),
+    "resource-not-object": (_set(["resources", 9], "rights_framework"), "resources[9]"),
     "path-is-url": (_set(["resources", 1, "path"], "https://example.org/events.csv"), "events.path"),
     "path-is-list": (_set(["resources", 1, "path"], ["data/events.csv"]), "events.path"),
     "path-with-backslash": (_set(["resources", 1, "path"], "..\\..\\events.csv"), "events.path"),
@@ -556,8 +556,8 @@ HOSTILE_DESCRIPTORS = {
     "primary-key-string": (_set(["resources", 1, "schema", "primaryKey"], "event_id"), "events.primaryKey"),
     "primary-key-unknown": (_set(["resources", 1, "schema", "primaryKey"], ["id"]), "events.primaryKey"),
     "foreign-keys-number": (_set(["resources", 1, "schema", "foreignKeys"], 5), "events.foreignKeys"),
-    "foreign-key-to-nowhere": (_set(["resources", 1, "schema", "foreignKeys", 0, "reference", "resource"], "nope"),
-                               "events.foreignKeys"),
+    "foreign-key-to-nowhere": (_set(["resources", 2, "schema", "foreignKeys", 0, "reference", "resource"], "nope"),
+                               "event_attestations.foreignKeys"),
     "date-format": (_set(["resources", 1, "schema", "fields", 1, "format"], "%d/%m/%Y"), "events.event_date"),
     "minimum-text": (_set(["resources", 1, "schema", "fields", 1, "constraints", "minimum"], "yesterday"),
                      "events.event_date"),

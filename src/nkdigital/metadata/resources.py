@@ -14,14 +14,6 @@ RESOURCES: list[dict] = [
         "primaryKey": ["source_id"],
     },
     {
-        "name": "source_copies",
-        "title": "Archived copies",
-        "description": "One row per archived file: which publication it is a copy of, the kind of copy, where it was"
-        " read, and its SHA-256. Duplicates of one document are copies of one source, never two sources.",
-        "fields": ["archive_path", "source_id", "copy", "host", "copy_url", "sha256", "role"],
-        "primaryKey": ["archive_path"],
-    },
-    {
         "name": "events",
         "title": "Timeline events",
         "description": "One row per real-world happening (networks and services, devices, laws, international"
@@ -38,6 +30,14 @@ RESOURCES: list[dict] = [
         "fields": ["attestation_id", "event_id", "source_id", "stated_date", "stated_date_precision",
                    "stated_date_end", "date_phrase", "actor", "quote", "note"],
         "references": {"event_id": "events"},
+    },
+    {
+        "name": "source_copies",
+        "title": "Archived copies",
+        "description": "One row per archived file: which publication it is a copy of, the kind of copy, where it was"
+        " read, and its SHA-256. Duplicates of one document are copies of one source, never two sources.",
+        "fields": ["archive_path", "source_id", "copy", "host", "copy_url", "sha256", "role"],
+        "primaryKey": ["archive_path"],
     },
     {
         "name": "indicators",
@@ -92,4 +92,3 @@ RESOURCES: list[dict] = [
                    "source_id", "quote"],
     },
 ]
-
