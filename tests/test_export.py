@@ -3,6 +3,7 @@ data package, never a formula cell."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -48,7 +49,8 @@ def test_sqlite_keeps_primary_and_foreign_keys(package, tmp_path):
                        " claim_type, source_id, quote) VALUES ('obs-x', 'population', 'DPRK', '2020-01-01', 'year',"
                        " 'derived', 'no-such-source', 'q')")
     assert keys == ["observation_id"]
-    assert [(f[2], f[3], f[4]) for f in foreign] == [("sources", "source_id", "source_id")]
+    assert sorted((f[2], f[3], f[4]) for f in foreign) == [("indicators", "indicator", "indicator"),
+                                                          ("sources", "source_id", "source_id")]
 
 
 def test_sqlite_has_a_fields_table_describing_every_column(package, tmp_path):
@@ -71,11 +73,11 @@ def test_duckdb_export_has_typed_tables_keys_and_column_comments(package, tmp_pa
         kind = db.execute("SELECT data_type FROM information_schema.columns WHERE table_name = 'observations'"
                           " AND column_name = 'ref_date'").fetchone()[0]
         constraints = {r[0] for r in db.execute("SELECT constraint_type FROM duckdb_constraints()"
-                                                " WHERE table_name = 'events'").fetchall()}
+                                                " WHERE table_name = 'event_attestations'").fetchall()}
         comments = dict(db.execute("SELECT column_name, comment FROM duckdb_columns()"
                                    " WHERE table_name = 'observations'").fetchall())
         fields = db.execute("SELECT count(*) FROM fields").fetchone()[0]
-    assert count == len(package.observations())
+    assert count == len(package.resource("observations"))
     assert kind == "DATE"
     assert {"PRIMARY KEY", "FOREIGN KEY"} <= constraints
     assert comments["value"] == package.resource("observations").attrs["fields"]["value"]["description"]
@@ -152,7 +154,7 @@ def test_xlsx_export_has_about_fields_and_one_sheet_per_resource(package, tmp_pa
     out = export.export(package, "xlsx", tmp_path / "nk.xlsx")
     sheets = pd.read_excel(out, sheet_name=None)
     assert list(sheets) == ["about", "fields", *package.resource_names]
-    assert len(sheets["observations"]) == len(package.observations())
+    assert len(sheets["observations"]) == len(package.resource("observations"))
     assert sheets["about"]["about"].str.contains("Cite as: nkdigital developers").any()
     fields = sheets["fields"]
     assert len(fields) == field_count(package)
@@ -216,7 +218,7 @@ def test_parquet_export_keeps_types_and_descriptions(package, tmp_path):
     controls = pq.read_table(out / "access_controls.parquet").schema
     assert controls.field("step_order").type == pa.int64()
     frame = pd.read_parquet(out / "observations.parquet")
-    expected = package.observations()
+    expected = package.resource("observations")
     assert list(frame.columns) == list(expected.columns)
     assert frame["value"].dtype == expected["value"].dtype
     assert isinstance(frame["indicator"].dtype, pd.CategoricalDtype)
@@ -315,11 +317,13 @@ def test_unknown_format_is_a_clear_error(package, tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium for kaleido")
-def test_a_quoted_publisher_shows_plain_quotes_in_the_svg_source_line(package_copy, archive, tmp_path):
+def test_a_quoted_outlet_shows_plain_quotes_in_the_svg_source_line(package_copy, archive, tmp_path):
     package = nk.load(package_copy)
-    source_id = package.access_tiers()["source_id"].iloc[0]
-    row = next(r for r in b.records(package_copy, "sources") if r["source_id"] == source_id)
-    b.set_cell(package_copy, "sources", row["#"], "publisher", 'The "Quoted" Publisher')
+    fig = nk.charts.access_tiers(package.access_tiers(), package=package)
+    main_outlet = html.unescape(fig.layout.meta["sources"][0])
+    for row in b.records(package_copy, "sources"):  # the outlet the source line names first
+        if row["original_outlet"] == main_outlet:
+            b.set_cell(package_copy, "sources", row["#"], "original_outlet", 'The "Quoted" Publisher')
     b.rehash(package_copy)
     package = nk.load(package_copy, validate=True, archive=archive)
     fig = nk.charts.access_tiers(package.access_tiers(), package=package)
