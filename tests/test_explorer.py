@@ -83,7 +83,7 @@ def test_the_canned_queries_answer_their_questions(built, package):
     canned = json.loads(described.read_text(encoding="utf-8"))["databases"]["nkdigital"]["queries"]
     assert list(canned) == ["figures_for_indicator_and_year", "conflicting_figures", "what_one_outlet_says",
                             "law_timeline"]
-    observations = package.observations()
+    observations = package.observations(geo="all")
 
     figures = rows(database, canned["figures_for_indicator_and_year"]["sql"],
                    {"indicator": "mobile_subscriptions", "year": "2013"})
@@ -166,14 +166,14 @@ def test_serve_refuses_a_busy_port(capsys):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        assert main(["serve", "--port", str(port)]) == 2
+        assert main(["serve", "--port", str(port)]) == 1
     error = capsys.readouterr().err
     assert error.startswith(f"error: cannot serve on 127.0.0.1:{port}: ") and error.count("\n") == 1
 
 
 def test_serve_refuses_a_missing_archive(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv(ARCHIVE_ENV, str(tmp_path / "nowhere"))
-    assert main(["serve", "--port", str(free_port())]) == 2
+    assert main(["serve", "--port", str(free_port())]) == 1
     assert capsys.readouterr().err == f"error: source archive not found: {tmp_path / 'nowhere'}\n"
 
 
@@ -247,14 +247,14 @@ def test_metadata_endpoint_describes_the_database_and_its_tables(server, package
 def test_a_facet_counts_every_row(server, package):
     page = get_json(server + "/nkdigital/observations.json?_size=0")
     counts = {r["value"]: r["count"] for r in page["facet_results"]["claim_type"]["results"]}
-    expected = package.observations()["claim_type"].value_counts()
+    expected = package.observations(geo="all")["claim_type"].value_counts()
     assert counts == expected[expected > 0].to_dict()
 
 
 def test_a_canned_query_takes_its_parameters_from_the_url(server, package):
     query = urllib.parse.urlencode({"indicator": "mobile_subscriptions", "year": "2010", "_shape": "array"})
     found = get_json(f"{server}/nkdigital/figures_for_indicator_and_year.json?{query}")
-    observations = package.observations()
+    observations = package.observations(geo="all")
     wanted = observations[(observations["indicator"] == "mobile_subscriptions")
                           & (observations["ref_date"].dt.year == 2010)]
     assert sorted(r["observation_id"] for r in found) == sorted(wanted["observation_id"]) != []

@@ -26,8 +26,10 @@ def cache_dir() -> Path:
 
 
 def prepare(package: Package, folder: str | os.PathLike) -> tuple[Path, Path]:
-    """Write `nkdigital.sqlite` and its `metadata.json` to `folder` (replacing earlier ones); return both paths."""
+    """Write `nkdigital.sqlite` and its `metadata.json` to `folder` (created if need be: it is the explorer's own
+    cache; earlier files are replaced); return both paths."""
     folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     database = build(package, folder / f"{DATABASE}.sqlite")
     with closing(sqlite3.connect(database)) as connection:
         columns = table_columns(connection)
