@@ -331,3 +331,12 @@ def test_a_quoted_outlet_shows_plain_quotes_in_the_svg_source_line(package_copy,
     text = svg.read_text(encoding="utf-8")
     assert 'The "Quoted" Publisher' in text
     assert "&amp;quot;" not in text and "&amp;#34;" not in text
+
+
+def test_chart_html_caption_credits_every_outlet_and_prints_the_reuse_terms(package):
+    fig = nk.charts.chart("subscribers", package)
+    page = export.chart_html(fig)
+    caption = html.unescape(page[page.index("<figcaption>"):page.index("</figcaption>")])
+    assert all(html.unescape(outlet) in caption for outlet in fig.layout.meta["sources"])
+    assert any("non-commercial" in term for term in fig.layout.meta["terms"])
+    assert "non-commercial" in caption and "Reuse terms:" in caption

@@ -68,8 +68,18 @@ def chart_html(fig, include_plotlyjs: bool | str = True) -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
         f"<title>{title}</title>\n<style>{PAGE_STYLE.format(font=FONT)}</style>\n{script}</head>\n"
         f'<body>\n<figure role="img" aria-label="{description}">\n{div}\n'
-        f"<figcaption>{description}<br>{source_line}</figcaption>\n</figure>\n</body>\n</html>\n"
+        f"<figcaption>{description}<br>{source_line}{_credits(meta)}</figcaption>\n</figure>\n</body>\n</html>\n"
     )
+
+
+def _credits(meta: dict) -> str:
+    """The caption's full credits: every outlet the chart draws on, and the reuse terms that come with them."""
+    parts = []
+    if meta.get("sources"):
+        parts.append("All sources: " + "; ".join(escape_once(s) for s in meta["sources"]) + ".")
+    if meta.get("terms"):
+        parts.append("Reuse terms: " + "; ".join(escape_once(t) for t in meta["terms"]) + ".")
+    return "".join(f'<br><small class="credits">{part}</small>' for part in parts)
 
 
 def write_chart_html(fig, out: str | os.PathLike, include_plotlyjs: bool | str = True) -> Path:
