@@ -4,8 +4,16 @@ jsonschema imports its optional `rfc3987_syntax` plugin at import time when it i
 in), and nbval's plugin imports jsonschema through nbformat as pytest starts: compiling that grammar costs about a
 second in every test process, and nothing here checks IRI syntax. Marking the module absent before any plugin
 loads skips the import (see benchmarks/RESULTS.md).
+
+The notebooks' kernels get the same treatment: the test kernel `nkdigital-test` (tests/jupyter/kernels, found
+through JUPYTER_PATH, which this plugin extends for the test run only) is the ordinary IPython kernel started after
+the same mark; pyproject.toml selects it with `--nbval-kernel-name`.
 """
 
+import os
 import sys
+from pathlib import Path
 
 sys.modules.setdefault("rfc3987_syntax", None)
+_KERNELS = str(Path(__file__).resolve().parent / "jupyter")
+os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [_KERNELS, os.environ.get("JUPYTER_PATH")]))
