@@ -9,13 +9,12 @@ from nkdigital.charts import credits, house, palette, placement
 from nkdigital.charts.markup import esc, iso, wrap
 from nkdigital.charts.style import LIGHT_GREY, WIDTH
 from nkdigital.load import Package
-from nkdigital.metadata.colours import OKABE_ITO
+from nkdigital.metadata.colours import DISPUTED
 
 LANE_PX = 18
 MAX_HOVER_SOURCES = 8  # vertical space per lane of events
 CATEGORY_GAP = 0.9  # extra lanes of space between categories
 MARGIN_LEFT, MARGIN_RIGHT = 190, 30
-DISPUTED = OKABE_ITO["black"]  # outline of a disputed event's mark
 DISPUTED_NAME = "Disputed: sources disagree on date or actor"
 
 
