@@ -8,7 +8,8 @@ from pathlib import Path
 
 from nkdigital.atomic import atomic_write_bytes
 from nkdigital.metadata import package
-from nkdigital.metadata.fields import FIELDS, TEXT_RULE
+from nkdigital.metadata.field_kinds import TEXT_RULE
+from nkdigital.metadata.fields import FIELDS
 from nkdigital.metadata.phrases import NO_MAGNITUDE, PHRASES, RULES
 from nkdigital.metadata.resources import RESOURCES
 
