@@ -163,7 +163,8 @@ def tiers(package: Package | None = None, *, include_weak: bool = False) -> hous
     return house.finish(
         fig, chart="access-tiers-headline", package=package,
         drawn=credits.source_frame(sized.drop(columns="input_ids"), None),
-        title="A few thousand online, millions on the intranet or off",
+        title=esc(f"{names[0]}: about {compact(spans[0].mark)}; {names[-1].lower()}: about"
+                  f" {compact(spans[-1].mark)}" if len(spans) > 1 else f"{names[0]}: about {compact(spans[0].mark)}"),
         subtitle="How many people have each level of access, as sources state it", description=description,
         notes=notes, plot_height=70 * len(present) + 40, margin_left=220, margin_right=40, axis_band=72)
 

@@ -246,8 +246,8 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
     return house.finish(
         fig, chart="access-tiers", package=package,
         drawn=credits.source_frame(sized.drop(columns="input_ids"), drawn_rest, used_population),
-        title="A few thousand online, millions on the intranet or off: access tiers by size",
-        subtitle="Every stated size of a group with each level of access, in people, on a log scale",
+        title="Who can go online: every stated size of each access tier",
+        subtitle="Each group a source places in a tier, in people, on a log scale",
         description=description, notes=notes, plot_height=int((bottom_row + 1.4) * ROW_PX),
         margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72, top_extra=20,
     )
