@@ -8,7 +8,6 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 ARCHIVE_ENV = "NKDIGITAL_ARCHIVE"
 ARCHIVE_DIR = "archive"
-INTAKE = Path("..") / "shared" / "sources"
 
 
 def bundled_descriptor() -> Path:

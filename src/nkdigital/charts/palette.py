@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from nkdigital.charts.markup import esc
 from nkdigital.charts.style import GREY
-from nkdigital.metadata.enums import ENUMS, ESTIMATE_CLAIMS
+from nkdigital.metadata.enums import ENUMS, ESTIMATE_CLAIMS, values
 from nkdigital.text import missing
 
 ESTIMATE_WHAT = "(analyst estimates, surveys, figures nkdigital derived from other rows)"
@@ -38,7 +38,7 @@ def symbol(enum: str, value: object) -> str:
 
 def order(enum: str) -> list[str]:
     """The values of `enum` in their defined order."""
-    return list(ENUMS[enum])
+    return values(enum)
 
 
 def is_estimate(claim_type: object) -> bool:

@@ -136,24 +136,3 @@ ESTIMATE_CLAIMS = frozenset({"analyst_estimate", "derived", "survey"})
 def values(enum: str) -> list[str]:
     """The allowed values of `enum`, in their defined order."""
     return list(ENUMS[enum])
-
-
-def label(enum: str, value: str) -> str:
-    """The label readers see for `value` of `enum`."""
-    return ENUMS[enum][value].label
-
-
-def colour(enum: str, value: str) -> str:
-    """The colour charts use for `value` of `enum`."""
-    found = ENUMS[enum][value].colour
-    if found is None:
-        raise KeyError(f"{enum} value {value!r} has no colour")
-    return found
-
-
-def symbol(enum: str, value: str) -> str:
-    """The plotly marker symbol charts use for `value` of `enum`."""
-    found = ENUMS[enum][value].symbol
-    if found is None:
-        raise KeyError(f"{enum} value {value!r} has no marker symbol")
-    return found
