@@ -6,6 +6,7 @@ from typing import Literal
 
 import pandas as pd
 
+from nkdigital.links import via_host
 from nkdigital.load import Package, bundled
 from nkdigital.metadata import package as facts
 
@@ -58,16 +59,10 @@ def _given(row: pd.Series, field: str) -> bool:
     return field in row and pd.notna(row[field]) and row[field] != ""
 
 
-def _via(row: pd.Series) -> str | None:
-    """The host the archived text was read from, where that copy is not the publisher's own."""
-    if _given(row, "copy") and row["copy"] not in ("original", "excerpt_of_original") and _given(row, "host"):
-        return row["host"]
-    return None
-
-
 def _text(source_id: str, row: pd.Series) -> str:
     weak = " [weak source]" if row["strength"] == "weak" else ""
-    via = f" (via {_via(row)})" if _via(row) else ""
+    host = via_host(row)
+    via = f" (via {host})" if host else ""
     accessed = f" (accessed {row['accessed_date']:%Y-%m-%d})" if _given(row, "accessed_date") else ""
     return f"{row['original_outlet']} ({_date(row, False)}). {row['title']}. {row['url']}{accessed}{via}{weak}"
 
@@ -84,7 +79,8 @@ def _apa_author(name: str) -> str:
 def _apa(source_id: str, row: pd.Series) -> str:
     date = _date(row, True)
     site = row["original_outlet"]
-    via = f" (archived copy via {_via(row)})" if _via(row) else ""
+    host = via_host(row)
+    via = f" (archived copy via {host})" if host else ""
     link = (f"Retrieved {row['accessed_date']:%B} {row['accessed_date'].day}, {row['accessed_date'].year}, from"
             f" {row['url']}") if _given(row, "accessed_date") else row["url"]
     if _given(row, "author"):
@@ -98,7 +94,8 @@ def _bibtex(source_id: str, row: pd.Series) -> str:
     def esc(value: str) -> str:
         return value.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}").replace("%", "\\%")
 
-    via = f" via {esc(_via(row))}" if _via(row) else ""
+    host = via_host(row)
+    via = f" via {esc(host)}" if host else ""
     archived = f"Archived text: {row['archive_path']}{via}; " if _given(row, "archive_path") else ""
     fields = {
         "title": f"{{{esc(row['title'])}}}",

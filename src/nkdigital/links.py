@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from nkdigital.metadata.provenance import OWN_SITE_COPIES
 from nkdigital.urls import clean_url
 
 SOURCE_FIELDS = ("original_outlet", "url", "strength")
@@ -62,3 +63,11 @@ def row_links(frames: Mapping[str, pd.DataFrame], keys: Mapping[str, str]) -> di
                 if row_id in found and isinstance(source, str):
                     found[row_id][0].add(source)
     return found
+
+
+def via_host(row: pd.Series) -> str | None:
+    """The host a source's primary copy was read from, where that copy is not the publisher's own (else None)."""
+    copy, host = row.get("copy"), row.get("host")
+    if pd.isna(copy) or pd.isna(host) or not host or str(copy) in OWN_SITE_COPIES:
+        return None
+    return str(host)

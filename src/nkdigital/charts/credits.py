@@ -14,10 +14,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from nkdigital.charts.markup import esc, shorten
+from nkdigital.links import via_host
 from nkdigital.load import Package
 from nkdigital.metadata.provenance import UNKNOWN_OUTLET
 from nkdigital.metadata.terms import restricts_reuse
-from nkdigital.text import listing, missing
+from nkdigital.text import listing
 
 MAX_LINE = 160  # characters of the printed source line, escaped
 WEAK_HINT = " (rows from weak sources are left out unless include_weak=True)"
@@ -45,8 +46,8 @@ def select(frame: pd.DataFrame, package: Package, include_weak: bool = False) ->
     """
     if "source_id" not in frame and "event_id" in frame:
         frame = accounts(frame, package)
-    sources = package.sources()
-    weak = set(sources.loc[sources["strength"].astype(str) == "weak", "source_id"])
+    table = package.source_table
+    weak = set(table.index[table["strength"].astype(str) == "weak"])
     is_weak = frame["source_id"].astype(str).isin(weak).to_numpy()
     out = frame.copy() if include_weak else frame[~is_weak].copy()
     out["_weak"] = is_weak if include_weak else False
@@ -83,8 +84,9 @@ def source_label(package: Package, source_id: str, width: int = 60) -> str:
     """A short raw name for a source in hover text: 'Outlet via host' for copies, '[weak source]' when weak."""
     row = package.source_table.loc[source_id]
     name = outlet(row)
-    if str(row["copy"]) not in ("original", "excerpt_of_original") and not missing(row["host"]):
-        name = f"{name} via {row['host']}"
+    host = via_host(row)
+    if host:
+        name = f"{name} via {host}"
     if str(row["strength"]) == "weak":
         name += " [weak source]"
     return shorten(name, width)
