@@ -47,7 +47,7 @@ def test_metadata_travels_in_attrs(package):
     assert obs.attrs["package_version"] == "0.1.0"
     assert obs.attrs["fields"]["quote"]["description"].startswith("Verbatim excerpt")
     assert obs.attrs["fields"]["ref_date"]["type"] == "date"
-    assert obs.attrs["sources"] == sorted(obs["source_id"].unique())
+    assert obs.attrs["sources"] == tuple(sorted(obs["source_id"].unique()))
 
 
 def test_accessors_filter_by_indicator_period_and_source_type(package):

@@ -13,6 +13,7 @@ import pandas as pd
 from nkdigital import conflicts, links
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError
+from nkdigital.frame_attrs import FieldNotes, SourceIds
 from nkdigital.paths import resolve_descriptor
 from nkdigital.periods import Bound, overlapping
 from nkdigital.table import read_table
@@ -76,10 +77,10 @@ def _with_attrs(frame: pd.DataFrame, resource: dict, descriptor: dict) -> pd.Dat
         "title": resource.get("title", ""),
         "description": resource.get("description", ""),
         "package_version": descriptor.get("version", ""),
-        "fields": {
+        "fields": FieldNotes({
             f["name"]: {"type": f.get("type", "string"), "description": f.get("description", "")}
             for f in resource["schema"]["fields"]
-        },
+        }),
     }
     return frame
 
@@ -168,7 +169,7 @@ class Package:
         result = result.reset_index(drop=True).copy()
         result.attrs = {**frame.attrs}
         if "source_id" in result:
-            result.attrs["sources"] = sorted(result["source_id"].dropna().unique())
+            result.attrs["sources"] = SourceIds(sorted(result["source_id"].dropna().unique()))
         return result
 
     def _dated(self, name: str, start: Bound, end: Bound) -> pd.DataFrame:
