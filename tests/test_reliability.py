@@ -636,3 +636,19 @@ def test_a_mutated_cell_either_loads_exactly_or_is_refused(data):
         if b.resource(path, name)["schema"]["fields"][rows[0].index(field)].get("type", "string") == "string":
             assert (pd.isna(loaded) if value == "" else str(loaded) == value), (loaded, value)
 
+
+
+HOUSE_PATTERNS = sorted({f["constraints"]["pattern"] for r in json.loads(DESCRIPTOR.read_text())["resources"]
+                         for f in r["schema"]["fields"] if "pattern" in f.get("constraints", {})})
+
+
+@settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pattern=st.sampled_from(HOUSE_PATTERNS),
+       texts=st.lists(st.one_of(st.text(max_size=30), st.from_regex(r"https?://[a-z./]{1,20}", fullmatch=True),
+                                st.sampled_from(["=SUM(A1)", "<b>", "a\nb", "-1", "2024-01-01", "obs-x"])),
+                      min_size=1, max_size=5))
+def test_whole_column_pattern_check_agrees_with_the_per_cell_check(pattern, texts):
+    """The fast column check (pyarrow's RE2) and the per-cell check (the re2 module) give the same verdict."""
+    from nkdigital.patterns import all_match, fullmatch
+
+    assert all_match(pattern, texts) == all(fullmatch(pattern, t) for t in texts)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from nkdigital.errors import Problem, shown
 from nkdigital.limits import MAX_CELLS, MAX_FILE_BYTES, MAX_INTEGER_DIGITS, MAX_NUMBER_CHARS, megabytes
-from nkdigital.patterns import fullmatch, pattern_message
+from nkdigital.patterns import all_match, fullmatch, pattern_message
 
 # ASCII digits only: `\d` would also accept Arabic-Indic and other scripts' digits
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -200,7 +200,7 @@ def _fast(cells: list[str | None], field: dict) -> list[object] | None:
             or (allowed is not None and not set(present) <= set(allowed))
             or (kind in _PATTERNS and not all(_PATTERNS[kind].fullmatch(c) for c in present))
             or (kind in _LONGEST and any(len(c) > _LONGEST[kind] for c in present))
-            or (pattern and not all(fullmatch(pattern, c) for c in present))):
+            or (pattern and not all_match(pattern, present))):
         return None
     convert = _CONVERTERS[kind]
     try:
