@@ -74,7 +74,7 @@ def source_frame(*frames: pd.DataFrame | None) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def outlet(row: pd.Series) -> str:
+def outlet(row: pd.Series | dict) -> str:
     """The original outlet of a source row (raw), never the host of the copy it was read from."""
     found = " ".join(str(row["original_outlet"]).split())
     return "Unknown outlet" if found == UNKNOWN_OUTLET else found
@@ -114,8 +114,9 @@ class Credit:
 def _weights(package: Package, drawn: pd.DataFrame) -> Counter:
     """Drawn rows per source id, counting a derived row for each source behind its inputs too."""
     weights: Counter = Counter(drawn["source_id"].dropna().astype(str))
-    for _, row in drawn[drawn["input_ids"].notna()].iterrows():
-        weights.update(set(package.source_ids(pd.DataFrame([row]))) - {row["source_id"]})
+    derived = drawn[drawn["input_ids"].notna()]
+    for row_id, source_id in zip(derived["row_id"], derived["source_id"], strict=True):
+        weights.update(set(package.source_ids(row_id)) - {source_id})
     return weights
 
 
@@ -135,20 +136,21 @@ def line_for(outlets: list[str], version: str) -> str:
 def credit(package: Package, drawn: pd.DataFrame) -> Credit:
     """The credit for the rows in `drawn` (see :func:`source_frame`), derived rows' inputs included."""
     ids = package.source_ids(drawn[["source_id", "input_ids"]])
-    table = package.sources().set_index("source_id")
+    table = package.source_table
     unknown = sorted(set(ids) - set(table.index))
     if unknown:
         raise KeyError(f"unknown source id {unknown[0]!r}: not in the package's sources")
     weights = _weights(package, drawn)
+    rows = dict(zip(table.index, table[["original_outlet", "usage_terms"]].to_dict("records"), strict=True))
     by_outlet: Counter = Counter()
     for i in ids:
-        by_outlet[outlet(table.loc[i])] += weights.get(i, 0) or 1
+        by_outlet[outlet(rows[i])] += weights.get(i, 0) or 1
     outlets = sorted(by_outlet, key=lambda name: (-by_outlet[name], name.casefold(), name))
     restricted: dict[str, list[str]] = {}
     for i in ids:
-        terms = table.at[i, "usage_terms"]
+        terms = rows[i]["usage_terms"]
         if restricts_reuse(terms):
-            restricted.setdefault(" ".join(str(terms).split()), []).append(outlet(table.loc[i]))
+            restricted.setdefault(" ".join(str(terms).split()), []).append(outlet(rows[i]))
     terms = []
     for text, names in sorted(restricted.items()):
         names = sorted(set(names), key=str.casefold)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from nkdigital import text
-from nkdigital.charts import credits, house, palette, placement
+from nkdigital.charts import credits, house, overlay, palette, placement
 from nkdigital.charts.markup import esc, iso, wrap
 from nkdigital.charts.style import LIGHT_GREY, WIDTH
 from nkdigital.load import Package
@@ -41,9 +41,10 @@ def _lanes(frame: pd.DataFrame, min_gap_days: float) -> list[int]:
     return lanes
 
 
-def _hover(group: pd.DataFrame, labels: dict[str, str]) -> str:
-    """The event in our words, then what each source says: its date and, where it names one, its actor."""
-    row = group.iloc[0]
+def _hover(group: list[dict], labels: dict[str, str]) -> str:
+    """The event in our words, then what each source says (`group`: its rows, one per account): its date and,
+    where it names one, its actor."""
+    row = group[0]
     parts = [
         f"<b>{wrap(row['title'], 60)}</b>",
         f"{esc(text.when(row['event_date'], row['event_date_precision'], row.get('event_date_end')))}"
@@ -53,7 +54,7 @@ def _hover(group: pd.DataFrame, labels: dict[str, str]) -> str:
     if not text.missing(row.get("actor")):
         parts.append(f"Actor: {wrap(row['actor'], 60)}")
     parts.append(f"What {len(group)} source{'s' if len(group) > 1 else ''} say:")
-    for _, account in group.head(MAX_HOVER_SOURCES).iterrows():
+    for account in group[:MAX_HOVER_SOURCES]:
         said = text.when(account["stated_date"], account["stated_date_precision"], account.get("stated_date_end"),
                          account.get("date_phrase"))
         actor = "" if text.missing(account.get("stated_actor")) else f", {account['stated_actor']}"
@@ -117,7 +118,9 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
         separators.append(y - (CATEGORY_GAP + 1) / 2)
 
     fig = house.HouseFigure()
-    by_event = {key: group for key, group in frame.groupby("event_id", sort=False)}
+    by_event: dict[str, list[dict]] = {}
+    for account in frame.to_dict("records"):
+        by_event.setdefault(account["event_id"], []).append(account)
     for precision in palette.order("precision"):
         rows = marks[marks["event_date_precision"] == precision]
         if rows.empty:
@@ -125,9 +128,9 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
         name, colour = _precision_name(precision), palette.colour("precision", precision)
         if precision != "day":
             xs, ys = [], []
-            for _, row in rows.iterrows():
-                xs += [iso(row["_start"]), iso(row["_end"]), None]
-                ys += [row["_y"], row["_y"], None]
+            for start, end, lane in zip(rows["_start"], rows["_end"], rows["_y"], strict=True):
+                xs += [iso(start), iso(end), None]
+                ys += [lane, lane, None]
             fig.add_scatter(x=xs, y=ys, mode="lines", line={"color": colour, "width": 2}, hoverinfo="skip",
                             legendgroup=precision, showlegend=False, name=f"{name}: period")
         fig.add_scatter(
@@ -147,8 +150,7 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
         fig.add_scatter(x=[None], y=[None], mode="markers", name=DISPUTED_NAME, legendgroup="disputed",
                         marker={"symbol": "circle", "size": 10, "color": "#ffffff",
                                 "line": {"color": DISPUTED, "width": 3}}, hoverinfo="skip")
-    for sep in separators[:-1]:
-        fig.add_hline(y=sep, line={"color": LIGHT_GREY, "width": 1})
+    overlay.add(fig, shapes=[overlay.hline(sep, {"color": LIGHT_GREY, "width": 1}) for sep in separators[:-1]])
 
     lanes_total = y - CATEGORY_GAP
     fig.update_yaxes(tickvals=tickvals, ticktext=ticktext, range=[lanes_total - 0.4, -0.6], showgrid=False,

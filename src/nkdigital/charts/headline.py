@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from nkdigital.charts import credits, house, palette, ranges
+from nkdigital.charts import credits, house, overlay, palette, ranges
 from nkdigital.charts.markup import esc, iso
 from nkdigital.charts.tiers import population_rows, sized_rows
 from nkdigital.load import Package
@@ -55,17 +55,18 @@ def subscriptions(package: Package | None = None, *, include_weak: bool = False)
     series_name = (f"International statistic ({outlet})" if claim == "international_statistic"
                    else f"{outlet} rate × population (derived by nkdigital)")
     fig = house.HouseFigure()
-    spans = [ranges.span(*(r[c] for c in (*FIGURES, "qualifier"))) for _, r in series.iterrows()]
+    series_rows, operator_rows = series.to_dict("records"), operator.to_dict("records")
+    spans = [ranges.span(*(r[c] for c in (*FIGURES, "qualifier"))) for r in series_rows]
     colour = palette.colour("claim_type", claim)
     fig.add_scatter(x=[iso(d) for d in series["ref_date"]], y=[s.mark for s in spans], mode="lines+markers",
                     name=esc(series_name), line={"color": colour, "width": 2.5,
                                                  "dash": "dash" if palette.is_estimate(claim) else "solid"},
                     marker={"symbol": palette.symbol("claim_type", claim), "size": 7, "color": colour},
                     customdata=[esc(i) for i in series["observation_id"]],
-                    hovertext=[esc(f"{quantity_of(r)} ({date_of(r)})") for _, r in series.iterrows()],
+                    hovertext=[esc(f"{quantity_of(r)} ({date_of(r)})") for r in series_rows],
                     hovertemplate="%{hovertext}<extra></extra>",
                     error_y=ranges.error_bars(spans, colour) if any(x.has_range for x in spans) else None)
-    op_spans = [ranges.span(*(r[c] for c in (*FIGURES, "qualifier"))) for _, r in operator.iterrows()]
+    op_spans = [ranges.span(*(r[c] for c in (*FIGURES, "qualifier"))) for r in operator_rows]
     shade = palette.colour("claim_type", "operator_report")
     if len(operator):
         trace = {"x": [iso(d) for d in operator["ref_date"]], "y": [s.mark for s in op_spans], "mode": "markers",
@@ -73,14 +74,14 @@ def subscriptions(package: Package | None = None, *, include_weak: bool = False)
                  "marker": {"symbol": palette.symbol("claim_type", "operator_report"), "size": 9, "color": shade,
                             "opacity": [0.35 if w else 1.0 for w in operator["_weak"]]},
                  "customdata": [esc(i) for i in operator["observation_id"]],
-                 "hovertext": [esc(f"{quantity_of(r)} ({date_of(r)})") for _, r in operator.iterrows()],
+                 "hovertext": [esc(f"{quantity_of(r)} ({date_of(r)})") for r in operator_rows],
                  "hovertemplate": "%{hovertext}<extra></extra>"}
         if any(s.has_range for s in op_spans):
             trace["error_y"] = ranges.error_bars(op_spans, shade)
         fig.add_scatter(**trace)
-        for x, s, row_id in zip(trace["x"], op_spans, operator["observation_id"], strict=True):
-            for arrow in ranges.open_end_arrows(s, x, s.mark, shade, row_id, horizontal=False, length=16):
-                fig.add_annotation(**arrow)
+        overlay.add(fig, [arrow for x, s, row_id in zip(trace["x"], op_spans, operator["observation_id"], strict=True)
+                          for arrow in ranges.open_end_arrows(s, x, s.mark, shade, row_id, horizontal=False,
+                                                              length=16)])
     last = series.iloc[-1]
     labels = [(iso(last["ref_date"]), spans[-1].mark, f"{compact(spans[-1].mark)} ({when(last['ref_date'], 'year')})",
                colour, "latest")]
@@ -88,9 +89,9 @@ def subscriptions(package: Package | None = None, *, include_weak: bool = False)
         top = operator.iloc[-1]
         labels.append((iso(top["ref_date"]), op_spans[-1].mark, f"{compact(op_spans[-1].mark)} (operator,"
                        f" {when(top['ref_date'], top['ref_date_precision'])})", shade, "operator"))
-    for x, y, text, tint, name in labels:
-        fig.add_annotation(x=x, y=y, text=f"<b>{esc(text)}</b>", showarrow=True, arrowhead=0, ax=-20, ay=-28,
+    overlay.add(fig, [dict(x=x, y=y, text=f"<b>{esc(text)}</b>", showarrow=True, arrowhead=0, ax=-20, ay=-28,
                            xanchor="right", font={"size": 12, "color": tint}, name=f"label: {name}")
+                      for x, y, text, tint, name in labels])
     highest = max(s.mark + s.plus for s in [*spans, *op_spans])
     fig.update_yaxes(title_text="Subscriptions", tickformat="~s", range=[0, highest * 1.12], rangemode="tozero")
     fig.update_xaxes(type="date")
@@ -129,7 +130,7 @@ def _bars(fig: house.HouseFigure, names: list[str], spans: list[ranges.Span], co
 
 def _summary(frame: pd.DataFrame) -> ranges.Span:
     """One span for several statements: the median mark, from the lowest bound to the highest."""
-    spans = [ranges.span(*(r[c] for c in (*FIGURES, "qualifier")), log=True) for _, r in frame.iterrows()]
+    spans = [ranges.span(*(r[c] for c in (*FIGURES, "qualifier")), log=True) for r in frame.to_dict("records")]
     mark = float(pd.Series([s.mark for s in spans]).median())
     low = min(s.mark - s.minus for s in spans)
     high = max(s.mark + s.plus for s in spans)

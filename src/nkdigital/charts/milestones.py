@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from nkdigital.charts import placement
+from nkdigital.charts import overlay, placement
 from nkdigital.charts.markup import esc, iso, shorten, text_px
 from nkdigital.charts.style import GREY
 
@@ -56,20 +56,23 @@ def draw(fig, events: pd.DataFrame | None, x0: pd.Timestamp, x1: pd.Timestamp, p
     """
     lines, members = event_lines(events, x0 - pd.Timedelta(days=180), x1 + pd.Timedelta(days=180))
     lines = lines[(lines["event_date"] >= x0) & (lines["event_date"] <= x1)] if len(lines) else lines
-    texts = [f"{shorten(row['title'], 40)} ({row['event_date'].year})" for _, row in lines.iterrows()]
-    placed = placement.stagger([(row["event_date"] - x0) / (x1 - x0) * plot_px for _, row in lines.iterrows()],
+    rows = lines.to_dict("records")
+    texts = [f"{shorten(row['title'], 40)} ({row['event_date'].year})" for row in rows]
+    placed = placement.stagger([(row["event_date"] - x0) / (x1 - x0) * plot_px for row in rows],
                                [text_px(t, FONT_SIZE) + 6 for t in texts],
                                (4 - margin_left, plot_px + margin_right - 4))
-    for (_, row), text, (level, anchor) in zip(lines.iterrows(), texts, placed, strict=True):
+    shapes, labels = [], []
+    for row, text, (level, anchor) in zip(rows, texts, placed, strict=True):
         x = iso(row["event_date"])
-        fig.add_vline(x=x, line={"color": GREY, "width": 1, "dash": "dot"})
+        shapes.append(overlay.vline(x, {"color": GREY, "width": 1, "dash": "dot"}))
         # the label sits above the plot on its level, joined to its line by a leader
-        fig.add_annotation(
+        labels.append(dict(
             x=x, xref="x", y=1, yref="paper", ax=0, ay=-(RISE + STEP * level), axref="pixel", ayref="pixel",
             showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=GREY, standoff=0, xanchor=anchor,
             yanchor="middle", text=esc(text), align="left", font={"size": FONT_SIZE, "color": "#333333"},
             name=f"event: {esc(row['event_id'])}",
-        )
+        ))
+    overlay.add(fig, labels, shapes)
     if members is not None and len(lines):
         members = members[members[["subject", "_year"]].apply(tuple, axis=1).isin(
             set(lines[["subject", "_year"]].apply(tuple, axis=1)))]

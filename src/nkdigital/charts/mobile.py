@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from nkdigital import text
-from nkdigital.charts import credits, house, milestones, palette, placement, ranges
+from nkdigital.charts import credits, house, milestones, overlay, palette, placement, ranges
 from nkdigital.charts.markup import esc, iso, wrap
 from nkdigital.charts.style import GREY, WIDTH
 from nkdigital.load import Package
@@ -47,16 +47,12 @@ def _rows(observations: pd.DataFrame, per_100: bool, package: Package, include_w
 
 def _nudges(frame: pd.DataFrame, step: float) -> pd.Series:
     """Days to shift each row so that different sources' figures for the same date sit side by side."""
-    shift = pd.Series(0.0, index=frame.index)
-    for _, group in frame.groupby(["indicator", "ref_date"], sort=False):
-        sources = sorted(group["source_id"].unique())
-        if len(sources) > 1:
-            rank = {s: i - (len(sources) - 1) / 2 for i, s in enumerate(sources)}
-            shift[group.index] = group["source_id"].map(rank) * step
-    return shift
+    groups = frame.assign(_source=pd.Categorical(frame["source_id"]).codes).groupby(["indicator", "ref_date"])
+    rank = groups["_source"].rank(method="dense") - 1  # the source's place among the group's sources, by id
+    return ((rank - (groups["_source"].transform("nunique") - 1) / 2) * step).fillna(0.0)
 
 
-def _hover(row: pd.Series, source_name: str) -> str:
+def _hover(row: dict, source_name: str) -> str:
     parts = [
         f"<b>{esc(NAMES[row['indicator']])}: {esc(text.quantity_of(row))}</b>",
         f"{esc(text.date_of(row))} · {esc(palette.name('claim_type', row['claim_type']))}",
@@ -104,7 +100,8 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
     span_days = max((last - first).days, 365)
     frame["_x"] = [iso(d, n) for d, n in zip(frame["ref_date"], _nudges(frame, span_days / 170),
                                                     strict=True)]
-    spans = {i: ranges.span(r["value"], r["low"], r["high"], r["qualifier"]) for i, r in frame.iterrows()}
+    spans = {i: ranges.span(*r) for i, r in zip(frame.index, frame[["value", "low", "high", "qualifier"]]
+                                                  .itertuples(index=False, name=None), strict=True)}
 
     fig = house.HouseFigure()
     # Lines first (under the marks): one per source with a run of figures for one indicator.
@@ -140,7 +137,7 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
                        "color": colour, "line": {"color": colour, "width": 1.5},
                        "opacity": [0.35 if weak else 1.0 for weak in rows["_weak"]]},
             "customdata": [esc(i) for i in rows["observation_id"]],
-            "hovertext": [_hover(row, labels[row["source_id"]]) for _, row in rows.iterrows()],
+            "hovertext": [_hover(row, labels[row["source_id"]]) for row in rows.to_dict("records")],
             "hovertemplate": "%{hovertext}<extra></extra>",
         }
         if any(s.has_range for s in row_spans):
@@ -148,8 +145,7 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
         fig.add_scatter(**trace)
         for x, s, row_id in zip(rows["_x"], row_spans, rows["observation_id"], strict=True):
             arrows += ranges.open_end_arrows(s, x, s.mark, colour, row_id, horizontal=False, length=16)
-    for arrow in arrows:
-        fig.add_annotation(**arrow)
+    overlay.add(fig, arrows)
     pad = pd.Timedelta(days=span_days * 0.02)
     x0, x1 = first - pad, last + pad
     lines, shown_events, levels = milestones.draw(fig, events, x0, x1, WIDTH_PLOT, MARGIN_LEFT, MARGIN_RIGHT)

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 
 from nkdigital import text
-from nkdigital.charts import credits, house, palette, placement, ranges
+from nkdigital.charts import credits, house, overlay, palette, placement, ranges
 from nkdigital.charts.markup import esc, shorten, text_px, wrap
 from nkdigital.charts.mobile import NAMES
 from nkdigital.charts.style import GREY, LIGHT_GREY, WIDTH
@@ -109,13 +109,13 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
                        "color": colour, "line": {"color": colour, "width": 2},
                        "opacity": [0.35 if weak else 1.0 for weak in rows["_weak"]]},
             "customdata": [esc(i) for i in rows["_id"]],
-            "hovertext": [_hover(row, labels[row["source_id"]]) for _, row in rows.iterrows()],
+            "hovertext": [_hover(row, labels[row["source_id"]]) for row in rows.to_dict("records")],
             "hovertemplate": "%{hovertext}<extra></extra>",
         }
         if any(s.has_range for s in row_spans):
             trace["error_x"] = ranges.range_band(row_spans, colour)
         fig.add_scatter(**trace)
-        for (_, row), s in zip(rows.iterrows(), row_spans, strict=True):
+        for row, s in zip(rows.to_dict("records"), row_spans, strict=True):
             annotations += ranges.open_end_arrows(s, s.mark, row["_y"], colour, row["_id"], horizontal=True,
                                                   length=22)
             figure = text.quantity(row["value"], row["low"], row["high"], None, row["qualifier"], fmt=text.compact)
@@ -123,12 +123,10 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
             annotations.append({"x": right, "y": row["_y"], "xref": "x", "yref": "y", "text": esc(figure),
                                 "showarrow": False, "xanchor": "left", "xshift": 28 if s.open_up else 9,
                                 "font": {"size": 12, "color": "#222222"}, "name": f"value: {esc(row['_id'])}"})
-    for annotation in annotations:
-        fig.add_annotation(**annotation)
-    for heading_y, _ in headings[1:]:
-        fig.add_hline(y=heading_y - (GROUP_GAP - 0.1) / 2, line={"color": LIGHT_GREY, "width": 1})
+    overlay.add(fig, annotations, [overlay.hline(heading_y - (GROUP_GAP - 0.1) / 2, {"color": LIGHT_GREY, "width": 1})
+                                   for heading_y, _ in headings[1:]])
 
-    dates = [text.date_of(row) for _, row in frame.iterrows()]
+    dates = [text.date_of(row) for row in frame.to_dict("records")]
     ticktext = [f"{esc(shorten(what, 50))}<br><span style='font-size:11px;color:{GREY}'>"
                 f"{esc(d)} · {esc(shorten(labels[s], max(16, 58 - len(d))))}</span>"
                 for what, d, s in zip(frame["_what"], dates, frame["source_id"], strict=True)]
@@ -187,7 +185,7 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
     )
 
 
-def _hover(row: pd.Series, source_name: str) -> str:
+def _hover(row: dict, source_name: str) -> str:
     parts = [f"<b>{wrap(row['_what'], 60)}: {esc(text.quantity_of(row))}</b>",
              f"{esc(text.date_of(row))} · {esc(palette.name('claim_type', row['claim_type']))}"]
     if not text.missing(row.get("phrase")):

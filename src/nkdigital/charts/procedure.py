@@ -7,7 +7,7 @@ import itertools
 import pandas as pd
 
 from nkdigital import text
-from nkdigital.charts import credits, house, palette
+from nkdigital.charts import credits, house, overlay, palette
 from nkdigital.charts.markup import esc, wrap
 from nkdigital.charts.style import GREY, LIGHT_GREY
 from nkdigital.load import Package
@@ -19,7 +19,7 @@ LABEL_STEP = 1.0
 UNIT_PX = 46  # vertical px per label row
 
 
-def _figure(row: pd.Series) -> str:
+def _figure(row: dict) -> str:
     """The row's quantity as a label: '3 authorities', 'every 5 minutes', '3–9 authorities', 'up to 2 days'."""
     figure = text.quantity_of(row)
     phrase = "" if text.missing(row["phrase"]) else str(row["phrase"]).strip().lower()
@@ -28,7 +28,7 @@ def _figure(row: pd.Series) -> str:
 
 def _hover(rows: pd.DataFrame, labels: dict[str, str], title: str) -> str:
     parts = [f"<b>{esc(title)}</b>"]
-    for _, row in rows.iterrows():
+    for row in rows.to_dict("records"):
         said = f"“{wrap(row['phrase'], 50)}” " if not text.missing(row["phrase"]) else ""
         parts.append(f"• {said}{esc(labels[row['source_id']])}")
     return "<br>".join(parts)
@@ -48,7 +48,7 @@ def access_procedure(controls: pd.DataFrame, *, package: Package | None = None,
         raise ValueError(f"no access-control rows with a step_order to draw{credits.WEAK_HINT}")
     frame["step_order"] = frame["step_order"].astype(int)
     frame["step"] = frame["step"].astype(str)
-    frame["_figure"] = [_figure(row) for _, row in frame.iterrows()]
+    frame["_figure"] = [_figure(row) for row in frame.to_dict("records")]
     frame = frame.sort_values(["step_order", "control_id"], kind="stable").reset_index(drop=True)
     labels = credits.source_labels(package, frame["source_id"].unique(), width=50)
     steps = frame.drop_duplicates("step_order")[["step_order", "step"]].reset_index(drop=True)
@@ -58,14 +58,13 @@ def access_procedure(controls: pd.DataFrame, *, package: Package | None = None,
     # The flow line with an arrow into each next step.
     fig.add_scatter(x=xs, y=[NODE_Y] * len(xs), mode="lines", line={"color": LIGHT_GREY, "width": 3},
                     hoverinfo="skip", showlegend=False, name="flow")
-    for a, b in itertools.pairwise(xs):
-        fig.add_annotation(x=b - 0.2, y=NODE_Y, ax=a + 0.2, ay=NODE_Y, xref="x", yref="y", axref="x", ayref="y",
+    overlay.add(fig, [dict(x=b - 0.2, y=NODE_Y, ax=a + 0.2, ay=NODE_Y, xref="x", yref="y", axref="x", ayref="y",
                            text="", showarrow=True, arrowhead=2, arrowsize=1.3, arrowwidth=2,
-                           arrowcolor=GREY, name="flow arrow")
+                           arrowcolor=GREY, name="flow arrow") for a, b in itertools.pairwise(xs)])
     node_text, node_hover, node_colour = [], [], []
     label_x, label_y, label_text, label_hover, label_ids = [], [], [], [], []
     deepest = FIRST_LABEL_Y
-    for _, step in steps.iterrows():
+    for step in steps.to_dict("records"):
         rows = frame[frame["step_order"] == step["step_order"]]
         quantified = rows[rows["_figure"] != ""]
         count = len(rows)

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from nkdigital.charts import credits, house, palette, ranges
+from nkdigital.charts import credits, house, overlay, palette, ranges
 from nkdigital.charts.markup import esc, shorten, text_px, wrap
 from nkdigital.charts.style import GREY, LIGHT_GREY, PAD, WIDTH
 from nkdigital.load import Package
@@ -64,7 +64,7 @@ def sized_rows(tiers: pd.DataFrame, population: pd.DataFrame) -> tuple[pd.DataFr
     return sized, rest
 
 
-def _hover(row: pd.Series, source_name: str, original: pd.Series) -> str:
+def _hover(row: dict, source_name: str, original: dict) -> str:
     stated = quantity(original["value"], original["low"], original["high"], original["unit"],
                             original["qualifier"])
     parts = [f"<b>{wrap(row['group_name'], 60)}</b>",
@@ -133,7 +133,8 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
                          f"{credits.WEAK_HINT}")
     tier_order = _tiers(sized)
     sized["_tier_order"] = sized["tier"].astype(str).map({t: i for i, t in enumerate(tier_order)})
-    spans = {i: ranges.span(r["value"], r["low"], r["high"], r["qualifier"], log=True) for i, r in sized.iterrows()}
+    spans = {i: ranges.span(*r, log=True) for i, r in zip(sized.index, sized[["value", "low", "high", "qualifier"]]
+                                                          .itertuples(index=False, name=None), strict=True)}
     sized["_mark"] = pd.Series({i: s.mark for i, s in spans.items()})
     sized = sized.sort_values(["_tier_order", "_mark", "tier_id"], kind="stable")
     sized["_estimate"] = sized["_converted"] | sized["qualifier"].astype(str).eq("range")
@@ -154,8 +155,9 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
     px_per_decade = PLOT_PX / LOG_MAX
     all_tiers = list(dict.fromkeys([*tier_order, *(_tiers(rest) if len(rest) else [])]))
     unsized = _unsized(rest, all_tiers) if len(rest) else {}
+    originals = dict(zip(tiers.index, tiers.to_dict("records"), strict=True))
     fig = house.HouseFigure()
-    annotations = []
+    annotations, shapes = [], []
     for tier in tier_order:
         colour = palette.colour("tier", tier)
         rows = sized[sized["tier"].astype(str) == tier]
@@ -168,38 +170,38 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
             "marker": {"symbol": symbols, "size": 11, "color": colour, "line": {"color": colour, "width": 2},
                        "opacity": [0.35 if weak else 1.0 for weak in rows["_weak"]]},
             "customdata": [esc(i) for i in rows["tier_id"]],
-            "hovertext": [_hover(r, labels[r["source_id"]], tiers.loc[i]) for i, r in rows.iterrows()],
+            "hovertext": [_hover(r, labels[r["source_id"]], originals[i])
+                          for i, r in zip(rows.index, rows.to_dict("records"), strict=True)],
             "hovertemplate": "%{hovertext}<extra></extra>",
         }
         if any(s.has_range for s in row_spans):
             trace["error_x"] = ranges.range_band(row_spans, colour)
         fig.add_scatter(**trace)
-        for (i, row), s in zip(rows.iterrows(), row_spans, strict=True):
+        for i, row, s in zip(rows.index, rows.to_dict("records"), row_spans, strict=True):
             annotations += ranges.open_end_arrows(s, math.log10(s.mark), row["_y"], colour, row["tier_id"],
                                                  horizontal=True, length=22)
-            label_ = _value_label(row, s, tiers.loc[i], population_x, px_per_decade)
+            label_ = _value_label(row, s, originals[i], population_x, px_per_decade)
             if label_:
                 annotations.append(label_)
-    for annotation in annotations:
-        fig.add_annotation(**annotation)
-    fig.add_vline(x=float(whole["value"]), line={"color": GREY, "width": 1, "dash": "dot"})
-    fig.add_annotation(x=round(population_x, 4), xref="x", y=1, yref="paper", yanchor="bottom", xanchor="right",
-                       text=f"Whole population ≈ {esc(compact(whole['value']))} ({whole['ref_date'].year})",
-                       showarrow=False, font={"size": 11, "color": GREY}, name="population line")
+    shapes.append(overlay.vline(float(whole["value"]), {"color": GREY, "width": 1, "dash": "dot"}))
+    annotations.append(dict(x=round(population_x, 4), xref="x", y=1, yref="paper", yanchor="bottom", xanchor="right",
+                            text=f"Whole population ≈ {esc(compact(whole['value']))} ({whole['ref_date'].year})",
+                            showarrow=False, font={"size": 11, "color": GREY}, name="population line"))
     for heading_y, tier in headings:
         if heading_y > 0:
-            fig.add_hline(y=heading_y - (GROUP_GAP + 1) / 2, line={"color": LIGHT_GREY, "width": 1})
+            shapes.append(overlay.hline(heading_y - (GROUP_GAP + 1) / 2, {"color": LIGHT_GREY, "width": 1}))
         names = unsized.get(tier, [])
         count = int((rest["tier"].astype(str) == tier).sum()) if len(rest) else 0
         more = (f" <span style='font-size:11px;color:{GREY}'>· and {count} statement{'s' * (count != 1)}"
                 " without a size</span>" if count else "")
         listing = "<br>".join(f"• {wrap(n, 60, sep='<br>  ')}" for n in names)
-        fig.add_annotation(
+        annotations.append(dict(
             x=0, xref="paper", xshift=PAD - MARGIN_LEFT, xanchor="left", y=heading_y, yref="y",
             showarrow=False, align="left", font={"size": 13, "color": palette.colour("tier", tier)},
             text=f"<b>{esc(palette.name('tier', tier))}</b>{more}", name=f"tier: {esc(tier)}",
             hovertext=(f"<b>Groups named in this tier without a size in people</b><br>{listing}" if names else None),
-        )
+        ))
+    overlay.add(fig, annotations, shapes)
 
     fig.update_yaxes(tickvals=sized["_y"].tolist(), range=[bottom_row + 0.7, -0.7], showgrid=False,
                      fixedrange=True, tickfont={"size": 12},
@@ -253,7 +255,7 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
     )
 
 
-def _value_label(row: pd.Series, s: ranges.Span, original: pd.Series, population_x: float,
+def _value_label(row: dict, s: ranges.Span, original: dict, population_x: float,
                  px_per_decade: float) -> dict | None:
     """The figure as stated next to its bar: right of it, else left of it, else none (the hover has it) when
     it would cross the population line or leave the plot."""
