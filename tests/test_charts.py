@@ -447,17 +447,23 @@ def test_stagger_keeps_labels_and_leaders_apart():
     assert max(level for level, _ in placed) <= 4
 
 
-def test_show_uses_the_mimetype_renderer_inside_a_kernel(monkeypatch, gallery):
-    shown = {}
+def test_show_inside_a_kernel_displays_what_plotlys_mimetype_renderer_would(monkeypatch, gallery):
+    shown, displayed = {}, []
     monkeypatch.setattr(pio, "show", lambda fig, *args, **kwargs: shown.update(**kwargs))
     fake = types.ModuleType("IPython")
     fake.get_ipython = lambda: types.SimpleNamespace(kernel=object())
     monkeypatch.setitem(sys.modules, "IPython", fake)
+    monkeypatch.setitem(sys.modules, "IPython.display", types.SimpleNamespace(
+        display=lambda bundle, raw: displayed.append((bundle, raw))))
     assert house.in_ipython_kernel()
-    gallery["nkdigital-rights"].show()
-    assert shown["renderer"] == "plotly_mimetype" and shown["config"]["displaylogo"] is False
-    gallery["nkdigital-rights"].show(renderer="json", config={"scrollZoom": True})
-    assert shown["renderer"] == "json" and shown["config"]["scrollZoom"] is True
+    fig = gallery["nkdigital-rights"]
+    fig.show()
+    expected = pio.renderers["plotly_mimetype"].to_mimebundle(fig.to_dict())
+    expected[house.MIMETYPE]["config"] = house.config(fig)
+    assert displayed == [(expected, True)] and not shown
+    assert expected[house.MIMETYPE]["config"]["displaylogo"] is False
+    fig.show(renderer="json", config={"scrollZoom": True})
+    assert shown["renderer"] == "json" and shown["config"]["scrollZoom"] is True and len(displayed) == 1
     fake.get_ipython = lambda: types.SimpleNamespace()  # terminal IPython: no kernel
     assert not house.in_ipython_kernel()
 

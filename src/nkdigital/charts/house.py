@@ -7,6 +7,7 @@ Figures fill their container on screen (``autosize``); exported images get an ex
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from collections.abc import Sequence
@@ -14,13 +15,15 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from nkdigital.charts import style
+from nkdigital.charts import overlay, style
 from nkdigital.charts.credits import credit
 from nkdigital.charts.markup import esc, fit, line_px
 from nkdigital.charts.style import FONT, GREY, PAD, WIDTH
 from nkdigital.load import Package
 
 __all__ = ["FONT", "HouseFigure", "config", "finish", "image_size", "resolve"]
+
+MIMETYPE = "application/vnd.plotly.v1+json"
 
 
 def resolve(package: Package | None) -> Package:
@@ -58,15 +61,21 @@ def config(fig: go.Figure) -> dict:
 
 
 class HouseFigure(go.Figure):
-    """A plotly Figure whose ``show()`` uses the house config and, inside a kernel, the mimetype renderer.
+    """A plotly Figure whose ``show()`` uses the house config and, inside a kernel, plotly's JSON mimetype.
 
-    The mimetype output carries no random div id, so saved notebooks stay reproducible.
+    The mimetype output (what plotly's ``plotly_mimetype`` renderer displays) carries no random div id, so saved
+    notebooks stay reproducible. In a kernel it is displayed directly: plotly's renderer module imports nbformat
+    and jsonschema on first use only to check nbformat's version, which cost 0.4–2.4 s in every kernel.
     """
 
     def show(self, *args, **kwargs):
         kwargs["config"] = {**config(self), **kwargs.get("config", {})}
-        if not args and "renderer" not in kwargs and in_ipython_kernel():
-            kwargs["renderer"] = "plotly_mimetype"
+        if not args and set(kwargs) == {"config"} and in_ipython_kernel():
+            from IPython.display import display
+
+            bundle = {**json.loads(self.to_json(validate=False, remove_uids=False)), "config": kwargs["config"]}
+            display({MIMETYPE: bundle}, raw=True)
+            return None
         return super().show(*args, **kwargs)
 
 
@@ -121,17 +130,18 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
                "font": {"size": style.TITLE_FONT},
                "subtitle": {"text": "<br>".join(subtitle_lines), "font": {"size": style.SUBTITLE_FONT, "color": GREY}}},
     )
-    if note_lines:
-        fig.add_annotation(
-            text="<br>".join(note_lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-            xshift=PAD - margin_left, yshift=-axis_band, align="left", showarrow=False,
-            font={"size": style.NOTE_FONT, "color": GREY}, name="notes",
-        )
-    fig.add_annotation(
+    footer = [dict(
         text="<br>".join(source_lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
         xshift=PAD - margin_left, yshift=-round(sources_at), align="left", showarrow=False,
         font={"size": style.SOURCE_FONT, "color": GREY}, name="footer",
-    )
+    )]
+    if note_lines:
+        footer.insert(0, dict(
+            text="<br>".join(note_lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+            xshift=PAD - margin_left, yshift=-axis_band, align="left", showarrow=False,
+            font={"size": style.NOTE_FONT, "color": GREY}, name="notes",
+        ))
+    overlay.add(fig, footer)
     fig.layout.meta = {
         "description": description,
         "source_line": given.line,
