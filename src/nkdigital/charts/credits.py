@@ -80,9 +80,7 @@ def outlet(row: pd.Series | dict) -> str:
     return "Unknown outlet" if found == UNKNOWN_OUTLET else found
 
 
-def source_label(package: Package, source_id: str, width: int = 60) -> str:
-    """A short raw name for a source in hover text: 'Outlet via host' for copies, '[weak source]' when weak."""
-    row = package.source_table.loc[source_id]
+def _label(row: dict, width: int) -> str:
     name = outlet(row)
     host = via_host(row)
     if host:
@@ -93,9 +91,11 @@ def source_label(package: Package, source_id: str, width: int = 60) -> str:
 
 
 def source_labels(package: Package, source_ids: Iterable[str], width: int = 60) -> dict[str, str]:
-    """:func:`source_label` for each id; names shared by several ids get the id appended."""
+    """Short raw names of sources for hover text: 'Outlet via host' for copies, '[weak source]' when weak; names
+    shared by several ids get the id appended."""
     ids = sorted(set(source_ids))
-    names = {i: source_label(package, i, width) for i in ids}
+    rows = package.source_table.loc[ids, ["original_outlet", "copy", "host", "strength"]].to_dict("records")
+    names = {i: _label(row, width) for i, row in zip(ids, rows, strict=True)}
     counts = Counter(names.values())
     return {i: f"{name} ({i})" if counts[name] > 1 else name for i, name in names.items()}
 
