@@ -68,6 +68,12 @@ class HouseFigure(go.Figure):
     and jsonschema on first use only to check nbformat's version, which cost 0.4–2.4 s in every kernel.
     """
 
+    def __init__(self, data=None, layout=None, frames=None, skip_invalid=False, **kwargs):
+        """As ``go.Figure``; a new figure (no `data`, no `layout`) starts with the house template."""
+        if data is None and layout is None:
+            layout = {"template": style.TEMPLATE}
+        super().__init__(data, layout, frames, skip_invalid, **kwargs)
+
     def show(self, *args, **kwargs):
         kwargs["config"] = {**config(self), **kwargs.get("config", {})}
         if not args and set(kwargs) == {"config"} and in_ipython_kernel():
@@ -123,7 +129,7 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
     bottom = math.ceil(sources_at + line_px(style.SOURCE_FONT) * len(source_lines) + PAD)
     height = top + plot_height + bottom
     fig.update_layout(
-        template=style.TEMPLATE, autosize=True, height=height,
+        autosize=True, height=height,
         margin={"l": margin_left, "r": margin_right, "t": top, "b": bottom, "autoexpand": False},
         title={"text": "<br>".join(f"<b>{t}</b>" for t in title_lines), "x": PAD / WIDTH, "xanchor": "left",
                "xref": "container", "y": 1 - PAD / height, "yanchor": "top", "yref": "container",
