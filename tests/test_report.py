@@ -197,6 +197,56 @@ def test_self_contained_chart_fits_the_viewport_in_the_page_font(gallery, tmp_pa
         assert {font.replace('"', "") for font in fonts} == {FONT}, fonts
 
 
+REFLOW_STATE = """() => {
+  const gd = document.querySelector('.plotly-graph-div'), shown = s => getComputedStyle(document.querySelector(s))
+    .display !== 'none';
+  const footer = (gd.layout.annotations || []).filter(a => a.name === 'notes' || a.name === 'footer');
+  return {head: shown('.nk-head'), notes: shown('.nk-notes'), title: gd.layout.title.text,
+          footerShown: footer.map(a => a.visible !== false), svgHeight: +document.querySelector('.main-svg')
+            .getAttribute('height'), boxHeight: gd.parentElement.getBoundingClientRect().height,
+          headText: document.querySelector('.nk-head').textContent,
+          notesText: document.querySelector('.nk-notes').textContent};
+}"""
+
+
+def test_a_narrow_embed_moves_title_notes_and_source_line_out_of_the_figure_into_page_text(gallery, tmp_path,
+                                                                                           browser):
+    import html
+
+    from nkdigital import export
+
+    fig = gallery["nkdigital-subscribers-headline"]
+    meta = fig.layout.meta
+    out = export.write_chart_html(fig, tmp_path / "chart.html")
+    page, errors = open_page(browser, out.as_uri(), PHONE)
+    narrow = page.evaluate(REFLOW_STATE)
+    page.set_viewport_size({"width": DESKTOP, "height": 900})
+    page.wait_for_timeout(400)
+    wide = page.evaluate(REFLOW_STATE)
+    page.close()
+    assert errors == []
+    # narrow: page text carries title, subtitle and every note; the figure loses them and their height
+    assert narrow["head"] and narrow["notes"] and narrow["title"] == "" and not any(narrow["footerShown"])
+    assert html.unescape(meta["title"]) in narrow["headText"] and html.unescape(meta["subtitle"]) in narrow["headText"]
+    assert all(html.unescape(note) in narrow["notesText"] for note in meta["notes"])
+    assert narrow["svgHeight"] == narrow["boxHeight"] < meta["height"]
+    # wide (the house width and above): as exported images look, page text hidden
+    assert not wide["head"] and not wide["notes"] and wide["footerShown"] == [True, True]
+    assert wide["title"] == fig.layout.title.text and wide["svgHeight"] == wide["boxHeight"] == meta["height"]
+
+
+def test_the_embed_snippet_is_tall_enough_for_its_chart_page_in_an_article_column(gallery, tmp_path, browser):
+    from nkdigital import export
+    from nkdigital.report.site import COLUMN_PX, embed_height
+
+    for stem in ("nkdigital-subscribers-headline", "nkdigital-timeline", "nkdigital-rights"):
+        out = export.write_chart_html(gallery[stem], tmp_path / f"{stem}.html")
+        page, errors = open_page(browser, out.as_uri(), COLUMN_PX)
+        needed = page.evaluate("() => document.documentElement.scrollHeight")
+        page.close()
+        assert errors == [] and needed <= embed_height(gallery[stem]) <= needed * 1.15, (stem, needed)
+
+
 def test_markup_in_the_data_renders_as_text_in_exported_html(package, tmp_path, browser):
     from nkdigital import charts, export
 

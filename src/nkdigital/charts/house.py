@@ -159,5 +159,10 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
         "rows": sorted(set(drawn["row_id"].dropna())),
         "width": WIDTH,
         "height": height,
+        "title": " ".join(title_lines),
+        "subtitle": " ".join(subtitle_lines),
+        # an embed narrower than WIDTH shows title, notes and source line as page text (export.html): the figure
+        # then keeps only the room for legends or labels above the plot and for the axis below it
+        "narrow_margins": {"t": math.ceil(PAD + top_extra), "b": math.ceil(axis_band + PAD)},
     }
     return fig

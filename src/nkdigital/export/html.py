@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 from pathlib import Path
 
@@ -15,7 +16,27 @@ PAGE_STYLE = (
     "html,body{{margin:0}}body,figcaption{{font-family:{font}}}body{{color:#222}}"
     "figure{{margin:0;max-width:100%}}.plotly-graph-div{{max-width:100%}}"
     "figcaption{{font-size:14px;line-height:1.4;color:#444;padding:8px 16px;overflow-wrap:anywhere}}"
+    ".nk-head,.nk-notes{{display:none}}.nk-narrow .nk-head{{display:block;padding:12px 16px 0}}"
+    ".nk-narrow .nk-notes{{display:inline}}.nk-title{{font-size:18px;font-weight:bold;line-height:1.3;margin:0 0 4px}}"
+    ".nk-subtitle{{font-size:14px;line-height:1.4;color:#555;margin:0}}"
 )
+# Below the house width the in-figure title, subtitle, notes and source line (wrapped for WIDTH px) give way to
+# page text that wraps at any width; the figure keeps its plot, legend and axes (see reflow_settings).
+REFLOW_SCRIPT = """<script>(function () {{
+  var gd = document.getElementById({div_id}), figure = gd.closest("figure"), narrow = null;
+  var settings = {settings};
+  function fit() {{
+    var now = figure.clientWidth < {width};
+    if (now === narrow) return;
+    narrow = now;
+    var chosen = now ? settings.narrow : settings.wide;
+    figure.classList.toggle("nk-narrow", now);
+    gd.parentElement.style.height = chosen.height + "px";  // plotly's wrapper keeps the height it was written with
+    Plotly.relayout(gd, chosen);
+  }}
+  window.addEventListener("resize", fit);
+  fit();
+}})();</script>"""
 
 
 def escape_once(text: str) -> str:
@@ -45,6 +66,23 @@ def responsive(figure) -> dict:
     return {**spec, "layout": {**layout, "autosize": True}}
 
 
+def reflow_settings(fig) -> dict:
+    """The layout changes (``Plotly.relayout``) between a wide embed, as exported images look, and a narrow one:
+    no in-figure title, subtitle, notes or source line, margins that keep room only for what sits above and below
+    the plot, and margins that may grow where a legend or tick labels need more room at that width."""
+    meta = fig.layout.meta or {}
+    margin, title = fig.layout.margin, fig.layout.title
+    footer = [i for i, a in enumerate(fig.layout.annotations) if a.name in ("notes", "footer")]
+    shrunk = {"t": min(margin.t, meta["narrow_margins"]["t"]), "b": min(margin.b, meta["narrow_margins"]["b"])}
+    wide = {"title.text": title.text, "title.subtitle.text": title.subtitle.text, "margin.t": margin.t,
+            "margin.b": margin.b, "margin.autoexpand": margin.autoexpand, "height": fig.layout.height,
+            **{f"annotations[{i}].visible": True for i in footer}}
+    height = fig.layout.height - (margin.t - shrunk["t"]) - (margin.b - shrunk["b"])
+    narrow = {"title.text": "", "title.subtitle.text": "", "margin.t": shrunk["t"], "margin.b": shrunk["b"],
+              "margin.autoexpand": True, "height": height, **{f"annotations[{i}].visible": False for i in footer}}
+    return {"wide": wide, "narrow": narrow}
+
+
 def chart_html(fig, include_plotlyjs: bool | str = True) -> str:
     """A complete, offline HTML page for a house chart, 360-1200 px wide, with its description as alt text and caption.
 
@@ -53,6 +91,7 @@ def chart_html(fig, include_plotlyjs: bool | str = True) -> str:
     import plotly.io as pio
 
     from nkdigital.charts.house import FONT, config
+    from nkdigital.charts.style import WIDTH
 
     meta = fig.layout.meta or {}
     description, source_line, title = (
@@ -63,12 +102,23 @@ def chart_html(fig, include_plotlyjs: bool | str = True) -> str:
     div = pio.to_html(responsive(fig), full_html=False, validate=False, config={**config(fig), "responsive": True},
                       include_plotlyjs=False if include_plotlyjs is True else include_plotlyjs,
                       div_id=meta.get("filename", "nkdigital-chart"))
+    head = ""
+    reflow = ""
+    if "narrow_margins" in meta:  # a house chart: its texts can leave the figure in a narrow embed
+        head = (f'<header class="nk-head"><p class="nk-title">{escape_once(meta["title"])}</p>'
+                f'<p class="nk-subtitle">{escape_once(meta["subtitle"])}</p></header>\n')
+        reflow = "\n" + REFLOW_SCRIPT.format(div_id=json.dumps(meta.get("filename", "nkdigital-chart")), width=WIDTH,
+                                             settings=json.dumps(reflow_settings(fig), sort_keys=True))
+    notes = meta.get("notes") or []
+    notes_html = (f'<span class="nk-notes"><b>{"Notes" if len(notes) > 1 else "Note"}:</b> '
+                  + " ".join(escape_once(n) for n in notes) + "<br></span>") if notes and head else ""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
         f"<title>{title}</title>\n<style>{PAGE_STYLE.format(font=FONT)}</style>\n{script}</head>\n"
-        f'<body>\n<figure role="img" aria-label="{description}">\n{div}\n'
-        f"<figcaption>{description}<br>{source_line}{_credits(meta)}</figcaption>\n</figure>\n</body>\n</html>\n"
+        f'<body>\n<figure role="img" aria-label="{description}">\n{head}{div}\n'
+        f"<figcaption>{notes_html}{description}<br>{source_line}{_credits(meta)}</figcaption>\n</figure>{reflow}\n"
+        "</body>\n</html>\n"
     )
 
 

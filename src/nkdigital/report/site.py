@@ -12,16 +12,31 @@ from pathlib import Path
 from nkdigital.report.notebooks import notebook_paths
 from nkdigital.report.render import TEMPLATES, exporter, render
 
-CAPTION_KEYS = ("description", "source_line")  # the chart page's caption lines (export.html)
-CAPTION_CHARS = 90  # caption characters per line in a typical article column (about 640 px)
-CAPTION_LINE_PX, CAPTION_PADDING_PX = 20, 24  # 14 px text at line height 1.4; padding and a little air
+COLUMN_PX = 640  # a typical article column; below the house width, so the embed shows its narrow layout
+# (export.html): title and subtitle above the plot, notes and caption below it, as page text wrapped at:
+TEXT_CHARS = {"title": 55, "subtitle": 85, "caption": 90, "credits": 105}  # per line at 18, 14, 14, 12 px
+LINE_PX = {"title": 24, "subtitle": 20, "caption": 20, "credits": 17}  # line heights (line-height 1.3-1.4)
+PADDING_PX = 12 + 4 + 16 + 16  # header padding, title margin, caption padding
 
 
 def embed_height(fig) -> int:
-    """Pixels an iframe needs to show a chart page in an article column: the plot and its wrapped caption."""
+    """Pixels an iframe needs to show a chart page in an article column (COLUMN_PX) without scrolling: the
+    narrow figure with its title, subtitle, notes and caption as page text."""
+    from nkdigital.export.html import reflow_settings
+
     meta = fig.layout.meta or {}
-    lines = sum(math.ceil(len(html.unescape(meta.get(key, ""))) / CAPTION_CHARS) for key in CAPTION_KEYS)
-    return int(fig.layout.height or 520) + CAPTION_LINE_PX * lines + CAPTION_PADDING_PX
+    if "narrow_margins" not in meta:
+        return int(fig.layout.height or 520) + 2 * LINE_PX["caption"] + PADDING_PX
+
+    def lines(text: str, kind: str) -> int:
+        return math.ceil(len(html.unescape(text)) / TEXT_CHARS[kind]) if text else 0
+
+    caption = [" ".join(meta.get("notes", [])), meta.get("description", ""), meta.get("source_line", "")]
+    credits = ["; ".join(meta.get("sources", [])), "; ".join(meta.get("terms", []))]
+    text_px = (LINE_PX["title"] * lines(meta["title"], "title") + LINE_PX["subtitle"] * lines(meta["subtitle"],
+               "subtitle") + LINE_PX["caption"] * sum(lines(t, "caption") for t in caption)
+               + LINE_PX["credits"] * sum(lines(t, "credits") for t in credits))
+    return int(reflow_settings(fig)["narrow"]["height"] + text_px + PADDING_PX)
 
 
 def embed_snippet(fig, src: str) -> str:
