@@ -223,6 +223,8 @@ def test_parquet_export_keeps_types_and_descriptions(package, tmp_path):
     assert frame["value"].dtype == expected["value"].dtype
     assert isinstance(frame["indicator"].dtype, pd.CategoricalDtype)
     assert [str(d) for d in frame["ref_date"]] == [str(d.date()) for d in expected["ref_date"]]
+    assert frame.attrs["resource"] == "observations"  # pandas keeps the frame's attrs in the file
+    assert frame.attrs["fields"]["value"]["description"] == expected.attrs["fields"]["value"]["description"]
 
 
 def test_exports_refuse_to_write_inside_the_data_package(package):

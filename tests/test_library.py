@@ -50,6 +50,19 @@ def test_metadata_travels_in_attrs(package):
     assert obs.attrs["sources"] == tuple(sorted(obs["source_id"].unique()))
 
 
+def test_attrs_are_shared_read_only_and_survive_pickling(package):
+    import pickle
+
+    obs = package.observations("mobile_subscriptions")
+    subset = obs[obs["value"] > 0].sort_values("ref_date")
+    assert subset.attrs["fields"] is obs.attrs["fields"]  # pandas' deep copy shares the read-only notes
+    with pytest.raises(TypeError):
+        subset.attrs["fields"]["value"]["description"] = "changed"
+    back = pickle.loads(pickle.dumps(subset))
+    assert back.attrs["fields"]["value"] == obs.attrs["fields"]["value"]
+    assert back.attrs["sources"] == subset.attrs["sources"]
+
+
 def test_accessors_filter_by_indicator_period_and_source_type(package):
     obs = package.observations(["mobile_subscriptions", "mobile_users"], start="2010", end="2012")
     assert set(obs["indicator"].unique()) == {"mobile_subscriptions", "mobile_users"}

@@ -31,6 +31,9 @@ class FieldNotes(Mapping):
     def __deepcopy__(self, memo: dict) -> FieldNotes:
         return self
 
+    def __reduce__(self):  # pickles (multiprocessing, caches) as plain dicts
+        return FieldNotes, ({name: dict(notes) for name, notes in self._fields.items()},)
+
     def __repr__(self) -> str:
         return f"FieldNotes({', '.join(self._fields)})"
 
@@ -42,3 +45,13 @@ class SourceIds(tuple):
 
     def __deepcopy__(self, memo: dict) -> SourceIds:
         return self
+
+
+def plain(attrs: dict) -> dict:
+    """`attrs` as plain JSON-ready data (what file formats that store them, such as Parquet, can write)."""
+    def convert(value):
+        if isinstance(value, FieldNotes):
+            return {name: dict(notes) for name, notes in value.items()}
+        return list(value) if isinstance(value, SourceIds) else value
+
+    return {key: convert(value) for key, value in attrs.items()}

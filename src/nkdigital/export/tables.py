@@ -19,6 +19,7 @@ import pandas as pd
 from nkdigital.atomic import atomic_folder, atomic_path
 from nkdigital.export.common import fields_table, guard, schemas, steps
 from nkdigital.export.workbook import to_xlsx
+from nkdigital.frame_attrs import plain
 from nkdigital.load import Package
 
 SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "year": "INTEGER", "date": "TEXT",
@@ -162,6 +163,8 @@ def _arrow_table(frame: pd.DataFrame, resource: dict):
     each field's description in its metadata."""
     import pyarrow as pa
 
+    frame = frame.copy(deep=False)
+    frame.attrs = plain(frame.attrs)  # pandas stores attrs in the file as JSON
     table = pa.Table.from_pandas(frame, preserve_index=False)
     fields = {f["name"]: f for f in resource["schema"]["fields"]}
     schema = pa.schema([
