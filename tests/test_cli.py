@@ -207,3 +207,16 @@ def test_a_missing_hash_is_refused_until_refresh_records_it(package_copy, archiv
     assert f"datapackage.json, field {data['resources'][0]['name']}.hash: resource has no hash" in result.stderr
     assert main(["refresh", str(package_copy), "--archive", str(archive)]) == 0
     assert main(["validate", str(package_copy), "--archive", str(archive)]) == 0
+
+
+def test_only_the_command_process_skips_the_iri_grammar():
+    """`nkdigital` (cli.command) marks jsonschema's optional IRI grammar absent for its own process; main(), as the
+    library, leaves sys.modules alone."""
+    probe = "import sys, atexit; atexit.register(lambda: print(repr(sys.modules.get('rfc3987_syntax', 'unset'))));"
+    as_command = subprocess.run([sys.executable, "-c", probe + " sys.argv = ['nkdigital', 'validate'];"
+                                 " from nkdigital.cli import command; command()"],
+                                capture_output=True, text=True, timeout=300)
+    as_library = subprocess.run([sys.executable, "-c", probe + " from nkdigital.cli import main; main(['validate'])"],
+                                capture_output=True, text=True, timeout=300)
+    assert as_command.returncode == 0 and as_command.stdout.splitlines()[-1] == "None"
+    assert as_library.returncode == 0 and as_library.stdout.splitlines()[-1] != "None"

@@ -34,7 +34,7 @@ def test_wheel_contains_the_library_the_data_package_and_the_entry_point(wheel):
                   "export/vendor/plotly.js-LICENSE"):
         assert f"nkdigital/{asset}" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "nkdigital = nkdigital.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "nkdigital = nkdigital.cli:command" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_installed_wheel_loads_its_bundled_package_outside_the_checkout(wheel, tmp_path):

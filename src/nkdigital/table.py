@@ -176,9 +176,10 @@ def read_table(base: Path, resource: dict) -> tuple[pd.DataFrame | None, list[Pr
             record = blank
         rows.append(record)
     columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in fields]
+    holds = _patterns_hold(fields, columns)
     frame = pd.DataFrame({
-        f["name"]: _typed(_fast(cells, f) or _slow(cells, f, label, problems), f)
-        for f, cells in zip(fields, columns, strict=True)
+        f["name"]: _typed(_fast(cells, f, held) or _slow(cells, f, label, problems), f)
+        for f, cells, held in zip(fields, columns, holds, strict=True)
     })
     frame.attrs["path"] = label
     return frame, problems
@@ -187,20 +188,36 @@ def read_table(base: Path, resource: dict) -> tuple[pd.DataFrame | None, list[Pr
 _PATTERNS = {"number": _NUMBER, "integer": _INTEGER, "year": _YEAR, "date": _DATE}
 
 
-def _fast(cells: list[str | None], field: dict) -> list[object] | None:
+def _patterns_hold(fields: list[dict], columns: list[list[str | None]]) -> list[bool]:
+    """Per field: False only for a string field with a `pattern` that one of its cells breaks. Columns that share
+    a pattern are checked in one pass; a pattern something breaks is then checked column by column."""
+    by_pattern: dict[str, list[int]] = {}
+    for i, field in enumerate(fields):
+        pattern = field.get("constraints", {}).get("pattern")
+        if pattern and field.get("type", "string") == "string":
+            by_pattern.setdefault(pattern, []).append(i)
+    holds = [True] * len(fields)
+    for pattern, indexes in by_pattern.items():
+        present = {i: [c for c in columns[i] if c] for i in indexes}
+        if not all_match(pattern, [c for i in indexes for c in present[i]]):
+            for i in indexes:
+                holds[i] = all_match(pattern, present[i])
+    return holds
+
+
+def _fast(cells: list[str | None], field: dict, pattern_holds: bool) -> list[object] | None:
     """The column's values when every cell is plainly valid (the common case), else None."""
     constraints = field.get("constraints", {})
     kind = field.get("type", "string")
     present = [c for c in cells if c]
     allowed = constraints.get("enum")
-    pattern = constraints.get("pattern") if kind == "string" else None
     joined = "".join(present)
     if (kind not in _CONVERTERS or _CONTROL.search(joined) or INVISIBLE.search(joined)
             or (constraints.get("required") and "" in cells)
             or (allowed is not None and not set(present) <= set(allowed))
             or (kind in _PATTERNS and not all(_PATTERNS[kind].fullmatch(c) for c in present))
             or (kind in _LONGEST and any(len(c) > _LONGEST[kind] for c in present))
-            or (pattern and not all_match(pattern, present))):
+            or not pattern_holds):
         return None
     convert = _CONVERTERS[kind]
     try:
