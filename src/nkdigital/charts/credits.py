@@ -51,7 +51,10 @@ def select(frame: pd.DataFrame, package: Package, include_weak: bool = False) ->
     is_weak = frame["source_id"].astype(str).isin(weak).to_numpy()
     out = frame.copy() if include_weak else frame[~is_weak].copy()
     out["_weak"] = is_weak if include_weak else False
-    return out
+    # text columns as Python objects: a chart filters and groups its few hundred rows many times, and each
+    # operation on an Arrow-backed column pays a fixed cost that dwarfs the work at this size
+    text = [c for c in out.columns if isinstance(out[c].dtype, pd.StringDtype)]
+    return out.astype(dict.fromkeys(text, object)) if text else out
 
 
 def in_geo(frame: pd.DataFrame, geo: str = "PRK") -> pd.DataFrame:
