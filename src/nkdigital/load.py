@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from nkdigital import conflicts, links
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError
+from nkdigital.filters import Choice, by_geo, by_value
 from nkdigital.frame_attrs import FieldNotes, SourceIds
 from nkdigital.paths import resolve_descriptor
 from nkdigital.periods import Bound, overlapping
 from nkdigital.table import read_table
-
-Choice = str | Iterable[str] | None
-ALL_GEOS = "all"
-_GEO = re.compile(r"[A-Z]{3}")
 
 
 def load(path: str | os.PathLike | None = None, *, validate: bool = False,
@@ -85,30 +82,6 @@ def _with_attrs(frame: pd.DataFrame, resource: dict, descriptor: dict) -> pd.Dat
     return frame
 
 
-def _select(frame: pd.DataFrame, column: str, choice: Choice) -> pd.DataFrame:
-    if choice is None:
-        return frame
-    wanted = [choice] if isinstance(choice, str) else list(choice)
-    unknown = set(wanted) - set(frame[column].dropna().unique())
-    categories = getattr(frame[column], "cat", None)
-    if unknown and categories is not None:
-        invalid = unknown - set(categories.categories)
-        if invalid:
-            raise ValueError(f"unknown {column} {sorted(invalid)}; choose from {list(categories.categories)}")
-    return frame[frame[column].isin(wanted)]
-
-
-def _geo(frame: pd.DataFrame, geo: Choice) -> pd.DataFrame:
-    """Rows of the given geo code(s); None or "all" keeps every geo."""
-    if geo is None or geo == ALL_GEOS or "geo" not in frame:
-        return frame
-    wanted = [geo] if isinstance(geo, str) else list(geo)
-    invalid = [g for g in wanted if not isinstance(g, str) or not _GEO.fullmatch(g)]
-    if invalid:
-        raise ValueError(f"geo {invalid[0]!r} is not an ISO 3166-1 alpha-3 code such as 'PRK' (or 'all')")
-    return frame[frame["geo"].isin(wanted)]
-
-
 class Package:
     """The loaded data package: one typed DataFrame per resource, with accessors for common questions.
 
@@ -161,11 +134,26 @@ class Package:
     def _date_field(self, name: str) -> str | None:
         return next((f["name"] for f in self._schemas[name]["fields"] if f.get("type") == "date"), None)
 
+    @functools.cached_property
+    def _rank_cache(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def _ranks(self, name: str) -> np.ndarray:
+        """Each stored row's place in the resource's order: its first date field (empty dates last), then its id."""
+        if name not in self._rank_cache:
+            frame = self._frames[name]
+            order = [c for c in (self._date_field(name), self._key(name)) if c]
+            ranks = np.empty(len(frame), dtype=np.int64)
+            ranks[frame.sort_values(order, kind="stable").index.to_numpy()] = np.arange(len(frame))
+            self._rank_cache[name] = ranks
+        return self._rank_cache[name]
+
     def _finish(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """A copy sorted by the resource's first date field (empty dates last), then its id."""
+        """A copy, in the resource's order (see :meth:`_ranks`), of a stored frame or rows of it (index intact)."""
         name = frame.attrs.get("resource")
-        order = [c for c in (self._date_field(name), self._key(name)) if c] if name in self._schemas else []
-        result = frame.sort_values(order, kind="stable") if order else frame
+        result = frame
+        if name in self._schemas:
+            result = frame.iloc[np.argsort(self._ranks(name)[frame.index.to_numpy()], kind="stable")]
         result = result.reset_index(drop=True).copy()
         result.attrs = {**frame.attrs}
         if "source_id" in result:
@@ -176,8 +164,8 @@ class Package:
         return overlapping(self._frames[name], self._date_field(name), start, end)
 
     def sources(self, *, source_type: Choice = None, strength: Choice = None) -> pd.DataFrame:
-        frame = _select(self._frames["sources"], "source_type", source_type)
-        return self._finish(_select(frame, "strength", strength))
+        frame = by_value(self._frames["sources"], "source_type", source_type)
+        return self._finish(by_value(frame, "strength", strength))
 
     def _with_source_filter(self, frame: pd.DataFrame, source_type: Choice, strength: Choice) -> pd.DataFrame:
         """Rows with a source of the given types and strengths (through their attestations, if they have any)."""
@@ -194,30 +182,30 @@ class Package:
                      strength: Choice = None) -> pd.DataFrame:
         """Observations of one geo (default PRK; a list, or None/"all" for every geo), optionally one or more
         indicators, subjects, claim types, a period window, source types or strengths."""
-        frame = _geo(self._dated("observations", start, end), geo)
+        frame = by_geo(self._dated("observations", start, end), geo)
         for column, choice in (("indicator", indicator), ("subject", subject), ("claim_type", claim_type)):
-            frame = _select(frame, column, choice)
+            frame = by_value(frame, column, choice)
         return self._finish(self._with_source_filter(frame, source_type, strength))
 
     def events(self, category: Choice = None, *, start: Bound = None, end: Bound = None,
                source_type: Choice = None, strength: Choice = None) -> pd.DataFrame:
-        frame = _select(self._dated("events", start, end), "category", category)
+        frame = by_value(self._dated("events", start, end), "category", category)
         return self._finish(self._with_source_filter(frame, source_type, strength))
 
     def device_estimates(self, device: Choice = None, *, measure: Choice = None, claim_type: Choice = None,
                          start: Bound = None, end: Bound = None) -> pd.DataFrame:
-        frame = _select(self._dated("device_estimates", start, end), "device", device)
-        frame = _select(_select(frame, "measure", measure), "claim_type", claim_type)
+        frame = by_value(self._dated("device_estimates", start, end), "device", device)
+        frame = by_value(by_value(frame, "measure", measure), "claim_type", claim_type)
         return self._finish(frame)
 
     def access_tiers(self, tier: Choice = None, *, start: Bound = None, end: Bound = None) -> pd.DataFrame:
-        return self._finish(_select(self._dated("access_tiers", start, end), "tier", tier))
+        return self._finish(by_value(self._dated("access_tiers", start, end), "tier", tier))
 
     def access_controls(self, step: Choice = None) -> pd.DataFrame:
-        return self._finish(_select(self._frames["access_controls"], "step", step))
+        return self._finish(by_value(self._frames["access_controls"], "step", step))
 
     def rights_framework(self, instrument_type: Choice = None) -> pd.DataFrame:
-        return self._finish(_select(self._frames["rights_framework"], "instrument_type", instrument_type))
+        return self._finish(by_value(self._frames["rights_framework"], "instrument_type", instrument_type))
 
     def indicators(self) -> pd.DataFrame:
         """One row per indicator: indicator, title, unit, definition (what it counts and what it does not),
@@ -232,8 +220,8 @@ class Package:
         unit, period_start, period_end), its spread (sources, spread_min, spread_max, spread_ratio = max/min), then
         the row's fields. See :func:`nkdigital.conflicts.conflicts`.
         """
-        frame = _geo(self._dated("observations", start, end), geo)
-        return conflicts.conflicts(_select(frame, "indicator", indicator))
+        frame = by_geo(self._dated("observations", start, end), geo)
+        return conflicts.conflicts(by_value(frame, "indicator", indicator))
 
     def with_sources(self, frame: pd.DataFrame, fields: Iterable[str] | None = None) -> pd.DataFrame:
         """A copy of `frame` (any frame with a source_id column) with fields of each row's source added
