@@ -355,6 +355,12 @@ def test_subscribers_trace_names_and_legend(gallery, package, weak_sources):
     legend = [t.name for t in fig.data if t.showlegend is not False and t.x == (None,)]
     for claim in set(obs["claim_type"].astype(str)):
         assert html.escape(palette.name("claim_type", claim), quote=False) in legend
+    # indicators are named by their titles in the package's indicators resource, in legend, traces and title
+    titles = package.indicators().set_index("indicator")["title"].astype(str)
+    indicators = set(obs["indicator"].astype(str))
+    assert {html.escape(titles[i], quote=False) for i in indicators} <= set(legend)
+    assert all(t.name.split(": ")[0] in {html.escape(titles[i], quote=False) for i in indicators} for t in data)
+    assert fig.layout.meta["title"].startswith(titles["mobile_subscriptions"])
 
 
 def test_per_100_view_draws_only_the_rate(gallery, package, weak_sources):

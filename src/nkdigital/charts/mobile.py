@@ -12,11 +12,6 @@ from nkdigital.load import Package
 
 PER_100 = "mobile_subscriptions_per_100"
 ABSOLUTE = ("mobile_subscriptions", "mobile_users")
-NAMES = {
-    "mobile_subscriptions": "Mobile subscriptions",
-    "mobile_users": "Mobile users",
-    PER_100: "Mobile subscriptions per 100 people",
-}
 DOTTED = frozenset({"mobile_users"})  # people, not lines: a dot inside the claim's marker
 MARGIN_LEFT, MARGIN_RIGHT = 76, 64
 WIDTH_PLOT = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
@@ -52,9 +47,15 @@ def _nudges(frame: pd.DataFrame, step: float) -> pd.Series:
     return ((rank - (groups["_source"].transform("nunique") - 1) / 2) * step).fillna(0.0)
 
 
-def _hover(row: dict, source_name: str) -> str:
+def indicator_names(package: Package) -> dict[str, str]:
+    """Each indicator's display name: its title in the package's `indicators` resource."""
+    table = package.indicators()
+    return dict(zip(table["indicator"].astype(str), table["title"].astype(str), strict=True))
+
+
+def _hover(row: dict, source_name: str, names: dict[str, str]) -> str:
     parts = [
-        f"<b>{esc(NAMES[row['indicator']])}: {esc(text.quantity_of(row))}</b>",
+        f"<b>{esc(names[row['indicator']])}: {esc(text.quantity_of(row))}</b>",
         f"{esc(text.date_of(row))} · {esc(palette.name('claim_type', row['claim_type']))}",
     ]
     if not text.missing(row["phrase"]):
@@ -90,6 +91,7 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
     one per subject and year. Rows from weak sources are left out unless ``include_weak``; then they are faded.
     """
     package = house.resolve(package)
+    titles = indicator_names(package)
     frame = _rows(observations, per_100, package, include_weak)
     if events is not None:
         events = credits.select(events, package, include_weak)
@@ -113,7 +115,7 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
         colour = palette.colour("claim_type", claims.pop()) if len(claims) == 1 else GREY
         fig.add_scatter(
             x=rows["_x"].tolist(), y=[spans[i].mark for i in rows.index], mode="lines", hoverinfo="skip",
-            name=esc(f"{NAMES[indicator]}: {labels[source_id]} (line)"), showlegend=False,
+            name=esc(f"{titles[indicator]}: {labels[source_id]} (line)"), showlegend=False,
             line={"color": colour, "width": 1.2, "dash": "dash" if rows["_estimate"].all() else "solid"},
             opacity=0.7,
         )
@@ -121,7 +123,7 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
     palette.claim_legend(fig, dict.fromkeys(frame["claim_type"]))
     if len(indicators) > 1:
         for indicator in indicators:
-            fig.add_scatter(x=[None], y=[None], mode="markers", name=esc(NAMES[indicator]), legendrank=1001,
+            fig.add_scatter(x=[None], y=[None], mode="markers", name=esc(titles[indicator]), legendrank=1001,
                             marker={"symbol": palette.variant("circle-open", indicator in DOTTED), "size": 9,
                                     "color": GREY})
     arrows = []
@@ -129,7 +131,7 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
         colour = palette.colour("claim_type", claim)
         row_spans = [spans[i] for i in rows.index]
         symbol = palette.variant(palette.symbol("claim_type", claim), indicator in DOTTED)
-        name = f"{NAMES[indicator]}: {palette.name('claim_type', claim)}"
+        name = f"{titles[indicator]}: {palette.name('claim_type', claim)}"
         trace = {
             "x": rows["_x"].tolist(), "y": [s.mark for s in row_spans], "mode": "markers", "name": esc(name),
             "legendgroup": claim, "showlegend": False,
@@ -137,7 +139,7 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
                        "color": colour, "line": {"color": colour, "width": 1.5},
                        "opacity": [0.35 if weak else 1.0 for weak in rows["_weak"]]},
             "customdata": [esc(i) for i in rows["observation_id"]],
-            "hovertext": [_hover(row, labels[row["source_id"]]) for row in rows.to_dict("records")],
+            "hovertext": [_hover(row, labels[row["source_id"]], titles) for row in rows.to_dict("records")],
             "hovertemplate": "%{hovertext}<extra></extra>",
         }
         if any(s.has_range for s in row_spans):
@@ -156,12 +158,12 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
     fig.update_xaxes(type="date", range=[iso(x0), iso(x1)])
     # one horizontal legend under the axis: it wraps to the plot's width on narrow screens
     names = [palette.name("claim_type", c) for c in dict.fromkeys(frame["claim_type"])]
-    names += [NAMES[i] for i in indicators] if len(indicators) > 1 else []
+    names += [titles[i] for i in indicators] if len(indicators) > 1 else []
     rows = placement.legend_rows(names, WIDTH_PLOT, title="Kind of claim:")
     fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -AXIS_PX / PLOT_HEIGHT,
                               "yanchor": "top", "title": {"text": "Kind of claim:"}})
 
-    shown = ", ".join(NAMES[i].lower() for i in indicators)
+    shown = ", ".join(titles[i].lower() for i in indicators)
     top = frame.loc[frame[["value", "low", "high"]].max(axis=1).idxmax()]
     top_value = max(x for x in (top["value"], top["low"], top["high"]) if not text.missing(x))
     sources = len(package.source_ids(frame))  # the sources of the figures, derived rows' inputs included
@@ -182,7 +184,7 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
     notes = [n for n in (first_note, second_note) if n] or ["Every figure is its own mark; hover for its source."]
     if len(notes) == 2 and len(" ".join(notes)) <= 150:
         notes = [" ".join(notes)]
-    what = text.listing([NAMES[i] for i in indicators], lower=True)
+    what = text.listing([titles[i] for i in indicators], lower=True)
     return house.finish(
         fig, chart="subscribers-per-100" if per_100 else "subscribers", package=package,
         drawn=credits.source_frame(frame, shown_events), title=f"{esc(what)} in North Korea",

@@ -9,7 +9,7 @@ import pandas as pd
 from nkdigital import text
 from nkdigital.charts import credits, house, overlay, palette, placement, ranges
 from nkdigital.charts.markup import esc, shorten, text_px, wrap
-from nkdigital.charts.mobile import NAMES
+from nkdigital.charts.mobile import indicator_names
 from nkdigital.charts.style import GREY, LIGHT_GREY, WIDTH
 from nkdigital.load import Package
 
@@ -36,7 +36,7 @@ def _device_rows(device_estimates: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return frame, int((~national).sum())
 
 
-def _counted_rows(observations: pd.DataFrame, since: pd.Timestamp) -> pd.DataFrame:
+def _counted_rows(observations: pd.DataFrame, since: pd.Timestamp, names: dict[str, str]) -> pd.DataFrame:
     observations = credits.in_geo(observations)
     frame = observations[observations["indicator"].astype(str).isin(COUNTED) & observations["ref_date"].notna()
                          & (observations["ref_date"] >= since)]
@@ -45,7 +45,7 @@ def _counted_rows(observations: pd.DataFrame, since: pd.Timestamp) -> pd.DataFra
     frame = frame.sort_values(["ref_date", "observation_id"], kind="stable")
     frame = frame.drop_duplicates(["indicator", "source_id"], keep="last").copy()
     frame["_group"] = frame["indicator"].astype(str).map({name: 3 + i for i, name in enumerate(COUNTED)})
-    frame["_what"] = frame["indicator"].astype(str).map(NAMES)
+    frame["_what"] = frame["indicator"].astype(str).map(names)
     frame["_id"] = frame["observation_id"]
     return frame
 
@@ -74,7 +74,7 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
     start = pd.Timestamp(since) if since else (
         pd.Timestamp(year=estimated["ref_date"].min().year, month=1, day=1) if estimated["ref_date"].notna().any()
         else pd.Timestamp("1900-01-01"))
-    counted = _counted_rows(observations, start)
+    counted = _counted_rows(observations, start, indicator_names(package))
     frame = pd.concat([estimated, counted], ignore_index=True)
     if frame.empty:
         raise ValueError("no device estimates in people or devices and no counted subscriptions or users to draw")
