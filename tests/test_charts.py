@@ -16,6 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nkdigital as nk
 from nkdigital import charts
@@ -726,3 +728,15 @@ def test_the_documented_call_shows_with_the_house_config(monkeypatch, package):
     assert "renderer" not in shown  # outside a kernel plotly's default applies
 
 
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(words=st.lists(st.text(alphabet="abcdefghij,.()-", min_size=1, max_size=30), min_size=1, max_size=40),
+       measure=st.integers(5, 160))
+def test_balanced_measure_is_the_narrowest_that_needs_no_more_lines(words, measure):
+    from nkdigital.charts.markup import _balanced, _line_count
+
+    raw = " ".join(words)
+    found = _balanced(raw, measure)
+    assert _line_count(raw, found) <= _line_count(raw, measure) and found <= measure
+    assert found == min(20, measure) or _line_count(raw, found - 1) > _line_count(raw, measure)

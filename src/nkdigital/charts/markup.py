@@ -61,6 +61,24 @@ def pack(items: Sequence[str], width: int, sep: str = " · ") -> list[str]:
     return lines
 
 
+def _line_count(raw: str, measure: int) -> int:
+    return len(textwrap.wrap(raw, measure, break_long_words=False, break_on_hyphens=False))
+
+
+def _balanced(raw: str, measure: int, narrowest: int = 20) -> int:
+    """The narrowest measure (not below `narrowest`) that needs no more lines than `measure`: no short last line.
+    Greedy wrapping never needs more lines at a wider measure, so a binary search finds it."""
+    count = _line_count(raw, measure)
+    low, high = min(narrowest, measure), measure
+    while low < high:
+        middle = (low + high) // 2
+        if _line_count(raw, middle) <= count:
+            high = middle
+        else:
+            low = middle + 1
+    return high
+
+
 def fit(text: str, font_size: float, width_px: float, bold: bool = False, most: int | None = None) -> list[str]:
     """Escaped `text` (its own ``<br>`` breaks kept) wrapped into balanced lines that fit `width_px`."""
     measure = chars(width_px, font_size, bold)
@@ -68,12 +86,7 @@ def fit(text: str, font_size: float, width_px: float, bold: bool = False, most: 
     lines: list[str] = []
     for part in text.split("<br>"):
         raw = html.unescape(part)
-        count = len(textwrap.wrap(raw, measure, break_long_words=False, break_on_hyphens=False))
-        balanced = measure  # the narrowest measure that needs no more lines: no short last line
-        while balanced > 20 and len(textwrap.wrap(raw, balanced - 1, break_long_words=False,
-                                                  break_on_hyphens=False)) <= count:
-            balanced -= 1
-        lines += wrap(raw, balanced, sep="\n").split("\n")
+        lines += wrap(raw, _balanced(raw, measure), sep="\n").split("\n")
     return lines
 
 
