@@ -52,6 +52,11 @@ def date(description: str, example: str, required: bool) -> dict:
     }
 
 
+def range_end(of: str, covers: str, example: str) -> dict:
+    """The `_end` field of date `of`: the last day a vague date spans, filled only with precision range."""
+    return date(f"Last day of {covers} covers; filled only when {of}_precision is range.", example, required=False)
+
+
 def precision(of: str, required: bool) -> dict:
     return enum(
         f"How precisely `{of}` is known: day, month, year, or range (vague wording; see the matching"

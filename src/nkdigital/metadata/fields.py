@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from nkdigital.metadata import provenance
 from nkdigital.metadata.enums import values
-from nkdigital.metadata.field_kinds import SLUG, date, enum, precision, row_id, text
+from nkdigital.metadata.field_kinds import SLUG, date, enum, precision, range_end, row_id, text
 from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS, YEAR
 from nkdigital.metadata.units import UNITS
 
@@ -137,11 +137,7 @@ FIELDS: dict[str, dict] = {
         required=True,
     ),
     "event_date_precision": precision("event_date", required=True),
-    "event_date_end": date(
-        "Last day of the span a vague or disputed event date covers; filled only when event_date_precision is range.",
-        "2020-12-31",
-        required=False,
-    ),
+    "event_date_end": range_end("event_date", "the span a vague or disputed event date", "2020-12-31"),
     "is_disputed": {
         "type": "boolean",
         "description": "True where the sources attesting the event disagree on its date or its actor; the note says"
@@ -152,11 +148,7 @@ FIELDS: dict[str, dict] = {
     "attestation_id": row_id("att", "attestation", "att-koryolink-launch-pcworld-idg-2009-koryolink-19200-q1"),
     "stated_date": date("The event's date as this source states it.", "2008-12-15", required=True),
     "stated_date_precision": precision("stated_date", required=True),
-    "stated_date_end": date(
-        "Last day of the span a vague stated date covers; filled only when stated_date_precision is range.",
-        "2004-12-31",
-        required=False,
-    ),
+    "stated_date_end": range_end("stated_date", "the span a vague stated date", "2004-12-31"),
     "category": enum(
         "Kind of event: network, service, device, law, international review, treaty, reporting or policy.",
         values("category"),
@@ -199,11 +191,7 @@ FIELDS: dict[str, dict] = {
                     "Several SIM cards per person inflate counts of people.", required=True),
     "ref_date": date("Date the figure refers to (not the publication date).", "2009-03-31", required=True),
     "ref_date_precision": precision("ref_date", required=True),
-    "ref_date_end": date(
-        "Last day of the period a vague reference date covers; filled only when ref_date_precision is range.",
-        "2004-12-31",
-        required=False,
-    ),
+    "ref_date_end": range_end("ref_date", "the period a vague reference date", "2004-12-31"),
     "date_phrase": text(
         "The source's own wording of a vague date, verbatim (e.g. 'early 2000s'); empty when the date"
         " is stated plainly.",
