@@ -11,6 +11,7 @@ from nkdigital.errors import PackageError
 EXPORT_FORMATS = ("sqlite", "duckdb", "csv", "xlsx", "parquet")
 CHART_FORMATS = ("html", "png", "svg", "pdf")
 
+PACKAGE_HELP = "datapackage.json or its folder (default: bundled)"
 ARCHIVE_HELP = "source archive for quote checks (default: archive/ beside the package folder)"
 
 
@@ -23,13 +24,13 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check schema, keys, hashes, quotes and logic",
                                    description="Validate the bundled package or any copy of it.")
-    validate.add_argument("package", nargs="?", help="datapackage.json or its folder (default: bundled)")
+    validate.add_argument("package", nargs="?", help=PACKAGE_HELP)
     validate.add_argument("--archive", help=ARCHIVE_HELP)
 
     refresh = commands.add_parser("refresh", help="sort rows and record hashes after an edit",
                                   description="Sort rows and record resource hashes and sizes;"
                                   " refuses while the data is invalid.")
-    refresh.add_argument("package", nargs="?", help="datapackage.json or its folder (default: bundled)")
+    refresh.add_argument("package", nargs="?", help=PACKAGE_HELP)
     refresh.add_argument("--archive", help=ARCHIVE_HELP)
 
     export = commands.add_parser("export", help="write the package as sqlite, duckdb, csv, xlsx or parquet",
@@ -37,14 +38,14 @@ def _parser() -> argparse.ArgumentParser:
                                  " workbook, data package folder (csv) or folder of Parquet files.")
     export.add_argument("format", choices=EXPORT_FORMATS)
     export.add_argument("out", help="output file (a new folder for csv and parquet); its folder must exist")
-    export.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
+    export.add_argument("--package", help=PACKAGE_HELP)
     export.add_argument("--archive", help=ARCHIVE_HELP)
 
     charts = commands.add_parser("charts", help="write every chart as html, png, svg and/or pdf",
                                  description="Write every house chart; PNG, SVG and PDF need a Chromium browser.")
     charts.add_argument("out", help="output folder")
     charts.add_argument("--format", default="html", help="comma-separated: html,png,svg,pdf (default: html)")
-    charts.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
+    charts.add_argument("--package", help=PACKAGE_HELP)
 
     chart = commands.add_parser("chart", help="write one chart; the suffix of OUT picks the format",
                                 description="Write one chart as .png (scale 2), .svg, .pdf, .html (self-contained)"
@@ -55,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     chart.add_argument("--width", type=int, help="image width in px (png, svg, pdf)")
     chart.add_argument("--height", type=int, help="image height in px (png, svg, pdf)")
     chart.add_argument("--include-weak", action="store_true", help="also draw rows from weak sources, marked")
-    chart.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
+    chart.add_argument("--package", help=PACKAGE_HELP)
 
     report = commands.add_parser("report", help="build the offline report: notebooks, charts, index",
                                  description="Build the report as a static site (needs the notebooks extra and,"
@@ -74,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
     info = commands.add_parser("info", help="show version, resources and row counts",
                                description="Show the package version, resources and row counts.")
-    info.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
+    info.add_argument("--package", help=PACKAGE_HELP)
 
     serve = commands.add_parser("serve", help="explore the package in Datasette (pip install 'nkdigital[explorer]')",
                                 description="Build nkdigital.sqlite (search, facets, canned queries) in"
@@ -82,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
                                 " each source linked to its archived text.")
     serve.add_argument("--port", type=int, default=8001, help="port to listen on (default: 8001)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--package", help="datapackage.json or its folder (default: bundled)")
+    serve.add_argument("--package", help=PACKAGE_HELP)
     return parser
 
 
