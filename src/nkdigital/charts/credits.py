@@ -93,12 +93,17 @@ def _label(row: dict, width: int) -> str:
     return shorten(name, width)
 
 
+def _source_rows(package: Package, source_ids: Iterable[str], columns: list[str]) -> dict[str, dict]:
+    """`columns` of each source in `source_ids` (sorted, once each), read from the source table in one step."""
+    ids = sorted(set(source_ids))
+    return dict(zip(ids, package.source_table.loc[ids, columns].to_dict("records"), strict=True))
+
+
 def source_labels(package: Package, source_ids: Iterable[str], width: int = 60) -> dict[str, str]:
     """Short raw names of sources for hover text: 'Outlet via host' for copies, '[weak source]' when weak; names
     shared by several ids get the id appended."""
-    ids = sorted(set(source_ids))
-    rows = package.source_table.loc[ids, ["original_outlet", "copy", "host", "strength"]].to_dict("records")
-    names = {i: _label(row, width) for i, row in zip(ids, rows, strict=True)}
+    rows = _source_rows(package, source_ids, ["original_outlet", "copy", "host", "strength"])
+    names = {i: _label(row, width) for i, row in rows.items()}
     counts = Counter(names.values())
     return {i: f"{name} ({i})" if counts[name] > 1 else name for i, name in names.items()}
 
@@ -144,7 +149,7 @@ def credit(package: Package, drawn: pd.DataFrame) -> Credit:
     if unknown:
         raise KeyError(f"unknown source id {unknown[0]!r}: not in the package's sources")
     weights = _weights(package, drawn)
-    rows = dict(zip(table.index, table[["original_outlet", "usage_terms"]].to_dict("records"), strict=True))
+    rows = _source_rows(package, ids, ["original_outlet", "usage_terms", "strength"])
     by_outlet: Counter = Counter()
     for i in ids:
         by_outlet[outlet(rows[i])] += weights.get(i, 0) or 1
@@ -159,5 +164,5 @@ def credit(package: Package, drawn: pd.DataFrame) -> Credit:
         names = sorted(set(names), key=str.casefold)
         who = listing(names) if len(names) <= TERMS_LISTED else f"{len(names)} outlets"
         terms.append(f"{text} ({who})")
-    weak = int((table.loc[ids, "strength"].astype(str) == "weak").sum())
+    weak = sum(str(rows[i]["strength"]) == "weak" for i in ids)
     return Credit(ids, outlets, line_for(outlets, package.version), terms, weak)

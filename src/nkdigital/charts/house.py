@@ -101,6 +101,13 @@ def footer_lines(notes: Sequence[str], line: str) -> tuple[list[str], list[str]]
     return lines, sources
 
 
+def _below_plot(name: str, lines: list[str], size: int, left: int, drop: int) -> dict:
+    """Grey text under the plot: `left` px from the plot's left edge, `drop` px below the plot area."""
+    return dict(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+                xshift=left, yshift=-drop, align="left", showarrow=False, font={"size": size, "color": GREY},
+                name=name)
+
+
 def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd.DataFrame, package: Package,
            description: str, notes: Sequence[str] = (), plot_height: int = 420, margin_left: int = 80,
            margin_right: int = 40, axis_band: int = 56, top_extra: int = 0) -> HouseFigure:
@@ -136,18 +143,9 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
                "font": {"size": style.TITLE_FONT},
                "subtitle": {"text": "<br>".join(subtitle_lines), "font": {"size": style.SUBTITLE_FONT, "color": GREY}}},
     )
-    footer = [dict(
-        text="<br>".join(source_lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-        xshift=PAD - margin_left, yshift=-round(sources_at), align="left", showarrow=False,
-        font={"size": style.SOURCE_FONT, "color": GREY}, name="footer",
-    )]
-    if note_lines:
-        footer.insert(0, dict(
-            text="<br>".join(note_lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-            xshift=PAD - margin_left, yshift=-axis_band, align="left", showarrow=False,
-            font={"size": style.NOTE_FONT, "color": GREY}, name="notes",
-        ))
-    overlay.add(fig, footer)
+    left = PAD - margin_left
+    overlay.add(fig, [*([_below_plot("notes", note_lines, style.NOTE_FONT, left, axis_band)] if note_lines else []),
+                      _below_plot("footer", source_lines, style.SOURCE_FONT, left, round(sources_at))])
     fig.layout.meta = {
         "description": description,
         "source_line": given.line,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from nkdigital import text
-from nkdigital.charts import credits, house, palette, placement
+from nkdigital.charts import credits, house, overlay, palette, placement
 from nkdigital.charts.markup import esc, shorten, wrap
 from nkdigital.charts.style import GREY, WIDTH
 from nkdigital.load import Package
@@ -81,10 +81,10 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
                                 "line": {"color": "#ffffff", "width": 1}, "opacity": faded},
                         customdata=ids, hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>")
     if has_band:
-        fig.add_vrect(x0=hi + 2, x1=hi + 2 + BAND_YEARS, fillcolor="#f2f2f2", line_width=0, layer="below")
-        fig.add_annotation(x=band, xref="x", y=1, yref="paper", yanchor="top", yshift=-4, showarrow=False,
-                           text="No ratification<br>year stated", font={"size": 11, "color": GREY},
-                           name="band label")
+        overlay.add(fig, [dict(x=band, xref="x", y=1, yref="paper", yanchor="top", yshift=-4, showarrow=False,
+                               text="No ratification<br>year stated", font={"size": 11, "color": GREY},
+                               name="band label")],
+                    [overlay.vrect(hi + 2, hi + 2 + BAND_YEARS, fillcolor="#f2f2f2", line={"width": 0}, layer="below")])
 
     ticktext = []
     for _, row in instruments.iterrows():
