@@ -31,8 +31,12 @@ class FieldNotes(Mapping):
     def __deepcopy__(self, memo: dict) -> FieldNotes:
         return self
 
+    def as_dict(self) -> dict[str, dict[str, str]]:
+        """A plain, writable copy."""
+        return {name: dict(notes) for name, notes in self._fields.items()}
+
     def __reduce__(self):  # pickles (multiprocessing, caches) as plain dicts
-        return FieldNotes, ({name: dict(notes) for name, notes in self._fields.items()},)
+        return FieldNotes, (self.as_dict(),)
 
     def __repr__(self) -> str:
         return f"FieldNotes({', '.join(self._fields)})"
@@ -51,7 +55,7 @@ def plain(attrs: dict) -> dict:
     """`attrs` as plain JSON-ready data (what file formats that store them, such as Parquet, can write)."""
     def convert(value):
         if isinstance(value, FieldNotes):
-            return {name: dict(notes) for name, notes in value.items()}
+            return value.as_dict()
         return list(value) if isinstance(value, SourceIds) else value
 
     return {key: convert(value) for key, value in attrs.items()}
