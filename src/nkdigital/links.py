@@ -55,11 +55,11 @@ def row_links(frames: Mapping[str, pd.DataFrame], keys: Mapping[str, str]) -> di
     for name, frame in frames.items():
         key = keys[name]
         children = [child for child in frames.values() if key in child and "source_id" in child]
-        inputs = frame["input_ids"] if "input_ids" in frame else pd.Series([None] * len(frame), dtype=object)
-        for row_id, cell in zip(frame[key], inputs, strict=True):
+        inputs = frame["input_ids"].tolist() if "input_ids" in frame else [None] * len(frame)
+        for row_id, cell in zip(frame[key].tolist(), inputs, strict=True):
             found[row_id] = (set(), cell.split() if isinstance(cell, str) else [])
         for child in children:
-            for row_id, source in zip(child[key], child["source_id"], strict=True):
+            for row_id, source in zip(child[key].tolist(), child["source_id"].tolist(), strict=True):
                 if row_id in found and isinstance(source, str):
                     found[row_id][0].add(source)
     return found

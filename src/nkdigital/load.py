@@ -265,7 +265,7 @@ class Package:
         found = {}
         for name, frame in self._frames.items():
             if len(self._schemas[name].get("primaryKey", [None])) == 1:
-                found.update({row_id: (name, i) for i, row_id in enumerate(frame[self._key(name)])})
+                found.update({row_id: (name, i) for i, row_id in enumerate(frame[self._key(name)].tolist())})
         return found
 
     def _locate(self, row_id: str) -> tuple[str, int]:

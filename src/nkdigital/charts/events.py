@@ -153,11 +153,11 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
     overlay.add(fig, shapes=[overlay.hline(sep, {"color": LIGHT_GREY, "width": 1}) for sep in separators[:-1]])
 
     lanes_total = y - CATEGORY_GAP
-    fig.update_yaxes(tickvals=tickvals, ticktext=ticktext, range=[lanes_total - 0.4, -0.6], showgrid=False,
-                     fixedrange=True)
+    house.set_layout(fig, yaxis={"tickvals": tickvals, "ticktext": ticktext, "range": [lanes_total - 0.4, -0.6],
+                                 "showgrid": False, "fixedrange": True})
     pad = pd.Timedelta(days=span_days * 0.02)
-    fig.update_xaxes(type="date", range=[iso(first - pad), iso(last + pad)], title_text=None)
-    fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
+    house.set_layout(fig, xaxis={"type": "date", "range": [iso(first - pad), iso(last + pad)], "title": {"text": None}},
+                     legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
 
     counts = marks["category"].value_counts()
     by_category = ", ".join(f"{palette.name('category', c).lower()} {counts[c]}" for c in categories)

@@ -93,9 +93,9 @@ def subscriptions(package: Package | None = None, *, include_weak: bool = False)
                            xanchor="right", font={"size": 12, "color": tint}, name=f"label: {name}")
                       for x, y, text, tint, name in labels])
     highest = max(s.mark + s.plus for s in [*spans, *op_spans])
-    fig.update_yaxes(title_text="Subscriptions", tickformat="~s", range=[0, highest * 1.12], rangemode="tozero")
-    fig.update_xaxes(type="date")
-    fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
+    house.set_layout(fig, yaxis={"title": {"text": "Subscriptions"}, "tickformat": "~s", "range": [0, highest * 1.12],
+                                 "rangemode": "tozero"}, xaxis={"type": "date"},
+                     legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
     first_year, last_year = series["ref_date"].min().year, series["ref_date"].max().year
     notes = [f"Line: {esc(series_name)}, one figure a year. Marks: figures the operator reported"
              + (" (bars: ranges; arrows: 'more than' or 'up to')." if any(s.has_range or s.open_up or s.open_down
@@ -124,8 +124,9 @@ def _bars(fig: house.HouseFigure, names: list[str], spans: list[ranges.Span], co
                         error_x=ranges.range_band([s], tint), text=[f"<b>{esc(text)}</b>"],
                         textposition="top center", textfont={"size": 12, "color": tint},
                         customdata=[row_ids], hovertemplate=f"{esc(name)}: %{{text}}<extra></extra>")
-    fig.update_yaxes(tickvals=list(range(len(names))), ticktext=[esc(n) for n in names],
-                     range=[len(names) - 0.4, -0.7], showgrid=False, fixedrange=True, tickfont={"size": 13})
+    house.set_layout(fig, yaxis={"tickvals": list(range(len(names))), "ticktext": [esc(n) for n in names],
+                                 "range": [len(names) - 0.4, -0.7], "showgrid": False, "fixedrange": True,
+                                 "tickfont": {"size": 13}})
 
 
 def _summary(frame: pd.DataFrame) -> ranges.Span:
@@ -153,9 +154,9 @@ def tiers(package: Package | None = None, *, include_weak: bool = False) -> hous
                                                                                                 strict=True)]
     fig = house.HouseFigure()
     _bars(fig, names, spans, [palette.colour("tier", t) for t in present], texts, groups)
-    fig.update_xaxes(type="log", title_text="People (log scale: each step is ten times more)", tickformat="~s",
-                     range=[0, math.log10(max(s.mark + s.plus for s in spans)) + 0.6])
-    fig.update_layout(showlegend=False)
+    reach = math.log10(max(s.mark + s.plus for s in spans)) + 0.6
+    house.set_layout(fig, xaxis={"type": "log", "title": {"text": "People (log scale: each step is ten times more)"},
+                                 "tickformat": "~s", "range": [0, reach]}, showlegend=False)
     description = esc("Chart of the number of people with each level of access in North Korea: "
                       + "; ".join(f"{n.lower()} about {compact(s.mark)} (from {compact(s.mark - s.minus)} to"
                                   f" {compact(s.mark + s.plus)})" for n, s in zip(names, spans, strict=True)) + ".")
@@ -190,9 +191,8 @@ def owners(package: Package | None = None, *, include_weak: bool = False) -> hou
     _bars(fig, names, spans, [palette.colour("claim_type", "analyst_estimate"),
                               palette.colour("claim_type", str(latest.iloc[0]["claim_type"]))],
           [compact(s.mark) for s in spans], [estimates, latest])
-    fig.update_xaxes(range=[0, max(s.mark + s.plus for s in spans) * 1.1], tickformat="~s",
-                     title_text="People or subscriptions")
-    fig.update_layout(showlegend=False)
+    house.set_layout(fig, xaxis={"range": [0, max(s.mark + s.plus for s in spans) * 1.1], "tickformat": "~s",
+                                 "title": {"text": "People or subscriptions"}}, showlegend=False)
     description = esc(f"Estimated mobile phone owners in North Korea, about {compact(spans[0].mark)} (from"
                       f" {compact(spans[0].mark - spans[0].minus)} to {compact(spans[0].mark + spans[0].plus)}),"
                       f" against {compact(spans[1].mark)} subscriptions counted ({date_of(latest.iloc[0])}).")

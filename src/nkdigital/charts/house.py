@@ -85,6 +85,24 @@ class HouseFigure(go.Figure):
         return super().show(*args, **kwargs)
 
 
+def set_layout(fig: go.Figure, **props) -> None:
+    """Set layout properties as ``update_layout`` does (a dict merges into what is there), one assignment each.
+
+    plotly's ``update_layout``, ``update_xaxes`` and ``update_yaxes`` re-dispatch every property through
+    ``batch_update`` (about 5 ms a call); assigning a whole property once costs about 0.5 ms.
+    """
+    for key, value in props.items():
+        fig.layout[key] = _merged(fig.layout[key].to_plotly_json(), value) if isinstance(value, dict) else value
+
+
+def _merged(base: dict, extra: dict) -> dict:
+    merged = dict(base)
+    for key, value in extra.items():
+        both = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = _merged(merged[key], value) if both else value
+    return merged
+
+
 def footer_lines(notes: Sequence[str], line: str) -> tuple[list[str], list[str]]:
     """The wrapped footer: note lines (each note starts a line; the first opens with 'Note:') and source lines,
     both at the footer measure so that they read the same in a narrow embed."""
@@ -135,8 +153,8 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
     sources_at = axis_band + notes_px + (8 if note_lines else 0)
     bottom = math.ceil(sources_at + line_px(style.SOURCE_FONT) * len(source_lines) + PAD)
     height = top + plot_height + bottom
-    fig.update_layout(
-        autosize=True, height=height,
+    set_layout(
+        fig, autosize=True, height=height,
         margin={"l": margin_left, "r": margin_right, "t": top, "b": bottom, "autoexpand": False},
         title={"text": "<br>".join(f"<b>{t}</b>" for t in title_lines), "x": PAD / WIDTH, "xanchor": "left",
                "xref": "container", "y": 1 - PAD / height, "yanchor": "top", "yref": "container",

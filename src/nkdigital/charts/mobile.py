@@ -153,15 +153,15 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
     lines, shown_events, levels = milestones.draw(fig, events, x0, x1, WIDTH_PLOT, MARGIN_LEFT, MARGIN_RIGHT)
 
     highest = max(max(s.mark + s.plus for s in spans.values()), 1)
-    fig.update_yaxes(title_text="Per 100 people" if per_100 else "Subscriptions or people",
-                     range=[-0.04 * highest, 1.06 * highest], tickformat=",.0f" if per_100 else "~s")
-    fig.update_xaxes(type="date", range=[iso(x0), iso(x1)])
+    house.set_layout(fig, yaxis={"title": {"text": "Per 100 people" if per_100 else "Subscriptions or people"},
+                                 "range": [-0.04 * highest, 1.06 * highest], "tickformat": ",.0f" if per_100 else "~s"},
+                     xaxis={"type": "date", "range": [iso(x0), iso(x1)]})
     # one horizontal legend under the axis: it wraps to the plot's width on narrow screens
     names = [palette.name("claim_type", c) for c in dict.fromkeys(frame["claim_type"])]
     names += [titles[i] for i in indicators] if len(indicators) > 1 else []
     rows = placement.legend_rows(names, WIDTH_PLOT, title="Kind of claim:")
-    fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -AXIS_PX / PLOT_HEIGHT,
-                              "yanchor": "top", "title": {"text": "Kind of claim:"}})
+    house.set_layout(fig, legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -AXIS_PX / PLOT_HEIGHT,
+                                  "yanchor": "top", "title": {"text": "Kind of claim:"}})
 
     shown = ", ".join(titles[i].lower() for i in indicators)
     top = frame.loc[frame[["value", "low", "high"]].max(axis=1).idxmax()]

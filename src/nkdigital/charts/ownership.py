@@ -132,18 +132,17 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
                 for what, d, s in zip(frame["_what"], dates, frame["source_id"], strict=True)]
     tickvals = [*frame["_y"], *(h for h, _ in headings)]
     ticktext += [f"<b>{esc(text)}</b>" for _, text in headings]
-    fig.update_yaxes(tickvals=tickvals, ticktext=ticktext, range=[y - GROUP_GAP + 0.5, -0.6],
-                     showgrid=False, fixedrange=True, tickfont={"size": 12})
+    house.set_layout(fig, yaxis={"tickvals": tickvals, "ticktext": ticktext, "range": [y - GROUP_GAP + 0.5, -0.6],
+                                 "showgrid": False, "fixedrange": True, "tickfont": {"size": 12}})
     # the axis reaches far enough for every value label right of its bar to end inside the plot
     plot_px = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     reach = max([highest * 1.05] + [
         (a["x"]) / (1 - (a["xshift"] + text_px(html.unescape(a["text"]), a["font"]["size"]) + 4) / plot_px)
         for a in annotations if a.get("name", "").startswith("value: ")])
-    fig.update_xaxes(range=[0, reach], tickformat="~s", title_text="People, phones or subscriptions",
-                     rangemode="tozero")
-    fig.update_layout(legend={"orientation": "h", "xref": "container", "x": 0.01,
-                              "xanchor": "left", "y": 1.0, "yanchor": "bottom",
-                              "title": {"text": LEGEND_TITLE}})
+    house.set_layout(fig, xaxis={"range": [0, reach], "tickformat": "~s", "rangemode": "tozero",
+                                 "title": {"text": "People, phones or subscriptions"}},
+                     legend={"orientation": "h", "xref": "container", "x": 0.01, "xanchor": "left", "y": 1.0,
+                             "yanchor": "bottom", "title": {"text": LEGEND_TITLE}})
 
     owners = frame[frame["_group"] == 0]
     subs = frame[frame["_group"] == 5]

@@ -106,9 +106,10 @@ def access_procedure(controls: pd.DataFrame, *, package: Package | None = None,
                     hovertemplate="%{hovertext}<extra></extra>", showlegend=False, name="figures",
                     customdata=label_ids)
 
-    fig.update_xaxes(range=[min(xs) - 0.6, max(xs) + 0.6], showgrid=False, showline=False, ticks="",
-                     showticklabels=False, zeroline=False, fixedrange=True)
-    fig.update_yaxes(range=[deepest - 0.7, NODE_Y + 1.1], showgrid=False, showticklabels=False, fixedrange=True)
+    house.set_layout(fig, xaxis={"range": [min(xs) - 0.6, max(xs) + 0.6], "showgrid": False, "showline": False,
+                                 "ticks": "", "showticklabels": False, "zeroline": False, "fixedrange": True},
+                     yaxis={"range": [deepest - 0.7, NODE_Y + 1.1], "showgrid": False, "showticklabels": False,
+                            "fixedrange": True})
 
     session = frame[(frame["step"] == "session") & (frame["_figure"] != "")]
     session_text, session_words = "", "a session"

@@ -203,14 +203,14 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
         ))
     overlay.add(fig, annotations, shapes)
 
-    fig.update_yaxes(tickvals=sized["_y"].tolist(), range=[bottom_row + 0.7, -0.7], showgrid=False,
-                     fixedrange=True, tickfont={"size": 12},
-                     ticktext=[esc(shorten(capital(n), NAME_CHARS)) for n in sized["group_name"]])
-    fig.update_xaxes(type="log", range=[0, LOG_MAX], title_text="People (log scale: each step is ten times more)",
-                     tickvals=[10**k for k in range(9)],
-                     ticktext=["1", "10", "100", "1,000", "10,000", "100,000", "1 million", "10 million",
-                               "100 million"])
-    fig.update_layout(showlegend=False)
+    house.set_layout(
+        fig, yaxis={"tickvals": sized["_y"].tolist(), "range": [bottom_row + 0.7, -0.7], "showgrid": False,
+                    "fixedrange": True, "tickfont": {"size": 12},
+                    "ticktext": [esc(shorten(capital(n), NAME_CHARS)) for n in sized["group_name"]]},
+        xaxis={"type": "log", "range": [0, LOG_MAX], "tickvals": [10**k for k in range(9)],
+               "title": {"text": "People (log scale: each step is ten times more)"},
+               "ticktext": ["1", "10", "100", "1,000", "10,000", "100,000", "1 million", "10 million", "100 million"]},
+        showlegend=False)
 
     examples = _examples(sized, tiers)
     notes = []

@@ -93,12 +93,14 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
         name = "<br>".join(wrap(row["instrument"], 50).split("<br>")[:2])
         ticktext.append(f"{name}<br><span style='font-size:11px;"
                         f"color:{GREY}'>{esc(shorten(at_stake, 60))}</span>")
-    fig.update_yaxes(tickvals=list(rows_y.values()), ticktext=ticktext, range=[len(rows_y) - 0.4, -0.6],
-                     showgrid=True, fixedrange=True, tickfont={"size": 12})
+    house.set_layout(fig, yaxis={"tickvals": list(rows_y.values()), "ticktext": ticktext,
+                                 "range": [len(rows_y) - 0.4, -0.6], "showgrid": True, "fixedrange": True,
+                                 "tickfont": {"size": 12}})
     tick_years = list(range((lo // 10 + 1) * 10, hi + 1, 10))
-    fig.update_xaxes(range=[lo, hi + 2 + BAND_YEARS if has_band else hi], tickvals=tick_years,
-                     ticktext=[str(y) for y in tick_years], title_text="Year of ratification or accession")
-    fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
+    house.set_layout(fig, xaxis={"range": [lo, hi + 2 + BAND_YEARS if has_band else hi], "tickvals": tick_years,
+                                 "ticktext": [str(y) for y in tick_years],
+                                 "title": {"text": "Year of ratification or accession"}},
+                     legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
 
     treaties = instruments[~instruments["_dated"]]
     description = esc(
