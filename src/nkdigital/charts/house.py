@@ -74,6 +74,10 @@ class HouseFigure(go.Figure):
             layout = {"template": style.TEMPLATE}
         super().__init__(data, layout, frames, skip_invalid, **kwargs)
 
+    def add_scatter(self, row=None, col=None, secondary_y=None, **kwargs) -> HouseFigure:
+        """As ``go.Figure.add_scatter``, validated once: plotly's builds a Scatter, then validates a copy of it."""
+        return self.add_trace({"type": "scatter", **kwargs}, row=row, col=col, secondary_y=secondary_y)
+
     def show(self, *args, **kwargs):
         kwargs["config"] = {**config(self), **kwargs.get("config", {})}
         if not args and set(kwargs) == {"config"} and in_ipython_kernel():
