@@ -134,7 +134,8 @@ def test_the_window_keeps_exactly_the_rows_whose_period_overlaps_it(rows, start,
         with pytest.raises(ValueError, match="is after end"):
             overlapping(frame, "ref_date", text_start, text_end)
         return
-    kept = set(overlapping(frame, "ref_date", text_start, text_end).index)
+    mask = overlapping(frame, "ref_date", text_start, text_end)
+    kept = set(range(len(frame))) if mask is None else {i for i, keep in enumerate(mask) if keep}
     expected = {i for i, (first, (_, p, n)) in enumerate(zip(firsts, rows, strict=True))
                 if first <= last_day and _last_day(first, p, first + dt.timedelta(days=n)) >= first_day}
     assert kept == expected

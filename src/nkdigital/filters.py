@@ -1,10 +1,15 @@
-"""The row filters behind the package's accessors (`pkg.observations(indicator, geo=...)` and the rest)."""
+"""The row filters behind the package's accessors (`pkg.observations(indicator, geo=...)` and the rest).
+
+Each returns a boolean mask over the frame's rows (None: no filter), so that an accessor takes its rows from the
+stored frame once, however many filters it applies.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 Choice = str | Iterable[str] | None
@@ -12,27 +17,35 @@ ALL_GEOS = "all"
 _GEO = re.compile(r"[A-Z]{3}")
 
 
-def by_value(frame: pd.DataFrame, column: str, choice: Choice) -> pd.DataFrame:
+def by_value(frame: pd.DataFrame, column: str, choice: Choice) -> np.ndarray | None:
     """Rows whose `column` is `choice` (one value or several); None keeps every row. A value an enum column
     cannot hold is a ValueError that lists the values it can."""
     if choice is None:
-        return frame
+        return None
     wanted = [choice] if isinstance(choice, str) else list(choice)
-    unknown = set(wanted) - set(frame[column].dropna().unique())
     categories = getattr(frame[column], "cat", None)
-    if unknown and categories is not None:
-        invalid = unknown - set(categories.categories)
+    if categories is not None:
+        invalid = set(wanted) - set(categories.categories)
         if invalid:
             raise ValueError(f"unknown {column} {sorted(invalid)}; choose from {list(categories.categories)}")
-    return frame[frame[column].isin(wanted)]
+    return frame[column].isin(wanted).to_numpy(dtype=bool)
 
 
-def by_geo(frame: pd.DataFrame, geo: Choice) -> pd.DataFrame:
+def by_geo(frame: pd.DataFrame, geo: Choice) -> np.ndarray | None:
     """Rows of the given geo code(s); None or "all" keeps every geo."""
     if geo is None or geo == ALL_GEOS or "geo" not in frame:
-        return frame
+        return None
     wanted = [geo] if isinstance(geo, str) else list(geo)
     invalid = [g for g in wanted if not isinstance(g, str) or not _GEO.fullmatch(g)]
     if invalid:
         raise ValueError(f"geo {invalid[0]!r} is not an ISO 3166-1 alpha-3 code such as 'PRK' (or 'all')")
-    return frame[frame["geo"].isin(wanted)]
+    return frame["geo"].isin(wanted).to_numpy(dtype=bool)
+
+
+def every(frame: pd.DataFrame, masks: Iterable[np.ndarray | None]) -> np.ndarray:
+    """The rows that every mask keeps (all rows when every mask is None)."""
+    keep = np.ones(len(frame), dtype=bool)
+    for mask in masks:
+        if mask is not None:
+            keep &= mask
+    return keep

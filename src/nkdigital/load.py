@@ -13,7 +13,7 @@ import pandas as pd
 from nkdigital import conflicts, links
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError
-from nkdigital.filters import Choice, by_geo, by_value
+from nkdigital.filters import Choice, by_geo, by_value, every
 from nkdigital.frame_attrs import FieldNotes, SourceIds
 from nkdigital.paths import resolve_descriptor
 from nkdigital.periods import Bound, overlapping
@@ -124,7 +124,7 @@ class Package:
         """A copy of one resource's frame, with its metadata in ``attrs``."""
         if name not in self._frames:
             raise KeyError(f"no resource {name!r}; the package has {self.resource_names}")
-        return self._finish(self._frames[name])
+        return self._take(name)
 
     def _key(self, name: str) -> str:
         """The id field of resource `name` (its first primary-key field)."""
@@ -135,82 +135,85 @@ class Package:
         return next((f["name"] for f in self._schemas[name]["fields"] if f.get("type") == "date"), None)
 
     @functools.cached_property
-    def _rank_cache(self) -> dict[str, np.ndarray]:
+    def _order_cache(self) -> dict[str, np.ndarray]:
         return {}
 
-    def _ranks(self, name: str) -> np.ndarray:
-        """Each stored row's place in the resource's order: its first date field (empty dates last), then its id."""
-        if name not in self._rank_cache:
-            frame = self._frames[name]
-            order = [c for c in (self._date_field(name), self._key(name)) if c]
-            ranks = np.empty(len(frame), dtype=np.int64)
-            ranks[frame.sort_values(order, kind="stable").index.to_numpy()] = np.arange(len(frame))
-            self._rank_cache[name] = ranks
-        return self._rank_cache[name]
+    def _order(self, name: str) -> np.ndarray:
+        """Positions of the stored rows in the resource's order: its first date field (empty dates last), then its
+        id."""
+        if name not in self._order_cache:
+            columns = [c for c in (self._date_field(name), self._key(name)) if c]
+            self._order_cache[name] = self._frames[name].sort_values(columns, kind="stable").index.to_numpy()
+        return self._order_cache[name]
 
-    def _finish(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """A copy, in the resource's order (see :meth:`_ranks`), of a stored frame or rows of it (index intact)."""
-        name = frame.attrs.get("resource")
-        result = frame
-        if name in self._schemas:
-            result = frame.iloc[np.argsort(self._ranks(name)[frame.index.to_numpy()], kind="stable")]
-        result = result.reset_index(drop=True).copy()
+    def _take(self, name: str, *masks: np.ndarray | None) -> pd.DataFrame:
+        """The stored rows of resource `name` that every mask keeps, in the resource's order (see :meth:`_order`),
+        as a new frame with a fresh index and the resource's metadata in ``attrs``."""
+        frame = self._frames[name]
+        order = self._order(name)
+        result = frame.take(order[every(frame, masks)[order]]).reset_index(drop=True)
         result.attrs = {**frame.attrs}
         if "source_id" in result:
             result.attrs["sources"] = SourceIds(sorted(result["source_id"].dropna().unique()))
         return result
 
-    def _dated(self, name: str, start: Bound, end: Bound) -> pd.DataFrame:
+    def _dated(self, name: str, start: Bound, end: Bound) -> np.ndarray | None:
         return overlapping(self._frames[name], self._date_field(name), start, end)
 
     def sources(self, *, source_type: Choice = None, strength: Choice = None) -> pd.DataFrame:
-        frame = by_value(self._frames["sources"], "source_type", source_type)
-        return self._finish(by_value(frame, "strength", strength))
+        frame = self._frames["sources"]
+        return self._take("sources", by_value(frame, "source_type", source_type), by_value(frame, "strength", strength))
 
-    def _with_source_filter(self, frame: pd.DataFrame, source_type: Choice, strength: Choice) -> pd.DataFrame:
+    def _by_source(self, name: str, source_type: Choice, strength: Choice) -> np.ndarray | None:
         """Rows with a source of the given types and strengths (through their attestations, if they have any)."""
         if source_type is None and strength is None:
-            return frame
+            return None
         keep = set(self.sources(source_type=source_type, strength=strength)["source_id"])
+        frame = self._frames[name]
         if "source_id" in frame:
-            return frame[frame["source_id"].isin(keep)]
-        key = self._key(frame.attrs["resource"])
-        return frame[[bool(self._row_links[row_id][0] & keep) for row_id in frame[key]]]
+            return frame["source_id"].isin(keep).to_numpy(dtype=bool)
+        return np.array([bool(self._row_links[row_id][0] & keep) for row_id in frame[self._key(name)].tolist()],
+                        dtype=bool)
 
     def observations(self, indicator: Choice = None, *, geo: Choice = "PRK", subject: Choice = None,
                      claim_type: Choice = None, start: Bound = None, end: Bound = None, source_type: Choice = None,
                      strength: Choice = None) -> pd.DataFrame:
         """Observations of one geo (default PRK; a list, or None/"all" for every geo), optionally one or more
         indicators, subjects, claim types, a period window, source types or strengths."""
-        frame = by_geo(self._dated("observations", start, end), geo)
-        for column, choice in (("indicator", indicator), ("subject", subject), ("claim_type", claim_type)):
-            frame = by_value(frame, column, choice)
-        return self._finish(self._with_source_filter(frame, source_type, strength))
+        frame = self._frames["observations"]
+        return self._take("observations", self._dated("observations", start, end), by_geo(frame, geo),
+                          *(by_value(frame, column, choice) for column, choice in
+                            (("indicator", indicator), ("subject", subject), ("claim_type", claim_type))),
+                          self._by_source("observations", source_type, strength))
 
     def events(self, category: Choice = None, *, start: Bound = None, end: Bound = None,
                source_type: Choice = None, strength: Choice = None) -> pd.DataFrame:
-        frame = by_value(self._dated("events", start, end), "category", category)
-        return self._finish(self._with_source_filter(frame, source_type, strength))
+        return self._take("events", self._dated("events", start, end),
+                          by_value(self._frames["events"], "category", category),
+                          self._by_source("events", source_type, strength))
 
     def device_estimates(self, device: Choice = None, *, measure: Choice = None, claim_type: Choice = None,
                          start: Bound = None, end: Bound = None) -> pd.DataFrame:
-        frame = by_value(self._dated("device_estimates", start, end), "device", device)
-        frame = by_value(by_value(frame, "measure", measure), "claim_type", claim_type)
-        return self._finish(frame)
+        frame = self._frames["device_estimates"]
+        return self._take("device_estimates", self._dated("device_estimates", start, end),
+                          by_value(frame, "device", device), by_value(frame, "measure", measure),
+                          by_value(frame, "claim_type", claim_type))
 
     def access_tiers(self, tier: Choice = None, *, start: Bound = None, end: Bound = None) -> pd.DataFrame:
-        return self._finish(by_value(self._dated("access_tiers", start, end), "tier", tier))
+        return self._take("access_tiers", self._dated("access_tiers", start, end),
+                          by_value(self._frames["access_tiers"], "tier", tier))
 
     def access_controls(self, step: Choice = None) -> pd.DataFrame:
-        return self._finish(by_value(self._frames["access_controls"], "step", step))
+        return self._take("access_controls", by_value(self._frames["access_controls"], "step", step))
 
     def rights_framework(self, instrument_type: Choice = None) -> pd.DataFrame:
-        return self._finish(by_value(self._frames["rights_framework"], "instrument_type", instrument_type))
+        return self._take("rights_framework",
+                          by_value(self._frames["rights_framework"], "instrument_type", instrument_type))
 
     def indicators(self) -> pd.DataFrame:
         """One row per indicator: indicator, title, unit, definition (what it counts and what it does not),
         claim_types and caveats."""
-        return self._finish(self._frames["indicators"])
+        return self._take("indicators")
 
     def conflicts(self, indicator: Choice = None, *, geo: Choice = "PRK", start: Bound = None,
                   end: Bound = None) -> pd.DataFrame:
@@ -220,8 +223,10 @@ class Package:
         unit, period_start, period_end), its spread (sources, spread_min, spread_max, spread_ratio = max/min), then
         the row's fields. See :func:`nkdigital.conflicts.conflicts`.
         """
-        frame = by_geo(self._dated("observations", start, end), geo)
-        return conflicts.conflicts(by_value(frame, "indicator", indicator))
+        frame = self._frames["observations"]
+        keep = every(frame, [self._dated("observations", start, end), by_geo(frame, geo),
+                             by_value(frame, "indicator", indicator)])
+        return conflicts.conflicts(frame[keep])
 
     def with_sources(self, frame: pd.DataFrame, fields: Iterable[str] | None = None) -> pd.DataFrame:
         """A copy of `frame` (any frame with a source_id column) with fields of each row's source added

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import numpy as np
 import pandas as pd
 
 Bound = str | int | dt.date | None
@@ -56,14 +57,15 @@ def period_end(frame: pd.DataFrame, column: str) -> pd.Series:
     return end
 
 
-def overlapping(frame: pd.DataFrame, column: str, start: Bound, end: Bound) -> pd.DataFrame:
-    """Rows of `frame` whose period in `column` overlaps the window from `start` to `end` (either may be None)."""
+def overlapping(frame: pd.DataFrame, column: str, start: Bound, end: Bound) -> np.ndarray | None:
+    """Which rows of `frame` have a period in `column` that overlaps the window from `start` to `end` (either may
+    be None): a boolean mask, or None when there is no window."""
     first, last = window(start, end)
     if first is None and last is None:
-        return frame
+        return None
     keep = frame[column].notna()
     if last is not None:
         keep &= frame[column] <= last
     if first is not None:
         keep &= period_end(frame, column) >= first
-    return frame[keep]
+    return keep.to_numpy(dtype=bool)
