@@ -2,7 +2,8 @@
 
     python benchmarks/run.py [--runs 5] [--skip-nbval]
 
-Every timing is the median of N runs, each in a fresh process, with its baseline measured in the same run.
+Every timing is the median of N runs, each in a fresh process; each run of ours is paired with a run of its
+baseline, one after the other, so that a machine that slows down or speeds up shifts both alike.
 Prints a table and writes it, with the machine and date, to benchmarks/RESULTS.md (between the markers, so the
 hand-written history below them is kept).
 """
@@ -57,32 +58,32 @@ def reported(code: str) -> float:
     return float(out.strip().splitlines()[-1])
 
 
-def median(measure, runs: int) -> float:
-    measure()  # warm the file-system cache once
-    return statistics.median(measure() for _ in range(runs))
+def medians(ours, base, runs: int) -> tuple[float, float]:
+    """Median seconds of `ours` and of `base` over `runs` pairs, each pair run one after the other."""
+    ours(), base()  # warm the file-system cache once
+    pairs = [(ours(), base()) for _ in range(runs)]
+    return statistics.median(o for o, _ in pairs), statistics.median(b for _, b in pairs)
 
 
 def timings(runs: int, nbval: bool) -> list[tuple[str, float, float, str]]:
     rows = []
-    base = median(lambda: wall([PYTHON, "-c", "import pandas"]), runs)
-    ours = median(lambda: wall([PYTHON, "-c", "import nkdigital"]), runs)
+    ours, base = medians(lambda: wall([PYTHON, "-c", "import nkdigital"]),
+                         lambda: wall([PYTHON, "-c", "import pandas"]), runs)
     rows.append(("`import nkdigital` vs `import pandas`", ours, base, "≤ 1.15×"))
 
-    base = median(lambda: reported(TIMED_READ_CSV), runs)
-    ours = median(lambda: reported(TIMED_LOAD), runs)
+    ours, base = medians(lambda: reported(TIMED_LOAD), lambda: reported(TIMED_READ_CSV), runs)
     rows.append(("`nk.load()` (all resources) vs `pandas.read_csv` of the same files", ours, base, "≤ 2×"))
 
-    base = median(lambda: wall([str(BIN / "frictionless"), "validate", str(DESCRIPTOR)]), runs)
-    ours = median(lambda: wall([str(BIN / "nkdigital"), "validate", str(DESCRIPTOR)]), runs)
+    ours, base = medians(lambda: wall([str(BIN / "nkdigital"), "validate", str(DESCRIPTOR)]),
+                         lambda: wall([str(BIN / "frictionless"), "validate", str(DESCRIPTOR)]), runs)
     rows.append(("`nkdigital validate` (schema, keys, quotes, logic) vs `frictionless validate`", ours, base,
                  "≤ 1.5×"))
 
     if nbval:
         notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
-        nbval_runs = max(5, runs)
-        base = median(lambda: wall([PYTHON, "-c", KERNEL_STARTS, str(len(notebooks))]), nbval_runs)
-        ours = median(lambda: wall([PYTHON, "-m", "pytest", "--nbval", "-q", "-p", "no:cacheprovider",
-                                    *map(str, notebooks)]), nbval_runs)
+        ours, base = medians(lambda: wall([PYTHON, "-m", "pytest", "--nbval", "-q", "-p", "no:cacheprovider",
+                                           *map(str, notebooks)]),
+                             lambda: wall([PYTHON, "-c", KERNEL_STARTS, str(len(notebooks))]), runs)
         rows.append((f"`pytest --nbval` over {len(notebooks)} notebooks vs {len(notebooks)} bare kernel starts",
                      ours, base, "≤ 3×"))
     return rows
@@ -119,7 +120,7 @@ def machine() -> str:
 
 def table(timed: list, sized: list, runs: int) -> str:
     lines = [START, "", f"Measured {dt.date.today().isoformat()} on {machine()}; median of {runs} fresh-process"
-             " runs (nbval: at least 5).", "",
+             " runs, each paired with a run of its baseline.", "",
              "| measurement | ours (s) | baseline (s) | ratio | target |", "|---|---:|---:|---:|---|"]
     for name, ours, base, target in timed:
         ratio = ours / base
