@@ -49,12 +49,14 @@ def select(frame: pd.DataFrame, package: Package, include_weak: bool = False) ->
     table = package.source_table
     weak = set(table.index[table["strength"].astype(str) == "weak"])
     is_weak = frame["source_id"].astype(str).isin(weak).to_numpy()
-    out = frame.copy() if include_weak else frame[~is_weak].copy()
-    out["_weak"] = is_weak if include_weak else False
+    rows = frame if include_weak else frame[~is_weak]
     # text columns as Python objects: a chart filters and groups its few hundred rows many times, and each
     # operation on an Arrow-backed column pays a fixed cost that dwarfs the work at this size
-    text = [c for c in out.columns if isinstance(out[c].dtype, pd.StringDtype)]
-    return out.astype(dict.fromkeys(text, object)) if text else out
+    columns = {name: pd.Series(column.array.to_numpy(dtype=object, na_value=pd.NA), index=rows.index, dtype=object)
+               if isinstance(column.dtype, pd.StringDtype) else column for name, column in rows.items()}
+    out = pd.DataFrame({**columns, "_weak": is_weak if include_weak else False}, index=rows.index)
+    out.attrs = {**frame.attrs}
+    return out
 
 
 def in_geo(frame: pd.DataFrame, geo: str = "PRK") -> pd.DataFrame:
