@@ -728,6 +728,29 @@ def test_the_documented_call_shows_with_the_house_config(monkeypatch, package):
     assert "renderer" not in shown  # outside a kernel plotly's default applies
 
 
+def test_set_layout_merges_like_update_layout():
+    start = {"xaxis": {"type": "date", "title": {"text": "Year", "font": {"size": 11}}}, "legend": {"x": 0.5},
+             "showlegend": True}
+    change = {"xaxis": {"range": [0, 1], "title": {"text": None}}, "legend": {"x": 0, "title": {"text": "Kind:"}},
+              "showlegend": False, "height": 300}
+    ours, plotly_s = house.HouseFigure(layout=start), go.Figure(layout=start)
+    house.set_layout(ours, **change)
+    plotly_s.update_layout(**change)
+    assert ours.layout.to_plotly_json() == plotly_s.layout.to_plotly_json()
+    assert ours.layout.xaxis.type == "date" and ours.layout.xaxis.title.font.size == 11  # kept, not replaced
+    assert ours.layout.xaxis.title.text is None and list(ours.layout.xaxis.range) == [0, 1]
+
+
+def test_add_scatter_builds_the_trace_plotly_builds():
+    trace = {"x": [1, 2], "y": [3, 4], "mode": "lines", "marker_color": "#123456", "line": {"width": 2}, "name": "a"}
+    ours, plotly_s = house.HouseFigure(), go.Figure()
+    assert ours.add_scatter(**trace) is ours
+    plotly_s.add_scatter(**trace)
+    assert ours.data[0].to_plotly_json() == plotly_s.data[0].to_plotly_json()
+    with pytest.raises(ValueError, match="'bogus'"):
+        ours.add_scatter(x=[1], bogus=2)
+
+
 
 
 @settings(max_examples=300, deadline=None, database=None)
