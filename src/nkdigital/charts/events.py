@@ -7,7 +7,7 @@ import pandas as pd
 from nkdigital import text
 from nkdigital.charts import credits, house, overlay, palette, placement
 from nkdigital.charts.markup import esc, iso, wrap
-from nkdigital.charts.style import LIGHT_GREY, WIDTH
+from nkdigital.charts.style import LEGEND_ABOVE, LIGHT_GREY, WIDTH
 from nkdigital.load import Package
 from nkdigital.metadata.colours import DISPUTED
 
@@ -157,7 +157,7 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
                                  "showgrid": False, "fixedrange": True})
     pad = pd.Timedelta(days=span_days * 0.02)
     house.set_layout(fig, xaxis={"type": "date", "range": [iso(first - pad), iso(last + pad)], "title": {"text": None}},
-                     legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
+                     legend=LEGEND_ABOVE)
 
     counts = marks["category"].value_counts()
     by_category = ", ".join(f"{palette.name('category', c).lower()} {counts[c]}" for c in categories)

@@ -9,7 +9,8 @@ import pandas as pd
 
 from nkdigital.charts import credits, house, overlay, palette, ranges
 from nkdigital.charts.markup import esc, iso
-from nkdigital.charts.tiers import population_rows, sized_rows
+from nkdigital.charts.style import LEGEND_ABOVE
+from nkdigital.charts.tiers import LOG_AXIS_TITLE, population_rows, sized_rows
 from nkdigital.load import Package
 from nkdigital.text import compact, date_of, quantity_of, when
 
@@ -95,7 +96,7 @@ def subscriptions(package: Package | None = None, *, include_weak: bool = False)
     highest = max(s.mark + s.plus for s in [*spans, *op_spans])
     house.set_layout(fig, yaxis={"title": {"text": "Subscriptions"}, "tickformat": "~s", "range": [0, highest * 1.12],
                                  "rangemode": "tozero"}, xaxis={"type": "date"},
-                     legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
+                     legend=LEGEND_ABOVE)
     first_year, last_year = series["ref_date"].min().year, series["ref_date"].max().year
     notes = [f"Line: {esc(series_name)}, one figure a year. Marks: figures the operator reported"
              + (" (bars: ranges; arrows: 'more than' or 'up to')." if any(s.has_range or s.open_up or s.open_down
@@ -155,8 +156,8 @@ def tiers(package: Package | None = None, *, include_weak: bool = False) -> hous
     fig = house.HouseFigure()
     _bars(fig, names, spans, [palette.colour("tier", t) for t in present], texts, groups)
     reach = math.log10(max(s.mark + s.plus for s in spans)) + 0.6
-    house.set_layout(fig, xaxis={"type": "log", "title": {"text": "People (log scale: each step is ten times more)"},
-                                 "tickformat": "~s", "range": [0, reach]}, showlegend=False)
+    house.set_layout(fig, xaxis={"type": "log", "title": {"text": LOG_AXIS_TITLE}, "tickformat": "~s",
+                                 "range": [0, reach]}, showlegend=False)
     description = esc("Chart of the number of people with each level of access in North Korea: "
                       + "; ".join(f"{n.lower()} about {compact(s.mark)} (from {compact(s.mark - s.minus)} to"
                                   f" {compact(s.mark + s.plus)})" for n, s in zip(names, spans, strict=True)) + ".")

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from nkdigital.metadata.colours import GREY, LIGHT_GREY, OKABE_ITO
 
-__all__ = ["FONT", "GREY", "LIGHT_GREY", "PAD", "PALETTE", "TEMPLATE", "WIDTH", "rgba"]
+__all__ = ["FONT", "GREY", "LEGEND_ABOVE", "LIGHT_GREY", "PAD", "PALETTE", "TEMPLATE", "WIDTH", "rgba"]
 
 PALETTE = list(OKABE_ITO.values())  # yellow last: weakest contrast on white
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
@@ -18,6 +18,7 @@ TITLE_FONT, SUBTITLE_FONT = 20, 14
 NOTE_FONT, SOURCE_FONT = 11, 11
 MAX_NOTE_LINES = 6  # notes stay short: detail goes to hover text and meta["description"]
 SUBTITLE_CHARS = 140  # a comfortable measure for the subtitle
+LEGEND_ABOVE = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"}  # one row over the plot
 
 TEMPLATE = go.layout.Template(
     layout={

@@ -14,6 +14,7 @@ from nkdigital.text import capital, compact, date_of, missing, number, quantity
 
 ROW_PX = 26  # px per row of the chart (one statement, or a tier's heading)
 LOG_MAX = 8.6  # x axis up to 10**8.6 people
+LOG_AXIS_TITLE = "People (log scale: each step is ten times more)"
 GROUP_GAP = 0.7  # extra rows of space before each tier's heading
 NAME_CHARS = 44  # row labels: the group's name cut to this many characters (the full name is in the hover)
 MARGIN_LEFT, MARGIN_RIGHT = 300, 40
@@ -208,7 +209,7 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
                     "fixedrange": True, "tickfont": {"size": 12},
                     "ticktext": [esc(shorten(capital(n), NAME_CHARS)) for n in sized["group_name"]]},
         xaxis={"type": "log", "range": [0, LOG_MAX], "tickvals": [10**k for k in range(9)],
-               "title": {"text": "People (log scale: each step is ten times more)"},
+               "title": {"text": LOG_AXIS_TITLE},
                "ticktext": ["1", "10", "100", "1,000", "10,000", "100,000", "1 million", "10 million", "100 million"]},
         showlegend=False)
 

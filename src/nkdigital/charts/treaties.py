@@ -7,7 +7,7 @@ import pandas as pd
 from nkdigital import text
 from nkdigital.charts import credits, house, overlay, palette, placement
 from nkdigital.charts.markup import esc, shorten, wrap
-from nkdigital.charts.style import GREY, WIDTH
+from nkdigital.charts.style import GREY, LEGEND_ABOVE, WIDTH
 from nkdigital.load import Package
 
 ROW_PX = 52
@@ -100,7 +100,7 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
     house.set_layout(fig, xaxis={"range": [lo, hi + 2 + BAND_YEARS if has_band else hi], "tickvals": tick_years,
                                  "ticktext": [str(y) for y in tick_years],
                                  "title": {"text": "Year of ratification or accession"}},
-                     legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
+                     legend=LEGEND_ABOVE)
 
     treaties = instruments[~instruments["_dated"]]
     description = esc(
