@@ -730,15 +730,16 @@ def test_the_documented_call_shows_with_the_house_config(monkeypatch, package):
 
 def test_set_layout_merges_like_update_layout():
     start = {"xaxis": {"type": "date", "title": {"text": "Year", "font": {"size": 11}}}, "legend": {"x": 0.5},
-             "showlegend": True}
+             "showlegend": True, "meta": {"rows": ["a"], "width": 1}}
     change = {"xaxis": {"range": [0, 1], "title": {"text": None}}, "legend": {"x": 0, "title": {"text": "Kind:"}},
-              "showlegend": False, "height": 300}
+              "showlegend": False, "height": 300, "meta": {"rows": ["b"]}}
     ours, plotly_s = house.HouseFigure(layout=start), go.Figure(layout=start)
     house.set_layout(ours, **change)
     plotly_s.update_layout(**change)
     assert ours.layout.to_plotly_json() == plotly_s.layout.to_plotly_json()
     assert ours.layout.xaxis.type == "date" and ours.layout.xaxis.title.font.size == 11  # kept, not replaced
     assert ours.layout.xaxis.title.text is None and list(ours.layout.xaxis.range) == [0, 1]
+    assert ours.layout.meta == {"rows": ["b"]}  # a value without sub-properties is replaced, as plotly does
 
 
 def test_add_scatter_builds_the_trace_plotly_builds():

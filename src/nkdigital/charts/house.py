@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.basedatatypes import BasePlotlyType
 
 from nkdigital.charts import overlay, style
 from nkdigital.charts.credits import credit
@@ -90,13 +91,16 @@ class HouseFigure(go.Figure):
 
 
 def set_layout(fig: go.Figure, **props) -> None:
-    """Set layout properties as ``update_layout`` does (a dict merges into what is there), one assignment each.
+    """Set layout properties as ``update_layout`` does (a dict merges into a property with sub-properties, such as
+    an axis; any other value, ``meta`` included, replaces what is there), one assignment each.
 
     plotly's ``update_layout``, ``update_xaxes`` and ``update_yaxes`` re-dispatch every property through
     ``batch_update`` (about 5 ms a call); assigning a whole property once costs about 0.5 ms.
     """
     for key, value in props.items():
-        fig.layout[key] = _merged(fig.layout[key].to_plotly_json(), value) if isinstance(value, dict) else value
+        current = fig.layout[key]
+        merge = isinstance(value, dict) and isinstance(current, BasePlotlyType)
+        fig.layout[key] = _merged(current.to_plotly_json(), value) if merge else value
 
 
 def _merged(base: dict, extra: dict) -> dict:
