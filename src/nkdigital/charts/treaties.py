@@ -23,7 +23,7 @@ def _provisions(rows: pd.DataFrame) -> list[str]:
 def _hover(instrument: str, kind: str, year: object, rows: pd.DataFrame, labels: dict[str, str]) -> str:
     stated = f"ratified or acceded {esc(year)}" if not text.missing(year) else "no ratification year stated"
     parts = [f"<b>{wrap(instrument, 60)}</b>", f"{esc(palette.name('instrument_type', kind))} · {stated}"]
-    for _, row in rows.iterrows():
+    for row in rows.to_dict("records"):
         provision = esc(row["provision"]) if not text.missing(row["provision"]) else "General"
         parts.append(f"• <b>{provision}</b>: {wrap(row['relevance'], 70, sep='<br>  ')}")
         parts.append(f"  <i>{esc(labels[row['source_id']])}</i>")
@@ -87,7 +87,7 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
                     [overlay.vrect(hi + 2, hi + 2 + BAND_YEARS, fillcolor="#f2f2f2", line={"width": 0}, layer="below")])
 
     ticktext = []
-    for _, row in instruments.iterrows():
+    for row in instruments.to_dict("records"):
         provisions = _provisions(frame[frame["instrument"] == row["instrument"]])
         at_stake = "; ".join(provisions) if provisions else "no article named"
         name = "<br>".join(wrap(row["instrument"], 50).split("<br>")[:2])
@@ -106,7 +106,7 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
     description = esc(
         f"Chart of {len(rows_y)} international instruments and laws that sources connect to internet access in"
         f" North Korea. {len(treaties)} carry a ratification or accession year: "
-        + "; ".join(f"{r['instrument']} {int(r['_first'])}" for _, r in treaties.iterrows())
+        + "; ".join(f"{r['instrument']} {int(r['_first'])}" for r in treaties.to_dict("records"))
         + f". {len(rows_y) - len(treaties)} more (declarations, goals, resolutions and DPRK laws) have no such"
         " year and sit in a separate band. Under each name: the articles or goals at stake."
     )
