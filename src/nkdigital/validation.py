@@ -17,6 +17,7 @@ import pandas as pd
 from nkdigital import checks
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError, Problem, shown, sort_problems
+from nkdigital.event_dates import check_event_dates
 from nkdigital.limits import MAX_PACKAGE_BYTES, megabytes
 from nkdigital.paths import default_archive, resolve_descriptor
 from nkdigital.provenance import check_provenance
@@ -155,6 +156,7 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
     problems += checks.check_sources_used(frames)
     problems += check_provenance(frames)
     problems += checks.check_indicators(frames)
+    problems += check_event_dates(frames)
     return problems
 
 

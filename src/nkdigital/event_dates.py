@@ -1,0 +1,85 @@
+"""An event's date from its accounts: the most precise date its strongest attestations agree on.
+
+Each attestation states a period (its date to the last day its precision allows). The accounts that date an event
+are those from sources that are not weak, or all of them where every source is weak. Where their periods overlap,
+the event takes the overlap, coded at the finest precision that names it exactly (a day, a calendar month, a
+calendar year, else a range): a vague account does not blur a precise one it agrees with, and a dispute about the
+actor does not blur the date. Where they do not overlap, the event spans them all, from the earliest start to the
+latest end. An event is disputed wherever any two of its accounts, weak ones included, give periods that do not
+overlap.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from nkdigital.errors import Problem
+from nkdigital.periods import period_end
+
+Span = tuple[pd.Timestamp, pd.Timestamp]
+
+
+def agreed_span(spans: list[Span]) -> tuple[Span, bool]:
+    """The overlap of `spans` and True, or, where they do not all overlap, the span covering them and False."""
+    first, last = max(s for s, _ in spans), min(e for _, e in spans)
+    if first <= last:
+        return (first, last), True
+    return (min(s for s, _ in spans), max(e for _, e in spans)), False
+
+
+def coded(span: Span) -> tuple[pd.Timestamp, str, pd.Timestamp | None]:
+    """(date, precision, end) naming `span` exactly: day, month or year where it is one, else a range."""
+    first, last = span
+    if first == last:
+        return first, "day", None
+    if first.day == 1 and last == first + pd.offsets.MonthEnd(0):
+        return first, ("year" if first.month == 1 and last.month == 12 else "month"), None
+    if first.day == 1 and first.month == 1 and last == first + pd.offsets.YearEnd(0):
+        return first, "year", None
+    return first, "range", last
+
+
+def shown(date: pd.Timestamp, precision: str, end: pd.Timestamp | None) -> str:
+    text = {"day": f"{date:%Y-%m-%d}", "month": f"{date:%Y-%m}", "year": f"{date:%Y}"}.get(precision)
+    if text is None:
+        text = f"{date:%Y-%m-%d} to {end:%Y-%m-%d}" if end is not None and not pd.isna(end) else f"{date:%Y-%m-%d}"
+    return f"{text} ({precision})"
+
+
+def _weak_sources(frames: dict[str, pd.DataFrame]) -> set[str]:
+    sources = frames.get("sources")
+    if sources is None or "strength" not in sources:
+        return set()
+    return set(sources.loc[sources["strength"].astype(str) == "weak", "source_id"])
+
+
+def check_event_dates(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Each event's date is the one its attestations agree on (see the module docstring), and an event whose
+    accounts disagree on the date is disputed. Events without dated attestations are not checked."""
+    events, accounts = frames.get("events"), frames.get("event_attestations")
+    if events is None or accounts is None:
+        return []
+    label = events.attrs.get("path", "data/events.csv")
+    accounts = accounts[accounts["stated_date"].notna()]
+    ends = period_end(accounts, "stated_date")
+    spans = pd.Series(list(zip(accounts["stated_date"], ends, strict=True)), index=accounts.index)
+    weak = accounts["source_id"].isin(_weak_sources(frames)).to_numpy()
+    stated = spans.groupby(accounts["event_id"].to_numpy()).agg(list)
+    strong = spans[~weak].groupby(accounts["event_id"].to_numpy()[~weak]).agg(list)
+    problems = []
+    for index, row in zip(events.index, events.to_dict("records"), strict=True):
+        event_id = row["event_id"]
+        if event_id not in stated.index or pd.isna(row["event_date"]):
+            continue
+        span, strong_agree = agreed_span(strong[event_id] if event_id in strong.index else stated[event_id])
+        end = row["event_date_end"] if row["event_date_precision"] == "range" else None
+        own = (row["event_date"], str(row["event_date_precision"]), end)
+        r = int(index) + 2
+        if own != coded(span):
+            why = "agree on" if strong_agree else "disagree on the date and together span"
+            problems.append(Problem(label, r, "event_date", f"its strongest attestations {why} {shown(*coded(span))};"
+                                    f" the event must take that date, not {shown(*own)}"))
+        elif not agreed_span(stated[event_id])[1] and row["is_disputed"] is not True:
+            problems.append(Problem(label, r, "is_disputed", "its attestations disagree on the date, so the event"
+                                    " is disputed"))
+    return problems
