@@ -328,9 +328,65 @@ def test_one_event_per_happening_with_every_account_kept():
     assert len(launch) >= 10 and len({a["source_id"] for a in launch}) == len(launch)
     law = _find("events", event_id="evt-reactionary-law-adoption")[0]
     assert (law["is_disputed"], law["actor"]) == ("true", "")
+    assert (law["event_date"], law["event_date_precision"]) == ("2020-12-04", "day")  # the actor dispute, not the date
+    merged = {
+        "evt-pyongyang-language-act-adoption": {"koreadailyus-language-act-rfa", "wikipedia-pyongyang-language-act",
+                                                "idea-democracytracker-2023-01", "asiapress-2023-05-language-act"},
+        "evt-intelsat-link-2012": {"rsf-2014-enemies-of-the-internet-north-korea-refworld",
+                                   "register-2017-transtelecom"},
+    }
+    for event_id, sources in merged.items():
+        assert {a["source_id"] for a in _find("event_attestations", event_id=event_id)} == sources
+    gone = {"evt-pyongyang-language-act-spa-session", "evt-china-netcom-sole-link-until-2012",
+            "evt-intelsat-link-2012-2013"}
+    assert not gone & {r["event_id"] for r in rows("events")}
     actors = {a["actor"] for a in _find("event_attestations", event_id="evt-reactionary-law-adoption")}
     assert any("Presidium" in a for a in actors) and any("plenary" in a.lower() or a == "Supreme People's Assembly"
                                                          for a in actors), actors
+
+
+# Pairs of events on one subject, of one kind, whose dates overlap, read in the archive and found to be two happenings.
+DISTINCT_HAPPENINGS = {
+    frozenset({"evt-kp-nameservers-lame", "evt-kp-interim-star-jv"}): "failure in 2010, then the December fix",
+    frozenset({"evt-intelsat-link-2015", "evt-china-unicom-sole-upstream"}): "still on Intelsat; Unicom only",
+    frozenset({"evt-koryolink-merger-talks-2015", "evt-koryolink-deconsolidation"}): "talks, then the write-off",
+    frozenset({"evt-op-crc-sc-ratification", "evt-op-crc-sc-signature"}): "signature and ratification",
+    frozenset({"evt-op-crc-sc-ratification", "evt-op-crc-sc-entry-into-force"}): "ratification and entry into force",
+    frozenset({"evt-star-jv-established", "evt-star-jv-address-allocation"}): "founding, then address allocation",
+}
+
+
+def test_events_that_could_be_one_happening_were_reviewed(package):
+    """Two events on one subject, of one category, with overlapping dates may be one happening told twice: each
+    such pair must have been read in the archive and listed above as two happenings (else merge them)."""
+    from nkdigital.periods import period_end
+
+    events = package.events().assign(_end=lambda f: period_end(f, "event_date"))
+    pairs = set()
+    for _, group in events.groupby(["subject", "category"], observed=True):
+        for a in group.to_dict("records"):
+            for b in group.to_dict("records"):
+                if a["event_id"] < b["event_id"] and a["event_date"] <= b["_end"] and b["event_date"] <= a["_end"]:
+                    pairs.add(frozenset({a["event_id"], b["event_id"]}))
+    assert pairs <= set(DISTINCT_HAPPENINGS), sorted(map(sorted, pairs - set(DISTINCT_HAPPENINGS)))
+
+
+def test_one_law_is_one_row_name_with_its_adoption_year():
+    laws = {r["subject"]: r["event_date"][:4] for r in sorted(_find("events", category="law"),
+                                                                 key=lambda r: r["event_date"], reverse=True)}
+    domestic = _find("rights_framework", instrument_type="domestic_law")
+    assert {r["instrument"] for r in domestic} <= set(laws)
+    assert all(r["adoption_year"] == laws[r["instrument"]] for r in domestic)
+    years = {r["instrument"]: r["adoption_year"] for r in domestic}
+    assert years["Law on Rejecting Reactionary Ideology and Culture"] == "2020"
+    assert not any("unnamed" in r["instrument"].lower() for r in rows("rights_framework"))
+
+
+def test_access_tiers_hold_access_not_plans():
+    tiers = rows("access_tiers")
+    assert not any("planned" in r["group_name"] or "phone line" in r["group_name"] for r in tiers)
+    plan = _find("events", event_id="evt-local-internet-plan-2004")[0]
+    assert plan["category"] == "policy"
 
 
 def test_comparison_rows_for_south_korea_and_the_world():

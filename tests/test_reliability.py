@@ -298,6 +298,35 @@ def _mutual_reference(path: Path) -> Expected:
     return Expected(b.label(path, OBS), first["#"], "formula", "formula refers to its own row through")
 
 
+
+# events take the date their accounts agree on; one law is one name with its adoption year
+
+@case("actor-dispute-blurs-the-date")
+def _blurred_date(path: Path) -> Expected:
+    """A disputed event dated to the day its accounts agree on, blurred to its whole year."""
+    row = b.pick(path, EVENTS, lambda r: r["is_disputed"] == "true" and r["event_date_precision"] == "day")
+    b.set_cell(path, EVENTS, row["#"], "event_date", row["event_date"][:4] + "-01-01")
+    b.set_cell(path, EVENTS, row["#"], "event_date_precision", "year")
+    return Expected(b.label(path, EVENTS), row["#"], "event_date", f"attestations agree on {row['event_date']} (day)")
+
+
+cell_case("accounts-disagree-but-event-not-disputed", EVENTS, "is_disputed", "false",
+          "its attestations disagree on the date, so the event is disputed",
+          where=lambda r: r["is_disputed"] == "true" and r["event_date_precision"] != "day")
+cell_case("law-under-a-second-name", LEAF, "instrument", "Unnamed 2020 law against outside information",
+          "is not the subject of a law event in events", where=lambda r: r["instrument_type"] == "domestic_law")
+cell_case("law-without-its-adoption-year", LEAF, "adoption_year", "", "adoption_year must be",
+          where=lambda r: r["instrument_type"] == "domestic_law")
+
+
+@case("one-statement-twice")
+def _statement_twice(path: Path) -> Expected:
+    rows = b.read_rows(path, LEAF)
+    rows.append([rows[-1][0] + "-again", *rows[-1][1:]])  # sorts last, after the row it repeats
+    b.write_rows(path, LEAF, rows)
+    return Expected(b.label(path, LEAF), len(rows), "quote", "one statement is one row")
+
+
 def _first_word(row: dict) -> str:
     return row["quote"].split()[0]
 

@@ -18,6 +18,7 @@ from nkdigital import checks
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError, Problem, shown, sort_problems
 from nkdigital.event_dates import check_event_dates
+from nkdigital.law_checks import check_laws
 from nkdigital.limits import MAX_PACKAGE_BYTES, megabytes
 from nkdigital.paths import default_archive, resolve_descriptor
 from nkdigital.provenance import check_provenance
@@ -157,6 +158,7 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
     problems += check_provenance(frames)
     problems += checks.check_indicators(frames)
     problems += check_event_dates(frames)
+    problems += check_laws(frames)
     return problems
 
 

@@ -297,7 +297,10 @@ FIELDS: dict[str, dict] = {
     # rights framework
     "framework_id": row_id("rgt", "rights-framework statement", "rgt-iccpr-article-19-hrnk"),
     "instrument": text(
-        "International instrument or law.", "International Covenant on Civil and Political Rights", required=True
+        "International instrument or law. A DPRK law goes by one name, the `subject` of its adoption event in"
+        " events, so one law is never two instruments.",
+        "International Covenant on Civil and Political Rights",
+        required=True,
     ),
     "instrument_type": enum(
         "Kind of instrument: treaty, declaration, SDG target, UN resolution or domestic law.",
@@ -308,6 +311,14 @@ FIELDS: dict[str, dict] = {
         "type": "year",
         "description": "Year the DPRK ratified or acceded, as the source states; empty when not stated.",
         "example": 1981,
+        "constraints": {"minimum": 1948, "maximum": YEAR},
+    },
+    "adoption_year": {
+        "type": "year",
+        "description": "Domestic laws only: year the DPRK adopted the law, the year of the earliest law event in"
+        " events whose subject is the law's name (its adoption, dated by its attestations); empty for"
+        " international instruments.",
+        "example": 2020,
         "constraints": {"minimum": 1948, "maximum": YEAR},
     },
     "provision": text("Article or goal at stake; empty when none is named.", "Article 19"),

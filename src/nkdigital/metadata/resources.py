@@ -87,8 +87,8 @@ RESOURCES: list[dict] = [
         "name": "rights_framework",
         "title": "Rights framework",
         "description": "International instruments the DPRK is party to, ratification years, and the articles and"
-        " goals sources connect to internet access.",
-        "fields": ["framework_id", "instrument", "instrument_type", "ratification_year", "provision", "relevance",
-                   "source_id", "quote"],
+        " goals sources connect to internet access; DPRK laws that restrict it, with their adoption year.",
+        "fields": ["framework_id", "instrument", "instrument_type", "ratification_year", "adoption_year", "provision",
+                   "relevance", "source_id", "quote"],
     },
 ]
