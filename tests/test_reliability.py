@@ -317,6 +317,8 @@ cell_case("law-under-a-second-name", LEAF, "instrument", "Unnamed 2020 law again
           "is not the subject of a law event in events", where=lambda r: r["instrument_type"] == "domestic_law")
 cell_case("law-without-its-adoption-year", LEAF, "adoption_year", "", "adoption_year must be",
           where=lambda r: r["instrument_type"] == "domestic_law")
+cell_case("share-without-its-denominator", "access_tiers", "share_of", "", "a share needs share_of",
+          where=lambda r: r["unit"] == "share")
 
 
 @case("one-statement-twice")

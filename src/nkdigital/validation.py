@@ -24,6 +24,7 @@ from nkdigital.paths import default_archive, resolve_descriptor
 from nkdigital.provenance import check_provenance
 from nkdigital.quotes import check_quote_lengths, check_quotes
 from nkdigital.table import read_table
+from nkdigital.tier_checks import check_share_of
 
 HASH_CHANGED = "file changed since its hash was recorded; check the edit, then run `nkdigital refresh`"
 SKIPPED = ("logic checks (bounds, dates, derived rows, ids, source use) and quotes"
@@ -159,6 +160,7 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
     problems += checks.check_indicators(frames)
     problems += check_event_dates(frames)
     problems += check_laws(frames)
+    problems += check_share_of(frames)
     return problems
 
 

@@ -104,8 +104,14 @@ ENUMS: dict[str, dict[str, Value]] = {
     "tier": {
         "global_internet": Value("Global internet", OKABE_ITO["vermillion"], "circle"),
         "monitored_global_internet": Value("Monitored global internet", OKABE_ITO["orange"], "diamond"),
+        "no_global_internet": Value("No global internet (intranet use not stated)", OKABE_ITO["sky_blue"],
+                                    "square-open"),
         "national_intranet": Value("National intranet only", OKABE_ITO["blue"], "square"),
         "no_network_access": Value("No network access", OKABE_ITO["reddish_purple"], "triangle-up"),
+    },
+    "share_of": {
+        "population": Value("Share of the population"),
+        "households": Value("Share of households"),
     },
     "step": {  # in the order of the procedure: step_order is the position here
         "application": Value("Application"),

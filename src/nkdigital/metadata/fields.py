@@ -274,10 +274,20 @@ FIELDS: dict[str, dict] = {
     # access tiers and controls
     "tier_id": row_id("tier", "access tier statement", "tier-officials-global-pscore"),
     "tier": enum(
-        "Level of access: global_internet (unrestricted), monitored_global_internet, national_intranet"
-        " (Kwangmyong only), no_network_access.",
+        "Level of access the source states: global_internet (unrestricted), monitored_global_internet (a part of"
+        " global access), no_global_internet (the source says only that the group cannot reach the global"
+        " internet, not whether it reaches the intranet), national_intranet (Kwangmyong only),"
+        " no_network_access (not even the intranet). A plan or a rule for the future is no tier: it is an event.",
         values("tier"),
         "monitored_global_internet",
+    ),
+    "share_of": enum(
+        "What a share (unit share) is a share of: the population (people) or households. Filled exactly when the"
+        " unit is share. Only a share of the population converts to people by a population count; a share of"
+        " households is shown as stated.",
+        values("share_of"),
+        "households",
+        required=False,
     ),
     "group_name": text("Group the source places in the tier, in our words.", "selected researchers", required=True),
     "conditions": text("Conditions of access in our words.", "Access only after written approval.", required=True),

@@ -74,7 +74,7 @@ RESOURCES: list[dict] = [
         " stated and the conditions of access.",
         "fields": ["tier_id", "tier", "group_name", "ref_date", "ref_date_precision", "ref_date_end",
                    "date_phrase", "value", "low", "high",
-                   "unit", "qualifier", "phrase", "conditions", "source_id", "quote"],
+                   "unit", "share_of", "qualifier", "phrase", "conditions", "source_id", "quote"],
     },
     {
         "name": "access_controls",
