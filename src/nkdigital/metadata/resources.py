@@ -79,7 +79,8 @@ RESOURCES: list[dict] = [
     {
         "name": "access_controls",
         "title": "Access controls",
-        "description": "The procedure around global internet access, step by step, with durations and counts.",
+        "description": "The procedure around access to the global internet and to the national intranet, step by"
+        " step, with durations and counts.",
         "fields": ["control_id", "step", "step_order", "actor", "description", "value", "low", "high", "unit",
                    "qualifier", "phrase", "source_id", "quote"],
     },
