@@ -131,8 +131,11 @@ FIELDS: dict[str, dict] = {
     # events
     "event_id": row_id("evt", "event", "evt-koryolink-launch-aaqilx"),
     "event_date": date(
-        "Best-supported date of the happening: the most precise date its strongest attestations"
-        " agree on; with range precision, the first day of the span the attestations allow.",
+        "Best-supported date of the happening: the most precise date its strongest attestations (those from"
+        " sources that are not weak, or all where every source is weak) agree on, the overlap of their stated"
+        " periods at the finest precision that names it; where they do not overlap, the span from the earliest"
+        " to the latest. With range precision, the first day of that span. A dispute about the actor does not"
+        " blur the date; `nkdigital validate` checks the rule.",
         "2008-12-15",
         required=True,
     ),
@@ -140,8 +143,9 @@ FIELDS: dict[str, dict] = {
     "event_date_end": range_end("event_date", "the span a vague or disputed event date", "2020-12-31"),
     "is_disputed": {
         "type": "boolean",
-        "description": "True where the sources attesting the event disagree on its date or its actor; the note says"
-        " who says what, and event_attestations keeps each account.",
+        "description": "True where the sources attesting the event disagree on its date (two stated periods,"
+        " weak ones included, that do not overlap) or on its actor; the note says who says what, and"
+        " event_attestations keeps each account.",
         "example": False,
         "constraints": {"required": True},
     },
