@@ -313,6 +313,18 @@ def _blurred_date(path: Path) -> Expected:
 cell_case("accounts-disagree-but-event-not-disputed", EVENTS, "is_disputed", "false",
           "its attestations disagree on the date, so the event is disputed",
           where=lambda r: r["is_disputed"] == "true" and r["event_date_precision"] != "day")
+
+
+@case("one-source-two-accounts-of-one-event")
+def _second_account(path: Path) -> Expected:
+    """The last attestation told again by its source under a new id (which sorts last)."""
+    rows = b.read_rows(path, "event_attestations")
+    rows.append([rows[-1][0] + "-again", *rows[-1][1:]])
+    b.write_rows(path, "event_attestations", rows)
+    return Expected(b.label(path, "event_attestations"), len(rows), "source_id",
+                    "one source is one account of a happening")
+
+
 cell_case("law-under-a-second-name", LEAF, "instrument", "Unnamed 2020 law against outside information",
           "is not the subject of a law event in events", where=lambda r: r["instrument_type"] == "domestic_law")
 cell_case("law-without-its-adoption-year", LEAF, "adoption_year", "", "adoption_year must be",

@@ -83,3 +83,24 @@ def check_event_dates(frames: dict[str, pd.DataFrame]) -> list[Problem]:
             problems.append(Problem(label, r, "is_disputed", "its attestations disagree on the date, so the event"
                                     " is disputed"))
     return problems
+
+
+def check_one_account_per_source(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """A source gives one account of a happening: two attestations of one event from one source are one account
+    told twice (fold them into one, the other sentence in its note)."""
+    accounts = frames.get("event_attestations")
+    if accounts is None:
+        return []
+    label = accounts.attrs.get("path", "data/event_attestations.csv")
+    seen: dict[tuple[str, str], int] = {}
+    problems = []
+    for index, event_id, source_id in zip(accounts.index, accounts["event_id"], accounts["source_id"], strict=True):
+        if pd.isna(event_id) or pd.isna(source_id):
+            continue
+        r = int(index) + 2
+        first = seen.setdefault((event_id, source_id), r)
+        if first != r:
+            problems.append(Problem(label, r, "source_id", f"{source_id} already gives an account of {event_id}"
+                                    f" in row {first}; one source is one account of a happening"))
+    return problems
+

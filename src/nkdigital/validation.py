@@ -17,7 +17,7 @@ import pandas as pd
 from nkdigital import checks
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError, Problem, shown, sort_problems
-from nkdigital.event_dates import check_event_dates
+from nkdigital.event_dates import check_event_dates, check_one_account_per_source
 from nkdigital.law_checks import check_laws
 from nkdigital.limits import MAX_PACKAGE_BYTES, megabytes
 from nkdigital.paths import default_archive, resolve_descriptor
@@ -159,6 +159,7 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
     problems += check_provenance(frames)
     problems += checks.check_indicators(frames)
     problems += check_event_dates(frames)
+    problems += check_one_account_per_source(frames)
     problems += check_laws(frames)
     problems += check_share_of(frames)
     return problems
