@@ -74,3 +74,12 @@ def test_a_weak_account_does_not_narrow_the_date_but_its_disagreement_makes_a_di
     assert (problem.field, problem.message) == ("is_disputed", "its attestations disagree on the date, so the"
                                                 " event is disputed")
     assert check_event_dates(_frames({**year, "is_disputed": True}, later, weak=("wiki",))) == []
+
+
+def test_an_incomplete_range_is_left_to_the_date_checks():
+    """A range without its last day is one problem (from the date checks), not also a date disagreement."""
+    accounts = [{"source_id": "a", "stated_date": "2015-01-01", "stated_date_precision": "range"},
+                {"source_id": "b", "stated_date": "2015-01-01", "stated_date_precision": "year"}]
+    year = {"event_date": "2015-01-01", "event_date_precision": "year"}
+    assert check_event_dates(_frames(year, accounts)) == []
+    assert check_event_dates(_frames({**year, "event_date_precision": "range"}, accounts[1:])) == []

@@ -33,7 +33,7 @@ def coded(span: Span) -> tuple[pd.Timestamp, str, pd.Timestamp | None]:
     if first == last:
         return first, "day", None
     if first.day == 1 and last == first + pd.offsets.MonthEnd(0):
-        return first, ("year" if first.month == 1 and last.month == 12 else "month"), None
+        return first, "month", None
     if first.day == 1 and first.month == 1 and last == first + pd.offsets.YearEnd(0):
         return first, "year", None
     return first, "range", last
@@ -53,6 +53,11 @@ def _weak_sources(frames: dict[str, pd.DataFrame]) -> set[str]:
     return set(sources.loc[sources["strength"].astype(str) == "weak", "source_id"])
 
 
+def _has_end(frame: pd.DataFrame, column: str) -> pd.Series:
+    """False where a range precision lacks its last day (the date checks report that)."""
+    return ~((frame[f"{column}_precision"].astype(str) == "range") & frame[f"{column}_end"].isna())
+
+
 def check_event_dates(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     """Each event's date is the one its attestations agree on (see the module docstring), and an event whose
     accounts disagree on the date is disputed. Events without dated attestations are not checked."""
@@ -60,17 +65,18 @@ def check_event_dates(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     if events is None or accounts is None:
         return []
     label = events.attrs.get("path", "data/events.csv")
-    accounts = accounts[accounts["stated_date"].notna()]
+    accounts = accounts[accounts["stated_date"].notna() & _has_end(accounts, "stated_date")]
     ends = period_end(accounts, "stated_date")
     spans = pd.Series(list(zip(accounts["stated_date"], ends, strict=True)), index=accounts.index)
     weak = accounts["source_id"].isin(_weak_sources(frames)).to_numpy()
     stated = spans.groupby(accounts["event_id"].to_numpy()).agg(list)
     strong = spans[~weak].groupby(accounts["event_id"].to_numpy()[~weak]).agg(list)
+    complete = _has_end(events, "event_date")
     problems = []
     for index, row in zip(events.index, events.to_dict("records"), strict=True):
         event_id = row["event_id"]
-        if event_id not in stated.index or pd.isna(row["event_date"]):
-            continue
+        if event_id not in stated.index or pd.isna(row["event_date"]) or not complete[index]:
+            continue  # an incomplete date is reported by the date checks
         span, strong_agree = agreed_span(strong[event_id] if event_id in strong.index else stated[event_id])
         end = row["event_date_end"] if row["event_date_precision"] == "range" else None
         own = (row["event_date"], str(row["event_date_precision"]), end)
