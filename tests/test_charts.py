@@ -6,6 +6,7 @@ Row ids are never hard-coded: expectations come from the package's own rows, so 
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import math
 import re
@@ -21,10 +22,10 @@ from hypothesis import strategies as st
 
 import nkdigital as nk
 from nkdigital import charts
-from nkdigital.charts import credits, house, markup, palette, placement, ranges, style
+from nkdigital.charts import credits, fidelity, house, markup, palette, placement, ranges, style
 from nkdigital.charts.registry import CHARTS
 from nkdigital.metadata.colours import DARK_YELLOW, OKABE_ITO
-from nkdigital.metadata.enums import ENUMS, ESTIMATE_CLAIMS
+from nkdigital.metadata.enums import ENUMS, ESTIMATE_CLAIMS, TIER_PART_OF
 from nkdigital.metadata.terms import restricts_reuse
 
 STEMS = [f"nkdigital-{name}" for name in CHARTS]
@@ -230,7 +231,7 @@ def test_default_charts_draw_no_row_from_a_weak_source(gallery, rows, weak_sourc
     fig = gallery[stem]
     drawn = rows.loc[fig.layout.meta["rows"]]
     assert not set(drawn["source_id"]) & weak_sources
-    assert "weak source" not in strings(fig)
+    assert "weak source" not in " ".join(fig.layout.meta["notes"])  # no note on faded rows: none is drawn
 
 
 def test_include_weak_adds_weak_rows_visibly_marked_and_says_so(gallery, weak_gallery, rows, weak_sources):
@@ -247,7 +248,7 @@ def test_include_weak_adds_weak_rows_visibly_marked_and_says_so(gallery, weak_ga
                 continue
             trace = more.data[trace_index]
             opacity = trace.marker.opacity
-            faded = isinstance(opacity, tuple) and opacity[k] < 1
+            faded = (isinstance(opacity, tuple) and opacity[k] < 1) or (trace.opacity or 1) < 1
             labelled = isinstance(trace.text, tuple) and "weak)" in str(trace.text[k])
             assert faded or labelled, f"{stem}: weak-only mark {ids} is not marked"
             marked += 1
@@ -318,13 +319,14 @@ def test_terms_of_a_fixture_source_reach_meta_notes_and_data(package, tmp_path):
     assert fig.layout.meta["terms"] == []
 
 
-def test_derived_rows_credit_their_input_sources(gallery, package):
-    fig = gallery["nkdigital-subscribers"]
-    derived = package.observations("mobile_subscriptions", claim_type="derived")
-    drawn = derived[derived["observation_id"].isin(points(fig))]
-    assert len(drawn)
-    inputs = set(package.source_ids(drawn)) - set(drawn["source_id"])
-    assert inputs and inputs <= set(fig.layout.meta["source_ids"])
+def test_derived_rows_credit_their_input_sources(gallery, package, rows):
+    checked = 0
+    for fig in gallery.values():
+        drawn = rows.loc[[i for i in fig.layout.meta["rows"] if str(rows.at[i, "claim_type"]) == "derived"]]
+        inputs = set(package.source_ids(drawn[["source_id", "input_ids"]])) - set(drawn["source_id"])
+        assert inputs <= set(fig.layout.meta["source_ids"])
+        checked += bool(inputs)
+    assert checked, "some default chart draws a derived row with inputs from other sources"
 
 
 # ------------------------------------------------------------------------------------- subscribers
@@ -508,7 +510,7 @@ def test_tiers_use_a_log_axis_and_count_groups_without_size(gallery, package, we
     if len(unsized):
         assert f"Not drawn: {len(unsized)} statements" in note
         for tier, count in unsized["tier"].astype(str).value_counts().items():
-            assert f"{palette.name('tier', tier).lower()} {count}" in note
+            assert f"{palette.name('tier', tier).lower()}: {count} statement" in note
     axis = fig.layout.yaxis
     assert len(axis.tickvals) == len(axis.ticktext) == len(marks)
     values = [a for a in fig.layout.annotations if (a.name or "").startswith("value: ")]
@@ -542,23 +544,127 @@ def test_subscribers_headline_draws_one_series_and_the_operators_figures(gallery
 
 def test_subscribers_headline_prefers_an_international_series_when_one_exists(package):
     obs = package.observations("mobile_subscriptions")
-    fixture = obs[obs["claim_type"].astype(str) == "derived"].copy()
-    assert len(fixture) >= 5
-    fixture["claim_type"] = pd.Categorical(["international_statistic"] * len(fixture),
-                                           categories=obs["claim_type"].cat.categories)
-    series, claim = charts.headline.strongest_series(fixture, package)
+    international = obs[obs["claim_type"].astype(str) == "international_statistic"]
+    derived = international.assign(claim_type=pd.Categorical(["derived"] * len(international),
+                                                             categories=obs["claim_type"].cat.categories),
+                                   observation_id=international["observation_id"] + "-fixture")
+    assert charts.headline.strongest_series(derived, package)[1] == "derived"  # the fallback
+    series, claim = charts.headline.strongest_series(pd.concat([derived, international]), package)
     assert claim == "international_statistic" and len(series) >= 5
 
 
 @pytest.mark.parametrize("stem", ["nkdigital-access-tiers-headline", "nkdigital-devices-headline"])
-def test_other_headlines_are_simple(gallery, stem):
+def test_other_headlines_draw_stated_bounds_never_a_midpoint(gallery, rows, stem):
+    """A bar runs from a stated low to a stated high; a mark sits on a stated figure (in people: a share is
+    drawn times a population, so only its ends are checked against the row's own bounds' order)."""
     fig = gallery[stem]
     data = [t for t in fig.data if t.customdata]
-    assert 2 <= len(data) <= 4
-    assert fig.layout.showlegend is False
+    assert data and fig.layout.showlegend is False
     for trace in data:
-        assert trace.error_x.visible  # a range where the sources give one
-        assert trace.x[0] - trace.error_x.arrayminus[0] <= trace.x[0] <= trace.x[0] + trace.error_x.array[0]
+        row = rows.loc[trace.customdata[0]]
+        figures = {float(row[c]) for c in ("value", "low", "high") if not missing(row[c])}
+        if str(row["unit"]) == "share":
+            continue
+        if trace.mode == "lines":  # a range: its two stated bounds
+            assert set(trace.x) == {float(row["low"]), float(row["high"])}
+        else:
+            assert trace.x[0] in figures, f"{stem}: {row.name} drawn at {trace.x[0]}, which it does not state"
+
+
+def test_tiers_headline_has_one_row_per_tier_in_the_sources_words(gallery, package, weak_sources):
+    fig = gallery["nkdigital-access-tiers-headline"]
+    ticks = [fidelity.plain(t) for t in fig.layout.yaxis.ticktext]
+    assert [t.split(" (")[0].strip() for t in ticks] == [palette.name("tier", t) for t in palette.order("tier")]
+    overlap = [t for t in ticks if "(a part of " in t]
+    assert overlap == [f" {palette.name('tier', t)} (a part of {palette.name('tier', whole).lower()}) "
+                       for t, whole in TIER_PART_OF.items()]
+    labels = {a.name: fidelity.plain(a.text) for a in fig.layout.annotations if (a.name or "").startswith("label")}
+    tiers = package.access_tiers()
+    sized = tiers[tiers[["value", "low", "high"]].notna().any(axis=1)]
+    for tier in palette.order("tier"):
+        here = sized[sized["tier"].astype(str) == tier]
+        label = labels[f"label: {tier}"]
+        strong = here[~here["source_id"].isin(weak_sources)]
+        if len(strong):
+            assert any(f"“{p}”" in label for p in strong["phrase"].dropna()), label  # the source's own words
+        elif len(here):
+            assert "Only a weak source states a size" in label
+    assert "3,160" not in fidelity.plain(fig.layout.meta["title"])
+
+
+def test_devices_headline_prints_the_stated_share_beside_our_computation(gallery, package):
+    fig = gallery["nkdigital-devices-headline"]
+    shares = package.device_estimates("mobile_phone", measure="ownership_share")
+    share = shares[shares["estimate_id"].isin(
+        " ".join(package.device_estimates().set_index("estimate_id").loc[
+            [i for i in fig.layout.meta["rows"] if i.startswith("dev-")], "input_ids"]).split())].iloc[0]
+    stated = nk.text.quantity(share["value"], share["low"], share["high"], "share", None)
+    label = fidelity.plain(next(a.text for a in fig.layout.annotations if a.name == "label: owners"))
+    assert stated in fig.layout.meta["title"] and stated in label and "our computation" in label
+    assert f"“{share['phrase']}”" in label
+
+
+def test_subscribers_headline_draws_no_derived_zero_breaks_gaps_and_marks_estimates(gallery, package, rows):
+    fig = gallery["nkdigital-subscribers-headline"]
+    drawn = rows.loc[fig.layout.meta["rows"]]
+    assert not ((drawn["claim_type"].astype(str) == "derived") & (drawn["value"] == 0)).any()
+    line = next(t for t in fig.data if t.mode == "lines")
+    marks = next(t for t in fig.data if t.customdata and t.mode == "markers")
+    years = [pd.Timestamp(x).year for x in marks.x]
+    gaps = sum(b - a > 1 for a, b in itertools.pairwise(years))
+    assert sum(x is None for x in line.x) == gaps
+    if gaps:
+        assert "a break where a year has no figure" in " ".join(fig.layout.meta["notes"])
+    for k, row_id in enumerate(marks.customdata):
+        row = package.row(row_id)
+        assert symbol_at(marks, k).endswith("-open") == ranges.is_estimate(row.to_dict())
+
+
+def test_no_derived_subscription_figure_is_a_zero(package):
+    obs = package.observations("mobile_subscriptions", geo="all")
+    derived = obs[obs["claim_type"].astype(str) == "derived"]
+    assert not (derived[["value", "low", "high"]].fillna(-1) == 0).any(axis=None)
+
+
+# --------------------------------------------------------------------------------------- print fidelity
+
+@pytest.mark.parametrize("stem", STEMS)
+@pytest.mark.parametrize("weak", [False, True])
+def test_every_printed_number_is_a_figure_a_drawn_row_states(gallery, weak_gallery, package, stem, weak):
+    fig = (weak_gallery if weak else gallery)[stem]
+    assert fidelity.unstated(fig, package) == []
+
+
+def test_a_midpoint_in_a_headline_fails_the_fidelity_check(gallery, package):
+    fig = go.Figure(gallery["nkdigital-access-tiers-headline"])
+    low, high = 2000, 5000  # 'a few thousand' by the reading rule
+    midpoint = nk.text.compact(math.sqrt(low * high))
+    fig.layout.meta = {**fig.layout.meta, "title": f"Global internet: about {midpoint}"}
+    problems = fidelity.unstated(fig, package)
+    assert len(problems) == 1 and f"'{midpoint}' is no figure of a drawn row" in problems[0]
+    fig.layout.meta = {**fig.layout.meta, "title": f"Global internet: {low:,}–{high:,} people"}
+    assert fidelity.unstated(fig, package) == []
+
+
+def test_a_derived_figure_alone_or_an_unstated_year_fails_the_fidelity_check(gallery, package):
+    fig = go.Figure(gallery["nkdigital-devices-headline"])
+    derived = package.row(next(i for i in fig.layout.meta["rows"] if "derived" in i))
+    alone = nk.text.quantity(derived["value"], derived["low"], derived["high"], None, None, fmt=nk.text.compact)
+    fig.layout.meta = {**fig.layout.meta, "title": f"Phone owners: {alone} people in 1999"}
+    problems = " ".join(fidelity.unstated(fig, package))
+    assert "is no figure of a drawn row" in problems and "'1999'" in problems
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("6.5–7 million", [(6.5e6, 1e5), (7e6, 1e6)]),
+    ("50%–80% of adults", [(50, 1), (80, 1)]),
+    ("about 3,160 people", [(3160, 10)]),
+    ("24.13 per 100", [(24.13, 0.01), (100, 1)]),
+    ("CC BY 4.0, 3G, v0.1.0, A/HRC/16/58", [(4.0, 0.1)]),
+])
+def test_fidelity_reads_numbers_at_their_printed_precision(text, expected):
+    found = [(round(n.value, 6), round(n.step, 6)) for n in fidelity.numbers(text)]
+    assert found == expected
 
 
 # ------------------------------------------------------------------------------------------- ranges

@@ -7,7 +7,7 @@ import pandas as pd
 from nkdigital import text
 from nkdigital.charts import credits, house, overlay, palette, placement
 from nkdigital.charts.markup import esc, iso, wrap
-from nkdigital.charts.style import LEGEND_ABOVE, LIGHT_GREY, WIDTH
+from nkdigital.charts.style import GREY, LEGEND_ABOVE, LIGHT_GREY, WIDTH
 from nkdigital.load import Package
 from nkdigital.metadata.colours import DISPUTED
 
@@ -113,7 +113,8 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
         marks.loc[rows, "_y"] = [y + lane for lane in lanes]
         count = max(lanes) + 1
         tickvals.append(y + (count - 1) / 2)
-        ticktext.append(f"{esc(palette.name('category', category))} ({len(rows)})")
+        ticktext.append(f"{esc(palette.name('category', category))}<br><span style='font-size:11px;color:{GREY}'>"
+                        f"{len(rows)} event{'s' * (len(rows) != 1)}</span>")
         y += count + CATEGORY_GAP
         separators.append(y - (CATEGORY_GAP + 1) / 2)
 
@@ -160,7 +161,7 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
                      legend=LEGEND_ABOVE)
 
     counts = marks["category"].value_counts()
-    by_category = ", ".join(f"{palette.name('category', c).lower()} {counts[c]}" for c in categories)
+    by_category = ", ".join(f"{palette.name('category', c).lower()}: {counts[c]} events" for c in categories)
     precisions = marks["event_date_precision"].value_counts()
     busiest = marks.sort_values(["sources", "_start"], ascending=[False, True], kind="stable").iloc[0]
     disputed = int(marks["disputed"].sum())
@@ -169,14 +170,14 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
         f" accounts, one row of marks per category ({by_category}). The most widely reported is"
         f" {busiest['subject']} ({text.when(busiest['event_date'], busiest['event_date_precision'])},"
         f" {busiest['sources']} sources). {disputed} events are disputed: their sources disagree on the date or"
-        f" the actor. {precisions.get('day', 0)} dates are known to the day, {precisions.get('month', 0)} to the"
-        f" month, {precisions.get('year', 0)} only to the year and {precisions.get('range', 0)} only as a range."
+        f" the actor. Dates known to the day: {precisions.get('day', 0)} events; to the month:"
+        f" {precisions.get('month', 0)} events; only to the year: {precisions.get('year', 0)} events; only as a range:"
+        f" {precisions.get('range', 0)} events."
     )
     notes = [
         "One mark per event at its best-supported date; a larger mark means more sources report it, and a thick"
         " dark outline means the sources disagree on its date or actor (hover: what each source says). Month,"
-        " year and range dates sit in the middle of a line spanning the period. In brackets: events per"
-        " category.",
+        " year and range dates sit in the middle of a line spanning the period.",
     ]
     legend = [_precision_name(p) for p in precisions.index] + ([DISPUTED_NAME] if disputed else [])
     return house.finish(

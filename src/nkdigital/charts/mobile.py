@@ -18,6 +18,7 @@ WIDTH_PLOT = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 PLOT_HEIGHT = 440
 AXIS_PX = 40  # tick labels under the plot
 LEGEND_ROW_PX = 22  # a row of the horizontal legend under the plot
+LEAD_IN_YEARS = 10  # key events up to this long before the first figure widen the time axis (service starts)
 SERIES_MIN = 3  # a source's figures for one indicator are joined by a line from this many points on
 
 def _rows(observations: pd.DataFrame, per_100: bool, package: Package, include_weak: bool) -> pd.DataFrame:
@@ -113,8 +114,10 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
         rows = rows.sort_values(["ref_date", "observation_id"], kind="stable")
         claims = set(rows["claim_type"])
         colour = palette.colour("claim_type", claims.pop()) if len(claims) == 1 else GREY
+        xs, ys = ranges.gapped(rows["ref_date"], [spans[i].mark for i in rows.index], rows["ref_date_precision"],
+                               rows["_x"])
         fig.add_scatter(
-            x=rows["_x"].tolist(), y=[spans[i].mark for i in rows.index], mode="lines", hoverinfo="skip",
+            x=xs, y=ys, mode="lines", hoverinfo="skip",
             name=esc(f"{titles[indicator]}: {labels[source_id]} (line)"), showlegend=False,
             line={"color": colour, "width": 1.2, "dash": "dash" if rows["_estimate"].all() else "solid"},
             opacity=0.7,
@@ -149,7 +152,10 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
             arrows += ranges.open_end_arrows(s, x, s.mark, colour, row_id, horizontal=False, length=16)
     overlay.add(fig, arrows)
     pad = pd.Timedelta(days=span_days * 0.02)
-    x0, x1 = first - pad, last + pad
+    # the axis reaches back to a key event shortly before the first figure (the service's start)
+    lead_in = [] if events is None else [d for d in events["event_date"].dropna()
+                                         if first - pd.DateOffset(years=LEAD_IN_YEARS) <= d < first]
+    x0, x1 = min([first, *lead_in]) - pad, last + pad
     lines, shown_events, levels = milestones.draw(fig, events, x0, x1, WIDTH_PLOT, MARGIN_LEFT, MARGIN_RIGHT)
 
     highest = max(max(s.mark + s.plus for s in spans.values()), 1)
@@ -177,7 +183,9 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
     nudged = bool((frame["_x"] != [iso(d) for d in frame["ref_date"]]).any())
     first_note = " ".join(x for x in (
         palette.estimate_note(bool(frame["_estimate"].any()), lines=True),
-        "Figures from different sources for one date are nudged apart." if nudged else "") if x)
+        "Figures from different sources for one date are nudged apart." if nudged else "",
+        "A line breaks where a yearly series has no figure for a year." if any(
+            x is None for trace in fig.data if trace.mode == "lines" for x in trace.x) else "") if x)
     second_note = " ".join(x for x in (
         ranges.range_note(spans.values()), _event_note(package, frame, shown_events) if len(lines) else "")
         if x)

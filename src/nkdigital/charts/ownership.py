@@ -10,6 +10,7 @@ from nkdigital import text
 from nkdigital.charts import credits, house, overlay, palette, placement, ranges
 from nkdigital.charts.markup import esc, shorten, text_px, wrap
 from nkdigital.charts.mobile import indicator_names
+from nkdigital.charts.owner_headline import stated_share
 from nkdigital.charts.style import GREY, LIGHT_GREY, WIDTH
 from nkdigital.load import Package
 
@@ -119,6 +120,9 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
             annotations += ranges.open_end_arrows(s, s.mark, row["_y"], colour, row["_id"], horizontal=True,
                                                   length=22)
             figure = text.quantity(row["value"], row["low"], row["high"], None, row["qualifier"], fmt=text.compact)
+            share = stated_share(package, row) if row["claim_type"] == "derived" else None
+            if share is not None:  # a derived figure beside the stated share it comes from
+                figure = f"{text.quantity(share['value'], share['low'], share['high'], 'share', None)} ≈ {figure}"
             right = s.mark + s.plus
             annotations.append({"x": right, "y": row["_y"], "xref": "x", "yref": "y", "text": esc(figure),
                                 "showarrow": False, "xanchor": "left", "xshift": 28 if s.open_up else 9,

@@ -6,7 +6,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from nkdigital.charts.markup import esc
+from nkdigital.charts import palette
+from nkdigital.charts.markup import esc, iso
 from nkdigital.charts.style import rgba
 from nkdigital.text import capital, missing, tidy
 
@@ -97,3 +98,27 @@ def range_note(spans: Iterable[Span], up: str = "up", down: str = "down") -> str
     if any(arrows):
         parts.append("arrows: " + " or ".join(a for a in arrows if a))
     return capital("; ".join(parts) + ".") if parts else ""
+
+
+ESTIMATE_QUALIFIERS = frozenset({"about", "range"})
+
+
+def is_estimate(row: dict) -> bool:
+    """A figure the data mark as an estimate: an estimating claim (analyst estimate, survey, derived) or a
+    qualifier that says so ('about', a range)."""
+    return palette.is_estimate(row.get("claim_type")) or str(row.get("qualifier")) in ESTIMATE_QUALIFIERS
+
+
+def gapped(dates: Sequence, marks: Sequence, precisions: Sequence, xs: Sequence | None = None) -> tuple[list, list]:
+    """x and y of a line that breaks where a yearly series skips a year (a gap is drawn as a gap); x is `xs`
+    when given (nudged positions), else the dates in ISO form."""
+    xs = [iso(d) for d in dates] if xs is None else list(xs)
+    out_x, out_y, previous = [], [], None
+    for date, x, mark, precision in zip(dates, xs, marks, precisions, strict=True):
+        if previous is not None and str(precision) == "year" and date.year - previous.year > 1:
+            out_x.append(None)
+            out_y.append(None)
+        out_x.append(x)
+        out_y.append(mark)
+        previous = date
+    return out_x, out_y

@@ -228,7 +228,7 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
     notes.append(f"{shares}Dotted line: the whole population, {number(whole['value'])}"
                  f" ({whole['ref_date'].year}).")
     if len(rest):
-        counts = ", ".join(f"{palette.name('tier', t).lower()} {int((rest['tier'].astype(str) == t).sum())}"
+        counts = ", ".join(f"{palette.name('tier', t).lower()}: {int((rest['tier'].astype(str) == t).sum())} statements"
                            for t in all_tiers if (rest["tier"].astype(str) == t).any())
         notes.append(f"Not drawn: {len(rest)} statements naming a group without a size in people ({counts});"
                      " hover a tier's heading for the groups.")
@@ -239,7 +239,7 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
     listing = " ".join(f"{palette.name('tier', t)}: {'; '.join(names)}." for t, names in unsized.items() if names)
     description = esc(
         f"Range chart on a log scale of {len(sized)} statements of how many people have each level of access:"
-        + "".join(f" {palette.name('tier', t).lower()} {int((sized['tier'].astype(str) == t).sum())};"
+        + "".join(f" {palette.name('tier', t).lower()}: {int((sized['tier'].astype(str) == t).sum())} statements;"
                   for t in tier_order)
         + f" from {quantity(smallest['value'], smallest['low'], smallest['high'], 'people', None)}"
         f" ({smallest['group_name']}) to the whole population of about {compact(whole['value'])}."

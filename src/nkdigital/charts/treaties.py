@@ -105,7 +105,7 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
     treaties = instruments[~instruments["_dated"]]
     description = esc(
         f"Chart of {len(rows_y)} international instruments and laws that sources connect to internet access in"
-        f" North Korea. {len(treaties)} carry a ratification or accession year: "
+        f" North Korea. {len(treaties)} instruments carry a ratification or accession year: "
         + "; ".join(f"{r['instrument']} {int(r['_first'])}" for r in treaties.to_dict("records"))
         + f". {len(rows_y) - len(treaties)} more (declarations, goals, resolutions and DPRK laws) have no such"
         " year and sit in a separate band. Under each name: the articles or goals at stake."

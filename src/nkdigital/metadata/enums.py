@@ -142,3 +142,6 @@ ESTIMATE_CLAIMS = frozenset({"analyst_estimate", "derived", "survey"})
 def values(enum: str) -> list[str]:
     """The allowed values of `enum`, in their defined order."""
     return list(ENUMS[enum])
+# Tiers that are a part of another rather than a separate group of people: monitored access to the global internet
+# is a kind of global internet access (charts name the overlap; no chart adds the two).
+TIER_PART_OF = {"monitored_global_internet": "global_internet"}
