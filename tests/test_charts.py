@@ -10,6 +10,7 @@ import itertools
 import json
 import math
 import re
+import shutil
 import sys
 import types
 
@@ -870,3 +871,51 @@ def test_balanced_measure_is_the_narrowest_that_needs_no_more_lines(words, measu
     found = _balanced(raw, measure)
     assert _line_count(raw, found) <= _line_count(raw, measure) and found <= measure
     assert found == min(20, measure) or _line_count(raw, found - 1) > _line_count(raw, measure)
+
+
+# ------------------------------------------------------------------------------------- timeline labels
+
+BOXES = """() => Array.from(document.querySelectorAll('text')).filter(t => t.textContent.trim()).map(t => {
+  const r = t.getBoundingClientRect();
+  return {text: t.textContent, x: r.x, y: r.y, w: r.width, h: r.height,
+          lines: Array.from(t.querySelectorAll('tspan.line')).map(s => s.textContent)};
+})"""
+
+
+def rendered_texts(fig, tmp_path) -> list[dict]:
+    """The text elements of `fig` exported as SVG (kaleido, system Chromium), with their boxes in a browser."""
+    from playwright.sync_api import sync_playwright
+
+    from nkdigital.export.images import write_image
+
+    svg = write_image(fig, tmp_path / "chart.svg").read_text(encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
+                                             args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        page = browser.new_page()
+        page.set_content(f"<html><body style='margin:0'>{svg}</body></html>")
+        texts = page.evaluate(BOXES)
+        browser.close()
+    return texts
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium for kaleido and the browser")
+@pytest.mark.parametrize("width", [style.WIDTH, 640])
+def test_timeline_image_labels_the_key_events_without_overlap(package, weak_sources, tmp_path, width):
+    events = package.events()
+    fig = charts.timeline(events, package=package, width=width)
+    texts = rendered_texts(fig, tmp_path)
+    lines = [line for t in texts for line in (t["lines"] or [t["text"]])]
+    attested = set(package.resource("event_attestations").query("source_id not in @weak_sources")["event_id"])
+    key = events[events["is_key"].astype(bool) & events["event_id"].isin(attested)]
+    labelled = [e for e in key["title"] if any(markup.shorten(e, 30).rstrip("…") in line for line in lines)]
+    if width >= style.WIDTH:
+        assert len(labelled) == len(key) >= 6, "every key event is labelled in the wide image"
+    else:  # narrow: the labels that fit, those more sources report first
+        sources = package.resource("event_attestations").groupby("event_id")["source_id"].nunique()
+        top = key.assign(n=key["event_id"].map(sources)).sort_values("n", ascending=False)
+        assert 1 <= len(labelled) < len(key) and top["title"].iloc[0] in labelled
+    for a, b in itertools.combinations(texts, 2):
+        overlap_x = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+        overlap_y = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+        assert overlap_x <= 1 or overlap_y <= 1, f"{a['text']!r} overlaps {b['text']!r} at {width} px"

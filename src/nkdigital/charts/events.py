@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from nkdigital import text
-from nkdigital.charts import credits, house, overlay, palette, placement
-from nkdigital.charts.markup import esc, iso, wrap
-from nkdigital.charts.style import GREY, LEGEND_ABOVE, LIGHT_GREY, WIDTH
+from nkdigital.charts import callouts, credits, house, overlay, palette, placement
+from nkdigital.charts.markup import esc, iso, shorten, wrap
+from nkdigital.charts.style import GREY, LIGHT_GREY, WIDTH
 from nkdigital.load import Package
 from nkdigital.metadata.colours import DISPUTED
 
@@ -16,6 +16,9 @@ MAX_HOVER_SOURCES = 8  # vertical space per lane of events
 CATEGORY_GAP = 0.9  # extra lanes of space between categories
 MARGIN_LEFT, MARGIN_RIGHT = 190, 30
 DISPUTED_NAME = "Disputed: sources disagree on date or actor"
+AXIS_PX = 40  # date ticks under the plot
+KEY_CHARS, NARROW_KEY_CHARS = 48, 30  # a key event's label: its date, then its title cut to this many characters
+KEY_LINES, NARROW_KEY_LINES = 12, 4  # at most this many key events share one box of labels, wide and narrow
 
 
 def _categories(events: pd.DataFrame) -> list[str]:
@@ -70,14 +73,41 @@ def _precision_name(precision: str) -> str:
     return palette.name("precision", precision) + spans.get(precision, "")
 
 
-def timeline(events: pd.DataFrame, *, package: Package | None = None,
-             include_weak: bool = False) -> house.HouseFigure:
+def _key_labels(fig: house.HouseFigure, marks: pd.DataFrame, x0: pd.Timestamp, x1: pd.Timestamp,
+                width: int) -> tuple[pd.DataFrame, int]:
+    """Label the key events (``is_key``) in the image: a dotted line through each and, above the plot, boxes
+    listing their titles and dates, none overlapping. Where a box would hold too many lines (a narrow layout),
+    the events that more sources report are kept. Returns (the labelled events, px the boxes take)."""
+    key = marks[marks["key"]].sort_values(["_mid", "event_id"], kind="stable").reset_index(drop=True)
+    plot_px = width - MARGIN_LEFT - MARGIN_RIGHT
+    records = key.to_dict("records")
+    texts = [_key_text(r, KEY_CHARS if width >= WIDTH else NARROW_KEY_CHARS) for r in records]
+    positions = [(d - x0) / (x1 - x0) * plot_px for d in key["_mid"]]
+    placed = callouts.boxes(positions, texts, key["sources"].astype(float).tolist(),
+                            (8 - MARGIN_LEFT, plot_px + MARGIN_RIGHT - 4),
+                            KEY_LINES if width >= WIDTH else NARROW_KEY_LINES)
+    kept = sorted(i for box in placed for i in box.members)
+    used = callouts.draw(fig, [iso(d) for d in key["_mid"]], texts, key["event_id"].tolist(), placed, positions)
+    return key.iloc[kept], used
+
+
+def _key_text(row: dict, chars: int = 60) -> str:
+    """A key event's label: its date (a day printed as its month, to keep it short), then its title cut to
+    `chars` characters."""
+    precision = "month" if row["event_date_precision"] == "day" else row["event_date_precision"]
+    return f"{text.when(row['event_date'], precision, row['event_date_end'])}: {shorten(row['title'], chars)}"
+
+
+def timeline(events: pd.DataFrame, *, package: Package | None = None, include_weak: bool = False,
+             width: int = WIDTH) -> house.HouseFigure:
     """Events by category (y) over time (x): one mark per happening; hover gives what each source says.
 
     The mark sits at the event's best-supported date, drawn larger the more sources attest it. Marker symbol
     and colour show the date's precision; month, year and range dates sit in the middle of a line spanning the
     period. A disputed event (its sources disagree on the date or the actor) has a thick dark outline and a
-    legend entry of its own. Marks crowded in time are spread over several lanes within their category.
+    legend entry of its own. Marks crowded in time are spread over several lanes within their category. Key events
+    (``is_key``) get a dotted line and a label above the plot; at a narrow `width` (px) only the labels that fit
+    without overlapping are kept, those more sources report first.
     Accounts from weak sources are left out unless ``include_weak``; an event only weak sources attest is then
     drawn faded.
     """
@@ -88,6 +118,8 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
     frame["category"] = frame["category"].astype(str)
     frame["event_date_precision"] = frame["event_date_precision"].astype(str)
     frame["_disputed"] = frame["is_disputed"].astype("boolean").fillna(False).astype(bool)
+    frame["_key"] = (frame["is_key"].astype("boolean").fillna(False).astype(bool) if "is_key" in frame
+                     else False)
     frame = frame.sort_values(["event_date", "event_id", "source_id"], kind="stable").reset_index(drop=True)
     labels = credits.source_labels(package, frame["source_id"].unique(), width=48)
 
@@ -95,6 +127,7 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
         category=("category", "first"), subject=("subject", "first"), event_date=("event_date", "first"),
         event_date_precision=("event_date_precision", "first"), event_date_end=("event_date_end", "first"),
         disputed=("_disputed", "first"), sources=("source_id", "nunique"), weak=("_weak", "all"),
+        key=("_key", "first"), title=("title", "first"),
         accounts=("_id", lambda ids: " ".join(sorted(ids)))).reset_index()
     marks["_start"] = pd.to_datetime(marks["event_date"])
     marks["_end"] = [pd.Timestamp(text.period_end(d, p, e)) for d, p, e in
@@ -157,8 +190,11 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
     house.set_layout(fig, yaxis={"tickvals": tickvals, "ticktext": ticktext, "range": [lanes_total - 0.4, -0.6],
                                  "showgrid": False, "fixedrange": True})
     pad = pd.Timedelta(days=span_days * 0.02)
+    plot_height = int(lanes_total * LANE_PX + 30)
     house.set_layout(fig, xaxis={"type": "date", "range": [iso(first - pad), iso(last + pad)], "title": {"text": None}},
-                     legend=LEGEND_ABOVE)
+                     legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -AXIS_PX / plot_height,
+                             "yanchor": "top"})
+    labelled, levels = _key_labels(fig, marks, first - pad, last + pad, width)
 
     counts = marks["category"].value_counts()
     by_category = ", ".join(f"{palette.name('category', c).lower()}: {counts[c]} events" for c in categories)
@@ -173,20 +209,28 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None,
         f" the actor. Dates known to the day: {precisions.get('day', 0)} events; to the month:"
         f" {precisions.get('month', 0)} events; only to the year: {precisions.get('year', 0)} events; only as a range:"
         f" {precisions.get('range', 0)} events."
+        + (" Labelled key events: " + "; ".join(_key_text(r) for r in labelled.to_dict("records")) + "."
+           if len(labelled) else "")
     )
     notes = [
         "One mark per event at its best-supported date; a larger mark means more sources report it, and a thick"
         " dark outline means the sources disagree on its date or actor (hover: what each source says). Month,"
         " year and range dates sit in the middle of a line spanning the period.",
     ]
+    keys = int(marks["key"].sum())
+    if keys:
+        fit = (f" ({len(labelled)} of {keys} key events fit at this width: those more sources report)."
+               if len(labelled) < keys else ".")
+        notes.append("Dotted lines: key events, labelled above the plot" + fit)
     legend = [_precision_name(p) for p in precisions.index] + ([DISPUTED_NAME] if disputed else [])
     return house.finish(
         fig, chart="timeline", package=package, drawn=credits.source_frame(frame),
         title="Digital access in North Korea: a timeline of networks, laws and reviews",
         subtitle=f"Dated events by category, {first.year}–{last.year}: one mark per event, every source's account"
                  " in the hover",
-        description=description, notes=notes, plot_height=int(lanes_total * LANE_PX + 30),
-        margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=40,
-        # the legend above the plot: plotly wraps a horizontal legend at the plot's width
-        top_extra=8 + 22 * placement.legend_rows(legend, WIDTH - MARGIN_LEFT - MARGIN_RIGHT),
+        description=description, notes=notes, plot_height=plot_height, margin_left=MARGIN_LEFT,
+        margin_right=MARGIN_RIGHT, width=width,
+        # the legend under the axis: plotly wraps a horizontal legend at the plot's width
+        axis_band=AXIS_PX + 8 + 22 * placement.legend_rows(legend, width - MARGIN_LEFT - MARGIN_RIGHT),
+        top_extra=levels,
     )

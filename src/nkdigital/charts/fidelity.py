@@ -34,7 +34,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")
 SCALES = {"million": 1e6, "billion": 1e9}
 COUNTED = ("statements?|events?|accounts?|sources?|figures?|estimates?|dates?|steps?|instruments?|outlets?|others?"
-           "|more|categor(?:y|ies)|rows?|marks?|lines?|groups?|tiers?|laws?|series|gaps?")
+           "|more|categor(?:y|ies)|rows?|marks?|lines?|groups?|tiers?|laws?|series|gaps?|key events?")
 NUMBER = re.compile(r"(?<![\w.,/])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w/]|\.\d|,\d{3})(\s*%)?"
                     r"(?:\s*(million|billion)\b)?")
 DATE = re.compile(rf"\b(?:(\d{{1,2}}) )?({'|'.join(MONTHS)}) (\d{{4}})\b")

@@ -136,7 +136,7 @@ def _below_plot(name: str, lines: list[str], size: int, left: int, drop: int) ->
 
 def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd.DataFrame, package: Package,
            description: str, notes: Sequence[str] = (), plot_height: int = 420, margin_left: int = 80,
-           margin_right: int = 40, axis_band: int = 56, top_extra: int = 0) -> HouseFigure:
+           margin_right: int = 40, axis_band: int = 56, top_extra: int = 0, width: int = WIDTH) -> HouseFigure:
     """Apply the house template, title, subtitle, notes, source line, terms, height and meta to `fig`.
 
     `title`, `subtitle`, `description` and `notes` must already be escaped where they hold data;
@@ -144,6 +144,7 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
     Notes gain a line for rows from weak sources and one for third-party terms that restrict reuse.
     The height is the plot's (`plot_height`) plus the space the wrapped title and subtitle, `top_extra`
     (legends or labels above the plot), `axis_band` (tick labels and axis title), notes and source line take.
+    `width` (px) is the width the figure is laid out for (its exported images' width).
     """
     given = credit(package, drawn)
     notes = list(notes)
@@ -153,8 +154,8 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
     if given.terms:
         notes.append(esc("Third-party terms: " + "; ".join(given.terms) + "."))
     note_lines, source_lines = footer_lines(notes, given.line)
-    title_lines = fit(title, style.TITLE_FONT, WIDTH - 2 * PAD, bold=True)
-    subtitle_lines = fit(subtitle, style.SUBTITLE_FONT, WIDTH - 2 * PAD, most=style.SUBTITLE_CHARS)
+    title_lines = fit(title, style.TITLE_FONT, width - 2 * PAD, bold=True)
+    subtitle_lines = fit(subtitle, style.SUBTITLE_FONT, width - 2 * PAD, most=style.SUBTITLE_CHARS)
     top = math.ceil(PAD + line_px(style.TITLE_FONT) * len(title_lines) + 4
                     + line_px(style.SUBTITLE_FONT) * len(subtitle_lines) + 14 + top_extra)
     notes_px = line_px(style.NOTE_FONT) * len(note_lines)
@@ -164,7 +165,7 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
     set_layout(
         fig, autosize=True, height=height,
         margin={"l": margin_left, "r": margin_right, "t": top, "b": bottom, "autoexpand": False},
-        title={"text": "<br>".join(f"<b>{t}</b>" for t in title_lines), "x": PAD / WIDTH, "xanchor": "left",
+        title={"text": "<br>".join(f"<b>{t}</b>" for t in title_lines), "x": PAD / width, "xanchor": "left",
                "xref": "container", "y": 1 - PAD / height, "yanchor": "top", "yref": "container",
                "font": {"size": style.TITLE_FONT},
                "subtitle": {"text": "<br>".join(subtitle_lines), "font": {"size": style.SUBTITLE_FONT, "color": GREY}}},
@@ -181,7 +182,7 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
         "filename": f"nkdigital-{chart}",
         "notes": notes,
         "rows": sorted(set(drawn["row_id"].dropna())),
-        "width": WIDTH,
+        "width": width,
         "height": height,
         "title": " ".join(title_lines),
         "subtitle": " ".join(subtitle_lines),

@@ -58,14 +58,23 @@ def draw(fig, events: pd.DataFrame | None, x0: pd.Timestamp, x1: pd.Timestamp, p
     lines = lines[(lines["event_date"] >= x0) & (lines["event_date"] <= x1)] if len(lines) else lines
     rows = lines.to_dict("records")
     texts = [f"{shorten(row['title'], 40)} ({row['event_date'].year})" for row in rows]
-    placed = placement.stagger([(row["event_date"] - x0) / (x1 - x0) * plot_px for row in rows],
-                               [text_px(t, FONT_SIZE) + 6 for t in texts],
+    positions = [(row["event_date"] - x0) / (x1 - x0) * plot_px for row in rows]
+    placed = placement.stagger(positions, [text_px(t, FONT_SIZE) + 6 for t in texts],
                                (4 - margin_left, plot_px + margin_right - 4))
+    label_lines(fig, rows, texts, placed)
+    if members is not None and len(lines):
+        members = members[members[["subject", "_year"]].apply(tuple, axis=1).isin(
+            set(lines[["subject", "_year"]].apply(tuple, axis=1)))]
+    return lines, (members if len(lines) else None), 1 + max((level for level, _ in placed), default=-1)
+
+
+def label_lines(fig, rows: list[dict], texts: list[str], placed: list[tuple[int, str]]) -> None:
+    """A dotted vertical line at each row's ``event_date`` and its label (raw `texts`) above the plot on its
+    staggered level (`placed`: level and xanchor), joined to the line by a leader."""
     shapes, labels = [], []
     for row, text, (level, anchor) in zip(rows, texts, placed, strict=True):
         x = iso(row["event_date"])
         shapes.append(overlay.vline(x, {"color": GREY, "width": 1, "dash": "dot"}))
-        # the label sits above the plot on its level, joined to its line by a leader
         labels.append(dict(
             x=x, xref="x", y=1, yref="paper", ax=0, ay=-(RISE + STEP * level), axref="pixel", ayref="pixel",
             showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=GREY, standoff=0, xanchor=anchor,
@@ -73,7 +82,4 @@ def draw(fig, events: pd.DataFrame | None, x0: pd.Timestamp, x1: pd.Timestamp, p
             name=f"event: {esc(row['event_id'])}",
         ))
     overlay.add(fig, labels, shapes)
-    if members is not None and len(lines):
-        members = members[members[["subject", "_year"]].apply(tuple, axis=1).isin(
-            set(lines[["subject", "_year"]].apply(tuple, axis=1)))]
-    return lines, (members if len(lines) else None), 1 + max((level for level, _ in placed), default=-1)
+

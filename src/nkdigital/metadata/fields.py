@@ -149,6 +149,14 @@ FIELDS: dict[str, dict] = {
         "example": False,
         "constraints": {"required": True},
     },
+    "is_key": {
+        "type": "boolean",
+        "description": "True for a key event a printed timeline labels in the image: the start of mobile service and"
+        " of Koryolink, subscriber milestones, DPRK laws on information and telecommunications, the Voluntary"
+        " National Review. Our editorial choice, not a source's claim.",
+        "example": True,
+        "constraints": {"required": True},
+    },
     "attestation_id": row_id("att", "attestation", "att-koryolink-launch-pcworld-idg-2009-koryolink-19200-q1"),
     "stated_date": date("The event's date as this source states it.", "2008-12-15", required=True),
     "stated_date_precision": precision("stated_date", required=True),

@@ -20,7 +20,7 @@ RESOURCES: list[dict] = [
         " review, treaties, reporting) with its best-supported date; disputed dates or actors are marked and kept in"
         " event_attestations.",
         "fields": ["event_id", "event_date", "event_date_precision", "event_date_end", "is_disputed", "category",
-                   "subject", "title", "description", "actor", "note"],
+                   "subject", "title", "description", "actor", "note", "is_key"],
     },
     {
         "name": "event_attestations",
