@@ -140,7 +140,7 @@ def test_every_source_is_used_and_every_reference_resolves():
 def test_derived_rows_recompute_from_their_inputs():
     by_id = {r[next(iter(r))]: r for name in CLAIMS for r in rows(name)}
     derived = [r for r in by_id.values() if r.get("claim_type") == "derived"]
-    assert len(derived) >= 10
+    assert len(derived) >= 5  # observations and device estimates (the derived zero subscriptions of 2000-2007 went)
     for r in derived:
         inputs = r["input_ids"].split()
         for bound in ("value", "low", "high"):
