@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from nkdigital.charts import credits, house, overlay, palette, stated
@@ -47,6 +49,26 @@ def _text(tier_rows: pd.DataFrame, originals: pd.DataFrame, lead: object, year: 
     return text + f" <span style='color:{GREY}'>· {esc(year[lead])}</span>"
 
 
+def _rows(sized: pd.DataFrame, every: pd.DataFrame, population: pd.DataFrame,
+          include_weak: bool) -> tuple[list[stated.Row], list[pd.DataFrame]]:
+    """One headline row per tier in the category order, and the statements drawn."""
+    years = {i: str(d.year) if d.year == e.year else f"{d.year}–{e.year}" for i, d, e in zip(
+        every.index, every["ref_date"], every["ref_date_end"].fillna(every["ref_date"]), strict=True)}
+    rows, drawn = [], []
+    for tier in palette.order("tier"):
+        here = sized[sized["tier"].astype(str) == tier]
+        shown = here if include_weak else here[~here["_weak"].astype(bool)]
+        colour = palette.colour("tier", tier)
+        if shown.empty:
+            text = "Only a weak source states a size: not drawn" if len(here) else "No source states a size"
+            rows.append(stated.Row(tier, _label(tier), colour, shown, f"<i>{esc(text)}</i>"))
+            continue
+        lead = stated.commonest(every.loc[shown.index])
+        rows.append(stated.Row(tier, _label(tier), colour, shown, _text(shown, every, lead, years, population), lead))
+        drawn.append(shown)
+    return rows, drawn
+
+
 def tiers(package: Package | None = None, *, include_weak: bool = False) -> house.HouseFigure:
     """How many people have each level of access: one row per tier (in the category order), printing the
     statement most sources give in its own words and range, with every other sized statement drawn light.
@@ -61,28 +83,16 @@ def tiers(package: Package | None = None, *, include_weak: bool = False) -> hous
     if sized.empty:
         raise ValueError("no access tier rows with a size in people or a share of the population")
     sized["_id"] = sized["tier_id"]
-    rows, drawn, used = [], [], set()
-    for tier in palette.order("tier"):
-        here = sized[sized["tier"].astype(str) == tier]
-        shown = here if include_weak else here[~here["_weak"].astype(bool)]
-        colour = palette.colour("tier", tier)
-        if shown.empty:
-            weak = len(here) - len(shown)
-            text = ("Only a weak source states a size: not drawn" if weak else "No source states a size")
-            rows.append(stated.Row(tier, _label(tier), colour, shown, f"<i>{esc(text)}</i>"))
-            continue
-        lead = stated.commonest(every.loc[shown.index])
-        years = {i: str(d.year) if d.year == e.year else f"{d.year}–{e.year}" for i, d, e in zip(
-            every.index, every["ref_date"], every["ref_date_end"].fillna(every["ref_date"]), strict=True)}
-        rows.append(stated.Row(tier, _label(tier), colour, shown, _text(shown, every, lead, years, population), lead))
-        drawn.append(shown)
-        used |= set(shown["input_ids"].dropna())
+    rows, drawn = _rows(sized, every, population, include_weak)
+    used = {i for d in drawn for i in d["input_ids"].dropna()}
     fig = house.HouseFigure()
     stated.draw(fig, rows, log=True)
     whole = population.sort_values(["_official", "ref_date"], ascending=[True, False]).iloc[0]
     used.add(whole["observation_id"])
     overlay.add(fig, shapes=[overlay.vline(float(whole["value"]), {"color": GREY, "width": 1, "dash": "dot"})])
-    house.set_layout(fig, xaxis={"type": "log", "title": {"text": LOG_AXIS_TITLE}, "range": [1.5, 7.9],
+    smallest = min(stated.bounds(r)[0] for d in drawn for r in d.to_dict("records"))
+    reach = [math.log10(smallest) - 0.5, math.log10(float(whole["value"])) + 0.4]
+    house.set_layout(fig, xaxis={"type": "log", "title": {"text": LOG_AXIS_TITLE}, "range": reach,
                                  "tickvals": [10**k for k in range(2, 8)],
                                  "ticktext": ["100", "1,000", "10,000", "100,000", "1 million", "10 million"]})
     lead_rows = [r for r in rows if r.lead is not None]
@@ -113,4 +123,5 @@ def _plain_label(row: stated.Row) -> str:
 
 
 def _plain(text: str) -> str:
+    """Raw text of markup, on one line."""
     return " ".join(plain(text).split())
