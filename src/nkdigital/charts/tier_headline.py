@@ -8,7 +8,7 @@ import pandas as pd
 
 from nkdigital.charts import credits, house, overlay, palette, stated
 from nkdigital.charts.fidelity import plain
-from nkdigital.charts.markup import esc
+from nkdigital.charts.markup import esc, wrap
 from nkdigital.charts.style import GREY
 from nkdigital.charts.tiers import LOG_AXIS_TITLE, population_rows, sized_rows
 from nkdigital.load import Package
@@ -16,12 +16,14 @@ from nkdigital.metadata.enums import TIER_PART_OF
 from nkdigital.text import compact, number, quantity
 
 ROW_PX = 78
+LABEL_CHARS = 26  # a tier's name is wrapped to lines of about this many characters (the label margin)
 
 
 def _label(tier: str) -> str:
-    name = esc(palette.name("tier", tier))
+    """The tier's name on lines that fit the label margin, naming the tier it is a part of."""
     part = TIER_PART_OF.get(tier)
-    return f"{name}<br>(a part of {esc(palette.name('tier', part).lower())})" if part else name
+    name = palette.name("tier", tier) + (f" (a part of {palette.name('tier', part).lower()})" if part else "")
+    return wrap(name, LABEL_CHARS)
 
 
 def _said(original: pd.Series, fmt=number) -> str:
@@ -119,7 +121,7 @@ def tiers(package: Package | None = None, *, include_weak: bool = False) -> hous
 
 
 def _plain_label(row: stated.Row) -> str:
-    return _plain(row.label.split("<br>")[0])
+    return palette.name("tier", row.key)
 
 
 def _plain(text: str) -> str:

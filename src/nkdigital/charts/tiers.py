@@ -45,10 +45,13 @@ def _nearest(population: pd.DataFrame, date: object) -> pd.Series:
 
 
 def sized_rows(tiers: pd.DataFrame, population: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rows with a size in people (shares converted with the population nearest in time), and the rest."""
+    """Rows with a size in people (shares of the population converted with the population nearest in time), and
+    the rest (a share of households is no number of people: it stays as stated, off the people axis)."""
     has_size = tiers[["value", "low", "high"]].notna().any(axis=1)
     unit = tiers["unit"].astype(str)
-    sized = tiers[has_size & unit.isin(["people", "share"])].copy()
+    of_people = (tiers["share_of"].isna() | (tiers["share_of"].astype(str) == "population")) if "share_of" in tiers \
+        else True
+    sized = tiers[has_size & ((unit == "people") | ((unit == "share") & of_people))].copy()
     rest = tiers[~tiers.index.isin(sized.index)].copy()
     sized["input_ids"] = pd.Series(pd.NA, index=sized.index, dtype="string")
     sized["_converted"] = False
