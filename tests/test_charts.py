@@ -899,11 +899,22 @@ def rendered_texts(fig, tmp_path) -> list[dict]:
     return texts
 
 
+def narrow_embed(fig: go.Figure, width: int) -> go.Figure:
+    """`fig` as a narrow embed shows it: its narrow relayout applied, at `width` px."""
+    from nkdigital.export.html import reflow_settings
+
+    narrow = go.Figure(fig)
+    narrow.plotly_relayout({**reflow_settings(fig)["narrow"], **fig.layout.meta["narrow_relayout"]})
+    narrow.layout.meta = {**fig.layout.meta, "width": width, "height": narrow.layout.height}
+    return narrow
+
+
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium for kaleido and the browser")
-@pytest.mark.parametrize("width", [style.WIDTH, 640])
-def test_timeline_image_labels_the_key_events_without_overlap(package, weak_sources, tmp_path, width):
+@pytest.mark.parametrize(("width", "embed"), [(style.WIDTH, False), (640, False), (640, True)])
+def test_timeline_image_labels_the_key_events_without_overlap(package, weak_sources, tmp_path, width, embed):
     events = package.events()
-    fig = charts.timeline(events, package=package, width=width)
+    fig = (narrow_embed(charts.timeline(events, package=package), width) if embed
+           else charts.timeline(events, package=package, width=width))
     texts = rendered_texts(fig, tmp_path)
     lines = [line for t in texts for line in (t["lines"] or [t["text"]])]
     attested = set(package.resource("event_attestations").query("source_id not in @weak_sources")["event_id"])

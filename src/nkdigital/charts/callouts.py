@@ -67,9 +67,11 @@ def boxes(positions: list[float], texts: list[str], priority: list[float], bound
     return kept
 
 
-def draw(fig, dates: list, texts: list[str], ids: list[str], placed: list[Box], positions: list[float]) -> int:
-    """Dotted lines at every kept event rising to its box, and the boxes above the plot (raw `texts` are escaped).
-    Returns the px the boxes need above the plot."""
+def draw(fig, dates: list, texts: list[str], ids: list[str], placed: list[Box], *, lines: bool = True,
+         layout: str = "") -> int:
+    """Dotted lines at every kept event (unless not `lines`), and the boxes above the plot (raw `texts` are
+    escaped). Boxes of another `layout` (say 'narrow') start hidden, named '<layout> key events: …', for a
+    relayout to show. Returns the px the boxes need above the plot."""
     annotations, shapes, tallest = [], [], 0
     for box in placed:
         lines = [texts[i] for i in box.members]
@@ -80,8 +82,9 @@ def draw(fig, dates: list, texts: list[str], ids: list[str], placed: list[Box], 
             x=dates[at], xref="x", y=1, yref="paper", yshift=RISE, xshift=3 if box.anchor == "left" else -3,
             xanchor=box.anchor, yanchor="bottom", align="left", showarrow=False,
             text="<br>".join(esc(line) for line in lines), font={"size": FONT_SIZE, "color": "#333333"},
-            bgcolor="rgba(255,255,255,0.9)", name="key events: " + " ".join(esc(ids[i]) for i in box.members)))
-        for i in box.members:
-            shapes.append(overlay.vline(dates[i], {"color": GREY, "width": 1, "dash": "dot"}))
+            bgcolor="rgba(255,255,255,0.9)", visible=not layout,
+            name=f"{layout} key events: ".lstrip() + " ".join(esc(ids[i]) for i in box.members)))
+        if lines:
+            shapes += [overlay.vline(dates[i], {"color": GREY, "width": 1, "dash": "dot"}) for i in box.members]
     overlay.add(fig, annotations, shapes)
     return int(tallest)

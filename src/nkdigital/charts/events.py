@@ -19,6 +19,7 @@ DISPUTED_NAME = "Disputed: sources disagree on date or actor"
 AXIS_PX = 40  # date ticks under the plot
 KEY_CHARS, NARROW_KEY_CHARS = 48, 30  # a key event's label: its date, then its title cut to this many characters
 KEY_LINES, NARROW_KEY_LINES = 12, 4  # at most this many key events share one box of labels, wide and narrow
+NARROW_WIDTH = 640  # px: the narrow layout's width (an article column)
 
 
 def _categories(events: pd.DataFrame) -> list[str]:
@@ -74,10 +75,11 @@ def _precision_name(precision: str) -> str:
 
 
 def _key_labels(fig: house.HouseFigure, marks: pd.DataFrame, x0: pd.Timestamp, x1: pd.Timestamp,
-                width: int) -> tuple[pd.DataFrame, int]:
+                width: int, layout: str = "") -> tuple[pd.DataFrame, int]:
     """Label the key events (``is_key``) in the image: a dotted line through each and, above the plot, boxes
     listing their titles and dates, none overlapping. Where a box would hold too many lines (a narrow layout),
-    the events that more sources report are kept. Returns (the labelled events, px the boxes take)."""
+    the events that more sources report are kept; `layout` 'narrow' adds them hidden, for a narrow embed to show.
+    Returns (the labelled events, px the boxes take)."""
     key = marks[marks["key"]].sort_values(["_mid", "event_id"], kind="stable").reset_index(drop=True)
     plot_px = width - MARGIN_LEFT - MARGIN_RIGHT
     records = key.to_dict("records")
@@ -87,7 +89,8 @@ def _key_labels(fig: house.HouseFigure, marks: pd.DataFrame, x0: pd.Timestamp, x
                             (8 - MARGIN_LEFT, plot_px + MARGIN_RIGHT - 4),
                             KEY_LINES if width >= WIDTH else NARROW_KEY_LINES)
     kept = sorted(i for box in placed for i in box.members)
-    used = callouts.draw(fig, [iso(d) for d in key["_mid"]], texts, key["event_id"].tolist(), placed, positions)
+    used = callouts.draw(fig, [iso(d) for d in key["_mid"]], texts, key["event_id"].tolist(), placed,
+                         lines=not layout, layout=layout)
     return key.iloc[kept], used
 
 
@@ -195,6 +198,8 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None, include_we
                      legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -AXIS_PX / plot_height,
                              "yanchor": "top"})
     labelled, levels = _key_labels(fig, marks, first - pad, last + pad, width)
+    if width >= WIDTH:  # the labels of a narrow embed, hidden until it shows them (meta["narrow_relayout"])
+        _key_labels(fig, marks, first - pad, last + pad, NARROW_WIDTH, layout="narrow")
 
     counts = marks["category"].value_counts()
     by_category = ", ".join(f"{palette.name('category', c).lower()}: {counts[c]} events" for c in categories)
@@ -223,7 +228,7 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None, include_we
                if len(labelled) < keys else ".")
         notes.append("Dotted lines: key events, labelled above the plot" + fit)
     legend = [_precision_name(p) for p in precisions.index] + ([DISPUTED_NAME] if disputed else [])
-    return house.finish(
+    fig = house.finish(
         fig, chart="timeline", package=package, drawn=credits.source_frame(frame),
         title="Digital access in North Korea: a timeline of networks, laws and reviews",
         subtitle=f"Dated events by category, {first.year}–{last.year}: one mark per event, every source's account"
@@ -234,3 +239,12 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None, include_we
         axis_band=AXIS_PX + 8 + 22 * placement.legend_rows(legend, width - MARGIN_LEFT - MARGIN_RIGHT),
         top_extra=levels,
     )
+    fig.layout.meta = {**fig.layout.meta, "narrow_relayout": narrow_relayout(fig)}
+    return fig
+
+
+def narrow_relayout(fig: house.HouseFigure) -> dict[str, bool]:
+    """``Plotly.relayout`` changes for a narrow embed: show the narrow layout's key-event labels, hide the wide."""
+    names = [a.name or "" for a in fig.layout.annotations]
+    return {f"annotations[{i}].visible": name.startswith("narrow key events: ") for i, name in enumerate(names)
+            if name.startswith(("key events: ", "narrow key events: "))}
