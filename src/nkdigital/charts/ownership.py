@@ -130,7 +130,7 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
     overlay.add(fig, annotations, [overlay.hline(heading_y - (GROUP_GAP - 0.1) / 2, {"color": LIGHT_GREY, "width": 1})
                                    for heading_y, _ in headings[1:]])
 
-    dates = [text.date_of(row) for row in frame.to_dict("records")]
+    dates = [_dated(row, package) for row in frame.to_dict("records")]
     ticktext = [f"{esc(shorten(what, 50))}<br><span style='font-size:11px;color:{GREY}'>"
                 f"{esc(d)} · {esc(shorten(labels[s], max(16, 58 - len(d))))}</span>"
                 for what, d, s in zip(frame["_what"], dates, frame["source_id"], strict=True)]
@@ -186,6 +186,16 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
         description=description, notes=notes, plot_height=int((y - GROUP_GAP + 1.1) * ROW_PX),
         margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72, top_extra=10 + 22 * legend_rows,
     )
+
+
+def _dated(row: dict, package: Package) -> str:
+    """A row's date as printed: a derived figure is dated by its inputs (the stated share's period, the
+    population's year), never by a year its source does not give."""
+    share = stated_share(package, row) if row["claim_type"] == "derived" else None
+    if share is None:
+        return text.date_of(row)
+    period = text.when(share["ref_date"], share["ref_date_precision"], share["ref_date_end"])
+    return f"share {period} × population {row['ref_date'].year}"
 
 
 def _hover(row: dict, source_name: str) -> str:
