@@ -930,3 +930,15 @@ def test_timeline_image_labels_the_key_events_without_overlap(package, weak_sour
         overlap_x = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
         overlap_y = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
         assert overlap_x <= 1 or overlap_y <= 1, f"{a['text']!r} overlaps {b['text']!r} at {width} px"
+
+
+def test_a_derived_figure_is_dated_by_its_inputs(gallery, package, rows):
+    fig = gallery["nkdigital-devices"]
+    labels = [fidelity.plain(t) for t in fig.layout.yaxis.ticktext]
+    derived = [i for i in fig.layout.meta["rows"] if str(rows.at[i, "claim_type"]) == "derived"]
+    assert derived
+    for row_id in derived:
+        row = package.row(row_id)
+        share = package.row(next(i for i in row["input_ids"].split() if i.startswith("dev-")))
+        period = nk.text.when(share["ref_date"], share["ref_date_precision"], share["ref_date_end"])
+        assert any(f"share {period} × population {row['ref_date'].year}" in label for label in labels)
