@@ -144,12 +144,12 @@ def _equal(figure: float, number: Printed) -> bool:
     return abs(figure - number.value) <= number.step / 2 * (1 + 1e-9) + 1e-9 * abs(number.value)
 
 
-_INDEX: dict[int, dict[str, dict]] = {}
+_INDEX: list = []  # [(package, index)]: the last package indexed, held so that its id cannot be reused
 
 
 def _index(package: Package) -> dict[str, dict]:
     """Row id -> row (a dict) for every resource; an attestation carries its event's columns."""
-    if id(package) not in _INDEX:
+    if not _INDEX or _INDEX[0][0] is not package:
         index = {}
         for name in package.resource_names:
             frame = package.resource(name)
@@ -157,9 +157,8 @@ def _index(package: Package) -> dict[str, dict]:
                 frame = frame.merge(package.resource("events"), on="event_id", how="left")
             for row in frame.to_dict("records"):
                 index.setdefault(str(row[frame.columns[0]]), row)
-        _INDEX.clear()
-        _INDEX[id(package)] = index
-    return _INDEX[id(package)]
+        _INDEX[:] = [(package, index)]
+    return _INDEX[0][1]
 
 
 class Drawn:
