@@ -1,7 +1,9 @@
-"""Shared fixtures: the bundled package, the source archive, and a scratch copy of the package."""
+"""Shared fixtures: the bundled package, the source archive, and a scratch copy of the package; tests marked
+`browser` are skipped without a Chromium (a failure when CI=true, where the browser is required)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +15,28 @@ from nkdigital.paths import ARCHIVE_DIR, default_archive
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = ROOT / "datapackage"
 DESCRIPTOR = PACKAGE_DIR / "datapackage.json"
+
+
+def find_chromium() -> str | None:
+    """The browser kaleido and Playwright use ($BROWSER_PATH, chromium, chromium-browser, google-chrome, ...)."""
+    from nkdigital.export.images import find_browser
+
+    try:
+        return find_browser()
+    except RuntimeError:
+        return None
+
+
+CHROMIUM = find_chromium()
+NO_BROWSER = ("needs Chromium (looked for $BROWSER_PATH, chromium, chromium-browser, google-chrome):"
+              " apt-get install chromium")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if CHROMIUM is None and item.get_closest_marker("browser"):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI requires the browser tests: {NO_BROWSER}", pytrace=False)
+        pytest.skip(NO_BROWSER)
 
 
 @pytest.fixture(scope="session")

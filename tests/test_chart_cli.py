@@ -7,7 +7,6 @@ import pytest
 
 from nkdigital import __version__, cli
 from nkdigital.charts.registry import CHARTS
-from nkdigital.export import find_browser
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -64,11 +63,8 @@ def test_a_missing_folder_is_refused(capsys, tmp_path):
     assert code != 0 and "no folder" in err and not (tmp_path / "no").exists()
 
 
+@pytest.mark.browser
 def test_images_at_the_size_asked(capsys, tmp_path):
-    try:
-        find_browser()
-    except RuntimeError:
-        pytest.skip("no Chromium for kaleido")
     png, pdf = tmp_path / "s.png", tmp_path / "s.pdf"
     assert run(capsys, "chart", "subscribers-headline", str(png), "--width", "600", "--height", "500")[0] == 0
     assert run(capsys, "chart", "subscribers-headline", str(pdf))[0] == 0

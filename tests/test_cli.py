@@ -6,7 +6,6 @@ import csv
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -142,7 +141,7 @@ def test_png_and_svg_without_a_browser_say_how_to_get_one(tmp_path, monkeypatch,
     assert "apt-get install chromium" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium for kaleido")
+@pytest.mark.browser
 def test_charts_writes_png_and_svg_with_the_system_chromium(tmp_path):
     result = run("charts", str(tmp_path), "--format", "png,svg")
     assert result.returncode == 0, result.stderr

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -318,7 +317,6 @@ def test_unknown_format_is_a_clear_error(package, tmp_path):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium for kaleido")
 def test_a_quoted_outlet_shows_plain_quotes_in_the_svg_source_line(package_copy, archive, tmp_path):
     package = nk.load(package_copy)
     fig = nk.charts.access_tiers(package.access_tiers(), package=package)

@@ -6,20 +6,15 @@ from __future__ import annotations
 import functools
 import http.server
 import re
-import shutil
 import stat
 import threading
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import CHROMIUM, ROOT
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)"),
-]
+pytestmark = pytest.mark.browser  # skipped without Chromium (conftest.py)
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync"]
 # Every drawn plot has trace groups with marks: marker points, line paths, bars or text labels.
