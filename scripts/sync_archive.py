@@ -29,10 +29,15 @@ def cited() -> set[str]:
 
 
 def main(intake: Path) -> None:
+    if not (intake / "INDEX.csv").is_file():
+        what = "has no INDEX.csv" if intake.is_dir() else "is missing"
+        sys.exit(f"error: the intake folder {intake} {what}: this copies from the maintainers' source intake,"
+                 " expected at ../shared/sources beside the repository (or give its path as the argument)")
     wanted = cited()
     missing = sorted(p for p in wanted if not (intake / p).is_file())
     if missing:
-        sys.exit(f"not in the intake {intake}: {', '.join(missing)}")
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        sys.exit(f"error: {len(missing)} cited files are not in the intake {intake}: {shown}")
     for relative in sorted(wanted):
         target = ARCHIVE / relative
         target.parent.mkdir(parents=True, exist_ok=True)

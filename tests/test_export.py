@@ -90,7 +90,12 @@ def test_csv_export_is_a_valid_data_package_with_the_same_layout(package, archiv
     for resource in package.descriptor["resources"]:
         assert (out / resource["path"]).read_bytes() == (package.path.parent / resource["path"]).read_bytes()
     assert json.loads((out / "datapackage.json").read_text(encoding="utf-8")) == package.descriptor
-    report = nk.validate(out, archive)
+    copies = package.resource("source_copies")["archive_path"]
+    for relative in [*copies, "INDEX.csv", "README.md"]:
+        assert (out / "archive" / relative).read_bytes() == (archive / relative).read_bytes()
+    assert sorted(p.relative_to(out / "archive").as_posix() for p in (out / "archive").rglob("*.txt")) == sorted(
+        set(copies))
+    report = nk.validate(out)  # alone: the archive travels with the export
     assert report.valid, report.problems
     assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]
 

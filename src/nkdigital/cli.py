@@ -158,8 +158,21 @@ def _report(args: argparse.Namespace) -> int:
         for path, changed in report.execute_all(args.notebooks):
             print(f"{'updated' if changed else 'unchanged'}: {path.name}")
     if not args.execute_only:
-        print(f"built {report.build_site(args.out, args.notebooks, args.base_url)}")
+        images = _browser_note("the report's charts are HTML only, without PNG and SVG")
+        print(f"built {report.build_site(args.out, args.notebooks, args.base_url, images=images)}")
     return 0
+
+
+def _browser_note(without: str) -> bool:
+    """True if a Chromium is found; otherwise say on stderr what is left out and how to get one."""
+    from nkdigital.export import find_browser
+
+    try:
+        find_browser()
+    except RuntimeError as missing:
+        print(f"note: {without}: {missing}", file=sys.stderr)
+        return False
+    return True
 
 
 def _chart(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from nkdigital.filters import Choice, by_geo, by_value, every
 from nkdigital.frame_attrs import FieldNotes, SourceIds
 from nkdigital.paths import resolve_descriptor
 from nkdigital.periods import Bound, overlapping
+from nkdigital.rowview import Row
 from nkdigital.table import read_table
 
 
@@ -242,9 +243,10 @@ class Package:
         """Sources indexed by source_id, URLs cleaned, with the fields of each source's archived copy."""
         return links.source_table(self._frames)
 
-    def row(self, row_id: str) -> pd.Series:
+    def row(self, row_id: str) -> Row:
         """One row of any resource by its id (obs-, evt-, att-, dev-, tier-, ctl-, rgt- or a source id), with
-        `resource`, its source's outlet, URL, access date and archived copy, `source_ids` and its `citation`."""
+        `resource`, its source's outlet, URL, access date and archived copy, `source_ids` and its `citation`;
+        printed, each date shows at its precision (`2008`, `2008-09`, `2008-09-12`)."""
         from nkdigital.cite import cite
 
         name, position = self._locate(row_id)
@@ -260,7 +262,7 @@ class Package:
         record = frame.iloc[0].copy()
         extra = pd.Series({"resource": name, "source_ids": " ".join(self.source_ids(row_id)),
                            "citation": cite(row_id, package=self)}, dtype=object)
-        result = pd.concat([extra[["resource"]], record, extra[["source_ids", "citation"]]])
+        result = Row.of(pd.concat([extra[["resource"]], record, extra[["source_ids", "citation"]]]))
         result.name = row_id
         return result
 

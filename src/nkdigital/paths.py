@@ -27,14 +27,16 @@ def resolve_descriptor(path: str | os.PathLike | None) -> Path:
 
 
 def default_archive(descriptor: Path | None = None) -> Path:
-    """The archive quotes are checked against: $NKDIGITAL_ARCHIVE, else `archive/` beside the package folder.
+    """The archive quotes are checked against: $NKDIGITAL_ARCHIVE, else `archive/` inside the package folder (a
+    CSV export), else `archive/` beside it.
 
     The checkout keeps `archive/` next to `datapackage/`; the wheel ships both inside `nkdigital/`.
     """
     if os.environ.get(ARCHIVE_ENV):
         return Path(os.environ[ARCHIVE_ENV])
-    descriptor = descriptor if descriptor is not None else bundled_descriptor()
-    return descriptor.resolve().parent.parent / ARCHIVE_DIR
+    folder = (descriptor if descriptor is not None else bundled_descriptor()).resolve().parent
+    inside = folder / ARCHIVE_DIR
+    return inside if inside.is_dir() else folder.parent / ARCHIVE_DIR
 
 
 

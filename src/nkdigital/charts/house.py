@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import warnings
 from collections.abc import Sequence
 
 import pandas as pd
@@ -61,6 +62,11 @@ def config(fig: go.Figure) -> dict:
     return {"displaylogo": False, "toImageButtonOptions": image, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
+NOWHERE_TO_SHOW = ("fig.show() displays nothing outside Jupyter here (plotly found no renderer): open the chart in"
+                   " Jupyter (./run lab), write it with fig.write_html('chart.html') or"
+                   " nkdigital.export.write_chart_html(fig, 'chart.html'), or run `nkdigital chart NAME chart.html`")
+
+
 class HouseFigure(go.Figure):
     """A plotly Figure whose ``show()`` uses the house config and, inside a kernel, plotly's JSON mimetype.
 
@@ -87,6 +93,11 @@ class HouseFigure(go.Figure):
             bundle = {**json.loads(self.to_json(validate=False, remove_uids=False)), "config": kwargs["config"]}
             display({MIMETYPE: bundle}, raw=True)
             return None
+        if not args and "renderer" not in kwargs and not in_ipython_kernel():
+            import plotly.io as pio
+
+            if not pio.renderers.default:
+                warnings.warn(NOWHERE_TO_SHOW, stacklevel=2)
         return super().show(*args, **kwargs)
 
 

@@ -13,13 +13,20 @@ from nkdigital.load import Package
 URL_HINT = "https?"  # a field whose pattern names this holds web addresses
 
 
-def steps(items: list, enabled: bool, what: str) -> Iterable:
-    """`items`, with a progress bar when `enabled`."""
+def steps(items: list, enabled: bool, what: str, unit: str = "table") -> Iterable:
+    """`items`, with a progress bar when `enabled` and stderr is a terminal (no `\\r` lines in logs)."""
     if not enabled:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc=what, unit="item", leave=False)
+    return tqdm(items, desc=what, unit=unit, leave=False, disable=None)
+
+
+def counter(total: int, enabled: bool, what: str, unit: str = "file"):
+    """A tqdm bar of `total` `unit`s, shown only when `enabled` and stderr is a terminal; `.update(n)` counts."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=what, unit=unit, leave=False, disable=None if enabled else True)
 
 
 def guard(out: Path, package: Package) -> None:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from nkdigital.atomic import atomic_path
-from nkdigital.export.common import guard, steps
+from nkdigital.export.common import counter, guard
 from nkdigital.export.html import write_chart_html
 from nkdigital.load import Package
 
@@ -117,11 +117,13 @@ def write_charts(package: Package, out: str | os.PathLike, formats: Iterable[str
         raise ValueError(f"unknown chart format {unknown[0]!r}; choose html, {', '.join(IMAGE_FORMATS)}")
     figures = charts.gallery(package)
     images = [f for f in formats if f in IMAGE_FORMATS]
-    jobs = (["html"] if "html" in formats else []) + ([images] if images else [])
     paths = []
-    for step in steps(jobs, progress, "charts"):
-        if step == "html":
-            paths += [write_chart_html(fig, out / f"{stem}.html") for stem, fig in figures.items()]
-        else:
-            paths += write_images(figures, out, step)
+    with counter(len(figures) * len(set(formats)), progress, "charts") as bar:
+        if "html" in formats:
+            for stem, fig in figures.items():
+                paths.append(write_chart_html(fig, out / f"{stem}.html"))
+                bar.update(1)
+        if images:  # one browser session for every image
+            paths += write_images(figures, out, images)
+            bar.update(len(figures) * len(images))
     return paths

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from nkdigital.export.common import fields_table, guard, schemas, steps
 from nkdigital.export.workbook import to_xlsx
 from nkdigital.frame_attrs import plain
 from nkdigital.load import Package
+from nkdigital.paths import ARCHIVE_DIR, default_archive
 
 SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "year": "INTEGER", "date": "TEXT",
              "boolean": "INTEGER"}
@@ -138,7 +140,8 @@ def to_duckdb(package: Package, out: str | os.PathLike, progress: bool = False) 
 
 
 def to_csv(package: Package, out: str | os.PathLike, progress: bool = False) -> Path:
-    """A copy of the data package: `datapackage.json` and each resource at its path, hashes recorded.
+    """A copy of the data package that validates on its own: `datapackage.json`, each resource at its path (hashes
+    recorded) and, in `archive/`, the archived texts its quotes are checked against.
 
     Written to a temporary folder that then takes the place of `out`, so a failed export leaves `out` as it was.
     """
@@ -155,7 +158,18 @@ def to_csv(package: Package, out: str | os.PathLike, progress: bool = False) -> 
             resource["hash"], resource["bytes"] = "sha256:" + hashlib.sha256(data).hexdigest(), len(data)
         text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
         (folder / "datapackage.json").write_text(text, encoding="utf-8")
+        _copy_archive(package, folder / ARCHIVE_DIR)
     return out
+
+
+def _copy_archive(package: Package, target: Path) -> None:
+    """The archived files the package cites (`archive_path`), with the archive's INDEX.csv and README.md."""
+    archive = Path(package.archive) if package.archive is not None else default_archive(package.path)
+    cited = {path for name in package.resource_names if "archive_path" in (frame := package.resource(name))
+             for path in frame["archive_path"].dropna()}
+    for relative in sorted(cited | {p for p in ("INDEX.csv", "README.md") if (archive / p).is_file()}):
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(archive / relative, target / relative)
 
 
 def _arrow_table(frame: pd.DataFrame, resource: dict):

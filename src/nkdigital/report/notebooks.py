@@ -10,6 +10,9 @@ from nkdigital.paths import bundled_notebooks
 
 KERNEL_ENV = {"PLOTLY_RENDERER": "plotly_mimetype"}  # charts as JSON outputs: no random div id, no inlined JS
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+# the kernel's own log on the inherited stderr: errors only (its start-up warning that a local kernel talks over
+# TCP without encryption would otherwise print once per notebook)
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 
 
 def notebook_paths(folder: str | os.PathLike | None = None) -> list[Path]:
@@ -39,7 +42,7 @@ def execute(path: str | os.PathLike) -> bool:
 
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=False,
+    NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=False, extra_arguments=KERNEL_ARGS,
                    resources={"metadata": {"path": str(path.parent)}}).execute(env={**os.environ, **KERNEL_ENV})
     text = nbformat.writes(_clean(notebook)) + "\n"
     if path.read_text(encoding="utf-8") == text:

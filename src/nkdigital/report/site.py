@@ -59,11 +59,12 @@ def _check_target(out: Path) -> None:
 
 
 def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = None, base_url: str = "",
-               package=None) -> Path:
+               package=None, images: bool = True) -> Path:
     """Build the report into `out`, replaced whole and only once complete; returns its path.
 
     `notebooks`: the folder of numbered notebooks (default: the bundled ones), rendered as stored.
     `base_url`: where the site will be served, for the embed snippets (default: links relative to the index).
+    `images`: also each chart as PNG and SVG (needs Chromium); without them the index links the HTML charts only.
     """
     import jinja2
 
@@ -85,7 +86,8 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         charts = staging / "charts"
         for stem, fig in figures.items():
             export.write_chart_html(fig, charts / f"{stem}.html", include_plotlyjs="../assets/plotly.min.js")
-        export.write_images(figures, charts, ("png", "svg"))
+        if images:
+            export.write_images(figures, charts, ("png", "svg"))
 
         assets = staging / "assets"
         assets.mkdir()
@@ -103,7 +105,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
              "embed": embed_snippet(fig, f"{base_url}charts/{stem}.html")}
             for stem, fig in figures.items()
         ]
-        index = environment.get_template("index.html.j2").render(pages=pages, charts=charts_listed,
+        index = environment.get_template("index.html.j2").render(pages=pages, charts=charts_listed, images=images,
                                                                  version=nk.__version__)
         (staging / "index.html").write_text(index, encoding="utf-8")
         _readable(staging)

@@ -4,7 +4,8 @@ It is the ordinary kernel, started without three things the notebook checks neve
 - jsonschema's optional `rfc3987_syntax` plugin, marked absent: plotly's notebook renderer imports nbformat and with
   it jsonschema, which would otherwise compile that grammar (about a second) in every kernel;
 - the debugger (`debugpy`, marked absent; about 0.2 s per kernel start);
-- IPython's history database (an SQLite file written on every cell).
+- IPython's history database (an SQLite file written on every cell);
+- the kernel's warnings on stderr (it warns that it talks over TCP without encryption at every start).
 Test-only; users' kernels are untouched. benchmarks/RESULTS.md has the measurements.
 """
 
@@ -15,4 +16,5 @@ if __name__ == "__main__":
         sys.modules.setdefault(optional, None)
     from ipykernel import kernelapp
 
-    kernelapp.launch_new_instance(argv=[*sys.argv[1:], "--HistoryManager.enabled=False"])
+    kernelapp.launch_new_instance(argv=[*sys.argv[1:], "--HistoryManager.enabled=False",
+                                           "--IPKernelApp.log_level=ERROR"])
