@@ -826,6 +826,7 @@ def test_importing_nkdigital_does_not_import_plotly():
 def test_the_documented_call_shows_with_the_house_config(monkeypatch, package):
     shown = {}
     monkeypatch.setattr(pio, "show", lambda fig, *args, **kwargs: shown.update(fig=fig, args=args, **kwargs))
+    monkeypatch.setattr(pio.renderers, "default", "json")  # a renderer to show with (none: a warning, test_first_use)
     nk.charts.subscribers(package.observations(indicator="mobile_subscriptions")).show()
     assert shown["config"]["displaylogo"] is False
     assert shown["config"]["toImageButtonOptions"] == {"format": "png", "scale": 2,
