@@ -111,14 +111,18 @@ def test_show_in_a_plain_script_says_what_to_do_instead(package, monkeypatch):
         house.HouseFigure().show()  # a renderer is set: it displays, no warning
 
 
-@pytest.mark.parametrize(("row_id", "field", "shown"), [
-    ("obs-mobile-subs-2000-derived-owid2026-wpp2024", "ref_date", "2000"),
-    ("obs-koryolink-subs-2008-12-initial-dne", "ref_date", "2008-12"),
-    ("evt-koryolink-launch", "event_date", "2008-12-15"),
-    ("38north-2013-ykim-explosion", "published_date", "2013-11"),
+@pytest.mark.parametrize(("resource", "field", "precision", "pattern"), [
+    ("observations", "ref_date", "year", r"\d{4}"),
+    ("observations", "ref_date", "month", r"\d{4}-\d\d"),
+    ("events", "event_date", "day", r"\d{4}-\d\d-\d\d"),
+    ("sources", "published_date", "month", r"\d{4}-\d\d"),
 ])
-def test_a_row_prints_its_dates_at_their_precision(package, row_id, field, shown):
-    row = package.row(row_id)
+def test_a_row_prints_its_dates_at_their_precision(package, resource, field, precision, pattern):
+    frame = package.resource(resource)
+    first = frame[frame[f"{field}_precision"].astype(str) == precision].iloc[0]
+    row = package.row(first.iloc[0])  # the id is the first column
+    shown = first[field].strftime({"year": "%Y", "month": "%Y-%m"}.get(precision, "%Y-%m-%d"))
+    assert re.fullmatch(pattern, shown)
     assert re.search(rf"^{field}\s+{shown}$", repr(row), re.M), repr(row)
     assert re.search(rf"^{field}\s+{shown}$", repr(row[[field, "citation"]]), re.M)
-    assert isinstance(row[field], pd.Timestamp) and "00:00:00" not in repr(row)
+    assert row[field] == first[field] and isinstance(row[field], pd.Timestamp) and "00:00:00" not in repr(row)
