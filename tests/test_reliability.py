@@ -373,6 +373,9 @@ def _header_quote(path: Path) -> Expected:
 cell_case("bidirectional-override-in-text", EVENTS, "title", "Launch of exe.\u202egnp the network",
           "invisible formatting character U+202E")
 cell_case("invisible-mark-in-text", EVENTS, "title", "Launch of the\u2066 network", "U+2066")
+for _char in ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"):
+    cell_case(f"invisible-U+{ord(_char):04X}-in-text", SOURCES, "original_outlet", f"Daily{_char} NK",
+              f"invisible formatting character U+{ord(_char):04X}")
 cell_case("arabic-indic-digits", OBS, "value", "\u0663\u0660\u0660", "is not a plain number",
           where=lambda r: r["value"] != "")
 
@@ -596,6 +599,18 @@ HOSTILE_DESCRIPTORS = {
     "bidi-override-in-title": (_set(["title"], "Digital access \u202e)KRPD("), "title"),
     "invisible-mark-in-a-field": (_set([*FIELD0, "description"], "Identifier\u200f of the event"),
                                   "resources.1.schema.fields.0.description"),
+    "invisible-U+200B-in-title": (_set(["title"], "Digital\u200b access"), "title"),
+    "soft-hyphen-in-a-key": (_set(["resources", 1, "schema", "fields", 0, "constraints", "requ\u00adired"], True),
+                             "resources.1.schema.fields.0.constraints"),
+    "lone-surrogate-in-the-title": (DESCRIPTOR.read_text(encoding="utf-8").replace('"title": "', '"title": "\\ud800', 1),
+                                    "title"),
+    "nested-too-deeply": (_set(["keywords"], json.loads("[" * 30 + "]" * 30)), "keywords" + ".0" * 20),
+    "key-given-twice": ('{"name": "x", "resources": [], "resources": []}', "resources"),
+    "resource-name-as-sql": (_set(["resources", 9, "name"], 'r"; COPY (SELECT 1) TO \'/tmp/x\'; --'),
+                             'r"; COPY (SELECT 1) TO \'/tmp/x\'; --.name'),
+    "resource-name-with-path": (_set(["resources", 9, "name"], "../../outside"), "../../outside.name"),
+    "field-name-as-sql": (_set([*FIELD0, "name"], 'event_id" TEXT); DROP TABLE x; --'),
+                          'events.event_id" TEXT); DROP TABLE x; --'),
     "primary-key-string": (_set(["resources", 1, "schema", "primaryKey"], "event_id"), "events.primaryKey"),
     "primary-key-unknown": (_set(["resources", 1, "schema", "primaryKey"], ["id"]), "events.primaryKey"),
     "foreign-keys-number": (_set(["resources", 1, "schema", "foreignKeys"], 5), "events.foreignKeys"),

@@ -7,14 +7,32 @@ import re
 from pathlib import Path, PurePosixPath
 
 from nkdigital.errors import PackageError, Problem, shown
-from nkdigital.limits import MAX_DESCRIPTOR_BYTES, megabytes
+from nkdigital.limits import MAX_DESCRIPTOR_BYTES, MAX_JSON_DEPTH, megabytes
 from nkdigital.patterns import pattern_problem
-from nkdigital.table import INVISIBLE
+from nkdigital.table import INVISIBLE, invisible
 
 FIELD_TYPES = frozenset({"string", "number", "integer", "year", "date", "boolean"})
 STANDARD_DIALECT = {"delimiter": ",", "quoteChar": '"', "header": True}
 ISO_DATE = "%Y-%m-%d"
 _HASH = re.compile(r"(sha256|md5|sha1|sha512):[0-9a-f]+")
+# resource and field names become SQL identifiers, file names and sheet names: plain lowercase words only
+NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+NAME_RULE = "must be a lowercase name of letters, digits and _ (at most 63 characters, starting with a letter)"
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """An object's keys, refusing one given twice (JSON parsers silently keep the last, so a reader sees another
+    descriptor than the one we checked)."""
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen[key] = value
+    return seen
 
 
 def read_descriptor(path: Path) -> dict:
@@ -34,31 +52,40 @@ def read_descriptor(path: Path) -> dict:
     except OSError as error:
         raise PackageError([Problem(str(path), None, None, f"descriptor cannot be read: {error.strerror}")]) from None
     try:
-        descriptor = json.loads(text)
+        descriptor = json.loads(text, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as error:
+        raise PackageError([Problem(name, None, _printable_key(error.args[0]),
+                                    f"key {shown(error.args[0])} appears twice in one object; keep one")]) from None
     except json.JSONDecodeError as error:
         message = f"not valid JSON: {error.msg[0].lower()}{error.msg[1:]} at column {error.colno}"
         raise PackageError([Problem(name, error.lineno, None, message)]) from None
     except RecursionError:
         raise PackageError([Problem(name, None, None, "not valid JSON: nested too deeply")]) from None
-    problems = _structure_problems(descriptor, name) or _invisible_problems(descriptor, name)
+    problems = _text_problems(descriptor, name) or _structure_problems(descriptor, name)
     if problems:
         raise PackageError(problems)
     return descriptor
 
 
-def _invisible_problems(descriptor: object, name: str) -> list[Problem]:
-    """Bidirectional overrides and other invisible formatting characters anywhere in the descriptor's text."""
-    problems, pending = [], [("", descriptor)]
+def _printable_key(key: str) -> str:
+    return shown(key)[1:-1]
+
+
+def _text_problems(descriptor: object, name: str) -> list[Problem]:
+    """Nesting deeper than MAX_JSON_DEPTH, and invisible formatting characters or lone surrogates anywhere in
+    the descriptor's text (keys included)."""
+    problems, pending = [], [("", descriptor, 0)]
     while pending:
-        where, value = pending.pop()
-        if isinstance(value, str):
-            found = INVISIBLE.search(value)
-            if found:
-                problems.append(Problem(name, None, where or None, "text contains the invisible formatting"
-                                        f" character U+{ord(found.group()):04X}; remove it"))
-        elif isinstance(value, dict | list):
+        where, value, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            return [Problem(name, None, where or None, f"nested more than {MAX_JSON_DEPTH} levels deep")]
+        texts = [value] if isinstance(value, str) else list(value) if isinstance(value, dict) else []
+        found = next((m for m in map(INVISIBLE.search, texts) if m), None)
+        if found:
+            problems.append(Problem(name, None, where or None, f"text contains {invisible(found.group())}"))
+        if isinstance(value, dict | list):
             items = value.items() if isinstance(value, dict) else enumerate(value)
-            pending += [(f"{where}.{key}".lstrip("."), item) for key, item in items]
+            pending += [(f"{where}.{_printable_key(str(key))}".lstrip("."), item, depth + 1) for key, item in items]
     return problems
 
 
@@ -87,6 +114,11 @@ def _structure_problems(descriptor: object, name: str) -> list[Problem]:
             problems.append(Problem(name, None, f"resources[{i}]", "resource must be an object with a name"))
             continue
         label = resource["name"]
+        if not NAME.fullmatch(label):
+            problems.append(Problem(name, None, f"{_printable_key(label)}.name",
+                                    f"resource name {shown(label)} {NAME_RULE}"))
+            names.add(label)
+            continue
         if label in names:
             problems.append(Problem(name, None, f"{label}.name", f"resource name {shown(label)} is used twice"))
         names.add(label)
@@ -128,6 +160,10 @@ def _resource_problems(resource: dict, name: str, label: str) -> list[Problem]:
             problems.append(Problem(name, None, where, "field must be an object with a name"))
             continue
         field_names.append(field["name"])
+        if not NAME.fullmatch(field["name"]):
+            problems.append(Problem(name, None, f"{label}.{_printable_key(field['name'])}",
+                                    f"field name {shown(field['name'])} {NAME_RULE}"))
+            continue
         problems += _field_problems(field, name, f"{label}.{field['name']}")
     if len(set(field_names)) != len(field_names):
         problems.append(Problem(name, None, f"{label}.schema", "field names must be unique"))

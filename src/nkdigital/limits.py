@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 MAX_DESCRIPTOR_BYTES = 2_000_000  # datapackage.json
+MAX_JSON_DEPTH = 20  # nested objects and lists in datapackage.json (the package's own go 8 deep)
 MAX_FILE_BYTES = 50_000_000  # one resource's CSV file
 MAX_CELLS = 2_000_000  # cells (rows x fields) in one resource
 MAX_PACKAGE_BYTES = 200_000_000  # all resource files together

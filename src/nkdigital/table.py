@@ -24,8 +24,19 @@ _INTEGER = re.compile(r"-?[0-9]+")
 _YEAR = re.compile(r"[0-9]{4}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-# invisible characters that reorder or hide text (bidirectional overrides, isolates and marks)
-INVISIBLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# invisible characters that reorder or hide text: bidirectional overrides, isolates and marks; zero-width space,
+# non-joiner and joiner, word joiner, byte-order mark (zero-width no-break space) and soft hyphen; and lone
+# surrogates (half a character, which no UTF-8 file can hold but a JSON escape can)
+INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def invisible(character: str) -> str:
+    """How a message names a character INVISIBLE matches, and what to do."""
+    if "\ud800" <= character <= "\udfff":
+        return f"a lone surrogate U+{ord(character):04X} (half of a character); remove it"
+    return f"the invisible formatting character U+{ord(character):04X}; remove it"
+
+
 _BOOLEANS = {"true": True, "True": True, "TRUE": True, "1": True,
              "false": False, "False": False, "FALSE": False, "0": False}
 
@@ -249,10 +260,9 @@ def _convert(cell: str, field: dict, label: str, row: int, problems: list[Proble
         problems.append(Problem(label, row, field["name"], f"{shown(cell)} contains the control character "
                                 f"{control.group()!r}; remove it"))
         return None
-    invisible = INVISIBLE.search(cell)
-    if invisible:
-        problems.append(Problem(label, row, field["name"], f"{shown(cell)} contains the invisible formatting"
-                                f" character U+{ord(invisible.group()):04X}; remove it"))
+    hidden = INVISIBLE.search(cell)
+    if hidden:
+        problems.append(Problem(label, row, field["name"], f"{shown(cell)} contains {invisible(hidden.group())}"))
         return None
     try:
         value = PARSERS[field.get("type", "string")](cell)
