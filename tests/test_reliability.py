@@ -602,8 +602,8 @@ HOSTILE_DESCRIPTORS = {
     "invisible-U+200B-in-title": (_set(["title"], "Digital\u200b access"), "title"),
     "soft-hyphen-in-a-key": (_set(["resources", 1, "schema", "fields", 0, "constraints", "requ\u00adired"], True),
                              "resources.1.schema.fields.0.constraints"),
-    "lone-surrogate-in-the-title": (DESCRIPTOR.read_text(encoding="utf-8").replace('"title": "', '"title": "\\ud800', 1),
-                                    "title"),
+    "lone-surrogate-in-the-title": (DESCRIPTOR.read_text(encoding="utf-8")
+                                    .replace('"title": "', '"title": "\\ud800', 1), "title"),
     "nested-too-deeply": (_set(["keywords"], json.loads("[" * 30 + "]" * 30)), "keywords" + ".0" * 20),
     "key-given-twice": ('{"name": "x", "resources": [], "resources": []}', "resources"),
     "resource-name-as-sql": (_set(["resources", 9, "name"], 'r"; COPY (SELECT 1) TO \'/tmp/x\'; --'),
