@@ -39,6 +39,18 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(NO_BROWSER)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Validation verdicts and explorer files go to a cache folder of this test session, not the user's."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
 @pytest.fixture(scope="session")
 def package() -> nk.Package:
     return nk.load(DESCRIPTOR)

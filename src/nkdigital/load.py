@@ -25,19 +25,19 @@ def load(path: str | os.PathLike | None = None, *, validate: bool = False,
          archive: str | os.PathLike | None = None) -> Package:
     """Open the data package (default: the bundled copy) with every resource as a typed DataFrame.
 
-    With ``validate=True`` the package is first checked in full (schema, keys, hashes, quotes, logic).
+    With ``validate=True`` the package is first checked in full (schema, keys, hashes, quotes, logic), once per
+    content (:func:`nkdigital.validation.validated`).
     Any problem raises :class:`~nkdigital.PackageError` naming file, row and field; nothing is half-loaded.
     """
     descriptor_path = resolve_descriptor(path)
+    frames = {}
     if validate:
-        from nkdigital.validation import validate as run_validation
+        from nkdigital.validation import validated
 
-        report = run_validation(descriptor_path, archive)
-        if report.problems:
-            raise PackageError(report.problems)
+        frames = validated(descriptor_path, archive).frames  # empty when the verdict came from the cache
     descriptor = read_descriptor(descriptor_path)
-    # with validation, reuse the frames it read: no second read, and nothing can change in between
-    tables = report.frames if validate else _read_tables(descriptor_path, descriptor)
+    # reuse the frames validation read, if it ran: no second read, and nothing can change in between
+    tables = frames or _read_tables(descriptor_path, descriptor)
     frames = {r["name"]: _with_attrs(tables[r["name"]], r, descriptor) for r in descriptor["resources"]}
     return Package(descriptor, _indicators_as_categories(frames), descriptor_path, archive=archive, valid=validate)
 
@@ -102,11 +102,9 @@ class Package:
     def require_valid(self) -> None:
         """Validate the package in full once (schema, keys, hashes, quotes, logic); PackageError if it is not."""
         if not self._valid:
-            from nkdigital.validation import validate
+            from nkdigital.validation import validated
 
-            report = validate(self.path, self.archive)
-            if report.problems:
-                raise PackageError(report.problems)
+            validated(self.path, self.archive)
             self._valid = True
 
     def __repr__(self) -> str:

@@ -40,6 +40,11 @@ def default_archive(descriptor: Path | None = None) -> Path:
 
 
 
+def cache_dir() -> Path:
+    """Our cache folder: $XDG_CACHE_HOME/nkdigital, else ~/.cache/nkdigital."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nkdigital"
+
+
 def bundled_notebooks() -> Path:
     """The narrative notebooks: `notebooks/` shipped in the wheel, or the checkout's."""
     for candidate in (_HERE / "notebooks", _HERE.parents[1] / "notebooks"):

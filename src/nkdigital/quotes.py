@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -46,11 +48,39 @@ def evidence(text: str) -> str:
     return body if rule else text
 
 
-def read_archived(file: Path) -> bytes:
-    """The bytes of one archived file; OSError if it is not a regular file of at most MAX_ARCHIVE_BYTES."""
-    if not file.is_file() or file.stat().st_size > MAX_ARCHIVE_BYTES:
+def archive_entries(archive: Path) -> tuple[list[str], list[str]]:
+    """The archive's regular files and, separately, everything else in it (symlinks, FIFOs, devices, sockets),
+    as sorted paths relative to `archive`. Nothing is opened and no symlink is followed."""
+    files, others = [], []
+    for folder, subfolders, names in os.walk(archive):
+        for name in [*names, *subfolders]:
+            path = os.path.join(folder, name)
+            mode = os.lstat(path).st_mode
+            relative = os.path.relpath(path, archive).replace(os.sep, "/")
+            if stat.S_ISREG(mode):
+                files.append(relative)
+            elif not stat.S_ISDIR(mode):
+                others.append(relative)
+        subfolders[:] = [d for d in subfolders if stat.S_ISDIR(os.lstat(os.path.join(folder, d)).st_mode)]
+    return sorted(files), sorted(others)
+
+
+NOT_REGULAR = "is a symlink, FIFO, device or socket; the archive holds only regular files and folders"
+
+
+def read_archived(archive: Path, relative: str) -> bytes:
+    """The bytes of one archived file; OSError unless it is a regular file of at most MAX_ARCHIVE_BYTES reached
+    through folders (no symlink on the way)."""
+    path = archive
+    for part in Path(relative).parts:
+        path = path / part
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            raise OSError("a symlink")
+    if not stat.S_ISREG(mode) or os.lstat(path).st_size > MAX_ARCHIVE_BYTES:
         raise OSError(f"not a regular file of at most {MAX_ARCHIVE_BYTES:,} bytes")
-    return file.read_bytes()
+    with open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NOFOLLOW | os.O_NONBLOCK)) as file:
+        return file.read(MAX_ARCHIVE_BYTES + 1)
 
 
 def check_quote_lengths(frame: pd.DataFrame, label: str) -> list[Problem]:
@@ -73,6 +103,10 @@ def check_quotes(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem
     texts: dict[str, list[str]] = {}
     problems, read = [], 0
     label = copies.attrs.get("path", "data/source_copies.csv")
+    others = set(archive_entries(archive)[1])
+    referenced = set(copies["archive_path"].dropna())
+    problems += [Problem(f"{archive.name}/{other}", None, None, f"{other} {NOT_REGULAR}; replace it with the file"
+                         " itself or remove it") for other in sorted(others - referenced)]
     for index, row in copies.iterrows():
         relative, source_id = row["archive_path"], row["source_id"]
         if not isinstance(relative, str) or not isinstance(source_id, str):
@@ -81,8 +115,11 @@ def check_quotes(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem
         if Path(relative).is_absolute() or ".." in Path(relative).parts:
             problems.append(Problem(*where, f"archive path {shown(relative)} must stay inside the archive"))
             continue
+        if relative in others:
+            problems.append(Problem(*where, f"archived file {relative} {NOT_REGULAR}"))
+            continue
         try:
-            data = read_archived(archive / relative)
+            data = read_archived(archive, relative)
         except OSError:
             problems.append(Problem(*where, f"archived file {relative} not found (or not a regular file of at most"
                                             f" {MAX_ARCHIVE_BYTES:,} bytes) in {archive}"))

@@ -92,6 +92,34 @@ def validate(
     return report
 
 
+_VALID: set[str] = set()  # content keys validated in this process
+
+
+def validated(path: str | os.PathLike | None = None, archive: str | os.PathLike | None = None) -> Report:
+    """Validate the package at `path` against `archive` once per content; PackageError if it is invalid.
+
+    A valid verdict is remembered in this process and on disk (`$XDG_CACHE_HOME/nkdigital/validated/`), keyed by
+    the SHA-256 of the descriptor, every resource file, every archive file, the date and our code
+    (:func:`nkdigital.content.content_key`): any changed byte validates again. Only valid verdicts are kept, so a
+    problem is always reported afresh. The report's `frames` are empty when the verdict came from the cache.
+    """
+    from nkdigital import content
+
+    descriptor_path = resolve_descriptor(path)
+    archive_path = Path(archive) if archive is not None else default_archive(descriptor_path)
+    key = content.content_key(descriptor_path, archive_path)
+    if key is not None and (key in _VALID or content.remembered(key)):
+        _VALID.add(key)
+        return Report()
+    report = validate(descriptor_path, archive_path)
+    if report.problems:
+        raise PackageError(report.problems)
+    if key is not None and key == content.content_key(descriptor_path, archive_path):  # unchanged meanwhile
+        _VALID.add(key)
+        content.remember(key)
+    return report
+
+
 def _not_following_a_quote(problems: list[Problem]) -> list[Problem]:
     """A figure its quote does not state is no second problem in a row whose quote is itself wrong."""
     rows = {(p.file, p.row) for p in problems if p.field == "quote"}

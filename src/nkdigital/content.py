@@ -1,0 +1,100 @@
+"""What a validation verdict depends on, as one SHA-256: every byte the validation reads, and the code reading it.
+
+The key covers the descriptor, every resource file, every file of the archive (its path and bytes; anything in
+the archive that is not a regular file by its path and kind), the date (a date in the future is a problem), and
+the source of this package (a new check re-validates). Only regular files are opened, never a FIFO or device;
+when something cannot be keyed (a missing or odd file, a broken descriptor) there is no key and the caller
+validates in full, which then reports the problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import stat
+from pathlib import Path
+
+from nkdigital.limits import MAX_ARCHIVE_TOTAL, MAX_DESCRIPTOR_BYTES, MAX_PACKAGE_BYTES
+from nkdigital.paths import cache_dir
+
+_SOURCE = Path(__file__).resolve().parent
+VERDICTS = "validated"  # the folder of cached verdicts inside the cache folder
+
+
+class _Unkeyable(Exception):
+    pass
+
+
+def _feed(digest, label: str, path: Path, budget: list[int]) -> None:
+    """Add `label` and the bytes of the regular file `path` to `digest`; _Unkeyable for anything else."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # never open a FIFO: it would block
+            raise _Unkeyable
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        raise _Unkeyable from None
+    with open(descriptor, "rb") as file:
+        info = os.fstat(file.fileno())
+        budget[0] -= info.st_size
+        if not stat.S_ISREG(info.st_mode) or budget[0] < 0:
+            raise _Unkeyable
+        digest.update(f"\0{label}\0{info.st_size}\0".encode("utf-8", "surrogatepass"))
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """SHA-256 of this package's Python source: a changed check never reuses an older verdict."""
+    digest = hashlib.sha256()
+    for path in sorted(_SOURCE.rglob("*.py")):
+        digest.update(path.relative_to(_SOURCE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def content_key(descriptor_path: Path, archive: Path, check_hashes: bool = True,
+                today: dt.date | None = None) -> str | None:
+    """The key of everything validating `descriptor_path` against `archive` reads, or None if it cannot be keyed."""
+    from nkdigital.quotes import archive_entries
+
+    digest = hashlib.sha256(f"{code_fingerprint()}\0{today or dt.date.today()}\0{check_hashes}".encode())
+    try:
+        _feed(digest, "datapackage.json", descriptor_path, [MAX_DESCRIPTOR_BYTES])
+        descriptor = json.loads(descriptor_path.read_bytes())
+        budget = [MAX_PACKAGE_BYTES]
+        for resource in descriptor["resources"]:
+            _feed(digest, f"resource {resource['path']}", descriptor_path.parent / resource["path"], budget)
+        if not archive.is_dir():
+            raise _Unkeyable
+        files, others = archive_entries(archive)
+        budget = [MAX_ARCHIVE_TOTAL]
+        for relative in files:
+            _feed(digest, f"archive {relative}", archive / relative, budget)
+        digest.update("\0".join(f"other {relative}" for relative in others).encode("utf-8", "surrogatepass"))
+    except (_Unkeyable, OSError, ValueError, TypeError, KeyError, RecursionError):
+        return None
+    return digest.hexdigest()
+
+
+def verdict_file(key: str) -> Path:
+    return cache_dir() / VERDICTS / key
+
+
+def remembered(key: str) -> bool:
+    """Whether a valid verdict for `key` is on disk."""
+    return verdict_file(key).is_file()
+
+
+def remember(key: str) -> None:
+    """Record on disk that the content `key` validated; a cache that cannot be written is only skipped."""
+    from nkdigital.atomic import atomic_write_bytes
+
+    target = verdict_file(key)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        atomic_write_bytes(target, b"valid\n")
+    except OSError:
+        pass
