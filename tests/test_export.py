@@ -293,8 +293,8 @@ def test_a_full_disk_leaves_no_file_journal_or_wal(fmt, package, tmp_path, monke
     """The database fails mid-write as on a full disk: a clean error, and nothing left behind."""
     real, calls = export.tables._insert, []
 
-    def insert_then_fail(connection, name, rows):
-        real(connection, name, rows)
+    def insert_then_fail(connection, name, rows, quote):
+        real(connection, name, rows, quote)
         calls.append(name)
         if len(calls) == 2:
             raise _disk_full(fmt)

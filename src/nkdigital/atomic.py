@@ -32,10 +32,15 @@ def _scratch(target: Path) -> Iterator[Path]:
 
 @contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """Yield a path for a new file; on success it replaces `target` (or the file a symlink `target` points at)."""
+    """Yield a path for a new file; on success it replaces `target` (or the file a symlink `target` points at).
+
+    Only a regular file is ever replaced: a folder, FIFO, device or socket named as `target` is refused."""
     target = Path(target)
     if target.is_symlink():
         target = Path(os.path.realpath(target))
+    if target.exists() and not target.is_file():
+        kind = "a folder" if target.is_dir() else "a FIFO, device or socket"
+        raise FileExistsError(f"cannot write {target}: it is {kind}, not a regular file; name a new file")
     with _scratch(target) as scratch:
         temporary = scratch / target.name
         yield temporary

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from nkdigital.errors import PackageError
+from nkdigital.errors import PackageError, for_terminal
 
 EXPORT_FORMATS = ("sqlite", "duckdb", "csv", "xlsx", "parquet")
 CHART_FORMATS = ("html", "png", "svg", "pdf")
@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     charts.add_argument("out", help="output folder")
     charts.add_argument("--format", default="html", help="comma-separated: html,png,svg,pdf (default: html)")
     charts.add_argument("--package", help=PACKAGE_HELP)
+    charts.add_argument("--archive", help=ARCHIVE_HELP)
 
     chart = commands.add_parser("chart", help="write one chart; the suffix of OUT picks the format",
                                 description="Write one chart as .png (scale 2), .svg, .pdf, .html (self-contained)"
@@ -57,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     chart.add_argument("--height", type=int, help="image height in px (png, svg, pdf)")
     chart.add_argument("--include-weak", action="store_true", help="also draw rows from weak sources, marked")
     chart.add_argument("--package", help=PACKAGE_HELP)
+    chart.add_argument("--archive", help=ARCHIVE_HELP)
 
     report = commands.add_parser("report", help="build the offline report: notebooks, charts, index",
                                  description="Build the report as a static site (needs the notebooks extra and,"
@@ -76,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", help="show version, resources and row counts",
                                description="Show the package version, resources and row counts.")
     info.add_argument("--package", help=PACKAGE_HELP)
+    info.add_argument("--archive", help=ARCHIVE_HELP)
 
     serve = commands.add_parser("serve", help="explore the package in Datasette (pip install 'nkdigital[explorer]')",
                                 description="Build nkdigital.sqlite (search, facets, canned queries) in"
@@ -84,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8001, help="port to listen on (default: 8001)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--package", help=PACKAGE_HELP)
+    serve.add_argument("--archive", help=ARCHIVE_HELP)
     return parser
 
 
@@ -92,15 +96,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except PackageError as error:
-        print(f"error: {error}", file=sys.stderr)
+        _say(f"error: {error}", sys.stderr)
         return 1
     except OSError as error:  # a file that cannot be written or read: a failure, not a usage error
-        print(f"error: {error}", file=sys.stderr)
+        _say(f"error: {error}", sys.stderr)
         return 1
     except (ValueError, KeyError, RuntimeError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
-        print(f"error: {message}", file=sys.stderr)
+        _say(f"error: {message}", sys.stderr)
         return 2
+
+
+def _say(text: str, stream=None) -> None:
+    """Print text that may come from the data: never a control sequence to the terminal."""
+    print(for_terminal(text), file=stream or sys.stdout)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -113,7 +122,7 @@ def _validate(args: argparse.Namespace) -> int:
         count = len(report.problems)
         print(f"invalid: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
         for problem in report.problems:
-            print(f"  - {problem}", file=sys.stderr)
+            _say(f"  - {problem}", sys.stderr)
         return 1
     rows = sum(len(frame) for frame in report.frames.values())
     print(f"valid: {len(report.frames)} resources, {rows} rows")
@@ -144,22 +153,24 @@ def _charts(args: argparse.Namespace) -> int:
     unknown = sorted(set(formats) - set(CHART_FORMATS))
     if unknown:
         raise ValueError(f"unknown chart format {unknown[0]!r}; choose from {', '.join(CHART_FORMATS)}")
-    paths = export.write_charts(load(args.package), args.out, formats, progress=True)
+    package = load(args.package, validate=True, archive=args.archive)
+    paths = export.write_charts(package, args.out, formats, progress=True)
     print(f"wrote {len(paths)} files to {args.out}")
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
-    from nkdigital import report
+    from nkdigital import load, report
 
     if args.out is None and not args.execute_only:
         raise ValueError("give an output folder, e.g. nkdigital report site")
+    package = load(validate=True)  # the notebooks draw from the bundled package: nothing runs on invalid data
     if args.execute or args.execute_only:
         for path, changed in report.execute_all(args.notebooks):
             print(f"{'updated' if changed else 'unchanged'}: {path.name}")
     if not args.execute_only:
         images = _browser_note("the report's charts are HTML only, without PNG and SVG")
-        print(f"built {report.build_site(args.out, args.notebooks, args.base_url, images=images)}")
+        print(f"built {report.build_site(args.out, args.notebooks, args.base_url, package, images=images)}")
     return 0
 
 
@@ -189,7 +200,7 @@ def _chart(args: argparse.Namespace) -> int:
     if args.name not in CHARTS:
         raise ValueError(f"unknown chart {args.name!r}; choose from {', '.join(CHARTS)}")
     format_of(args.out)  # refuse a bad suffix before building anything
-    package = load(args.package)
+    package = load(args.package, validate=True, archive=args.archive)
     written = write_chart(chart(args.name, package, args.include_weak), args.out, package, args.width, args.height)
     print(f"wrote {written}")
     return 0
@@ -198,16 +209,16 @@ def _chart(args: argparse.Namespace) -> int:
 def _cite(args: argparse.Namespace) -> int:
     from nkdigital.cite import cite
 
-    print(cite(args.source_id, style=args.style))
+    _say(cite(args.source_id, style=args.style))
     return 0
 
 
 def _info(args: argparse.Namespace) -> int:
     from nkdigital import load
 
-    package = load(args.package)
-    print(f"{package.descriptor.get('title', 'nkdigital')} — version {package.version}")
-    print(f"descriptor: {package.path}")
+    package = load(args.package, validate=True, archive=args.archive)
+    _say(f"{package.descriptor.get('title', 'nkdigital')} — version {package.version}")
+    _say(f"descriptor: {package.path}")
     for name in package.resource_names:
         print(f"  {name:<18} {len(package.resource(name)):>5} rows")
     return 0
@@ -217,7 +228,7 @@ def _serve(args: argparse.Namespace) -> int:
     from nkdigital import load
     from nkdigital.explorer import serve
 
-    serve(load(args.package), args.host, args.port)
+    serve(load(args.package, validate=True, archive=args.archive), args.host, args.port)
     return 0
 
 

@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -55,36 +55,51 @@ def _plain(frame: pd.DataFrame, schema: dict, dates_as_text: bool) -> pd.DataFra
     return pd.DataFrame(out, dtype="object")
 
 
-def _create_table(name: str, schema: dict, types: dict[str, str]) -> str:
+def _create_table(name: str, schema: dict, types: dict[str, str], quote: Callable[[str], str]) -> str:
+    """CREATE TABLE for one resource; every name is quoted by `quote`, the database driver's own quoting."""
     columns = []
     for f in schema["fields"]:
         required = " NOT NULL" if f.get("constraints", {}).get("required") else ""
-        columns.append(f'"{f["name"]}" {types[f.get("type", "string")]}{required}')
-    columns.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in schema["primaryKey"]) + ")")
+        columns.append(f'{quote(f["name"])} {types[f.get("type", "string")]}{required}')
+    columns.append("PRIMARY KEY (" + ", ".join(quote(k) for k in schema["primaryKey"]) + ")")
     for key in schema.get("foreignKeys", []):
         ref = key["reference"]
-        columns.append(f'FOREIGN KEY ("{key["fields"][0]}") REFERENCES "{ref["resource"]}" ("{ref["fields"][0]}")')
-    return f'CREATE TABLE "{name}" (\n  ' + ",\n  ".join(columns) + "\n)"
+        columns.append(f"FOREIGN KEY ({quote(key['fields'][0])}) REFERENCES {quote(ref['resource'])}"
+                       f" ({quote(ref['fields'][0])})")
+    return f"CREATE TABLE {quote(name)} (\n  " + ",\n  ".join(columns) + "\n)"
 
 
-def _insert(connection, name: str, rows: pd.DataFrame) -> None:
+def _insert(connection, name: str, rows: pd.DataFrame, quote: Callable[[str], str]) -> None:
     marks = ", ".join("?" for _ in rows.columns)
     values = [list(row) for row in rows.itertuples(index=False)]
-    connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', values)
+    connection.executemany(f"INSERT INTO {quote(name)} VALUES ({marks})", values)
 
 
-def _fill(connection, package: Package, types: dict[str, str], dates_as_text: bool, show: bool, what: str) -> None:
+def sqlite_quote(connection: sqlite3.Connection) -> Callable[[str], str]:
+    """SQLite's own identifier quoting (printf's %w), for names from the descriptor."""
+    return lambda name: connection.execute("SELECT printf('\"%w\"', ?)", (name,)).fetchone()[0]
+
+
+def duckdb_quote(name: str) -> str:
+    """DuckDB's own identifier quoting, for names from the descriptor."""
+    import duckdb
+
+    return str(duckdb.ColumnExpression(name))
+
+
+def _fill(connection, package: Package, types: dict[str, str], dates_as_text: bool, show: bool, what: str,
+          quote: Callable[[str], str]) -> None:
     """Create one keyed table per resource (sources first) and insert its rows; then the `fields` table."""
     all_schemas = schemas(package)
     for name in steps(_ordered(package), show, what):
-        connection.execute(_create_table(name, all_schemas[name], types))
-        _insert(connection, name, _plain(package.resource(name), all_schemas[name], dates_as_text))
+        connection.execute(_create_table(name, all_schemas[name], types, quote))
+        _insert(connection, name, _plain(package.resource(name), all_schemas[name], dates_as_text), quote)
     dictionary = fields_table(package)
     text, flag = types["string"], types["boolean"]
     connection.execute(f'CREATE TABLE "{FIELDS_TABLE}" (resource {text} NOT NULL, field {text} NOT NULL,'
                        f' type {text} NOT NULL, required {flag} NOT NULL, allowed_values {text}, example {text},'
                        f' description {text}, PRIMARY KEY (resource, field))')
-    _insert(connection, FIELDS_TABLE, dictionary.astype("object").where(dictionary.notna(), None))
+    _insert(connection, FIELDS_TABLE, dictionary.astype("object").where(dictionary.notna(), None), quote)
 
 
 @contextmanager
@@ -104,7 +119,8 @@ def to_sqlite(package: Package, out: str | os.PathLike, progress: bool = False) 
         connection = sqlite3.connect(temporary)
         try:
             connection.execute("PRAGMA foreign_keys = ON")
-            _fill(connection, package, SQL_TYPES, dates_as_text=True, show=progress, what="sqlite")
+            _fill(connection, package, SQL_TYPES, dates_as_text=True, show=progress, what="sqlite",
+                  quote=sqlite_quote(connection))
             connection.commit()
         finally:
             connection.close()
@@ -112,7 +128,10 @@ def to_sqlite(package: Package, out: str | os.PathLike, progress: bool = False) 
 
 
 def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    """A string literal, quoted by DuckDB itself (COMMENT ON takes no parameters)."""
+    import duckdb
+
+    return str(duckdb.ConstantExpression(text))
 
 
 def to_duckdb(package: Package, out: str | os.PathLike, progress: bool = False) -> Path:
@@ -124,15 +143,17 @@ def to_duckdb(package: Package, out: str | os.PathLike, progress: bool = False) 
     with atomic_path(out) as temporary, _database_errors(out, duckdb.Error):
         connection = duckdb.connect(str(temporary))
         try:
-            _fill(connection, package, DUCKDB_TYPES, dates_as_text=False, show=progress, what="duckdb")
+            _fill(connection, package, DUCKDB_TYPES, dates_as_text=False, show=progress, what="duckdb",
+                  quote=duckdb_quote)
             for resource in package.descriptor["resources"]:
                 table = resource["name"]
                 if resource.get("description"):
-                    connection.execute(f'COMMENT ON TABLE "{table}" IS {_sql_text(resource["description"])}')
+                    connection.execute(f"COMMENT ON TABLE {duckdb_quote(table)} IS"
+                                       f" {_sql_text(resource['description'])}")
                 for field in resource["schema"]["fields"]:
                     if field.get("description"):
-                        connection.execute(f'COMMENT ON COLUMN "{table}"."{field["name"]}"'
-                                           f' IS {_sql_text(field["description"])}')
+                        connection.execute(f"COMMENT ON COLUMN {duckdb_quote(table)}.{duckdb_quote(field['name'])}"
+                                           f" IS {_sql_text(field['description'])}")
             connection.execute("CHECKPOINT")
         finally:
             connection.close()
@@ -217,7 +238,7 @@ def read_sqlite(path: str | os.PathLike, package: Package) -> dict[str, pd.DataF
     with sqlite3.connect(path) as connection:
         frames = {}
         for name in package.resource_names:
-            raw = pd.read_sql_query(f'SELECT * FROM "{name}"', connection)
+            raw = pd.read_sql_query(f"SELECT * FROM {sqlite_quote(connection)(name)}", connection)
             frames[name] = _retyped(raw, package.resource(name))
     return frames
 

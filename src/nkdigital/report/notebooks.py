@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from nkdigital.atomic import atomic_write_bytes
 from nkdigital.paths import bundled_notebooks
 
 KERNEL_ENV = {"PLOTLY_RENDERER": "plotly_mimetype"}  # charts as JSON outputs: no random div id, no inlined JS
@@ -47,7 +48,7 @@ def execute(path: str | os.PathLike) -> bool:
     text = nbformat.writes(_clean(notebook)) + "\n"
     if path.read_text(encoding="utf-8") == text:
         return False
-    path.write_text(text, encoding="utf-8")
+    atomic_write_bytes(path, text.encode("utf-8"))
     return True
 
 

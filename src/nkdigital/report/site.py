@@ -53,9 +53,26 @@ def _readable(folder: Path) -> None:
         path.chmod(0o755 if path.is_dir() else 0o644)
 
 
+MARKER = ".nkdigital-report"  # written into every site we build: only such a folder is ever replaced
+
+
 def _check_target(out: Path) -> None:
-    if out.exists() and any(out.iterdir()) and not (out / "index.html").is_file():
-        raise ValueError(f"{out} is neither empty nor a report built before: choose a new folder")
+    """`out` may be missing, an empty folder, or a report we built (it carries MARKER); nothing else is replaced."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise ValueError(f"{out} is not a folder: choose a new folder for the report")
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise ValueError(f"{out} is neither empty nor a report built by nkdigital (no {MARKER} file in it):"
+                         " choose a new folder")
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put `staging` in the place of `out` by renames only; the earlier report (checked again) is then removed."""
+    _check_target(out)
+    previous = staging.with_name(staging.name + ".previous")
+    if out.exists():
+        os.replace(out, previous)
+    os.replace(staging, out)
+    shutil.rmtree(previous, ignore_errors=True)
 
 
 def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = None, base_url: str = "",
@@ -82,7 +99,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         pages = [render(path, html_exporter) for path in notebook_paths(notebooks)]
         for page in pages:
             (staging / page.file).write_text(page.html, encoding="utf-8")
-        figures = nk.charts.gallery(package or nk.load())
+        figures = nk.charts.gallery(package or nk.load(validate=True))
         charts = staging / "charts"
         for stem, fig in figures.items():
             export.write_chart_html(fig, charts / f"{stem}.html", include_plotlyjs="../assets/plotly.min.js")
@@ -108,10 +125,10 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         index = environment.get_template("index.html.j2").render(pages=pages, charts=charts_listed, images=images,
                                                                  version=nk.__version__)
         (staging / "index.html").write_text(index, encoding="utf-8")
+        (staging / MARKER).write_text("built by nkdigital report; this folder is replaced by the next build\n",
+                                      encoding="utf-8")
         _readable(staging)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
+        _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
