@@ -104,3 +104,32 @@ def pick(path: Path, name: str, where: Callable[[Record], bool] = lambda row: Tr
         if row_id not in inputs and row.get("claim_type") != "derived" and where(row):
             return row
     raise LookupError(f"no row of {name} fits this case; the data changed, so adapt the corpus")
+
+
+# hostile copies: markup that the text rules let through (entities, quotes, Markdown links) in every free text
+
+HOSTILE_TEXTS = ("&lt;img src=x onerror=alert(1)&gt;", '" onmouseover="alert(2)" x="',
+                 "[click](javascript:alert(3))", "&#60;svg onload=alert(4)&#62;", "' onfocus='alert(5)' autofocus='")
+# free text that no check reads figures, dates or names from
+HOSTILE_FIELDS = {"events": ["title", "description"], "sources": ["title", "original_outlet"],
+                  "observations": ["note"], "access_tiers": ["group_name"], "indicators": ["title"],
+                  "rights_framework": ["relevance"]}
+
+
+def hostile_copy(target: Path) -> Path:
+    """A copy of the package (at `target`, its archive beside it) whose free texts carry markup and script that
+    the text rules cannot see as such; it validates. Returns its datapackage.json."""
+    from .conftest import ROOT
+
+    path = copy_package(target)
+    shutil.copytree(ROOT / "archive", target.parent / "archive")
+    for name, fields in HOSTILE_FIELDS.items():
+        rows = read_rows(path, name)
+        for number, row in enumerate(rows[1:]):
+            for field in fields:
+                cell = rows[0].index(field)
+                if row[cell] and row[cell] != "unknown":  # "unknown" outlet is a value the rules read
+                    row[cell] = f"{row[cell]} {HOSTILE_TEXTS[number % len(HOSTILE_TEXTS)]}"
+        write_rows(path, name, rows)
+    rehash(path)
+    return path

@@ -599,6 +599,7 @@ HOSTILE_DESCRIPTORS = {
     "bidi-override-in-title": (_set(["title"], "Digital access \u202e)KRPD("), "title"),
     "invisible-mark-in-a-field": (_set([*FIELD0, "description"], "Identifier\u200f of the event"),
                                   "resources.1.schema.fields.0.description"),
+    "ansi-escape-in-title": (_set(["title"], "Digital \x1b[2J\x1b[31maccess"), "title"),
     "invisible-U+200B-in-title": (_set(["title"], "Digital\u200b access"), "title"),
     "soft-hyphen-in-a-key": (_set(["resources", 1, "schema", "fields", 0, "constraints", "requ\u00adired"], True),
                              "resources.1.schema.fields.0.constraints"),

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from nkdigital.errors import PackageError, Problem, shown
 from nkdigital.limits import MAX_DESCRIPTOR_BYTES, MAX_JSON_DEPTH, megabytes
 from nkdigital.patterns import pattern_problem
-from nkdigital.table import INVISIBLE, invisible
+from nkdigital.table import CONTROL, INVISIBLE, invisible
 
 FIELD_TYPES = frozenset({"string", "number", "integer", "year", "date", "boolean"})
 STANDARD_DIALECT = {"delimiter": ",", "quoteChar": '"', "header": True}
@@ -72,8 +72,8 @@ def _printable_key(key: str) -> str:
 
 
 def _text_problems(descriptor: object, name: str) -> list[Problem]:
-    """Nesting deeper than MAX_JSON_DEPTH, and invisible formatting characters or lone surrogates anywhere in
-    the descriptor's text (keys included)."""
+    """Nesting deeper than MAX_JSON_DEPTH, and control characters (ANSI escapes among them), invisible formatting
+    characters or lone surrogates anywhere in the descriptor's text (keys included)."""
     problems, pending = [], [("", descriptor, 0)]
     while pending:
         where, value, depth = pending.pop()
@@ -81,8 +81,12 @@ def _text_problems(descriptor: object, name: str) -> list[Problem]:
             return [Problem(name, None, where or None, f"nested more than {MAX_JSON_DEPTH} levels deep")]
         texts = [value] if isinstance(value, str) else list(value) if isinstance(value, dict) else []
         found = next((m for m in map(INVISIBLE.search, texts) if m), None)
+        control = next((m for m in map(CONTROL.search, texts) if m), None)
         if found:
             problems.append(Problem(name, None, where or None, f"text contains {invisible(found.group())}"))
+        elif control:
+            problems.append(Problem(name, None, where or None, "text contains the control character"
+                                    f" {control.group()!r}; remove it"))
         if isinstance(value, dict | list):
             items = value.items() if isinstance(value, dict) else enumerate(value)
             pending += [(f"{where}.{_printable_key(str(key))}".lstrip("."), item, depth + 1) for key, item in items]

@@ -13,6 +13,8 @@ MAX_NUMBER_CHARS = 30  # a number cell, sign and decimal point included
 MAX_INTEGER_DIGITS = 18  # a whole number (fits a 64-bit integer)
 MAX_FORMULA_CHARS = 500  # a derived row's formula
 MAX_FORMULA_DEPTH = 20  # nested parentheses in a formula
+MAX_IMAGE_PX = 5_000  # an image's width or height as asked for (a PNG is drawn at twice this)
+MAX_XLSX_CELL_CHARS = 32_767  # Excel's limit on the text of one cell
 MAX_PATTERN_CHARS = 500  # a descriptor `pattern`, which runs on RE2 (linear time, no backtracking)
 
 

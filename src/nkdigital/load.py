@@ -234,6 +234,8 @@ class Package:
         Fields come from `sources` (URLs cleaned) and the source's archived copy (`archive_path`, ...); a name the
         frame already uses (e.g. `title`) is added as `source_<field>`.
         """
+        if not isinstance(frame, pd.DataFrame) or "source_id" not in frame:
+            raise TypeError(f"frame must be a DataFrame with a source_id column; got {type(frame).__name__}")
         return links.with_sources(frame, self.source_table, fields)
 
     @functools.cached_property
@@ -274,6 +276,8 @@ class Package:
         return found
 
     def _locate(self, row_id: str) -> tuple[str, int]:
+        if not isinstance(row_id, str):
+            raise TypeError(f"row_id must be one row or source id as text, such as 'obs-…'; got {row_id!r:.80}")
         if row_id not in self._rows:
             raise KeyError(f"unknown row or source id {row_id!r}")
         return self._rows[row_id]
@@ -299,6 +303,9 @@ class Package:
         if isinstance(frame, str):
             self._locate(frame)
             return self._sources_of_rows([frame])
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError("cite() and source_ids() take one source or row id as text, or a DataFrame of the"
+                            f" package's rows; got {frame!r:.80}")
         ids = set(frame["source_id"].dropna()) if "source_id" in frame else set()
         name = frame.attrs.get("resource")
         key = self._key(name) if name in self._schemas else frame.columns[0]

@@ -21,6 +21,9 @@ def bound(value: Bound, side: str) -> pd.Timestamp | None:
     """The first (side="start") or last (side="end") day of the period `value` names; None stays None."""
     if value is None:
         return None
+    if value is pd.NaT or isinstance(value, float | bool | np.generic):
+        raise TypeError(f"{side} must be a year (YYYY or 2024), a month (YYYY-MM), a date (YYYY-MM-DD) or a"
+                        f" datetime.date; got {value!r}")
     if isinstance(value, dt.date):  # also datetime and pd.Timestamp
         return pd.Timestamp(value).normalize()
     match = _BOUND.fullmatch(str(value).strip())

@@ -23,7 +23,7 @@ _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _INTEGER = re.compile(r"-?[0-9]+")
 _YEAR = re.compile(r"[0-9]{4}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # invisible characters that reorder or hide text: bidirectional overrides, isolates and marks; zero-width space,
 # non-joiner and joiner, word joiner, byte-order mark (zero-width no-break space) and soft hyphen; and lone
 # surrogates (half a character, which no UTF-8 file can hold but a JSON escape can)
@@ -223,7 +223,7 @@ def _fast(cells: list[str | None], field: dict, pattern_holds: bool) -> list[obj
     present = [c for c in cells if c]
     allowed = constraints.get("enum")
     joined = "".join(present)
-    if (kind not in _CONVERTERS or _CONTROL.search(joined) or INVISIBLE.search(joined)
+    if (kind not in _CONVERTERS or CONTROL.search(joined) or INVISIBLE.search(joined)
             or (constraints.get("required") and "" in cells)
             or (allowed is not None and not set(present) <= set(allowed))
             or (kind in _PATTERNS and not all(_PATTERNS[kind].fullmatch(c) for c in present))
@@ -255,7 +255,7 @@ def _convert(cell: str, field: dict, label: str, row: int, problems: list[Proble
         if constraints.get("required"):
             problems.append(Problem(label, row, field["name"], "required value is empty"))
         return None
-    control = _CONTROL.search(cell)
+    control = CONTROL.search(cell)
     if control:
         problems.append(Problem(label, row, field["name"], f"{shown(cell)} contains the control character "
                                 f"{control.group()!r}; remove it"))

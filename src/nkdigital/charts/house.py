@@ -21,6 +21,7 @@ from nkdigital.charts import overlay, style
 from nkdigital.charts.credits import credit
 from nkdigital.charts.markup import esc, fit, line_px
 from nkdigital.charts.style import FONT, GREY, PAD, WIDTH
+from nkdigital.limits import MAX_IMAGE_PX
 from nkdigital.load import Package
 
 __all__ = ["FONT", "HouseFigure", "config", "finish", "image_size", "resolve"]
@@ -47,7 +48,12 @@ def in_ipython_kernel() -> bool:
 
 
 def image_size(fig: go.Figure, width: int | None = None, height: int | None = None) -> tuple[int, int]:
-    """The size (px) an image of `fig` is exported at: as asked, else the house width and the figure's height."""
+    """The size (px) an image of `fig` is exported at: as asked, else the house width and the figure's height.
+
+    A size asked for is 1 to MAX_IMAGE_PX pixels (a PNG doubles it); anything else is a ValueError."""
+    for name, value in (("width", width), ("height", height)):
+        if value is not None and (type(value) is not int or not 1 <= value <= MAX_IMAGE_PX):
+            raise ValueError(f"image {name} must be a whole number of pixels from 1 to {MAX_IMAGE_PX}; got {value!r}")
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
     return (int(width or meta.get("width") or fig.layout.width or WIDTH),
             int(height or meta.get("height") or fig.layout.height or 600))

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from nkdigital.atomic import atomic_write_bytes
+from nkdigital.export.csp import with_policy
 
 VENDOR = Path(__file__).resolve().parent / "vendor"
 BASIC_BUNDLE = VENDOR / "plotly-basic.min.js"
@@ -112,7 +113,7 @@ def chart_html(fig, include_plotlyjs: bool | str = True) -> str:
     notes = meta.get("notes") or []
     notes_html = (f'<span class="nk-notes"><b>{"Notes" if len(notes) > 1 else "Note"}:</b> '
                   + " ".join(escape_once(n) for n in notes) + "<br></span>") if notes and head else ""
-    return (
+    return with_policy(
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
         f"<title>{title}</title>\n<style>{PAGE_STYLE.format(font=FONT)}</style>\n{script}</head>\n"

@@ -12,6 +12,7 @@ import pandas as pd
 
 from nkdigital.atomic import atomic_path
 from nkdigital.export.common import fields_table, guard, is_url_field, steps
+from nkdigital.limits import MAX_XLSX_CELL_CHARS
 from nkdigital.load import Package
 from nkdigital.metadata.package import LICENCE_NOTE
 
@@ -51,6 +52,10 @@ def _put(sheet, row: int, column: int, value: object, link: bool = False):
     """Write one cell; text is always stored as text, so `=SUM(…)` or `@x` never becomes a formula."""
     cell = sheet.cell(row=row, column=column)
     value = _plain(value)
+    if isinstance(value, str) and len(value) > MAX_XLSX_CELL_CHARS:
+        raise ValueError(f"cannot export xlsx: sheet {sheet.title}, row {row}, column"
+                         f" {sheet.cell(row=1, column=column).value} holds {len(value):,} characters; Excel keeps"
+                         f" at most {MAX_XLSX_CELL_CHARS:,} in a cell (export csv or parquet instead)")
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"

@@ -39,6 +39,12 @@ def title_of(notebook, fallback: str) -> str:
     return fallback
 
 
+def markdown_text(text: str) -> str:
+    """Markdown whose raw HTML shows as text: `<` and `&` as entities, so no tag or entity from the data is
+    rendered; Markdown itself (emphasis, lists, quotes, code) still works."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
 def exporter():
     """nbconvert's HTMLExporter with our template; it ranks plotly outputs first and links stylesheets from assets/.
 
@@ -73,6 +79,7 @@ def exporter():
     html.stylesheets = stylesheets
     html.register_filter("plotly_div", plotly_div)
     html.register_filter("escape_once", escape_once)
+    html.register_filter("markdown_text", markdown_text)
     return html
 
 
