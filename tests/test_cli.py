@@ -130,7 +130,8 @@ def test_report_needs_an_output_folder_and_never_replaces_a_folder_that_is_no_re
     (tmp_path / "notes.txt").write_text("mine")
     result = run("report", str(tmp_path))
     assert result.returncode == 2
-    assert result.stderr == f"error: {tmp_path} is neither empty nor a report built before: choose a new folder\n"
+    assert result.stderr == (f"error: {tmp_path} is neither empty nor a report built by nkdigital (no"
+                             " .nkdigital-report file in it): choose a new folder\n")
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 

@@ -234,7 +234,7 @@ class Package:
         Fields come from `sources` (URLs cleaned) and the source's archived copy (`archive_path`, ...); a name the
         frame already uses (e.g. `title`) is added as `source_<field>`.
         """
-        if not isinstance(frame, pd.DataFrame) or "source_id" not in frame:
+        if not isinstance(frame, pd.DataFrame):
             raise TypeError(f"frame must be a DataFrame with a source_id column; got {type(frame).__name__}")
         return links.with_sources(frame, self.source_table, fields)
 

@@ -88,6 +88,10 @@ def write_images(figures: dict, folder: str | os.PathLike, formats: str | Sequen
     folder.mkdir(parents=True, exist_ok=True)
     jobs = [(stem, fig, fmt) for fmt in formats for stem, fig in figures.items()]
     targets = [folder / f"{stem}.{fmt}" for stem, _, fmt in jobs]
+    for target in targets:  # only regular files are replaced, never a FIFO, device, socket or folder
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            raise FileExistsError(f"cannot write {target}: it is not a regular file; remove it or choose another"
+                                  " folder")
     temporaries = [folder / f".{stem}.tmp.{fmt}" for stem, _, fmt in jobs]
     try:
         figs = [fig for _, fig, _ in jobs]  # batch writing ignores each figure's own size unless given

@@ -88,6 +88,15 @@ def reading_rules() -> list[str]:
     return parts
 
 
+TEXT_RULES = (
+    "Text rules, for every cell of every resource and every text of `datapackage.json`: no control characters, no"
+    " invisible formatting characters (bidirectional controls, zero-width space, non-joiner and joiner, word"
+    " joiner, byte-order mark, soft hyphen) and no lone surrogates; validation names the row and field of each."
+    " Plain text (marked so below) also must not start with =, +, - or @ and must not contain < or >."
+    " Resource and field names are lowercase letters, digits and `_`."
+)
+
+
 def dictionary(descriptor: dict, indicators: list[dict[str, str]] = ()) -> str:
     """The generated part of datapackage/README.md: the reading rules, the indicators, then one table per
     resource."""
@@ -96,7 +105,7 @@ def dictionary(descriptor: dict, indicators: list[dict[str, str]] = ()) -> str:
              "| indicator | title | unit | definition | claim types |", "|---|---|---|---|---|"]
     parts += [f"| `{i['indicator']}` | {i['title']} | {i['unit']} | {i['definition'].replace('|', '/')} |"
               f" {i['claim_types']} |" for i in indicators]
-    parts += ["", "## Data dictionary", ""]
+    parts += ["", "## Data dictionary", "", TEXT_RULES, ""]
     for resource in descriptor["resources"]:
         schema = resource["schema"]
         parts += [f"### `{resource['name']}` — {resource['title']}", "", resource["description"], "",
