@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import html
 import io
 import json
 import os
@@ -86,7 +87,7 @@ def invalid(package_copy) -> Path:
 
 @pytest.mark.parametrize("command", [
     ["info"], ["chart", LEAF_CHART, "OUT.html"], ["chart", LEAF_CHART, "OUT.csv"], ["charts", "OUT"],
-    ["export", "sqlite", "OUT.sqlite"], ["export", "csv", "OUT"], ["serve", "--port", "1"],
+    ["export", "sqlite", "OUT.sqlite"], ["export", "csv", "OUT"], ["serve", "--port", "0"],
 ], ids=lambda c: "-".join(c[:2]))
 def test_every_command_refuses_an_invalid_package_with_one_located_problem(invalid, tmp_path, command):
     out = tmp_path / "out"
@@ -245,6 +246,15 @@ def test_a_wrong_argument_is_a_type_error_naming_it(package, call, message):
 
 
 # nothing from the data runs in a browser
+
+@pytest.mark.parametrize("text", [*b.HOSTILE_TEXTS, "<img src=x onerror=alert(1)>", "**bold** `code` # head"])
+def test_md_keeps_any_data_text_literal_in_markdown(text):
+    from nbconvert.filters.markdown import markdown2html
+
+    rendered = markdown2html(f"In the source's words: {nk.text.md(text)}.").strip()
+    assert rendered.count("<") == 2 and rendered.startswith("<p>") and rendered.endswith("</p>")  # no other tag
+    assert html.unescape(rendered[3:-4]) == f"In the source's words: {text}."
+
 
 def _hostile_notebooks(target: Path) -> Path:
     """The stored notebooks, with script-bearing HTML in a Markdown output, as data that escaped validation would

@@ -87,7 +87,6 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8001, help="port to listen on (default: 8001)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--package", help=PACKAGE_HELP)
-    serve.add_argument("--archive", help=ARCHIVE_HELP)
     return parser
 
 
@@ -228,7 +227,7 @@ def _serve(args: argparse.Namespace) -> int:
     from nkdigital import load
     from nkdigital.explorer import serve
 
-    serve(load(args.package, validate=True, archive=args.archive), args.host, args.port)
+    serve(load(args.package), args.host, args.port)  # serve validates (cached) when it builds its database
     return 0
 
 

@@ -12,14 +12,15 @@
 >>> nk.text.when("2000-01-01", "range", end="2004-12-31", phrase="early 2000s")
 'early 2000s (2000–2004)'
 
-Every function returns raw text (escape it before putting it into HTML); a missing figure or date is never
-written as a number. Units read their words from :mod:`nkdigital.metadata.units`.
+Every function returns raw text (escape it before putting it into HTML, or with :func:`md` into Markdown); a
+missing figure or date is never written as a number. Units read their words from :mod:`nkdigital.metadata.units`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -167,3 +168,16 @@ def capital(value: object) -> str:
     """Text with its first letter capitalised (the rest untouched); '' when missing."""
     text = "" if missing(value) else str(value)
     return text[:1].upper() + text[1:]
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()<>#+\-.!|&~])")
+
+
+def md(value: object) -> str:
+    """`value` as literal text inside Markdown (e.g. an output built with IPython's ``Markdown``): every Markdown
+    and HTML character is backslash-escaped, so data never becomes a tag, a link, emphasis or code.
+
+    >>> md("[click](javascript:x) <b>")
+    '\\\\[click\\\\]\\\\(javascript:x\\\\) \\\\<b\\\\>'
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
