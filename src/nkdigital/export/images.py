@@ -64,10 +64,10 @@ def write_image(fig, out: str | os.PathLike, width: int | None = None, height: i
     fmt = out.suffix.lstrip(".").lower()
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r} of {out}; choose {', '.join(IMAGE_FORMATS)}")
+    size = image_size(fig, width, height)  # a size out of bounds is refused before anything starts
     find_browser()
     if not out.parent.is_dir():
         raise FileNotFoundError(f"no folder {out.parent} to write {out.name} into")
-    size = image_size(fig, width, height)
     with atomic_path(out) as temporary, _browser_quiet():
         pio.write_image(fig, temporary, format=fmt, scale=2 if fmt == "png" else 1, width=size[0], height=size[1])
     return out
