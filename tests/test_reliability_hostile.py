@@ -270,6 +270,40 @@ def _hostile_notebooks(target: Path) -> Path:
     return target
 
 
+@pytest.mark.browser
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium (apt-get install chromium)")
+def test_the_report_pages_policy_alone_stops_markup_that_escaped_escaping(tmp_path):
+    """Defence in depth: with the Markdown escaping switched off, the page's Content-Security-Policy still runs
+    neither the injected handler nor the injected script, while our own chart script draws."""
+    from playwright.sync_api import sync_playwright
+
+    from nkdigital.export.csp import with_policy
+    from nkdigital.export.html import plotly_js_path
+    from nkdigital.report.render import exporter, render
+
+    html_exporter = exporter()
+    html_exporter.register_filter("markdown_text", lambda text: text)
+    page = render(sorted(_hostile_notebooks(tmp_path / "notebooks").glob("00-*.ipynb"))[0], html_exporter)
+    assert "<script>alert(8)</script>" in page.html and 'onerror="alert(6)"' in page.html
+    (tmp_path / "assets").mkdir()
+    shutil.copyfile(plotly_js_path(*page.figures), tmp_path / "assets" / "plotly.min.js")
+    file = tmp_path / page.file
+    file.write_text(with_policy(page.html, page.scripts), encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        opened = browser.new_page()
+        dialogs = []
+        opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        opened.goto(file.as_uri(), wait_until="load")
+        opened.click("a[href^='javascript:']", timeout=5000)
+        opened.wait_for_timeout(300)
+        drawn = opened.evaluate(DRAWN)
+        browser.close()
+    assert dialogs == []
+    assert drawn
+
+
 DRAWN = "() => Array.from(document.querySelectorAll('.plotly-graph-div')).every(d => d.querySelector('svg.main-svg'))"
 
 

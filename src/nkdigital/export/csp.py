@@ -11,16 +11,22 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Iterable
 
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 _HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
 
 
-def script_hashes(page: str) -> list[str]:
-    """CSP source expressions for the inline scripts of `page`, in order, without repeats."""
+def inline_scripts(page: str) -> list[str]:
+    """The text of every inline script in `page` (or in a fragment of one), in order."""
+    return [match.group(1) for match in _INLINE_SCRIPT.finditer(page)]
+
+
+def script_hashes(scripts: Iterable[str]) -> list[str]:
+    """CSP source expressions for `scripts` (their texts), in order, without repeats."""
     hashes = []
-    for match in _INLINE_SCRIPT.finditer(page):
-        digest = base64.b64encode(hashlib.sha256(match.group(1).encode("utf-8")).digest()).decode("ascii")
+    for script in scripts:
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
         if f"'sha256-{digest}'" not in hashes:
             hashes.append(f"'sha256-{digest}'")
     return hashes
@@ -32,12 +38,13 @@ def policy(hashes: list[str]) -> str:
             " object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'self'")
 
 
-def with_policy(page: str) -> str:
-    """`page` with a CSP meta element first in its head, allowing exactly the inline scripts it holds now.
-
-    Call it on a page built from escaped data only: any script already in the page is trusted.
+def with_policy(page: str, trusted: Iterable[str] | None = None) -> str:
+    """`page` with a CSP meta element first in its head, allowing the inline scripts `trusted` (their texts, as
+    we wrote them) or, without `trusted`, every inline script the page holds now: then call it only on a page
+    built from escaped data.
     """
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(script_hashes(page))}">'
+    hashes = script_hashes(inline_scripts(page) if trusted is None else trusted)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes)}">'
     head = _HEAD.search(page)
     if head is None:
         raise ValueError("page has no <head> to carry its Content-Security-Policy")

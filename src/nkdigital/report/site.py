@@ -99,7 +99,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         html_exporter = exporter()
         pages = [render(path, html_exporter) for path in notebook_paths(notebooks)]
         for page in pages:
-            (staging / page.file).write_text(with_policy(page.html), encoding="utf-8")
+            (staging / page.file).write_text(with_policy(page.html, page.scripts), encoding="utf-8")
         figures = nk.charts.gallery(package or nk.load(validate=True))
         charts = staging / "charts"
         for stem, fig in figures.items():
@@ -125,7 +125,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         ]
         index = environment.get_template("index.html.j2").render(pages=pages, charts=charts_listed, images=images,
                                                                  version=nk.__version__)
-        (staging / "index.html").write_text(with_policy(index), encoding="utf-8")
+        (staging / "index.html").write_text(with_policy(index, []), encoding="utf-8")
         (staging / MARKER).write_text("built by nkdigital report; this folder is replaced by the next build\n",
                                       encoding="utf-8")
         _readable(staging)
