@@ -21,7 +21,7 @@ def bound(value: Bound, side: str) -> pd.Timestamp | None:
     """The first (side="start") or last (side="end") day of the period `value` names; None stays None."""
     if value is None:
         return None
-    if value is pd.NaT or isinstance(value, float | bool | np.generic):
+    if value is pd.NaT or isinstance(value, float | bool | np.floating | np.bool_):
         raise TypeError(f"{side} must be a year (YYYY or 2024), a month (YYYY-MM), a date (YYYY-MM-DD) or a"
                         f" datetime.date; got {value!r}")
     if isinstance(value, dt.date):  # also datetime and pd.Timestamp
