@@ -19,10 +19,13 @@ def check_provenance(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     copy_label = copies.attrs.get("path", "data/source_copies.csv")
     problems = []
     primary = copies[copies["role"] == "primary"]
+    shared = copies.groupby("archive_path")["source_id"].nunique()
     for index, row in primary.iterrows():
-        if PurePosixPath(str(row["archive_path"])).stem != row["source_id"]:
+        stem, source_id = PurePosixPath(str(row["archive_path"])).stem, str(row["source_id"])
+        if stem != source_id and not (shared.get(row["archive_path"], 1) > 1 and source_id.startswith(stem + "-")):
             problems.append(Problem(copy_label, int(index) + 2, "archive_path",
-                                    f"a primary copy's file name must be its source_id '{row['source_id']}'"))
+                                    f"a primary copy's file name must be its source_id '{source_id}' (or, for a"
+                                    " file that holds several documents, the start of it)"))
     kinds = copies.groupby("source_id", observed=True)["copy"].agg(lambda c: set(c.astype(str)))
     primaries = primary["source_id"].value_counts()
     for index, row in sources.iterrows():

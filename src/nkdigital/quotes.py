@@ -48,6 +48,16 @@ def evidence(text: str) -> str:
     return body if rule else text
 
 
+def part(text: str, section: object, sections: list[str]) -> str | None:
+    """The part of `text` a copy covers: from the line `section` begins (the start when empty) to the next line
+    another copy of the same file begins with; None when `section` is not in the text."""
+    start = text.find(section) if isinstance(section, str) and section else 0
+    if start < 0:
+        return None
+    ends = [i for i in (text.find(s) for s in sections if s) if i > start]
+    return text[start:min(ends, default=len(text))]
+
+
 def archive_entries(archive: Path) -> tuple[list[str], list[str]]:
     """The archive's regular files and, separately, everything else in it (symlinks, FIFOs, devices, sockets),
     as sorted paths relative to `archive`. Nothing is opened and no symlink is followed."""
@@ -107,6 +117,9 @@ def check_quotes(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem
     referenced = set(copies["archive_path"].dropna())
     problems += [Problem(f"{archive.name}/{other}", None, None, f"{other} {NOT_REGULAR}; replace it with the file"
                          " itself or remove it") for other in sorted(others - referenced)]
+    has_sections = "section" in copies
+    sections = copies.groupby("archive_path")["section"].agg(lambda c: [s for s in c if isinstance(s, str)]) \
+        if has_sections else {}
     for index, row in copies.iterrows():
         relative, source_id = row["archive_path"], row["source_id"]
         if not isinstance(relative, str) or not isinstance(source_id, str):
@@ -133,9 +146,17 @@ def check_quotes(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem
                                     f"archived file {relative} does not match its recorded SHA-256"))
             continue
         try:
-            texts.setdefault(source_id, []).append(normalise(evidence(data.decode("utf-8"))))
+            text = evidence(data.decode("utf-8"))
         except UnicodeDecodeError:
             problems.append(Problem(*where, f"archived file {relative} is not UTF-8 text"))
+            continue
+        section = row["section"] if has_sections else None
+        found = part(text, section, sections.get(relative, []) if has_sections else [])
+        if found is None:
+            problems.append(Problem(label, int(index) + 2, "section",
+                                    f"section {shown(section)} is not a line of the text of {relative}"))
+            continue
+        texts.setdefault(source_id, []).append(normalise(found))
     for name, frame in frames.items():
         if name == "source_copies" or not {"source_id", "quote"} <= set(frame.columns):
             continue

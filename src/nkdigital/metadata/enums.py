@@ -53,6 +53,13 @@ ENUMS: dict[str, dict[str, Value]] = {
         "primary": Value("The copy quotes are read from"),
         "supplementary": Value("A further copy, cited only for words the primary copy lacks"),
     },
+    "creator_role": {
+        "author": Value("Author"),
+        "editor": Value("Editor"),
+        "contributor": Value("Contributor"),
+        "data_producer": Value("Producer of the data"),
+        "repository_maintainer": Value("Maintainer of the repository that re-hosts the data"),
+    },
     "category": {
         "network": Value("Network"),
         "service": Value("Service"),

@@ -22,7 +22,8 @@ FIELDS: dict[str, dict] = {
     "source_id": {
         "type": "string",
         "description": "Identifier of the publication: the stem of its primary archived copy's file name"
-        " (`library/<source_id>.txt` or `core/<source_id>.txt`). In other resources, a foreign key into sources.",
+        " (`library/<source_id>.txt` or `core/<source_id>.txt`); where one file holds several documents, the stem"
+        " plus `-` and a short suffix for each further document. In other resources, a foreign key into sources.",
         "example": "aaqilx-2009-19000-subs",
         "constraints": {"required": True, "pattern": SLUG},
     },
@@ -40,8 +41,14 @@ FIELDS: dict[str, dict] = {
         "type": "string",
         "description": "Path of the archived file inside the shipped archive (`archive/`), as listed in its INDEX.csv.",
         "example": "library/aaqilx-2009-19000-subs.txt",
-        "constraints": {"required": True, "unique": True, "pattern": r"(core|library)/[a-z0-9-]+\.txt"},
+        "constraints": {"required": True, "pattern": r"(core|library)/[a-z0-9-]+\.txt"},
     },
+    "section": text(
+        "Where a file holds several texts: the verbatim line of the archived text where this copy's part begins"
+        " (empty: from the start); the part runs to the next line another copy of the same file begins with."
+        " Quotes of the source are looked up in its part only.",
+        "[Reuters via swissinfo]",
+    ),
     "copy": enum(
         "How the archived file relates to the original document (INDEX.csv `copy`).", values("copy"), "repost"
     ),
@@ -65,15 +72,39 @@ FIELDS: dict[str, dict] = {
         "primary",
     ),
     "title": text(
-        "Title: the document's own title for sources; a short title in our words elsewhere.",
+        "Title: the document's own title for sources, or, where the archive header says the headline is not in"
+        " the excerpt, our description in brackets (`[untitled excerpt on …]`); a short title in our words"
+        " elsewhere.",
         "Koryolink starts service in Pyongyang",
         required=True,
     ),
-    "author": text("Author as named in the document; empty when none is given.", "Martyn Williams"),
+    "creator_order": {
+        "type": "integer",
+        "description": "Position of the creator in the document's list of creators, from 1.",
+        "example": 1,
+        "constraints": {"required": True, "minimum": 1, "maximum": 50},
+    },
+    "family": text(
+        "A person's family name as the archive gives it (Korean, Chinese and Japanese names: the family name"
+        " written first); empty for an organisation.",
+        "Kim",
+    ),
+    "given": text("A person's given name(s) as the archive gives them; empty for an organisation.", "Eun-jung"),
+    "literal": text(
+        "An organisation's name as one literal name (never split into family and given); empty for a person.",
+        "Amnesty International",
+    ),
+    "creator_role": enum(
+        "What the creator did: author, editor, contributor, data producer (the organisation that produced a"
+        " statistical series) or repository maintainer (who re-hosts or converts it).",
+        values("creator_role"),
+        "author",
+    ),
     "original_outlet": text(
-        "The organisation that first published the document (INDEX.csv `original_outlet`),"
-        " whichever site the archived copy came from; `unknown` when neither the copy nor its"
-        " header names it. Source lines print this, never a mirror's host.",
+        "The organisation that first published the document (INDEX.csv `original_outlet`, the part naming this"
+        " document where the file holds two), whichever site the archived copy came from; `unknown` when neither"
+        " the copy nor its header names it, which is never printed: credits and citations then name the host the"
+        " copy was read from. Source lines print this, never a mirror's host alone.",
         "The Asahi Shimbun",
         required=True,
     ),

@@ -18,8 +18,9 @@ RULE = (
     "Rule (checked): weak where the document's best archived copy is a repost or scrape and its original outlet is"
     " unknown, where it is a forum post or an encyclopedia article, or where it is a self-published blog read on"
     " the blog itself; otherwise primary or secondary, and primary only when the best copy is the original, an"
-    " excerpt of it, a faithful copy or a data rehost (a repost is at most secondary). A faithful copy is as"
-    " strong as its original."
+    " excerpt of it, a faithful copy or a data rehost (a repost is at most secondary, and weak where the intake"
+    " names a stronger copy of the same report). A faithful copy is as strong as its original. Notes never"
+    " restate the strength: a note or reason that calls a source weak when the field does not is refused."
 )
 
 
@@ -34,4 +35,4 @@ def allowed_strengths(copies: Iterable[str], outlet: str, source_type: str) -> f
     )
     if weak:
         return frozenset({"weak"})
-    return frozenset({"primary", "secondary"} if best_is_strong else {"secondary"})
+    return frozenset({"primary", "secondary"} if best_is_strong else {"secondary", "weak"})

@@ -8,7 +8,7 @@ RESOURCES: list[dict] = [
         "title": "Sources",
         "description": "One row per publication the package draws on: the original outlet and address, citation,"
         " strength by a written rule, and reuse terms. Its archived copies are in source_copies.",
-        "fields": ["source_id", "title", "original_outlet", "author", "published_date", "published_date_precision",
+        "fields": ["source_id", "title", "original_outlet", "published_date", "published_date_precision",
                    "url", "accessed_date", "source_type", "strength", "strength_reason", "usage_terms", "language",
                    "is_core", "note"],
         "primaryKey": ["source_id"],
@@ -36,8 +36,17 @@ RESOURCES: list[dict] = [
         "title": "Archived copies",
         "description": "One row per archived file: which publication it is a copy of, the kind of copy, where it was"
         " read, and its SHA-256. Duplicates of one document are copies of one source, never two sources.",
-        "fields": ["archive_path", "source_id", "copy", "host", "copy_url", "sha256", "role"],
-        "primaryKey": ["archive_path"],
+        "fields": ["archive_path", "source_id", "copy", "host", "copy_url", "sha256", "role", "section"],
+        "primaryKey": ["archive_path", "source_id", "host"],
+    },
+    {
+        "name": "creators",
+        "title": "Creators",
+        "description": "One row per creator of a source, in the document's order: a person as family and given"
+        " name, an organisation as one literal name, with the role where it is not the author. Read from each"
+        " archived file's header and byline; citations are built from these rows.",
+        "fields": ["source_id", "creator_order", "family", "given", "literal", "creator_role"],
+        "primaryKey": ["source_id", "creator_order"],
     },
     {
         "name": "indicators",
