@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from nkdigital.cite.styles import DEFAULT, STYLES
 from nkdigital.errors import PackageError, for_terminal
 
 EXPORT_FORMATS = ("sqlite", "duckdb", "csv", "xlsx", "parquet")
@@ -70,10 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--execute-only", action="store_true", help="only re-execute the notebooks")
 
     cite = commands.add_parser("cite", help="print the citation of a source or row (or of the package)",
-                               description="Cite one source by id, the sources behind a row (obs-, evt-, att-,"
+                               description="Cite sources by id, the sources behind rows (obs-, evt-, att-,"
                                " dev-, tier-, ctl-, rgt- id), or the package with no id.")
-    cite.add_argument("source_id", nargs="?", metavar="ID", help="source id or row id")
-    cite.add_argument("--style", choices=("text", "apa", "bibtex"), default="text")
+    cite.add_argument("source_id", nargs="*", metavar="ID", help="source ids or row ids (none: the package)")
+    cite.add_argument("--style", choices=list(STYLES), default=DEFAULT,
+                      help="; ".join(f"{name}: {what}" for name, what in STYLES.items()))
 
     info = commands.add_parser("info", help="show version, resources and row counts",
                                description="Show the package version, resources and row counts.")
@@ -208,7 +210,7 @@ def _chart(args: argparse.Namespace) -> int:
 def _cite(args: argparse.Namespace) -> int:
     from nkdigital.cite import cite
 
-    _say(cite(args.source_id, style=args.style))
+    _say(cite(args.source_id or None, style=args.style))
     return 0
 
 

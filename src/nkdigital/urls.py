@@ -1,4 +1,4 @@
-"""Clean web addresses: tracking parameters and search-engine redirect wrappers removed.
+"""Clean web addresses: tracking parameters, search-engine redirects and mail-scanner wrappers removed.
 
 Used by citations and by the data build, so a URL reads the same everywhere.
 """
@@ -12,6 +12,7 @@ TRACKING_KEYS = frozenset({"fbclid", "gclid", "dclid", "gbraid", "wbraid", "mscl
                            "mc_eid", "_ga", "_gl", "oref", "ocid", "cmpid", "ref_src", "ref_url"})
 SHARE_BUTTON = "share=jetpack-"  # WordPress share-button links (?share=jetpack-whatsapp)
 REDIRECT_HOSTS = ("google.", "www.google.", "images.google.", "news.google.")
+WRAPPER_HOSTS = (".safelinks.protection.outlook.com", "urldefense.proofpoint.com", "urldefense.com")
 
 
 def _is_tracking(parameter: str) -> bool:
@@ -20,12 +21,18 @@ def _is_tracking(parameter: str) -> bool:
 
 
 def clean_url(url: str) -> str:
-    """`url` without tracking parameters (utm_*, fbclid, ...) and unwrapped from a Google `/url?q=` redirect.
+    """`url` without tracking parameters (utm_*, fbclid, ...), unwrapped from a Google `/url?q=` redirect and from
+    a mail scanner's link (Outlook safelinks, Proofpoint: their `url=` parameter).
 
     Other parameters keep their order and their exact spelling; the fragment is kept.
     """
     parts = urlsplit(url.strip())
-    if parts.path == "/url" and parts.netloc.lower().startswith(REDIRECT_HOSTS):
+    host = parts.netloc.lower()
+    if host.endswith(WRAPPER_HOSTS) or host in WRAPPER_HOSTS:
+        target = parse_qs(parts.query).get("url") or parse_qs(parts.query).get("u")
+        if target and target[0].startswith(("http://", "https://")):
+            return clean_url(target[0])
+    if parts.path == "/url" and host.startswith(REDIRECT_HOSTS):
         target = parse_qs(parts.query).get("q") or parse_qs(parts.query).get("url")
         if target and target[0].startswith(("http://", "https://")):
             return clean_url(target[0])

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from nkdigital import checks
+from nkdigital.credit_checks import check_archive_credits, check_strength_claims, check_urls
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError, Problem, shown, sort_problems
 from nkdigital.event_dates import check_event_dates, check_one_account_per_source
@@ -142,6 +143,7 @@ def _check_quotes(report: Report, descriptor_path: Path, archive: str | os.PathL
                                        f" the folder holding INDEX.csv, core/ and library/)"))
     elif "sources" in report.frames:
         report.problems += check_quotes(report.frames, archive_path)
+        report.problems += check_archive_credits(report.frames, archive_path)
 
 
 def _unsealed(descriptor: dict, name: str) -> list[Problem]:
@@ -185,6 +187,8 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
     problems += checks.check_derived(frames)
     problems += checks.check_sources_used(frames)
     problems += check_provenance(frames)
+    problems += check_strength_claims(frames)
+    problems += check_urls(frames)
     problems += checks.check_indicators(frames)
     problems += check_event_dates(frames)
     problems += check_one_account_per_source(frames)

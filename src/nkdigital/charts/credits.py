@@ -80,15 +80,19 @@ def source_frame(*frames: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def outlet(row: pd.Series | dict) -> str:
-    """The original outlet of a source row (raw), never the host of the copy it was read from."""
+    """The original outlet of a source row (raw); where the archive names none, the host the copy was read from,
+    described as such (never 'unknown')."""
     found = " ".join(str(row["original_outlet"]).split())
-    return "Unknown outlet" if found == UNKNOWN_OUTLET else found
+    if found != UNKNOWN_OUTLET:
+        return found
+    host = row.get("host")
+    return f"unnamed outlet on {host}" if isinstance(host, str) and host else "unnamed outlet"
 
 
 def _label(row: dict, width: int) -> str:
     name = outlet(row)
     host = via_host(row)
-    if host:
+    if host and str(row["original_outlet"]).strip() != UNKNOWN_OUTLET:
         name = f"{name} via {host}"
     if str(row["strength"]) == "weak":
         name += " [weak source]"
@@ -104,7 +108,7 @@ def _source_rows(package: Package, source_ids: Iterable[str], columns: list[str]
 def source_labels(package: Package, source_ids: Iterable[str], width: int = 60) -> dict[str, str]:
     """Short raw names of sources for hover text: 'Outlet via host' for copies, '[weak source]' when weak; names
     shared by several ids get the id appended."""
-    rows = _source_rows(package, source_ids, ["original_outlet", "copy", "host", "strength"])
+    rows = _source_rows(package, source_ids, ["original_outlet", "copy", "host", "strength", "url"])
     names = {i: _label(row, width) for i, row in rows.items()}
     counts = Counter(names.values())
     return {i: f"{name} ({i})" if counts[name] > 1 else name for i, name in names.items()}
@@ -151,7 +155,7 @@ def credit(package: Package, drawn: pd.DataFrame) -> Credit:
     if unknown:
         raise KeyError(f"unknown source id {unknown[0]!r}: not in the package's sources")
     weights = _weights(package, drawn)
-    rows = _source_rows(package, ids, ["original_outlet", "usage_terms", "strength"])
+    rows = _source_rows(package, ids, ["original_outlet", "usage_terms", "strength", "host"])
     by_outlet: Counter = Counter()
     for i in ids:
         by_outlet[outlet(rows[i])] += weights.get(i, 0) or 1

@@ -1,0 +1,47 @@
+"""Citations for sources, rows, frames and the package itself, in the styles of :data:`STYLES`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from nkdigital.cite.package_citation import package_citation
+from nkdigital.cite.styles import DEFAULT, STYLES, check
+from nkdigital.load import Package, bundled
+
+__all__ = ["STYLES", "cite", "package_citation", "source_ids"]
+
+
+def source_ids(what: str | pd.DataFrame | Iterable[str], package: Package) -> list[str]:
+    """Sorted ids of the sources behind a source id, a row id, a frame or a list of ids."""
+    if isinstance(what, (str, pd.DataFrame)):
+        ids = package.source_ids(what)
+    else:
+        ids = sorted({i for one in what for i in package.source_ids(str(one))})
+    missing = [i for i in ids if i not in package.source_table.index]
+    if missing:  # only in a package that has not been validated
+        raise KeyError(f"source id {missing[0]!r} is not in the sources resource")
+    return ids
+
+
+def cite(what: str | pd.DataFrame | Iterable[str] | None = None, style: str = DEFAULT, *,
+         package: Package | None = None) -> str:
+    """Cite a source id, a row id (the sources behind the row, inputs of derived rows included), every source
+    behind a DataFrame, a list of such ids (sorted, once each), or the package (no argument)."""
+    from nkdigital.cite import records, render
+
+    check(style)
+    package = package or bundled()
+    if what is None:
+        return package_citation(style, package.version)
+    items = records.records(package, source_ids(what, package))
+    if style == "csl-json":
+        return render.csl_json(items)
+    if style == "bibtex":
+        return render.bibtex(items)
+    if style == "ris":
+        return render.ris(items)
+    if style == "text":
+        return "\n".join(render.text(item) for item in items)
+    return "\n".join(render.csl(items, style))

@@ -1,0 +1,110 @@
+"""Checks that credits say what the archive says: notes never call a source weak against its `strength`, a title
+the archive header marks as absent is printed as our description, the outlet is one the intake names for the
+file, and addresses carry no tracking parameters or mail-scanner wrappers."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from nkdigital.errors import Problem, shown
+from nkdigital.limits import MAX_ARCHIVE_BYTES
+from nkdigital.metadata.provenance import UNKNOWN_OUTLET
+from nkdigital.urls import clean_url
+
+WEAK_CLAIM = re.compile(r"\bweak\b", re.IGNORECASE)
+ABSENT_TITLE = re.compile(r"^title:\s*\(headline not in", re.IGNORECASE | re.MULTILINE)
+OUR_TITLE = "[untitled excerpt on "
+PARENTHESIS = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+def _where(name: str, frame: pd.DataFrame, index: object, field: str) -> tuple:
+    return frame.attrs.get("path", f"data/{name}.csv"), int(index) + 2, field
+
+
+def check_strength_claims(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """A note or strength reason that calls a source weak when its `strength` is not weak."""
+    sources = frames.get("sources")
+    if sources is None or not {"source_id", "strength"} <= set(sources.columns):
+        return []
+    strength = dict(zip(sources["source_id"], sources["strength"].astype(str), strict=True))
+    problems = []
+    for name, frame in frames.items():
+        if "source_id" not in frame or name == "source_copies":
+            continue
+        for field in ("note", "strength_reason"):
+            if field not in frame:
+                continue
+            for index, source_id, text in frame[["source_id", field]].dropna().itertuples():
+                rated = strength.get(source_id)
+                if rated and rated != "weak" and WEAK_CLAIM.search(str(text)):
+                    problems.append(Problem(*_where(name, frame, index, field),
+                                            f"calls source '{source_id}' weak, but its strength is {rated}; say"
+                                            " nothing about strength here (`sources.strength` is the one truth)"))
+    return problems
+
+
+def check_urls(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Addresses are stored cleaned: no tracking parameters, no redirect or mail-scanner wrapper."""
+    problems = []
+    for name, field in (("sources", "url"), ("source_copies", "copy_url")):
+        frame = frames.get(name)
+        if frame is None or field not in frame:
+            continue
+        for index, url in frame[field].dropna().items():
+            if clean_url(str(url)) != str(url):
+                problems.append(Problem(*_where(name, frame, index, field),
+                                        f"address {shown(url)} carries tracking or a wrapper; store"
+                                        f" {shown(clean_url(str(url)))} (nkdigital.urls.clean_url)"))
+    return problems
+
+
+def _header(file: Path) -> str:
+    if not file.is_file() or file.stat().st_size > MAX_ARCHIVE_BYTES:
+        return ""
+    text = file.read_bytes().decode("utf-8", errors="replace")
+    head, rule, _ = text.partition("\n---\n")
+    return head if rule else ""
+
+
+def _index(archive: Path) -> dict[str, dict[str, str]]:
+    file = archive / "INDEX.csv"
+    if not file.is_file() or file.stat().st_size > MAX_ARCHIVE_BYTES:
+        return {}
+    with file.open(encoding="utf-8", newline="") as handle:
+        return {row.get("file", ""): row for row in csv.DictReader(handle)}
+
+
+def _outlets(named: str) -> set[str]:
+    """The outlets INDEX.csv names for a file, each also without a trailing parenthesis."""
+    parts = [p.strip() for p in re.split(r";(?![^(]*\))", named) if p.strip()]
+    return set(parts) | {PARENTHESIS.sub("", p) for p in parts}
+
+
+def check_archive_credits(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem]:
+    """Titles the header marks absent are bracketed descriptions; outlets are named by INDEX.csv for the file."""
+    sources, copies = frames.get("sources"), frames.get("source_copies")
+    if sources is None or copies is None or not {"archive_path", "source_id", "role"} <= set(copies.columns):
+        return []
+    primary = copies[copies["role"].astype(str) == "primary"]
+    path_of = dict(zip(primary["source_id"], primary["archive_path"], strict=False))
+    index, problems = _index(archive), []
+    for i, row in sources.iterrows():
+        path = path_of.get(row["source_id"])
+        if not isinstance(path, str) or Path(path).is_absolute() or ".." in Path(path).parts:
+            continue
+        title = str(row.get("title", ""))
+        if ABSENT_TITLE.search(_header(archive / path)) and not title.startswith(OUR_TITLE):
+            problems.append(Problem(*_where("sources", sources, i, "title"),
+                                    f"the archive header of {path} says the headline is not in the excerpt;"
+                                    f" write our description as '{OUR_TITLE}…]' instead of {shown(title)}"))
+        entry = index.get(path)
+        outlet = " ".join(str(row.get("original_outlet", "")).split())
+        if entry is not None and outlet not in _outlets(entry.get("original_outlet") or UNKNOWN_OUTLET):
+            problems.append(Problem(*_where("sources", sources, i, "original_outlet"),
+                                    f"outlet {shown(outlet)} is not one INDEX.csv names for {path}:"
+                                    f" {shown(entry.get('original_outlet', ''))}"))
+    return problems
