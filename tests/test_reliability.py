@@ -441,6 +441,51 @@ def _catastrophic(path: Path) -> Expected:
     return Expected(b.label(path, EVENTS), row["#"], "title", "does not have the required form ([^!]+)+")
 
 
+
+# credits as the archive gives them (one case per class of error)
+
+REPOST = "grantmontgomery-asahi-300k"  # a weak blog repost whose header says the headline is not in the excerpt
+PC_WORLD = "nkeconwatch-2013-2m-yonhap-pcworld"  # the second of two documents held by one archived file
+
+
+def _source(source_id: str) -> Callable[[dict], bool]:
+    return lambda r: r["source_id"] == source_id
+
+
+def _not_weak(path: Path) -> Callable[[dict], bool]:
+    rated = {r["source_id"]: r["strength"] for r in b.records(path, SOURCES)}
+    return lambda r: rated[r["source_id"]] != "weak" and r["note"] == ""
+
+
+@case("note-calls-a-non-weak-source-weak")
+def _weak_claim(path: Path) -> Expected:
+    row = b.pick(path, OBS, _not_weak(path))
+    b.set_cell(path, OBS, row["#"], "note", "Weak source (blog repost).")
+    return Expected(b.label(path, OBS), row["#"], "note", f"calls source '{row['source_id']}' weak")
+
+
+cell_case("absent-headline-printed-as-a-title", SOURCES, "title", "North Korea Cell Phone Users Top 300,000",
+          "says the headline is not in the excerpt", where=_source(REPOST))
+cell_case("outlet-the-intake-does-not-name", SOURCES, "original_outlet", "Reuters",
+          "is not one INDEX.csv names", where=_source(REPOST))
+cell_case("tracking-parameter-in-a-source-url", SOURCES, "url", lambda r: r["url"] + "?utm_source=feed",
+          "carries tracking or a wrapper", where=lambda r: "?" not in r["url"])
+cell_case("mail-scanner-link-as-copy-url", "source_copies", "copy_url",
+          lambda r: "https://eur01.safelinks.protection.outlook.com/?url=" + r["copy_url"].replace(":", "%3A")
+          .replace("/", "%2F") + "&data=05", "carries tracking or a wrapper", where=lambda r: "?" not in r["copy_url"])
+
+
+@case("quote-from-the-other-document-of-a-file")
+def _other_document(path: Path) -> Expected:
+    row = b.pick(path, OBS, _source(PC_WORLD))
+    b.set_cell(path, OBS, row["#"], "source_id", "nkeconwatch-2013-2m-yonhap")
+    return Expected(b.label(path, OBS), row["#"], "quote",
+                    "not found verbatim in the text of nkeconwatch-2013-2m-yonhap")
+
+
+cell_case("section-that-is-not-a-line-of-the-file", "source_copies", "section", "KoryoLink passes 3m subscribers",
+          "is not a line of the text", where=_source(PC_WORLD))
+
 # running the corpus
 
 

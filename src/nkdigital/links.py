@@ -68,11 +68,11 @@ def row_links(frames: Mapping[str, pd.DataFrame], keys: Mapping[str, str]) -> di
 
 def via_host(row: pd.Series) -> str | None:
     """The host a source's primary copy was read from, where that copy is not the publisher's own (else None):
-    neither an original or excerpt of it, nor read on the host of the source's own address."""
+    not an original or an excerpt of it, nor a faithful copy read on the host of the source's own address."""
     copy, host = row.get("copy"), row.get("host")
     if pd.isna(copy) or pd.isna(host) or not host or str(copy) in OWN_SITE_COPIES:
         return None
     url = row.get("url")
-    if isinstance(url, str) and urlsplit(url).netloc.lower() == str(host).lower():
+    if str(copy) == "faithful_copy" and isinstance(url, str) and urlsplit(url).netloc.lower() == str(host).lower():
         return None
     return str(host)

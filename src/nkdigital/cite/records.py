@@ -80,6 +80,9 @@ def record(source_id: str, row: pd.Series, creators: list[dict]) -> dict:
     if accessed:
         item["accessed"] = accessed
     notes = _notes(roles, host, outlet, str(row["strength"]))
+    if item["type"] == "dataset" and issued and accessed:  # a series changes: its access date is part of it
+        stamp = row["accessed_date"]
+        notes = ". ".join(filter(None, (f"Accessed {stamp:%B} {stamp.day}, {stamp.year}", notes)))
     if notes:
         item["note"] = notes
     return item

@@ -12,6 +12,8 @@ from functools import cache
 
 CSL_STYLES = {"apa": "apa", "chicago": "chicago-author-date"}
 BIBTEX_TYPES = {"dataset": "misc"}  # everything else is @online, with urldate
+NON_LATIN = re.compile("[\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+DOUBLED = re.compile(r"([?!])\.")  # citeproc-py adds a period after a title ending in ? or !
 RIS_TYPES = {"article-newspaper": "NEWS", "post-weblog": "BLOG", "dataset": "DATA", "report": "RPRT",
              "entry-encyclopedia": "ENCYC", "legislation": "STAT"}
 
@@ -34,7 +36,7 @@ def csl(items: list[dict], style: str) -> list[str]:
     for item in items:  # one bibliography per item: each entry stands alone, in the order asked for
         bibliography = CitationStylesBibliography(_style(style), source, formatter.plain)
         bibliography.register(Citation([CitationItem(item["id"].lower())]))
-        text = " ".join(str(bibliography.bibliography()[0]).split())
+        text = DOUBLED.sub(r"\1", " ".join(str(bibliography.bibliography()[0]).split()))
         if not item.get("author"):  # citeproc-py prints a title that stands in for the author a second time
             text = _once(text, item["title"])
         entries.append(_with_note(text, item))
@@ -44,19 +46,30 @@ def csl(items: list[dict], style: str) -> list[str]:
 def _for_citeproc(item: dict) -> dict:
     """The item as citeproc-py renders it well: data sets as data sets, everything else as a web page (its
     news-article macros print a stray "Edition"), hyphens in given names unbreakable (it splits initials there)."""
-    names = {role: [{**n, "given": n["given"].replace("-", "\u2011")} if "given" in n else n for n in item[role]]
-             for role in ("author", "editor") if item.get(role)}
+    names = {role: [_citeproc_name(n) for n in item[role]] for role in ("author", "editor") if item.get(role)}
     kind = "dataset" if item["type"] == "dataset" else "webpage"
     return {**item, **names, "id": item["id"].lower(), "type": kind}
 
 
+def _citeproc_name(name: dict) -> dict:
+    """A name as citeproc-py renders it: a name in Hangul, kana or Han characters as one literal, family name
+    first and unabbreviated (its initials would be wrong); hyphens in Latin given names unbreakable."""
+    if "literal" in name:
+        return name
+    if NON_LATIN.search(name["family"] + name.get("given", "")):
+        return {"literal": name["family"] + name.get("given", "")}
+    return {**name, "given": name.get("given", "").replace("-", "\u2011")}
+
+
 def _once(text: str, title: str) -> str:
-    """`text` with a repeated title (in quotes or not) printed once."""
-    for shown in (f"“{title}”. ", f"{title}. ", f"“{title}”", title):
-        first = text.find(shown)
-        if first >= 0 and text.find(shown, first + len(shown)) >= 0:
-            second = text.find(shown, first + len(shown))
-            return text[:second] + text[second + len(shown):]
+    """`text` with a title printed twice (quoted or not, in any letter case) printed once."""
+    for pattern in (r"“([^”]+)”\.? ", re.escape(title) + r"\.? "):
+        seen: dict[str, int] = {}
+        for match in re.finditer(pattern, text, flags=re.IGNORECASE):
+            key = match.group(0).casefold()
+            if key in seen:
+                return text[:match.start()] + text[match.end():]
+            seen[key] = match.start()
     return text
 
 
@@ -66,43 +79,34 @@ def _with_note(text: str, item: dict) -> str:
     return f"{text} [{note}]" if note else text
 
 
-def _person(name: dict):
-    from pybtex.database import Person
-
-    if "literal" in name:  # an organisation: one brace-protected name, never split
-        return Person(last="{" + _braces(name["literal"]) + "}")
-    return Person(first=_braces(name.get("given", "")), last=_braces(name["family"]))
-
-
-def _braces(text: str) -> str:
-    """Untrusted text with its braces escaped; pybtex escapes the other special characters (% & # _)."""
-    return re.sub(r"([{}])", r"\\\1", text)
-
-
 def _date(item: dict, key: str) -> list[int]:
     return item.get(key, {}).get("date-parts", [[]])[0]
 
 
 def bibtex(items: list[dict]) -> str:
-    """A BibTeX file: @online (or @misc for data sets) with urldate, organisations double-braced."""
+    """A BibTeX file: @online (or @misc for data sets) with urldate, organisations double-braced; untrusted text
+    LaTeX-encoded by pybtex's writer (see :mod:`nkdigital.cite.bibtex_writer`)."""
     from pybtex.database import BibliographyData, Entry
+
+    from nkdigital.cite.bibtex_writer import Writer
 
     entries = {}
     for item in items:
-        fields = {"title": "{" + _braces(item["title"]) + "}", "url": item["URL"]}
+        fields = {"title": item["title"], "url": item["URL"]}
         outlet = item.get("container-title") or item.get("publisher")
         if outlet:
-            fields["organization" if item["type"] == "dataset" else "journaltitle"] = _braces(outlet)
+            fields["organization" if item["type"] == "dataset" else "journaltitle"] = outlet
         issued, accessed = _date(item, "issued"), _date(item, "accessed")
         if issued:
             fields["date"] = "-".join(f"{p:02d}" for p in issued)
         if accessed:
             fields["urldate"] = "-".join(f"{p:02d}" for p in accessed)
         if item.get("note"):
-            fields["note"] = _braces(item["note"])
-        persons = {role: [_person(n) for n in item[role]] for role in ("author", "editor") if item.get(role)}
-        entries[item["id"]] = Entry(BIBTEX_TYPES.get(item["type"], "online"), fields=fields, persons=persons)
-    return BibliographyData(entries).to_string("bibtex").strip()
+            fields["note"] = item["note"]
+        entry = Entry(BIBTEX_TYPES.get(item["type"], "online"), fields=fields)
+        entry.names = {role: item[role] for role in ("author", "editor") if item.get(role)}
+        entries[item["id"]] = entry
+    return Writer().to_string(BibliographyData(entries)).strip()
 
 
 def _ris_name(name: dict) -> str:

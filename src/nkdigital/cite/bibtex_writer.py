@@ -1,0 +1,55 @@
+"""pybtex's BibTeX writer, made safe for untrusted text.
+
+pybtex encodes fields as LaTeX (``ulatex``: % & # _ ~ and friends) but passes braces through, so one stray brace
+in a title breaks the file. Here braces become LaTeX commands before encoding, a title is brace-protected after
+it, names are written from CSL name objects (an organisation double-braced as one name, never split), and the
+URL fields stay verbatim (with any brace percent-encoded, as in a URL).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pybtex.database.output.bibtex import Writer as PybtexWriter
+
+LEFT, RIGHT = "\ue000", "\ue001"  # private-use stand-ins that the LaTeX encoder keeps as they are
+COMMANDS = {LEFT: r"\textbraceleft{}", RIGHT: r"\textbraceright{}"}
+VERBATIM = frozenset({"url", "urldate", "date"})
+PROTECTED = frozenset({"title"})
+
+
+class Writer(PybtexWriter):
+    """Writes entries whose `names` attribute maps a role to CSL name objects."""
+
+    def quote(self, s: str) -> str:
+        """Every value in braces (organisations thus read `{{World Bank}}`), after pybtex checks them balanced."""
+        self.check_braces(s)
+        return f"{{{s}}}"
+
+    def _encode(self, text: str) -> str:
+        hidden = text.replace("{", LEFT).replace("}", RIGHT)
+        return re.sub(f"[{LEFT}{RIGHT}]", lambda m: COMMANDS[m.group()], super()._encode(hidden))
+
+    def _name(self, name: dict) -> str:
+        if "literal" in name:
+            return "{" + self._encode(name["literal"]) + "}"
+        given = name.get("given")
+        return self._encode(name["family"]) + (", " + self._encode(given) if given else "")
+
+    def _write_field(self, stream, type, value):
+        if type in VERBATIM:
+            text = value.replace("{", "%7B").replace("}", "%7D")
+        elif type in PROTECTED:
+            text = "{" + self._encode(value) + "}"
+        else:
+            text = self._encode(value)
+        stream.write(f",\n    {type} = {self.quote(text)}")
+
+    def write_stream(self, bib_data, stream):
+        for number, (key, entry) in enumerate(bib_data.entries.items()):
+            stream.write(("\n" if number else "") + f"@{entry.original_type}{{{key}")
+            for role, names in getattr(entry, "names", {}).items():
+                stream.write(f",\n    {role} = {self.quote(' and '.join(self._name(n) for n in names))}")
+            for type, value in entry.fields.items():
+                self._write_field(stream, type, value)
+            stream.write("\n}\n")
