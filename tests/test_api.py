@@ -295,6 +295,8 @@ def test_conflicts_in_the_bundled_package_are_real_disagreements(package):
 
 def test_row_gives_any_row_with_its_source_copy_and_citation(package):
     for name in package.resource_names:
+        if name in ("source_copies", "creators"):  # keyed by several fields: their rows have no id of their own
+            continue
         frame = package.resource(name)
         row_id = frame.iloc[0, 0]
         row = package.row(row_id)

@@ -74,14 +74,23 @@ EXPECTED = {
         " Families Devastated”. Amnesty International, March 9."
         " https://www.amnesty.org/en/latest/news/2016/03/north-korea-connection-denied/.",
     ),
-    # several authors
+    # several authors, an outlet the archive does not name (the host is described), a Korean name order
+    "kinu-vnr-2021-co21-22": (
+        "Choi, G., & Hong, J. H. (2021, July 20). North Korea’s Implementation of SDGs: Focused on ‘Voluntary"
+        " National Review’ (Online Series CO 21-22). https://123dok.com/kr/docs/north-korea-implementation-sdgs-"
+        "focused-voluntary-national-review.10576969 [Original outlet not named; read on 123dok.com]",
+        "Choi, G., and J. H. Hong. 2021. “North Korea’s Implementation of SDGs: Focused on ‘Voluntary National"
+        " Review’ (Online Series CO 21-22)”. July 20. https://123dok.com/kr/docs/north-korea-implementation-sdgs-"
+        "focused-voluntary-national-review.10576969. [Original outlet not named; read on 123dok.com]",
+    ),
+    # a wire story read on another site, whose headline the archive does not hold: our description, not title-cased
     "intermedia-2017-compromising-connectivity-toc-and-reuters": (
-        "Kretchun, N., Lee, C., & Tuohy, S. (2017). Compromising Connectivity: Information Dynamics between the State"
-        " and Society in a Digitizing North Korea. InterMedia. https://docslib.org/doc/6279681/compromising-"
-        "connectivity-information-dynamics-between-the-state-and-society-in-a-digitizing-north-korea",
-        "Kretchun, N., C. Lee, and S. Tuohy. 2017. “Compromising Connectivity: Information Dynamics Between the State"
-        " and Society in a Digitizing North Korea”. InterMedia. https://docslib.org/doc/6279681/compromising-"
-        "connectivity-information-dynamics-between-the-state-and-society-in-a-digitizing-north-korea.",
+        "Pearson, J. (2017, March). [untitled excerpt on the launch of the InterMedia report Compromising"
+        " Connectivity]. Reuters. http://www.swissinfo.ch/eng/reuters/north-korea-uses-sophisticated-tools-to-spy-"
+        "on-citizens-digitally---report/42998532 [Read via www.swissinfo.ch]",
+        "Pearson, J. 2017. “[untitled excerpt on the launch of the InterMedia report Compromising Connectivity]”."
+        " Reuters, March. http://www.swissinfo.ch/eng/reuters/north-korea-uses-sophisticated-tools-to-spy-on-"
+        "citizens-digitally---report/42998532. [Read via www.swissinfo.ch]",
     ),
     # an author and an editor
     "hrnk-protecting-digital-rights-2022": (
@@ -161,7 +170,7 @@ def test_the_expected_strings_cover_every_name_shape(package):
     chosen = creators[creators["source_id"].isin(EXPECTED)]
     assert set(chosen["creator_role"].astype(str)) >= {"author", "editor", "data_producer"}
     assert chosen["literal"].notna().any() and chosen["family"].notna().any()
-    assert (chosen.groupby("source_id").size() >= 3).any()  # several authors
+    assert (chosen[chosen["creator_role"] == "author"].groupby("source_id").size() >= 2).any()  # several authors
     assert set(EXPECTED) - set(creators["source_id"])  # no author at all
 
 

@@ -90,7 +90,8 @@ def test_export_writes_the_requested_format(tmp_path, capsys):
 
 def test_cite_prints_a_citation_and_rejects_unknown_ids(capsys):
     assert main(["cite", "pcworld-idg-2009-koryolink-19200-q1", "--style", "apa"]) == 0
-    assert capsys.readouterr().out.startswith("North Korean 3G network hits 19,000 subscribers. (2009, June).")
+    assert capsys.readouterr().out.startswith("[untitled excerpt on Koryolink's first-quarter 2009 subscribers]."
+                                              " (2009, June). IDG News Service (PC World).")
     assert main(["cite", "no-such-source"]) == 2
     assert capsys.readouterr().err == "error: unknown row or source id 'no-such-source'\n"
 

@@ -237,10 +237,10 @@ def _derived_row_problems(row: dict, rows: dict, label: str, r: int) -> list[Pro
 
 
 def check_sources_used(frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Every source row is cited by at least one row that states a claim (its archived copies do not count)."""
+    """Every source row is cited by at least one row that states a claim (its copies and creators do not count)."""
     used = set()
     for name, frame in frames.items():
-        if name not in ("sources", "source_copies") and "source_id" in frame:
+        if name not in ("sources", "source_copies", "creators") and "source_id" in frame:
             used.update(frame["source_id"].dropna())
     sources = frames.get("sources")
     if sources is None or "source_id" not in sources:

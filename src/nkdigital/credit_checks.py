@@ -78,7 +78,7 @@ def _index(archive: Path) -> dict[str, dict[str, str]]:
         return {row.get("file", ""): row for row in csv.DictReader(handle)}
 
 
-def _outlets(named: str) -> set[str]:
+def named_outlets(named: str) -> set[str]:
     """The outlets INDEX.csv names for a file, each also without a trailing parenthesis."""
     parts = [p.strip() for p in re.split(r";(?![^(]*\))", named) if p.strip()]
     return set(parts) | {PARENTHESIS.sub("", p) for p in parts}
@@ -103,7 +103,7 @@ def check_archive_credits(frames: dict[str, pd.DataFrame], archive: Path) -> lis
                                     f" write our description as '{OUR_TITLE}…]' instead of {shown(title)}"))
         entry = index.get(path)
         outlet = " ".join(str(row.get("original_outlet", "")).split())
-        if entry is not None and outlet not in _outlets(entry.get("original_outlet") or UNKNOWN_OUTLET):
+        if entry is not None and outlet not in named_outlets(entry.get("original_outlet") or UNKNOWN_OUTLET):
             problems.append(Problem(*_where("sources", sources, i, "original_outlet"),
                                     f"outlet {shown(outlet)} is not one INDEX.csv names for {path}:"
                                     f" {shown(entry.get('original_outlet', ''))}"))

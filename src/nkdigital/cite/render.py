@@ -6,6 +6,7 @@ The libraries are imported when a style is first used, so `import nkdigital` sta
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from functools import cache
@@ -48,7 +49,10 @@ def _for_citeproc(item: dict) -> dict:
     news-article macros print a stray "Edition"), hyphens in given names unbreakable (it splits initials there)."""
     names = {role: [_citeproc_name(n) for n in item[role]] for role in ("author", "editor") if item.get(role)}
     kind = "dataset" if item["type"] == "dataset" else "webpage"
-    return {**item, **names, "id": item["id"].lower(), "type": kind}
+    title = item["title"]
+    if title.startswith("["):  # our description of an untitled excerpt: never title-cased
+        title = f'<span class="nocase">{html.escape(title, quote=False)}</span>'
+    return {**item, **names, "id": item["id"].lower(), "type": kind, "title": title}
 
 
 def _citeproc_name(name: dict) -> dict:
