@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import nkdigital as nk
 from nkdigital.cli import main
 from nkdigital.explorer import build, metadata, prepare, queries
 from nkdigital.explorer.database import link_copies, search_columns, table_columns
@@ -145,6 +146,15 @@ def test_sources_link_to_their_copies_when_archive_paths_move_to_source_copies(t
         link_copies(connection)
         paths = dict(connection.execute("SELECT source_id, archive_path FROM sources"))
     assert paths == {"a": "core/a.txt\nlibrary/a-mirror.txt", "b": None}
+
+
+def test_each_source_shows_the_citation_nk_cite_gives_and_its_creators_are_searchable(built, package):
+    database, _ = built
+    found = {r["source_id"]: r["citation"] for r in rows(database, "SELECT source_id, citation FROM sources")}
+    assert found == {i: nk.cite(i, style="apa", package=package) for i in package.sources()["source_id"]}
+    hits = rows(database, "SELECT c.source_id FROM creators AS c JOIN creators_fts AS f ON f.rowid = c.rowid"
+                          " WHERE creators_fts MATCH 'Pearson'")
+    assert [r["source_id"] for r in hits] == ["intermedia-2017-compromising-connectivity-toc-and-reuters"]
 
 
 def test_build_replaces_an_earlier_database(package, tmp_path):

@@ -322,7 +322,7 @@ def test_unknown_format_is_a_clear_error(package, tmp_path):
 
 
 @pytest.mark.browser
-def test_a_quoted_outlet_shows_plain_quotes_in_the_svg_source_line(package_copy, archive, tmp_path):
+def test_a_quoted_outlet_shows_plain_quotes_in_the_svg_source_line(package_copy, tmp_path):
     package = nk.load(package_copy)
     fig = nk.charts.access_tiers(package.access_tiers(), package=package)
     main_outlet = html.unescape(fig.layout.meta["sources"][0])
@@ -330,7 +330,7 @@ def test_a_quoted_outlet_shows_plain_quotes_in_the_svg_source_line(package_copy,
         if row["original_outlet"] == main_outlet:
             b.set_cell(package_copy, "sources", row["#"], "original_outlet", 'The "Quoted" Publisher')
     b.rehash(package_copy)
-    package = nk.load(package_copy, validate=True, archive=archive)
+    package = nk.load(package_copy)  # not validated: INDEX.csv names no such outlet, which validation refuses
     fig = nk.charts.access_tiers(package.access_tiers(), package=package)
     [svg] = export.write_images({"tiers": fig}, tmp_path, "svg")
     text = svg.read_text(encoding="utf-8")

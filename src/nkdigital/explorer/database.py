@@ -13,21 +13,24 @@ from nkdigital.load import Package
 
 # Prose and name columns worth searching, wherever a table has them.
 SEARCHABLE = ("title", "subject", "group_name", "description", "phrase", "conditions", "relevance", "quote", "note",
-              "date_phrase", "attributed_to", "actor", "author", "publisher", "original_outlet")
+              "date_phrase", "attributed_to", "actor", "family", "given", "literal", "original_outlet", "citation")
 COPIES = "source_copies"
+CITATION_STYLE = "apa"
 
 
 def build(package: Package, out: str | os.PathLike) -> Path:
     """Write `package` to `out` with `to_sqlite`, then add an FTS5 index to every table with prose columns.
 
     If archived texts are listed in `source_copies` rather than in `sources.archive_path`, the paths are
-    copied onto `sources.archive_path` (one per line) so that a source row links straight to its text.
+    copied onto `sources.archive_path` (one per line) so that a source row links straight to its text. Each
+    source gets its `citation` (APA), the text `nk.cite` gives.
     """
     out = Path(out)
     with atomic_path(out) as temporary:
         to_sqlite(package, temporary)
         with closing(sqlite3.connect(temporary)) as connection:
             link_copies(connection)
+            add_citations(connection, package)
             for table, searched in search_columns(table_columns(connection)).items():
                 add_fts(connection, table, searched)
             connection.commit()
@@ -63,4 +66,15 @@ def link_copies(connection: sqlite3.Connection) -> None:
     connection.execute('ALTER TABLE sources ADD COLUMN archive_path TEXT')
     connection.execute(
         f"UPDATE sources SET archive_path = (SELECT group_concat(archive_path, char(10)) FROM"
-        f" (SELECT archive_path FROM {COPIES} AS c WHERE c.source_id = sources.source_id ORDER BY archive_path))")
+        f" (SELECT DISTINCT archive_path FROM {COPIES} AS c WHERE c.source_id = sources.source_id"
+        f" ORDER BY archive_path))")
+
+
+def add_citations(connection: sqlite3.Connection, package: Package, style: str = CITATION_STYLE) -> None:
+    """A `citation` column on `sources`: each source's citation in `style`, as `nk.cite` prints it."""
+    from nkdigital.cite import cite
+
+    ids = [row[0] for row in connection.execute("SELECT source_id FROM sources")]
+    connection.execute("ALTER TABLE sources ADD COLUMN citation TEXT")
+    connection.executemany("UPDATE sources SET citation = ? WHERE source_id = ?",
+                           [(cite(i, style=style, package=package), i) for i in ids])
