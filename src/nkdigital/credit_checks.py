@@ -12,12 +12,11 @@ import pandas as pd
 
 from nkdigital.errors import Problem, shown
 from nkdigital.limits import MAX_ARCHIVE_BYTES
-from nkdigital.metadata.provenance import UNKNOWN_OUTLET
+from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNTITLED
 from nkdigital.urls import clean_url
 
 WEAK_CLAIM = re.compile(r"\bweak\b", re.IGNORECASE)
 ABSENT_TITLE = re.compile(r"^title:\s*\(headline not in", re.IGNORECASE | re.MULTILINE)
-OUR_TITLE = "[untitled excerpt on "
 PARENTHESIS = re.compile(r"\s*\([^)]*\)\s*$")
 
 
@@ -97,10 +96,10 @@ def check_archive_credits(frames: dict[str, pd.DataFrame], archive: Path) -> lis
         if not isinstance(path, str) or Path(path).is_absolute() or ".." in Path(path).parts:
             continue
         title = str(row.get("title", ""))
-        if ABSENT_TITLE.search(_header(archive / path)) and not title.startswith(OUR_TITLE):
+        if ABSENT_TITLE.search(_header(archive / path)) and not title.startswith(UNTITLED):
             problems.append(Problem(*_where("sources", sources, i, "title"),
                                     f"the archive header of {path} says the headline is not in the excerpt;"
-                                    f" write our description as '{OUR_TITLE}…]' instead of {shown(title)}"))
+                                    f" write our description as '{UNTITLED}…]' instead of {shown(title)}"))
         entry = index.get(path)
         outlet = " ".join(str(row.get("original_outlet", "")).split())
         if entry is not None and outlet not in named_outlets(entry.get("original_outlet") or UNKNOWN_OUTLET):

@@ -1,8 +1,10 @@
 """Credits: which rows a chart may draw (non-weak sources by default), the original outlets behind them, the
 printed source line (at most 160 characters) and the third-party terms that restrict reuse.
 
-A source is credited by its original outlet (``sources.original_outlet``; its publisher up to the first
-';'), never by the host of a mirror; the host appears only in the hover's full name ('… via host').
+A source is credited by its original outlet (``sources.original_outlet``), never by the host of a mirror; an
+outlet the archive does not name is an 'unnamed outlet', never 'unknown'. The host appears only in the hover's
+full name ('… via host'). The full citation of a chart's sources is ``nk.cite(fig.layout.meta["source_ids"],
+style=...)``.
 """
 
 from __future__ import annotations
@@ -79,20 +81,20 @@ def source_frame(*frames: pd.DataFrame | None) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+UNNAMED = "unnamed outlet"
+
+
 def outlet(row: pd.Series | dict) -> str:
-    """The original outlet of a source row (raw); where the archive names none, the host the copy was read from,
-    described as such (never 'unknown')."""
+    """The original outlet of a source row (raw); 'unnamed outlet' where the archive names none (never
+    'unknown', never the host of the copy it was read from)."""
     found = " ".join(str(row["original_outlet"]).split())
-    if found != UNKNOWN_OUTLET:
-        return found
-    host = row.get("host")
-    return f"unnamed outlet on {host}" if isinstance(host, str) and host else "unnamed outlet"
+    return UNNAMED if found == UNKNOWN_OUTLET else found
 
 
 def _label(row: dict, width: int) -> str:
     name = outlet(row)
-    host = via_host(row)
-    if host and str(row["original_outlet"]).strip() != UNKNOWN_OUTLET:
+    host = row["host"] if name == UNNAMED else via_host(row)
+    if isinstance(host, str) and host:
         name = f"{name} via {host}"
     if str(row["strength"]) == "weak":
         name += " [weak source]"
@@ -155,7 +157,7 @@ def credit(package: Package, drawn: pd.DataFrame) -> Credit:
     if unknown:
         raise KeyError(f"unknown source id {unknown[0]!r}: not in the package's sources")
     weights = _weights(package, drawn)
-    rows = _source_rows(package, ids, ["original_outlet", "usage_terms", "strength", "host"])
+    rows = _source_rows(package, ids, ["original_outlet", "usage_terms", "strength"])
     by_outlet: Counter = Counter()
     for i in ids:
         by_outlet[outlet(rows[i])] += weights.get(i, 0) or 1

@@ -11,6 +11,8 @@ import json
 import re
 from functools import cache
 
+from nkdigital.metadata.provenance import UNTITLED
+
 CSL_STYLES = {"apa": "apa", "chicago": "chicago-author-date"}
 BIBTEX_TYPES = {"dataset": "misc"}  # everything else is @online, with urldate
 NON_LATIN = re.compile("[\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -50,7 +52,7 @@ def _for_citeproc(item: dict) -> dict:
     names = {role: [_citeproc_name(n) for n in item[role]] for role in ("author", "editor") if item.get(role)}
     kind = "dataset" if item["type"] == "dataset" else "webpage"
     title = item["title"]
-    if title.startswith("["):  # our description of an untitled excerpt: never title-cased
+    if title.startswith(UNTITLED):  # our description of an untitled excerpt: never title-cased
         title = f'<span class="nocase">{html.escape(title, quote=False)}</span>'
     return {**item, **names, "id": item["id"].lower(), "type": kind, "title": title}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 UNKNOWN_OUTLET = "unknown"
+UNTITLED = "[untitled excerpt on "  # how our description of an excerpt without its headline begins
 STRONG_COPIES = frozenset({"original", "excerpt_of_original", "faithful_copy", "data_rehost"})
 LOOSE_COPIES = frozenset({"repost", "scrape"})
 UNVETTED_TYPES = frozenset({"forum", "encyclopedia"})
