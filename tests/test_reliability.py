@@ -483,6 +483,8 @@ def _other_document(path: Path) -> Expected:
                     "not found verbatim in the text of nkeconwatch-2013-2m-yonhap")
 
 
+cell_case("creator-both-person-and-organisation", "creators", "literal", "Orascom Telecom Holding",
+          "a creator is a person", where=lambda r: r["family"] != "")
 cell_case("section-that-is-not-a-line-of-the-file", "source_copies", "section", "KoryoLink passes 3m subscribers",
           "is not a line of the text", where=_source(PC_WORLD))
 

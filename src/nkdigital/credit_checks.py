@@ -46,6 +46,22 @@ def check_strength_claims(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     return problems
 
 
+def check_creators(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Each creator is a person (a family name, perhaps a given name) or an organisation (one literal name)."""
+    frame = frames.get("creators")
+    if frame is None or not {"family", "given", "literal"} <= set(frame.columns):
+        return []
+    problems = []
+    for index, family, given, literal in frame[["family", "given", "literal"]].itertuples():
+        person, organisation = pd.notna(family), pd.notna(literal)
+        if person == organisation or (pd.notna(given) and not person):
+            field = "literal" if organisation else "family"
+            problems.append(Problem(*_where("creators", frame, index, field),
+                                    "a creator is a person (family name, perhaps a given name) or an organisation"
+                                    " (literal name only), not both or neither"))
+    return problems
+
+
 def check_urls(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     """Addresses are stored cleaned: no tracking parameters, no redirect or mail-scanner wrapper."""
     problems = []

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from nkdigital import checks
-from nkdigital.credit_checks import check_archive_credits, check_strength_claims, check_urls
+from nkdigital.credit_checks import check_archive_credits, check_creators, check_strength_claims, check_urls
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError, Problem, shown, sort_problems
 from nkdigital.event_dates import check_event_dates, check_one_account_per_source
@@ -189,6 +189,7 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
     problems += check_provenance(frames)
     problems += check_strength_claims(frames)
     problems += check_urls(frames)
+    problems += check_creators(frames)
     problems += checks.check_indicators(frames)
     problems += check_event_dates(frames)
     problems += check_one_account_per_source(frames)
