@@ -466,6 +466,9 @@ def _weak_claim(path: Path) -> Expected:
 
 cell_case("absent-headline-printed-as-a-title", SOURCES, "title", "North Korea Cell Phone Users Top 300,000",
           "says the headline is not in the excerpt", where=_source(REPOST))
+cell_case("title-rebuilt-from-the-address-printed-as-a-title", SOURCES, "title",
+          "North Korea to Introduce Second Cellular Provider", "or rebuilds it from the address",
+          where=_source("upi-2015-07-08-byol"))
 cell_case("outlet-the-intake-does-not-name", SOURCES, "original_outlet", "Reuters",
           "is not one INDEX.csv names", where=_source(REPOST))
 cell_case("tracking-parameter-in-a-source-url", SOURCES, "url", lambda r: r["url"] + "?utm_source=feed",

@@ -16,7 +16,10 @@ from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNTITLED
 from nkdigital.urls import clean_url
 
 WEAK_CLAIM = re.compile(r"\bweak\b", re.IGNORECASE)
-ABSENT_TITLE = re.compile(r"^title:\s*\(headline not in", re.IGNORECASE | re.MULTILINE)
+# a header title the archive marks as not the document's own: the headline is not in the excerpt, or was rebuilt
+# from the address
+ABSENT_TITLE = re.compile(r"^title:\s*\(headline not in|^title:.*\((title|headline) from URL slug",
+                          re.IGNORECASE | re.MULTILINE)
 PARENTHESIS = re.compile(r"\s*\([^)]*\)\s*$")
 
 
@@ -114,8 +117,9 @@ def check_archive_credits(frames: dict[str, pd.DataFrame], archive: Path) -> lis
         title = str(row.get("title", ""))
         if ABSENT_TITLE.search(_header(archive / path)) and not title.startswith(UNTITLED):
             problems.append(Problem(*_where("sources", sources, i, "title"),
-                                    f"the archive header of {path} says the headline is not in the excerpt;"
-                                    f" write our description as '{UNTITLED}…]' instead of {shown(title)}"))
+                                    f"the archive header of {path} says the headline is not in the excerpt (or"
+                                    f" rebuilds it from the address); write our description as '{UNTITLED}…]'"
+                                    f" instead of {shown(title)}"))
         entry = index.get(path)
         outlet = " ".join(str(row.get("original_outlet", "")).split())
         if entry is not None and outlet not in named_outlets(entry.get("original_outlet") or UNKNOWN_OUTLET):
