@@ -71,6 +71,10 @@ def context(source_id: str, quote: str, copies: dict[str, list[str]]) -> str:
 
 def sheet() -> None:
     sources = {r["source_id"]: r for r in rows("sources")}
+    creators: dict[str, list[str]] = {}
+    for creator in rows("creators"):
+        name = creator["literal"] or ", ".join(filter(None, (creator["family"], creator["given"])))
+        creators.setdefault(creator["source_id"], []).append(f"{name} ({creator['creator_role']})")
     copies: dict[str, list[str]] = {}
     for copy in rows("source_copies"):
         copies.setdefault(copy["source_id"], []).append(copy["archive_path"])
@@ -79,7 +83,8 @@ def sheet() -> None:
         source = sources[row["source_id"]]
         print(f"\n=== {number}. {name}: {row_id}")
         print("  " + "; ".join(f"{k}={row[k]}" for k in SHOWN if row.get(k)))
-        print(f"  credit: {source['original_outlet']} | {source['title']} | {source['author']} |"
+        named = "; ".join(creators.get(row["source_id"], []))
+        print(f"  credit: {source['original_outlet']} | {source['title']} | {named} |"
               f" {source['published_date']} | {source['url']} | strength={source['strength']}")
         print(f"  quote: {row['quote']}")
         print("  " + context(row["source_id"], row["quote"], copies).replace("\n", "\n  "))

@@ -96,6 +96,9 @@ def _notes(roles: dict, host: str | None, outlet: str | None, strength: str) -> 
     if roles["contributor"]:
         parts.append("With contributions from " + ", ".join(
             " ".join(filter(None, (n.get("given"), n.get("family")))) or n["literal"] for n in roles["contributor"]))
+    if roles["repository_maintainer"]:
+        hosts = roles["repository_maintainer"]
+        parts.append("Re-hosted by " + ", ".join(n.get("literal") or n["family"] for n in hosts))
     if host:
         parts.append(f"Read via {host}" if outlet else f"Original outlet not named; read on {host}")
     if strength == "weak":
