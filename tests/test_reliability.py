@@ -464,6 +464,14 @@ def _weak_claim(path: Path) -> Expected:
     return Expected(b.label(path, OBS), row["#"], "note", f"calls source '{row['source_id']}' weak")
 
 
+@case("note-restates-that-a-source-is-weak")
+def _weak_restated(path: Path) -> Expected:
+    rated = {r["source_id"]: r["strength"] for r in b.records(path, SOURCES)}
+    row = b.pick(path, OBS, lambda r: rated[r["source_id"]] == "weak" and r["note"] == "")
+    b.set_cell(path, OBS, row["#"], "note", "Weak source (blog).")
+    return Expected(b.label(path, OBS), row["#"], "note", "a note never states a strength")
+
+
 cell_case("absent-headline-printed-as-a-title", SOURCES, "title", "North Korea Cell Phone Users Top 300,000",
           "says the headline is not in the excerpt", where=_source(REPOST))
 cell_case("title-rebuilt-from-the-address-printed-as-a-title", SOURCES, "title",

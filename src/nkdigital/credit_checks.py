@@ -28,7 +28,8 @@ def _where(name: str, frame: pd.DataFrame, index: object, field: str) -> tuple:
 
 
 def check_strength_claims(frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """A note or strength reason that calls a source weak when its `strength` is not weak."""
+    """A row's note never speaks of its source's strength (charts and citations print weakness from
+    `sources.strength`), and a source's own note or reason never calls it weak when the field does not."""
     sources = frames.get("sources")
     if sources is None or not {"source_id", "strength"} <= set(sources.columns):
         return []
@@ -42,10 +43,10 @@ def check_strength_claims(frames: dict[str, pd.DataFrame]) -> list[Problem]:
                 continue
             for index, source_id, text in frame[["source_id", field]].dropna().itertuples():
                 rated = strength.get(source_id)
-                if rated and rated != "weak" and WEAK_CLAIM.search(str(text)):
+                if rated and WEAK_CLAIM.search(str(text)) and (rated != "weak" or name != "sources"):
                     problems.append(Problem(*_where(name, frame, index, field),
-                                            f"calls source '{source_id}' weak, but its strength is {rated}; say"
-                                            " nothing about strength here (`sources.strength` is the one truth)"))
+                                            f"calls source '{source_id}' weak (its strength is {rated}); a note"
+                                            " never states a strength: `sources.strength` is the one truth"))
     return problems
 
 

@@ -21,7 +21,8 @@ RULE = (
     " the blog itself; otherwise primary or secondary, and primary only when the best copy is the original, an"
     " excerpt of it, a faithful copy or a data rehost (a repost is at most secondary, and weak where the intake"
     " names a stronger copy of the same report). A faithful copy is as strong as its original. Notes never"
-    " restate the strength: a note or reason that calls a source weak when the field does not is refused."
+    " restate the strength: a row note that calls its source weak, or a source's reason that does when this"
+    " field does not, is refused."
 )
 
 
