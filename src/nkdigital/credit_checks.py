@@ -5,14 +5,15 @@ file, and addresses carry no tracking parameters or mail-scanner wrappers."""
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from nkdigital.errors import Problem, shown
-from nkdigital.limits import MAX_ARCHIVE_BYTES
 from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNTITLED
+from nkdigital.quotes import read_archived
 from nkdigital.urls import clean_url
 
 WEAK_CLAIM = re.compile(r"\bweak\b", re.IGNORECASE)
@@ -81,20 +82,23 @@ def check_urls(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     return problems
 
 
-def _header(file: Path) -> str:
-    if not file.is_file() or file.stat().st_size > MAX_ARCHIVE_BYTES:
+def _header(archive: Path, relative: str) -> str:
+    """The header of an archived file (read as the quote check reads it: no symlink, bounded); empty if none."""
+    try:
+        text = read_archived(archive, relative).decode("utf-8", errors="replace")
+    except OSError:
         return ""
-    text = file.read_bytes().decode("utf-8", errors="replace")
     head, rule, _ = text.partition("\n---\n")
     return head if rule else ""
 
 
 def _index(archive: Path) -> dict[str, dict[str, str]]:
-    file = archive / "INDEX.csv"
-    if not file.is_file() or file.stat().st_size > MAX_ARCHIVE_BYTES:
+    """INDEX.csv's rows by file; empty when the archive has no (readable) index."""
+    try:
+        text = read_archived(archive, "INDEX.csv").decode("utf-8", errors="replace")
+    except OSError:
         return {}
-    with file.open(encoding="utf-8", newline="") as handle:
-        return {row.get("file", ""): row for row in csv.DictReader(handle)}
+    return {row.get("file", ""): row for row in csv.DictReader(io.StringIO(text, newline=""))}
 
 
 def named_outlets(named: str) -> set[str]:
@@ -116,7 +120,7 @@ def check_archive_credits(frames: dict[str, pd.DataFrame], archive: Path) -> lis
         if not isinstance(path, str) or Path(path).is_absolute() or ".." in Path(path).parts:
             continue
         title = str(row.get("title", ""))
-        if ABSENT_TITLE.search(_header(archive / path)) and not title.startswith(UNTITLED):
+        if ABSENT_TITLE.search(_header(archive, path)) and not title.startswith(UNTITLED):
             problems.append(Problem(*_where("sources", sources, i, "title"),
                                     f"the archive header of {path} says the headline is not in the excerpt (or"
                                     f" rebuilds it from the address); write our description as '{UNTITLED}…]'"
