@@ -17,7 +17,8 @@ from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
 CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
 WORD = re.compile(rf"[{CJK}]{{1,2}}|[^\s{CJK}]+")
 SEPARATOR = re.compile(r"[;|]|,(?!\d)|(?<!\d),")  # a comma inside a number (1,500,000) separates nothing
-TABLE_ROW = re.compile(r"[^\s,;|]+(?:[,;|][^\s,;|]*){2,}")
+CELL = r"[^\s,;|]+(?: [^\s,;|]+)*"  # words joined by single spaces: `North Korea`
+TABLE_ROW = re.compile(rf"{CELL}(?:[,;|](?:{CELL})?){{2,}}")
 
 
 def quote_words(quote: str) -> int:
@@ -27,7 +28,8 @@ def quote_words(quote: str) -> int:
 
 
 def is_table_row(quote: str) -> bool:
-    """A quote that is one row of a data table (`prk,2010,431919`): at least three cells and no spaces."""
+    """A quote that is one row of a data table (`prk,2010,431919`, `North Korea,1996,0`): at least three cells,
+    spaces only between the words of a cell."""
     return bool(TABLE_ROW.fullmatch(quote.strip()))
 
 

@@ -27,6 +27,7 @@ PERCENT_WORDS = ("percent", "per cent", "per-cent", "パーセント", "퍼센�
 PERCENT = re.compile(r"\s?%|\s?(?:" + "|".join(re.escape(w) for w in PERCENT_WORDS) + r")\b")
 NOT_ZERO_AFTER_NO = {"more", "less", "fewer", "longer", "later", "earlier", "sooner", "than", "other"}
 THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")
+DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")  # in a semicolon-separated row: 81,28 = 81.28
 RANGE_JOINS = re.compile(r"\s*(?:-|–|to|and|or)\s*")
 RATIO_JOINS = re.compile(r"\s+(?:in|out of|out of every)\s+")
 
@@ -174,7 +175,9 @@ def _space_grouped(text: str) -> list[_Number]:
 def table_cells(text: str) -> str | None:
     """`text` with the separators of its cells replaced by '|' (same length), if it is a row of a data table:
     at least three cells separated by commas with no space after them (quoted cells and thousands separators
-    such as 100,000 aside)."""
+    such as 100,000 aside), or by semicolons, whose cells write decimals with a comma (81,28 = 81.28)."""
+    if text.count(";") >= 2 and "; " not in text:
+        return DECIMAL_COMMA.sub(".", text).replace(";", "|")
     unquoted = re.sub(r'"[^"]*"', lambda m: "x" * len(m.group()), text)
     separators = {m.start() for m in re.finditer(r",", unquoted) if not THOUSANDS.match(unquoted, m.start() - 1)}
     if len(separators) < 2 or ", " in unquoted:

@@ -21,6 +21,7 @@ from nkdigital.errors import PackageError, Problem, shown, sort_problems
 from nkdigital.event_dates import check_event_dates, check_one_account_per_source
 from nkdigital.law_checks import check_laws
 from nkdigital.limits import MAX_PACKAGE_BYTES, megabytes
+from nkdigital.network import check_network_records
 from nkdigital.paths import default_archive, resolve_descriptor
 from nkdigital.provenance import check_provenance
 from nkdigital.quotes import check_quote_lengths, check_quotes
@@ -183,6 +184,8 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
         problems += checks.check_dates(frame, label, today)
         problems += checks.check_sorted(frame, label, key)
         problems += check_quote_lengths(frame, label)
+        if name == "network_records":
+            problems += check_network_records(frame, label)
     problems += checks.check_unique_ids({n: f for n, f in frames.items() if n != "sources"}, keys)
     problems += checks.check_derived(frames)
     problems += checks.check_sources_used(frames)

@@ -97,14 +97,20 @@ TEXT_RULES = (
 )
 
 
+def _scale(indicator: dict[str, str]) -> str:
+    """An index's scale and better end for the indicators table ('0-100, lower_better'); empty for others."""
+    bounds = "-".join(indicator.get(b) or "" for b in ("scale_min", "scale_max")).strip("-")
+    return ", ".join(p for p in (bounds, indicator.get("direction") or "") if p)
+
+
 def dictionary(descriptor: dict, indicators: list[dict[str, str]] = ()) -> str:
     """The generated part of datapackage/README.md: the reading rules, the indicators, then one table per
     resource."""
     parts = [DICTIONARY_START, "", *reading_rules(), "## Indicators", "",
              "What each `observations.indicator` counts (from `data/indicators.csv`).", "",
-             "| indicator | title | unit | definition | claim types |", "|---|---|---|---|---|"]
+             "| indicator | title | unit | definition | claim types | scale |", "|---|---|---|---|---|---|"]
     parts += [f"| `{i['indicator']}` | {i['title']} | {i['unit']} | {i['definition'].replace('|', '/')} |"
-              f" {i['claim_types']} |" for i in indicators]
+              f" {i['claim_types']} | {_scale(i)} |" for i in indicators]
     parts += ["", "## Data dictionary", "", TEXT_RULES, ""]
     for resource in descriptor["resources"]:
         schema = resource["schema"]

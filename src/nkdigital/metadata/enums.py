@@ -131,6 +131,18 @@ ENUMS: dict[str, dict[str, Value]] = {
         "supervision": Value("Supervision"),
         "renewal": Value("Renewal"),
     },
+    "direction": {
+        "higher_better": Value("Higher is freer or better connected"),
+        "lower_better": Value("Lower is freer (0 best)"),
+    },
+    "record_type": {
+        "domain": Value("Registered domain (zone listing)"),
+        "a_record": Value("Address record (A)"),
+        "ns_record": Value("Name server record (NS)"),
+        "ptr_record": Value("Reverse record (PTR)"),
+        "test_list_entry": Value("Censorship test-list entry"),
+        "traffic_observation": Value("Address seen in traffic telemetry"),
+    },
     "instrument_type": {
         "treaty": Value("Treaty", OKABE_ITO["blue"], "circle"),
         "declaration": Value("Declaration", OKABE_ITO["bluish_green"], "diamond"),

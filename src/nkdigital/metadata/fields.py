@@ -230,6 +230,32 @@ FIELDS: dict[str, dict] = {
         "constraints": {"required": True, "pattern": "(" + "|".join(values("claim_type")) + ")( ("
                         + "|".join(values("claim_type")) + "))*"},
     },
+    "scale_min": {
+        "type": "number",
+        "description": "Indices only: the lowest value the index's scale allows (e.g. 0 for RSF's score, 1 for"
+        " Freedom House ratings); empty for counts, shares and rates.",
+        "example": 0,
+        "constraints": {},
+    },
+    "scale_max": {
+        "type": "number",
+        "description": "Indices only: the highest value the index's scale allows (100 for RSF's score, 7 for"
+        " Freedom House ratings, 1 for V-Dem's index); empty for counts, shares and rates.",
+        "example": 100,
+        "constraints": {},
+    },
+    "direction": enum(
+        "Indices only: which end of the scale is freer or better connected: higher_better or lower_better"
+        " (RSF before 2022: 0 best, 100 worst; Freedom House ratings: 1 most free, 7 least free).",
+        values("direction"),
+        "lower_better",
+        required=False,
+    ),
+    "methodology_break": text(
+        "A change of method that makes values before and after it incomparable, in our words; empty when the"
+        " producer states none.",
+        "RSF changed its method in 2022: scores from 2022 run 0 worst to 100 best.",
+    ),
     "caveats": text("Known limits of the indicator's figures, in our words.",
                     "Several SIM cards per person inflate counts of people.", required=True),
     "ref_date": date("Date the figure refers to (not the publication date).", "2009-03-31", required=True),
@@ -347,6 +373,47 @@ FIELDS: dict[str, dict] = {
         "example": 5,
         "constraints": {"required": True, "minimum": 1, "maximum": 9},
     },
+    # network records
+    "record_id": row_id("net", "network record", "net-kp-domain-kcna-kp-2016"),
+    "record_type": enum(
+        "Kind of record: a domain listed in a zone, a DNS address (A), name server (NS) or reverse (PTR) record,"
+        " a censorship test-list entry, or an address seen in traffic telemetry.",
+        values("record_type"),
+        "a_record",
+    ),
+    "name": text(
+        "The record's owner name as the source writes it (a DNS name with its final dot, or a test-list URL);"
+        " the quote contains it.",
+        "kcna.kp.",
+        required=True,
+    ),
+    "target": text(
+        "What the record points to, as written: an IPv4 address (A records, telemetry) or a host name (NS, PTR);"
+        " empty for domain listings and test-list entries. The quote contains it.",
+        "175.45.176.71",
+    ),
+    "address_block": {
+        "type": "string",
+        "description": "The announced IPv4 block (CIDR) the record's address lies in, e.g. 175.45.176.0/22;"
+        " validation checks that the address is inside it. Empty where the record has no address.",
+        "example": "175.45.176.0/22",
+        "constraints": {"pattern": r"\d{1,3}(\.\d{1,3}){3}/\d{1,2}"},
+    },
+    "observed_date": date(
+        "Day the record was observed (the zone transfer, a query, telemetry), as the source states it; empty for"
+        " test-list entries, which carry date_added.",
+        "2016-09-21",
+        required=False,
+    ),
+    "date_added": date(
+        "Day a test-list entry was added to its list, as the list states it; test-list entries only.",
+        "2016-09-22",
+        required=False,
+    ),
+    "list_category": text(
+        "Test-list entries only: the list's category code and description, as written.",
+        "NEWS News Media",
+    ),
     # rights framework
     "framework_id": row_id("rgt", "rights-framework statement", "rgt-iccpr-article-19-hrnk"),
     "instrument": text(

@@ -53,6 +53,10 @@ RULES: tuple[str, ...] = (
     "A row of a data table (three or more cells separated by commas with no space after them, quoted cells and"
     " thousands separators aside: `prk,2010,431919`) states each cell that is a number, as written; in unit"
     " `share` a cell is a percentage (tables give shares as '% of population'), so 62.2 = 0.622.",
+    "A row of a table whose cells are separated by semicolons (three or more cells, no space after a semicolon:"
+    " `2021;PRK;...;179;81,28`) writes decimals with a decimal comma, as published: 81,28 = 81.28. A cell written"
+    " with the binary noise of a conversion (83.90000000000001) states the figure it rounds to at 15 significant"
+    " digits (83.9).",
     "Qualifiers: about, around, approximately, some, an estimated = `about`, value = the figure; more than, over,"
     " at least, above, exceeded = `at_least`, value = low = the figure, high empty; almost, up to, less than,"
     " under, fewer than, no more than = `up_to`, value = high = the figure, low empty; between A and B, A to B,"

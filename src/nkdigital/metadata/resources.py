@@ -52,8 +52,10 @@ RESOURCES: list[dict] = [
         "name": "indicators",
         "title": "Indicators",
         "description": "One row per indicator the observations use: its title, unit, a definition of what it counts"
-        " and what it does not, the kinds of claim it takes, and caveats.",
-        "fields": ["indicator", "title", "unit", "definition", "claim_types", "caveats"],
+        " and what it does not, the kinds of claim it takes, and caveats; for indices also the scale, which end"
+        " is better, and any methodology break.",
+        "fields": ["indicator", "title", "unit", "definition", "claim_types", "caveats", "scale_min", "scale_max",
+                   "direction", "methodology_break"],
     },
     {
         "name": "observations",
@@ -100,5 +102,14 @@ RESOURCES: list[dict] = [
         " goals sources connect to internet access; DPRK laws that restrict it, with their adoption year.",
         "fields": ["framework_id", "instrument", "instrument_type", "ratification_year", "adoption_year", "provision",
                    "relevance", "source_id", "quote"],
+    },
+    {
+        "name": "network_records",
+        "title": "Network records",
+        "description": "The .kp namespace as data: domains, name servers and addresses from the 2016 zone transfer,"
+        " censorship test-list entries for North Korean sites, and addresses seen in traffic telemetry; one row per"
+        " record and source, with the address block, the date observed or added, and the quote.",
+        "fields": ["record_id", "record_type", "name", "target", "address_block", "subject", "observed_date",
+                   "date_added", "list_category", "source_id", "quote", "note"],
     },
 ]

@@ -1,0 +1,60 @@
+"""Checks for `network_records`: the quote shows the record, the address lies in its block, the right date."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pandas as pd
+
+from nkdigital.errors import Problem
+
+TEST_LIST = "test_list_entry"
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _address(row: dict) -> str:
+    """The IPv4 address a record names (its target, else its name), or ''."""
+    for cell in (_text(row["target"]), _text(row["name"])):
+        try:
+            return str(ipaddress.IPv4Address(cell))
+        except ValueError:
+            continue
+    return ""
+
+
+def _row_problems(row: dict, label: str, r: int) -> list[Problem]:
+    problems = []
+    quote = " ".join(_text(row["quote"]).split())
+    shown = _text(row["name"])
+    if row["record_type"] == "ptr_record":  # a PTR record writes its address reversed: 15.176.45.175.in-addr.arpa.
+        shown = ".".join(reversed(shown.split("."))) + ".in-addr.arpa."
+    for field, cell in (("name", shown), ("target", _text(row["target"]))):
+        if cell and cell not in quote:
+            problems.append(Problem(label, r, field, f"'{cell}' does not occur in the row's quote"))
+    block, address = _text(row["address_block"]), _address(row)
+    if block:
+        if not address:
+            problems.append(Problem(label, r, "address_block", "an address block needs an address in name or target"))
+        elif ipaddress.IPv4Address(address) not in ipaddress.ip_network(block, strict=False):
+            problems.append(Problem(label, r, "address_block", f"{address} is not inside {block}"))
+    dated = "date_added" if row["record_type"] == TEST_LIST else "observed_date"
+    other = "observed_date" if dated == "date_added" else "date_added"
+    if pd.isna(row[dated]):
+        problems.append(Problem(label, r, dated, f"a {row['record_type']} row needs {dated}"))
+    if not pd.isna(row[other]):
+        problems.append(Problem(label, r, other, f"{other} belongs to the other kind of record; leave it empty"))
+    return problems
+
+
+def check_network_records(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """Name and target occur in the quote (a PTR record's name is its address, written reversed there); an
+    address_block contains the record's address; test-list entries carry date_added, other records observed_date."""
+    if not {"record_type", "name", "target", "address_block", "observed_date", "date_added", "quote"} <= set(frame):
+        return []
+    problems = []
+    for index, row in zip(frame.index, frame.to_dict("records"), strict=True):
+        problems += _row_problems(row, label, int(index) + 2)
+    return problems
