@@ -1,41 +1,101 @@
-"""Conflicting figures: different sources giving different figures for the same indicator, place and period."""
+"""Conflicting figures: different sources giving different figures for the same quantity, place and period.
+
+Tolerance (documented in the README): each row states an interval — `low` (else `value`) to `high` (else
+`value`), open above for `at_least` and open below for `up_to` — and a group is a conflict only when no single
+figure lies in every row's interval. "2,000,000" and "at least 2 million" agree. Intervals that miss each other
+by at most ROUNDING (relative) differ only by rounding (26,232,530 against 26,232,534): such a group has kind
+`rounding` and is left out unless asked for.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from nkdigital.periods import period_end
 
 GROUP = ["indicator", "geo", "unit", "period_start", "period_end"]  # `conflict` numbers these groups from 1
 SPREAD = ["sources", "spread_min", "spread_max", "spread_ratio"]
+ROUNDING = 1e-3  # figures within 0.1 % of each other differ only by rounding
+QUANTITY = ["value", "low", "high", "unit", "qualifier", "phrase", "claim_type", "source_id", "quote"]
+# How each resource's rows are keyed for `across`: its id column, what it counts, and its date column.
+KEYS = {
+    "observations": ("observation_id", ["indicator"], "ref_date"),
+    "device_estimates": ("estimate_id", ["device", "measure", "population"], "ref_date"),
+    "access_tiers": ("tier_id", ["tier"], "ref_date"),
+}
 
 
-def conflicts(observations: pd.DataFrame) -> pd.DataFrame:
-    """One row per observation in a conflict group, with the group's number (`conflict`), key and spread in front.
+def _kind(low: pd.Series, high: pd.Series, qualifier: pd.Series) -> str:
+    """'agree' when one figure lies in every row's interval, 'rounding' when that holds within ROUNDING,
+    else 'conflict'."""
+    top = high.where(qualifier.astype(object) != "at_least", np.inf)
+    bottom = low.where(qualifier.astype(object) != "up_to", 0.0)
+    floor, ceiling = float(bottom.max()), float(top.min())
+    if floor <= ceiling:
+        return "agree"
+    return "rounding" if floor - ceiling <= ROUNDING * abs(floor) else "conflict"
+
+
+def conflicts(observations: pd.DataFrame, include_rounding: bool = False) -> pd.DataFrame:
+    """One row per observation in a conflict group, with the group's number (`conflict`), key and spread in front
+    and its `kind` (conflict, or rounding when asked for) at the end.
 
     A group is the observations (derived rows excluded) of one indicator, geo and unit whose reference periods are
-    the same (same ref_date and the same period end); it is a conflict when at least two sources stand behind it
-    and at least two figures differ. Each row's figure runs from `low` (else `value`) to `high` (else `value`);
-    rows without any figure are left out. The spread is the lowest and highest figure and their ratio (max/min,
-    empty when min is 0).
+    the same (same ref_date and the same period end); it is reported when at least two sources stand behind it and
+    their figures do not agree within the tolerance above. Rows without any figure are left out. The spread is
+    the lowest and highest figure and their ratio (max/min, empty when min is 0).
     """
     obs = observations[observations["claim_type"].astype(object) != "derived"]
     low, high = obs["low"].fillna(obs["value"]), obs["high"].fillna(obs["value"])
     has_figure = (low.notna() | high.notna()).to_numpy(dtype=bool)
     obs, low, high = obs[has_figure], low[has_figure], high[has_figure]
-    figures = [f"{v}|{lo}|{hi}" for v, lo, hi in zip(obs["value"], obs["low"], obs["high"], strict=True)]
     frame = obs.assign(period_start=obs["ref_date"], period_end=period_end(obs, "ref_date"),
-                       _low=low.fillna(high), _high=high.fillna(low), _figure=figures)
+                       _low=low.fillna(high), _high=high.fillna(low))
     groups = frame.groupby(GROUP, observed=True, dropna=False, sort=False)
     frame["sources"] = groups["source_id"].transform("nunique")
-    frame = frame[(frame["sources"] >= 2) & (groups["_figure"].transform("nunique") >= 2)]
+    frame = frame[frame["sources"] >= 2]
+    kinds = {key: _kind(g["_low"], g["_high"], g["qualifier"])
+             for key, g in frame.groupby(GROUP, observed=True, dropna=False, sort=False)}
+    keys = list(frame[GROUP].itertuples(index=False, name=None))
+    frame = frame.assign(kind=[kinds[k] for k in keys]) if keys else frame.assign(kind=pd.Series(dtype=object))
+    wanted = {"conflict", "rounding"} if include_rounding else {"conflict"}
+    frame = frame[frame["kind"].isin(wanted)]
     groups = frame.groupby(GROUP, observed=True, dropna=False, sort=False)
     frame = frame.assign(spread_min=groups["_low"].transform("min"), spread_max=groups["_high"].transform("max"))
     ratio = frame["spread_max"] / frame["spread_min"].where(frame["spread_min"] != 0)
     frame = frame.assign(spread_ratio=ratio.astype("Float64"))
-    columns = ["conflict", *GROUP, *SPREAD, *(c for c in observations.columns if c not in GROUP)]
+    columns = ["conflict", *GROUP, *SPREAD, *(c for c in observations.columns if c not in GROUP), "kind"]
     frame = frame.sort_values(["period_start", "indicator", "geo", "unit", "period_end", "observation_id"])
     frame["conflict"] = (frame[GROUP].astype(str) != frame[GROUP].astype(str).shift()).any(axis=1).cumsum()
     result = frame[columns].reset_index(drop=True)
     result.attrs = {**observations.attrs, "resource": "observations"}
     return result
+
+
+def _as_observations(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a quantity resource in the shape `conflicts` groups: what they count joined into `indicator`
+    (e.g. 'mobile_phone / devices / DPRK (whole country)'), their id as `observation_id`, geo PRK where the
+    resource has none."""
+    id_column, counted, date = KEYS[name]
+    what = frame[counted].astype(str).agg(" / ".join, axis=1) if len(frame) else pd.Series(dtype=object)
+    shaped = frame.assign(indicator=what, observation_id=frame[id_column], ref_date=frame[date],
+                          geo=frame.get("geo", "PRK"))
+    if "claim_type" not in shaped:
+        shaped = shaped.assign(claim_type=pd.NA)
+    keep = ["observation_id", "indicator", "geo", "ref_date", "ref_date_precision", "ref_date_end", *QUANTITY]
+    return shaped[keep].assign(resource=name, indicator=shaped["indicator"].astype(object))
+
+
+def across(frames: dict[str, pd.DataFrame], include_rounding: bool = False) -> pd.DataFrame:
+    """Conflicts within each of observations, device estimates and access tiers (same rules and tolerance as
+    `conflicts`); `resource` says where a row comes from, `observation_id` holds its id whatever the resource."""
+    parts = [conflicts(_as_observations(name, frames[name]), include_rounding).assign(resource=name)
+             for name in KEYS if name in frames]
+    result = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]
+    result = result.rename(columns={"observation_id": "row_id"})
+    result = result.sort_values(["period_start", "resource", "indicator", "row_id"], kind="stable")
+    result["conflict"] = (result[["resource", *GROUP]].astype(str)
+                          != result[["resource", *GROUP]].astype(str).shift()).any(axis=1).cumsum()
+    columns = ["conflict", "resource", *GROUP, *SPREAD, "row_id", *QUANTITY, "kind"]
+    return result[columns].reset_index(drop=True)

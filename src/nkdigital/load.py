@@ -17,6 +17,7 @@ from nkdigital.filters import Choice, by_geo, by_value, every
 from nkdigital.frame_attrs import FieldNotes, SourceIds
 from nkdigital.paths import resolve_descriptor
 from nkdigital.periods import Bound, overlapping
+from nkdigital.questions import Questions, warn_missing_geo
 from nkdigital.rowview import Row
 from nkdigital.table import read_table
 
@@ -83,7 +84,7 @@ def _with_attrs(frame: pd.DataFrame, resource: dict, descriptor: dict) -> pd.Dat
     return frame
 
 
-class Package:
+class Package(Questions):
     """The loaded data package: one typed DataFrame per resource, with accessors for common questions.
 
     Every accessor returns a copy sorted by date, then id; `start`/`end` keep rows whose period overlaps the window
@@ -180,10 +181,12 @@ class Package:
         """Observations of one geo (default PRK; a list, or None/"all" for every geo), optionally one or more
         indicators, subjects, claim types, a period window, source types or strengths."""
         frame = self._frames["observations"]
-        return self._take("observations", self._dated("observations", start, end), by_geo(frame, geo),
-                          *(by_value(frame, column, choice) for column, choice in
-                            (("indicator", indicator), ("subject", subject), ("claim_type", claim_type))),
-                          self._by_source("observations", source_type, strength))
+        found = self._take("observations", self._dated("observations", start, end), by_geo(frame, geo),
+                           *(by_value(frame, column, choice) for column, choice in
+                             (("indicator", indicator), ("subject", subject), ("claim_type", claim_type))),
+                           self._by_source("observations", source_type, strength))
+        warn_missing_geo(frame, indicator, geo, found)
+        return found
 
     def events(self, category: Choice = None, *, start: Bound = None, end: Bound = None,
                source_type: Choice = None, strength: Choice = None) -> pd.DataFrame:
@@ -215,17 +218,22 @@ class Package:
         return self._take("indicators")
 
     def conflicts(self, indicator: Choice = None, *, geo: Choice = "PRK", start: Bound = None,
-                  end: Bound = None) -> pd.DataFrame:
-        """Groups where different sources give different figures for the same indicator, geo and period.
+                  end: Bound = None, across: bool = False, include_rounding: bool = False) -> pd.DataFrame:
+        """Groups where different sources give figures that disagree for the same indicator, geo and period.
 
         One row per observation, derived rows excluded: the group's number (`conflict`) and key (indicator, geo,
-        unit, period_start, period_end), its spread (sources, spread_min, spread_max, spread_ratio = max/min), then
-        the row's fields. See :func:`nkdigital.conflicts.conflicts`.
+        unit, period_start, period_end), its spread (sources, spread_min, spread_max, spread_ratio = max/min), the
+        row's fields, and `kind`. Figures agree when one figure fits every row's interval ("at least 2 million"
+        and 2,000,000); within 0.1 % they differ only by rounding (kind `rounding`, shown with
+        ``include_rounding=True``). ``across=True`` checks device estimates and access tiers too (`resource` and
+        `row_id` name each row; the other filters then do not apply). See :mod:`nkdigital.conflicts`.
         """
+        if across:
+            return self._conflicts_across(include_rounding)
         frame = self._frames["observations"]
         keep = every(frame, [self._dated("observations", start, end), by_geo(frame, geo),
                              by_value(frame, "indicator", indicator)])
-        return conflicts.conflicts(frame[keep])
+        return conflicts.conflicts(frame[keep], include_rounding)
 
     def with_sources(self, frame: pd.DataFrame, fields: Iterable[str] | None = None) -> pd.DataFrame:
         """A copy of `frame` (any frame with a source_id column) with fields of each row's source added

@@ -1,0 +1,123 @@
+"""One call each for the questions researchers ask: people per access tier, conflicts across resources,
+everything about one subject, and a warning when a geo lacks rows of an indicator that other geos have."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+
+from nkdigital import conflicts
+from nkdigital.filters import Choice, by_value
+
+
+class MissingGeoWarning(UserWarning):
+    """An accessor found rows of the indicator asked for, but none for the geo asked for."""
+
+
+def warn_missing_geo(observations: pd.DataFrame, indicator: Choice, geo: Choice, found: pd.DataFrame) -> None:
+    """Warn, naming the geos that do have rows, when `found` is empty although `indicator` has rows elsewhere."""
+    if indicator is None or geo is None or geo == "all" or len(found):
+        return
+    wanted = [indicator] if isinstance(indicator, str) else list(indicator)
+    rows = observations[observations["indicator"].isin(wanted)]
+    others = sorted(set(rows["geo"].dropna()))
+    if others:
+        asked = geo if isinstance(geo, str) else ", ".join(geo)
+        warnings.warn(f"no {', '.join(wanted)} rows for geo {asked} (with the other filters given); rows exist for"
+                      f" {', '.join(others)}", MissingGeoWarning, stacklevel=3)
+
+
+def tier_sizes(tiers: pd.DataFrame) -> pd.DataFrame:
+    """People (or shares) per access tier: one row per tier and unit with the lowest stated figure (`low`, else
+    `value`), the highest (`high`, else `value`), the sources' words (`phrases`), and how many sources and rows
+    stand behind them. Rows stating no size count in `rows_without_size`; nothing is averaged."""
+    low, high = tiers["low"].fillna(tiers["value"]), tiers["high"].fillna(tiers["value"])
+    frame = tiers.assign(_low=low, _high=high, _sized=low.notna() | high.notna())
+    records = []
+    for tier, rows in frame.groupby("tier", observed=True, sort=True):
+        sized = rows[rows["_sized"]]
+        for unit, group in sized.groupby("unit", sort=True) if len(sized) else [(pd.NA, sized)]:
+            records.append({
+                "tier": tier, "unit": unit, "low": group["_low"].min(), "high": group["_high"].max(),
+                "phrases": "; ".join(dict.fromkeys(group["phrase"].dropna())),
+                "sources": group["source_id"].nunique(), "rows": len(group),
+                "rows_without_size": int((~rows["_sized"]).sum()),
+                "tier_ids": " ".join(group["tier_id"]),
+            })
+    result = pd.DataFrame.from_records(records, columns=[
+        "tier", "unit", "low", "high", "phrases", "sources", "rows", "rows_without_size", "tier_ids"])
+    result["tier"] = pd.Categorical(result["tier"], categories=tiers["tier"].cat.categories)
+    result[["low", "high"]] = result[["low", "high"]].astype("Float64")
+    return result.sort_values(["tier", "unit"]).reset_index(drop=True)
+
+
+# The columns `about` searches in each resource, its id and date columns, and what it shows as `what`.
+ABOUT = {
+    "events": ("event_id", "event_date", "title", ("subject", "title", "description", "actor")),
+    "event_attestations": ("attestation_id", "stated_date", "quote", ("actor", "quote")),
+    "observations": ("observation_id", "ref_date", "indicator", ("subject", "attributed_to", "quote")),
+    "device_estimates": ("estimate_id", "ref_date", "measure", ("population", "attributed_to", "quote")),
+    "access_tiers": ("tier_id", "ref_date", "group_name", ("group_name", "conditions", "quote")),
+    "access_controls": ("control_id", None, "description", ("actor", "description", "quote")),
+    "rights_framework": ("framework_id", None, "instrument", ("instrument", "provision", "relevance", "quote")),
+    "network_records": ("record_id", "observed_date", "name", ("name", "target", "subject", "quote")),
+}
+ABOUT_COLUMNS = ["resource", "row_id", "date", "what", "value", "low", "high", "unit", "source_id", "quote"]
+
+
+def about(frames: dict[str, pd.DataFrame], subject: str) -> pd.DataFrame:
+    """Every row that names `subject` (case-insensitive, in its subject, title, group, instrument, name, actor or
+    quote), across resources, with the attestations of matching events: resource, row id, date, `what` (title,
+    indicator, group ...), figures, source and quote, sorted by date."""
+    needle = subject.strip().lower()
+    if not needle:
+        raise ValueError("about() needs a subject, e.g. 'Koryolink' or 'reactionary'")
+    parts, events = [], set()
+    for name, (key, date, what, searched) in ABOUT.items():
+        frame = frames.get(name)
+        if frame is None:
+            continue
+        text = frame[[c for c in searched if c in frame]].astype("string").fillna("")
+        hit = text.apply(lambda column: column.str.lower().str.contains(needle, regex=False)).any(axis=1)
+        if name == "events":
+            events = set(frame.loc[hit, key])
+        if name == "event_attestations":
+            hit |= frame["event_id"].isin(events)
+        rows = frame[hit]
+        parts.append(pd.DataFrame({
+            "resource": name, "row_id": rows[key], "date": rows[date] if date else pd.NaT,
+            "what": rows[what].astype(object),
+            **{c: rows.get(c, pd.NA) for c in ("value", "low", "high", "unit", "source_id", "quote")},
+        }))
+    found = [p for p in parts if len(p)]
+    result = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ABOUT_COLUMNS)
+    result = result.sort_values(["date", "resource", "row_id"], na_position="last", kind="stable")
+    return result[ABOUT_COLUMNS].reset_index(drop=True).assign(
+        **{c: lambda f, c=c: f[c].astype("Float64") for c in ("value", "low", "high")})
+
+
+class Questions:
+    """The Package's one-call answers (mixed into :class:`nkdigital.Package`, which provides the frames)."""
+
+    _frames: dict[str, pd.DataFrame]
+
+    def _take(self, name: str, *masks) -> pd.DataFrame:  # provided by Package
+        raise NotImplementedError
+
+    def network_records(self, record_type: Choice = None) -> pd.DataFrame:
+        """The .kp namespace as rows: domains, DNS records, test-list entries, telemetry (see the data README)."""
+        return self._take("network_records",
+                          by_value(self._frames["network_records"], "record_type", record_type))
+
+    def tier_sizes(self, tier: Choice = None) -> pd.DataFrame:
+        """People per access tier: stated low and high, the sources' words, how many sources (see
+        :func:`tier_sizes`)."""
+        return tier_sizes(self._take("access_tiers", by_value(self._frames["access_tiers"], "tier", tier)))
+
+    def about(self, subject: str) -> pd.DataFrame:
+        """Events, attestations, figures, tiers, rights rows and network records naming `subject`, in one frame."""
+        return about(self._frames, subject)
+
+    def _conflicts_across(self, include_rounding: bool) -> pd.DataFrame:
+        return conflicts.across(self._frames, include_rounding)
