@@ -164,3 +164,25 @@ def test_about_gathers_a_laws_events_attestations_and_rights_rows(package):
     assert set(network["resource"]) == {"network_records"}
     with pytest.raises(ValueError, match="needs a subject"):
         package.about("  ")
+
+
+def test_the_comparison_chart_prints_only_figures_its_rows_state(package):
+    from nkdigital import charts
+    from nkdigital.text import number
+
+    fig = charts.chart("context-headline", package)
+    assert "nkdigital-context-headline" in charts.gallery(package)
+    assert charts.CHARTS["context-headline"].view == "headline"
+    rows = package.observations(geo="all").set_index("observation_id")
+    printed = {}
+    for trace in fig.data:
+        for label, row_id in zip(trace.text, trace.customdata, strict=True):
+            row = rows.loc[row_id]
+            assert label == f"{number(row['value'], row['unit'])} ({row['ref_date'].year})"
+            printed[(str(row["indicator"]), str(row["geo"]))] = label
+    assert printed[("press_freedom_rank_rsf", "PRK")] == "179 (2021)"
+    assert printed[("civil_liberties_index_vdem", "WLD")] == "0.6503 (2025)"
+    assert printed[("mobile_subscriptions_per_100", "KOR")] == "148.7 (2022)"
+    assert ("press_freedom_rank_rsf", "WLD") not in printed  # RSF ranks countries only
+    assert set(fig.layout.meta["rows"]) == {row_id for trace in fig.data for row_id in trace.customdata}
+    assert "Varieties of Democracy (V-Dem) Institute, via Our World in Data" in fig.layout.meta["sources"]

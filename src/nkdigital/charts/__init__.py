@@ -17,6 +17,7 @@ scale 2 named ``meta["filename"]``), which ``HouseFigure.show()`` applies by its
 from __future__ import annotations
 
 from nkdigital.charts import fidelity, headline
+from nkdigital.charts.context import comparison
 from nkdigital.charts.events import timeline
 from nkdigital.charts.house import HouseFigure, config
 from nkdigital.charts.milestones import key_events
@@ -27,5 +28,5 @@ from nkdigital.charts.registry import CHARTS, chart, gallery
 from nkdigital.charts.tiers import access_tiers
 from nkdigital.charts.treaties import rights
 
-__all__ = ["CHARTS", "HouseFigure", "access_procedure", "access_tiers", "chart", "config", "devices", "fidelity",
-           "gallery", "headline", "key_events", "rights", "subscribers", "timeline"]
+__all__ = ["CHARTS", "HouseFigure", "access_procedure", "access_tiers", "chart", "comparison", "config", "devices",
+           "fidelity", "gallery", "headline", "key_events", "rights", "subscribers", "timeline"]

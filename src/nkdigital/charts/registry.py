@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from nkdigital.charts import headline, house
+from nkdigital.charts.context import comparison
 from nkdigital.charts.events import timeline
 from nkdigital.charts.milestones import key_events
 from nkdigital.charts.mobile import subscribers
@@ -38,6 +39,8 @@ CHARTS: dict[str, Chart] = {chart.name: chart for chart in (
           lambda p, weak: headline.tiers(p, include_weak=weak)),
     Chart("devices-headline", "Estimated phone owners against counted subscriptions", "headline",
           lambda p, weak: headline.owners(p, include_weak=weak)),
+    Chart("context-headline", "North Korea against South Korea and the world: press freedom, civil liberties,"
+          " phones and internet use", "headline", lambda p, weak: comparison(p, include_weak=weak)),
     Chart("timeline", "Dated events by category, as the sources date them", "research",
           lambda p, weak: timeline(p.events(), package=p, include_weak=weak)),
     Chart("subscribers", "Mobile subscriptions and users: every source's figure", "research",

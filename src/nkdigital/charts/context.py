@@ -1,0 +1,114 @@
+"""North Korea in context: its press-freedom rank, civil liberties, mobile subscriptions and internet use against
+South Korea and the world, one panel per measure, each figure printed as its row states it."""
+
+from __future__ import annotations
+
+import pandas as pd
+from plotly.subplots import make_subplots
+
+from nkdigital.charts import credits, house
+from nkdigital.charts.markup import esc
+from nkdigital.charts.style import GREY, LIGHT_GREY, TEMPLATE
+from nkdigital.load import Package
+from nkdigital.metadata.geos import GEOS
+from nkdigital.text import number
+
+PANEL_PX = 120
+MARGIN_LEFT = 130
+# (indicator, panel title, whether lower values are freer or better connected) in the order drawn
+PANELS = [
+    ("press_freedom_rank_rsf", "Press freedom: rank in RSF's World Press Freedom Index (right is freer)", True),
+    ("civil_liberties_index_vdem", "Civil liberties: V-Dem index (right is freer)", False),
+    ("mobile_subscriptions_per_100", "Mobile subscriptions per 100 people (ITU via the World Bank)", False),
+    ("internet_users_share", "Share of the population using the internet (ITU via the World Bank)", False),
+]
+CLAIMS = ("international_statistic", "analyst_estimate")  # statistics and indices, never media figures
+
+
+def latest_common(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the latest year for which every geo among `rows` has a figure (all sources of that year)."""
+    rows = rows[rows["value"].notna()].assign(_year=lambda f: f["ref_date"].dt.year)
+    years = rows.groupby("_year")["geo"].nunique()
+    common = years[years == rows["geo"].nunique()]
+    if common.empty:
+        return rows.iloc[0:0]
+    return rows[rows["_year"] == common.index.max()].sort_values(["geo", "source_id"])
+
+
+def _rows(package: Package, indicator: str, include_weak: bool) -> pd.DataFrame:
+    rows = package.observations(indicator, geo=list(GEOS), claim_type=list(CLAIMS))
+    if indicator == "mobile_subscriptions_per_100" or indicator == "internet_users_share":
+        rows = rows[rows["claim_type"].astype(str) == "international_statistic"]
+    return latest_common(credits.select(rows, package, include_weak))
+
+
+def _label(row: dict) -> str:
+    return f"{number(row['value'], row['unit'])} ({row['ref_date'].year})"
+
+
+def _side(value: float, span: list[float]) -> str:
+    """Where a label goes: towards the middle of the panel, so that it never runs off either end."""
+    share = (float(value) - span[0]) / (span[1] - span[0])
+    return "middle right" if share < 0.5 else "middle left"
+
+
+def _x_range(package: Package, indicator: str, rows: pd.DataFrame, lower: bool) -> list[float]:
+    """The panel's scale: the index's own (scale_min to scale_max) where the indicator states both, else zero to
+    a little beyond the largest figure; reversed where lower is freer, so that freer is always to the right."""
+    scale = package.indicators().set_index("indicator").loc[indicator, ["scale_min", "scale_max"]]
+    low, high = (0.0, float(rows["value"].max()) * 1.15) if scale.isna().any() else (float(scale.iloc[0]),
+                                                                                     float(scale.iloc[1]))
+    return [high, low] if lower else [low, high]
+
+
+def comparison(package: Package | None = None, *, include_weak: bool = False) -> house.HouseFigure:
+    """One panel per measure; in each, North Korea, South Korea and the world (where the source has it) on one
+    scale, for the latest year all of them share, labelled with the figure as its row states it and the year."""
+    package = house.resolve(package)
+    panels = [(indicator, title, lower, _rows(package, indicator, include_weak)) for indicator, title, lower in PANELS]
+    panels = [p for p in panels if len(p[3])]
+    if not panels:
+        raise ValueError(f"no comparison rows to draw{credits.WEAK_HINT}")
+    fig = house.HouseFigure(make_subplots(rows=len(panels), cols=1, vertical_spacing=0.5 / len(panels),
+                                          subplot_titles=[esc(p[1]) for p in panels]))
+    fig.layout.template = TEMPLATE
+    names = {code: geo.name for code, geo in GEOS.items()}
+    labels = credits.source_labels(package, pd.concat([p[3]["source_id"] for p in panels]).unique(), width=60)
+    for row_number, (indicator, _, lower, rows) in enumerate(panels, start=1):
+        records = rows.to_dict("records")
+        span = _x_range(package, indicator, rows, lower)
+        for code in [c for c in GEOS if c in set(rows["geo"].astype(str))]:
+            mine = [r for r in records if str(r["geo"]) == code]
+            colour = GEOS[code].colour
+            fig.add_scatter(
+                x=[r["value"] for r in mine], y=[names[code]] * len(mine), mode="markers+text",
+                text=[esc(_label(r)) for r in mine], textposition=[_side(r["value"], span) for r in mine],
+                textfont={"size": 12, "color": colour}, marker={"size": 13, "color": colour,
+                                                                 "opacity": [0.35 if r["_weak"] else 1 for r in mine]},
+                name=esc(names[code]), legendgroup=code, showlegend=False, row=row_number, col=1,
+                customdata=[esc(r["observation_id"]) for r in mine],
+                hovertext=[esc(f"{names[code]}: {_label(r)}, {labels[r['source_id']]}") for r in mine],
+                hovertemplate="%{hovertext}<extra></extra>")
+        axis = "xaxis" if row_number == 1 else f"xaxis{row_number}"
+        yaxis = "yaxis" if row_number == 1 else f"yaxis{row_number}"
+        house.set_layout(fig, **{
+            axis: {"showticklabels": False, "showgrid": True, "gridcolor": LIGHT_GREY, "fixedrange": True,
+                   "range": span},
+            yaxis: {"categoryorder": "array", "categoryarray": [names[c] for c in reversed(GEOS)],
+                    "range": [-0.6, len(GEOS) - 0.4], "fixedrange": True, "tickfont": {"size": 12, "color": GREY}},
+        })
+    drawn = pd.concat([p[3] for p in panels], ignore_index=True)
+    description = esc("Four measures of North Korea against South Korea and the world, each for the latest year"
+                      " all places share: " + "; ".join(
+                          f"{p[1]}: " + ", ".join(f"{names[str(r['geo'])]} {_label(r)}" for r in p[3].to_dict(
+                              "records")) for p in panels) + ".")
+    notes = ["Each panel: the latest year every place has a figure in the same kind of series; the world where"
+             " the source gives it. Ranks and index values are expert assessments, not counts."]
+    return house.finish(
+        fig, chart="context-headline", package=package, drawn=credits.source_frame(drawn),
+        title="North Korea in context: near the bottom for press freedom and civil liberties, with far fewer phones"
+              " and almost no internet users",
+        subtitle="North Korea against South Korea and the world on press freedom, civil liberties, mobile"
+                 " subscriptions and internet use; each figure as its source states it, with its year",
+        description=description, notes=notes, plot_height=PANEL_PX * len(panels), margin_left=MARGIN_LEFT,
+        axis_band=24)
