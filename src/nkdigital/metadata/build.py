@@ -99,7 +99,8 @@ TEXT_RULES = (
 
 def _scale(indicator: dict[str, str]) -> str:
     """An index's scale and better end for the indicators table ('0-100, lower_better'); empty for others."""
-    bounds = "-".join(indicator.get(b) or "" for b in ("scale_min", "scale_max")).strip("-")
+    low, high = (indicator.get(b) or "" for b in ("scale_min", "scale_max"))
+    bounds = f"{low}-{high}" if low and high else f"from {low}" if low else f"up to {high}" if high else ""
     return ", ".join(p for p in (bounds, indicator.get("direction") or "") if p)
 
 

@@ -107,7 +107,8 @@ RESOURCES: list[dict] = [
         "name": "network_records",
         "title": "Network records",
         "description": "The .kp namespace as data: domains, name servers and addresses from the 2016 zone transfer,"
-        " censorship test-list entries for North Korean sites, and addresses seen in traffic telemetry; one row per"
+        " censorship test-list entries for .kp and other North Korea-related sites, and addresses seen in traffic"
+        " telemetry; one row per"
         " record and source, with the address block, the date observed or added, and the quote.",
         "fields": ["record_id", "record_type", "name", "target", "address_block", "subject", "observed_date",
                    "date_added", "list_category", "source_id", "quote", "note"],
