@@ -149,7 +149,11 @@ def test_conflicts_across_resources_include_device_estimates(package_copy, packa
     assert set(devices["row_id"]) == {"dev-phones-rival", "dev-phones-in-use-2022-11-15-koreabizwire"}
     assert (devices["spread_min"].iloc[0], devices["spread_max"].iloc[0]) == (6500000, 9000000)
     observed = found[found["resource"] == "observations"]
-    assert set(observed["row_id"]) == set(package.conflicts(geo="all")["observation_id"])
+    assert set(observed["row_id"]) == set(package.conflicts()["observation_id"])
+    windowed = nk.load(package_copy).conflicts(across=True, start="2022", end="2022", geo="all")
+    assert "dev-phones-rival" in set(windowed["row_id"]) and (windowed["period_end"].dt.year >= 2022).all()
+    with pytest.raises(ValueError, match="across=True compares whole resources"):
+        package.conflicts("population", across=True)
 
 
 def test_about_gathers_a_laws_events_attestations_and_rights_rows(package):

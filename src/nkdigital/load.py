@@ -226,10 +226,14 @@ class Package(Questions):
         row's fields, and `kind`. Figures agree when one figure fits every row's interval ("at least 2 million"
         and 2,000,000); within 0.1 % they differ only by rounding (kind `rounding`, shown with
         ``include_rounding=True``). ``across=True`` checks device estimates and access tiers too (`resource` and
-        `row_id` name each row; the other filters then do not apply). See :mod:`nkdigital.conflicts`.
+        `row_id` name each row; the window applies to all, geo to observations). See :mod:`nkdigital.conflicts`.
         """
         if across:
-            return self._conflicts_across(include_rounding)
+            if indicator is not None:
+                raise ValueError("across=True compares whole resources; pick rows from its result by `indicator`")
+            return conflicts.across({name: self._frames[name][every(self._frames[name], [
+                self._dated(name, start, end), by_geo(self._frames[name], geo)])] for name in conflicts.KEYS},
+                include_rounding)
         frame = self._frames["observations"]
         keep = every(frame, [self._dated("observations", start, end), by_geo(frame, geo),
                              by_value(frame, "indicator", indicator)])

@@ -7,7 +7,6 @@ import warnings
 
 import pandas as pd
 
-from nkdigital import conflicts
 from nkdigital.filters import Choice, by_value
 
 
@@ -118,6 +117,3 @@ class Questions:
     def about(self, subject: str) -> pd.DataFrame:
         """Events, attestations, figures, tiers, rights rows and network records naming `subject`, in one frame."""
         return about(self._frames, subject)
-
-    def _conflicts_across(self, include_rounding: bool) -> pd.DataFrame:
-        return conflicts.across(self._frames, include_rounding)
