@@ -74,13 +74,17 @@ def test_south_korea_has_ten_years_of_subscriptions_per_100_and_population(packa
 
 
 def test_a_geo_without_rows_of_an_indicator_warns_naming_the_geos_that_have_them(package):
-    with pytest.warns(MissingGeoWarning, match="mobile_network_coverage_3g_share rows for geo PRK .* exist for KOR"):
+    with pytest.warns(MissingGeoWarning, match="^no mobile_network_coverage_3g_share rows for geo PRK with these"
+                      " filters; rows exist for KOR$"):
         assert package.observations("mobile_network_coverage_3g_share").empty
-    with pytest.warns(MissingGeoWarning, match="exist for KOR, PRK$"):
+    with pytest.warns(MissingGeoWarning, match="geo PRK with these filters; rows exist for KOR$"):
+        assert set(package.observations("mobile_network_coverage_3g_share", geo=["PRK", "KOR"])["geo"]) == {"KOR"}
+    with pytest.warns(MissingGeoWarning, match="geo WLD with these filters; rows exist for KOR, PRK$"):
         package.observations("press_freedom_rank_rsf", geo="WLD")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert len(package.observations("press_freedom_rank_rsf", geo="KOR")) == 8
+        assert package.observations("press_freedom_rank_rsf", geo="KOR", start="2030").empty  # no geo has rows
 
 
 def test_the_28_kp_domains_of_the_zone_transfer_are_rows(package, archive):

@@ -181,11 +181,12 @@ class Package(Questions):
         """Observations of one geo (default PRK; a list, or None/"all" for every geo), optionally one or more
         indicators, subjects, claim types, a period window, source types or strengths."""
         frame = self._frames["observations"]
-        found = self._take("observations", self._dated("observations", start, end), by_geo(frame, geo),
-                           *(by_value(frame, column, choice) for column, choice in
-                             (("indicator", indicator), ("subject", subject), ("claim_type", claim_type))),
-                           self._by_source("observations", source_type, strength))
-        warn_missing_geo(frame, indicator, geo, found)
+        others = [self._dated("observations", start, end),
+                  *(by_value(frame, column, choice) for column, choice in
+                    (("indicator", indicator), ("subject", subject), ("claim_type", claim_type))),
+                  self._by_source("observations", source_type, strength)]
+        found = self._take("observations", by_geo(frame, geo), *others)
+        warn_missing_geo(indicator, geo, found, frame["geo"][every(frame, others)])
         return found
 
     def events(self, category: Choice = None, *, start: Bound = None, end: Bound = None,

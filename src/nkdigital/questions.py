@@ -14,16 +14,17 @@ class MissingGeoWarning(UserWarning):
     """An accessor found rows of the indicator asked for, but none for the geo asked for."""
 
 
-def warn_missing_geo(observations: pd.DataFrame, indicator: Choice, geo: Choice, found: pd.DataFrame) -> None:
-    """Warn, naming the geos that do have rows, when `found` is empty although `indicator` has rows elsewhere."""
-    if indicator is None or geo is None or geo == "all" or len(found):
+def warn_missing_geo(indicator: Choice, geo: Choice, found: pd.DataFrame, elsewhere: pd.Series) -> None:
+    """Warn when a geo asked for has no rows of `indicator` in `found` although the same filters without the geo
+    match rows (their geos are `elsewhere`), naming the geos that do have rows."""
+    if indicator is None or geo is None or geo == "all":
         return
-    wanted = [indicator] if isinstance(indicator, str) else list(indicator)
-    rows = observations[observations["indicator"].isin(wanted)]
-    others = sorted(set(rows["geo"].dropna()))
-    if others:
-        asked = geo if isinstance(geo, str) else ", ".join(geo)
-        warnings.warn(f"no {', '.join(wanted)} rows for geo {asked} (with the other filters given); rows exist for"
+    asked = [geo] if isinstance(geo, str) else list(geo)
+    missing = [g for g in asked if g not in set(found["geo"].astype(str))]
+    others = sorted(set(elsewhere.dropna().astype(str)) - set(missing))
+    if missing and others:
+        named = indicator if isinstance(indicator, str) else ", ".join(indicator)
+        warnings.warn(f"no {named} rows for geo {', '.join(missing)} with these filters; rows exist for"
                       f" {', '.join(others)}", MissingGeoWarning, stacklevel=3)
 
 
