@@ -194,3 +194,13 @@ def test_the_comparison_chart_prints_only_figures_its_rows_state(package):
     assert ("press_freedom_rank_rsf", "WLD") not in printed  # RSF ranks countries only
     assert set(fig.layout.meta["rows"]) == {row_id for trace in fig.data for row_id in trace.customdata}
     assert "Varieties of Democracy (V-Dem) Institute, via Our World in Data" in fig.layout.meta["sources"]
+
+
+def test_semicolon_rows_read_decimal_commas_and_table_rows_may_have_spaces_in_cells():
+    from nkdigital import quotes, reading
+
+    row = "2021;PRK;Democratic People's Republic of Korea;179;81,28;Very serious"
+    assert [f.value for f in reading.stated(row, "score")] == [2021, 179, 81.28]
+    assert 2.5e6 not in [f.value for f in reading.stated("2,5 million people; about 3", "people")]  # not a row
+    assert quotes.is_table_row("North Korea,1996,0") and quotes.has_quote_length("North Korea,1996,0")
+    assert not quotes.is_table_row("North Korea, 1996, 0") and not quotes.has_quote_length("North Korea, 1996")
