@@ -170,6 +170,9 @@ def test_about_gathers_a_laws_events_attestations_and_rights_rows(package):
     assert found["date"].dropna().is_monotonic_increasing
     network = package.about("kcna.kp")
     assert set(network["resource"]) == {"network_records"}
+    zone = package.about(".kp top-level domain")
+    leak = zone[zone["date"] == pd.Timestamp("2016-09-19")]
+    assert leak["row_id"].tolist() == ["evt-kp-zone-transfer-2016", "att-kp-zone-transfer-2016-bryant"]
     with pytest.raises(ValueError, match="needs a subject"):
         package.about("  ")
 

@@ -92,6 +92,7 @@ def about(frames: dict[str, pd.DataFrame], subject: str) -> pd.DataFrame:
         }))
     found = [p for p in parts if len(p)]
     result = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ABOUT_COLUMNS)
+    result["resource"] = pd.Categorical(result["resource"], categories=list(ABOUT))  # an event before its accounts
     result = result.sort_values(["date", "resource", "row_id"], na_position="last", kind="stable")
     return result[ABOUT_COLUMNS].reset_index(drop=True).assign(
         **{c: lambda f, c=c: f[c].astype("Float64") for c in ("value", "low", "high")})
