@@ -36,7 +36,8 @@ def latest_common(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _rows(package: Package, indicator: str, include_weak: bool) -> pd.DataFrame:
-    rows = package.observations(indicator, geo=list(GEOS), claim_type=list(CLAIMS))
+    rows = package.observations(indicator, geo="all", claim_type=list(CLAIMS))
+    rows = rows[rows["geo"].astype(str).isin(list(GEOS))]
     if indicator == "mobile_subscriptions_per_100" or indicator == "internet_users_share":
         rows = rows[rows["claim_type"].astype(str) == "international_statistic"]
     return latest_common(credits.select(rows, package, include_weak))
