@@ -15,14 +15,17 @@ from nkdigital.text import number
 
 PANEL_PX = 120
 MARGIN_LEFT = 130
-# (indicator, panel title, whether lower values are freer or better connected) in the order drawn
+# (indicator, panel title, whether lower values are freer or better connected, the claim type drawn) in order:
+# indices are expert assessments (analyst_estimate), penetration the international statistics, never media figures
 PANELS = [
-    ("press_freedom_rank_rsf", "Press freedom: rank in RSF's World Press Freedom Index (right is freer)", True),
-    ("civil_liberties_index_vdem", "Civil liberties: V-Dem index (right is freer)", False),
-    ("mobile_subscriptions_per_100", "Mobile subscriptions per 100 people (ITU via the World Bank)", False),
-    ("internet_users_share", "Share of the population using the internet (ITU via the World Bank)", False),
+    ("press_freedom_rank_rsf", "Press freedom: rank in RSF's World Press Freedom Index (right is freer)", True,
+     "analyst_estimate"),
+    ("civil_liberties_index_vdem", "Civil liberties: V-Dem index (right is freer)", False, "analyst_estimate"),
+    ("mobile_subscriptions_per_100", "Mobile subscriptions per 100 people (ITU via the World Bank)", False,
+     "international_statistic"),
+    ("internet_users_share", "Share of the population using the internet (ITU via the World Bank)", False,
+     "international_statistic"),
 ]
-CLAIMS = ("international_statistic", "analyst_estimate")  # statistics and indices, never media figures
 
 
 def latest_common(rows: pd.DataFrame) -> pd.DataFrame:
@@ -35,11 +38,9 @@ def latest_common(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["_year"] == common.index.max()].sort_values(["geo", "source_id"])
 
 
-def _rows(package: Package, indicator: str, include_weak: bool) -> pd.DataFrame:
-    rows = package.observations(indicator, geo="all", claim_type=list(CLAIMS))
+def _rows(package: Package, indicator: str, claim_type: str, include_weak: bool) -> pd.DataFrame:
+    rows = package.observations(indicator, geo="all", claim_type=claim_type)
     rows = rows[rows["geo"].astype(str).isin(list(GEOS))]
-    if indicator == "mobile_subscriptions_per_100" or indicator == "internet_users_share":
-        rows = rows[rows["claim_type"].astype(str) == "international_statistic"]
     return latest_common(credits.select(rows, package, include_weak))
 
 
@@ -66,7 +67,8 @@ def comparison(package: Package | None = None, *, include_weak: bool = False) ->
     """One panel per measure; in each, North Korea, South Korea and the world (where the source has it) on one
     scale, for the latest year all of them share, labelled with the figure as its row states it and the year."""
     package = house.resolve(package)
-    panels = [(indicator, title, lower, _rows(package, indicator, include_weak)) for indicator, title, lower in PANELS]
+    panels = [(indicator, title, lower, _rows(package, indicator, claim, include_weak))
+              for indicator, title, lower, claim in PANELS]
     panels = [p for p in panels if len(p[3])]
     if not panels:
         raise ValueError(f"no comparison rows to draw{credits.WEAK_HINT}")
