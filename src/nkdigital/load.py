@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nkdigital import conflicts, links
+from nkdigital import links
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError
 from nkdigital.filters import Choice, by_geo, by_value, every
@@ -217,28 +217,6 @@ class Package(Questions):
         """One row per indicator: indicator, title, unit, definition (what it counts and what it does not),
         claim_types and caveats."""
         return self._take("indicators")
-
-    def conflicts(self, indicator: Choice = None, *, geo: Choice = "PRK", start: Bound = None,
-                  end: Bound = None, across: bool = False, include_rounding: bool = False) -> pd.DataFrame:
-        """Groups where different sources give figures that disagree for the same indicator, geo and period.
-
-        One row per observation, derived rows excluded: the group's number (`conflict`) and key (indicator, geo,
-        unit, period_start, period_end), its spread (sources, spread_min, spread_max, spread_ratio = max/min), the
-        row's fields, and `kind`. Figures agree when one figure fits every row's interval ("at least 2 million"
-        and 2,000,000); within 0.1 % they differ only by rounding (kind `rounding`, shown with
-        ``include_rounding=True``). ``across=True`` checks device estimates and access tiers too (`resource` and
-        `row_id` name each row; the window applies to all, geo to observations). See :mod:`nkdigital.conflicts`.
-        """
-        if across:
-            if indicator is not None:
-                raise ValueError("across=True compares whole resources; pick rows from its result by `indicator`")
-            return conflicts.across({name: self._frames[name][every(self._frames[name], [
-                self._dated(name, start, end), by_geo(self._frames[name], geo)])] for name in conflicts.KEYS},
-                include_rounding)
-        frame = self._frames["observations"]
-        keep = every(frame, [self._dated("observations", start, end), by_geo(frame, geo),
-                             by_value(frame, "indicator", indicator)])
-        return conflicts.conflicts(frame[keep], include_rounding)
 
     def with_sources(self, frame: pd.DataFrame, fields: Iterable[str] | None = None) -> pd.DataFrame:
         """A copy of `frame` (any frame with a source_id column) with fields of each row's source added

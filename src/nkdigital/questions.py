@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pandas as pd
 
-from nkdigital.filters import Choice, by_value
+from nkdigital import conflicts
+from nkdigital.filters import Choice, by_geo, by_value, every
+from nkdigital.periods import Bound
 
 
 class MissingGeoWarning(UserWarning):
@@ -106,6 +109,9 @@ class Questions:
     def _take(self, name: str, *masks) -> pd.DataFrame:  # provided by Package
         raise NotImplementedError
 
+    def _dated(self, name: str, start: Bound, end: Bound) -> np.ndarray | None:  # provided by Package
+        raise NotImplementedError
+
     def network_records(self, record_type: Choice = None) -> pd.DataFrame:
         """The .kp namespace as rows: domains, DNS records, test-list entries, telemetry (see the data README)."""
         return self._take("network_records",
@@ -119,3 +125,25 @@ class Questions:
     def about(self, subject: str) -> pd.DataFrame:
         """Events, attestations, figures, tiers, rights rows and network records naming `subject`, in one frame."""
         return about(self._frames, subject)
+
+    def conflicts(self, indicator: Choice = None, *, geo: Choice = "PRK", start: Bound = None,
+                  end: Bound = None, across: bool = False, include_rounding: bool = False) -> pd.DataFrame:
+        """Groups where different sources give figures that disagree for the same indicator, geo and period.
+
+        One row per observation, derived rows excluded: the group's number (`conflict`) and key (indicator, geo,
+        unit, period_start, period_end), its spread (sources, spread_min, spread_max, spread_ratio = max/min), the
+        row's fields, and `kind`. Figures agree when one figure fits every row's interval ("at least 2 million"
+        and 2,000,000); within 0.1 % they differ only by rounding (kind `rounding`, shown with
+        ``include_rounding=True``). ``across=True`` checks device estimates and access tiers too (`resource` and
+        `row_id` name each row; the window applies to all, geo to observations). See :mod:`nkdigital.conflicts`.
+        """
+        if across:
+            if indicator is not None:
+                raise ValueError("across=True compares whole resources; pick rows from its result by `indicator`")
+            return conflicts.across({name: self._frames[name][every(self._frames[name], [
+                self._dated(name, start, end), by_geo(self._frames[name], geo)])] for name in conflicts.KEYS},
+                include_rounding)
+        frame = self._frames["observations"]
+        keep = every(frame, [self._dated("observations", start, end), by_geo(frame, geo),
+                             by_value(frame, "indicator", indicator)])
+        return conflicts.conflicts(frame[keep], include_rounding)
