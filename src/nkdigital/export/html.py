@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 from nkdigital.atomic import atomic_write_bytes
-from nkdigital.export.csp import with_policy
 
 VENDOR = Path(__file__).resolve().parent / "vendor"
 BASIC_BUNDLE = VENDOR / "plotly-basic.min.js"
@@ -84,42 +83,54 @@ def reflow_settings(fig) -> dict:
     return {"wide": wide, "narrow": narrow}
 
 
+def figure_block(fig, narrow_below: int | None = None) -> str:
+    """A house chart as an HTML ``<figure>``: the plotly div (plotly.js loaded elsewhere), its description as alt
+    text and caption, and the script that moves title, subtitle and notes out of the figure into page text when
+    the figure is narrower than `narrow_below` px (default: the house width)."""
+    import plotly.io as pio
+
+    from nkdigital.charts.house import config
+    from nkdigital.charts.style import WIDTH
+
+    meta = fig.layout.meta or {}
+    description, source_line = (escape_once(meta.get(key, "")) for key in ("description", "source_line"))
+    div = pio.to_html(responsive(fig), full_html=False, validate=False, config={**config(fig), "responsive": True},
+                      include_plotlyjs=False, div_id=meta.get("filename", "nkdigital-chart"))
+    head = reflow = notes_html = ""
+    if "narrow_margins" in meta:  # a house chart: its texts can leave the figure in a narrow embed
+        head = (f'<header class="nk-head"><p class="nk-title">{escape_once(meta["title"])}</p>'
+                f'<p class="nk-subtitle">{escape_once(meta["subtitle"])}</p></header>\n')
+        reflow = "\n" + REFLOW_SCRIPT.format(div_id=json.dumps(meta.get("filename", "nkdigital-chart")),
+                                             width=narrow_below or WIDTH,
+                                             settings=json.dumps(reflow_settings(fig), sort_keys=True))
+        notes = meta.get("notes") or []
+        notes_html = (f'<span class="nk-notes"><b>{"Notes" if len(notes) > 1 else "Note"}:</b> '
+                      + " ".join(escape_once(n) for n in notes) + "<br></span>") if notes else ""
+    return (f'<figure role="img" aria-label="{description}">\n{head}{div}\n'
+            f"<figcaption>{notes_html}{description}<br>{source_line}{_credits(meta)}</figcaption>\n</figure>{reflow}")
+
+
+def plotly_script(*figures) -> str:
+    """A ``<script>`` element holding the smallest plotly.js that draws `figures`, inlined."""
+    return f"<script>{plotly_js_path(*figures).read_text(encoding='utf-8')}</script>\n"
+
+
 def chart_html(fig, include_plotlyjs: bool | str = True) -> str:
     """A complete, offline HTML page for a house chart, 360-1200 px wide, with its description as alt text and caption.
 
     `include_plotlyjs`: True inlines the smallest plotly.js that draws the figure; a path ending in `.js` links it.
     """
-    import plotly.io as pio
-
-    from nkdigital.charts.house import FONT, config
-    from nkdigital.charts.style import WIDTH
+    from nkdigital.charts.house import FONT
 
     meta = fig.layout.meta or {}
-    description, source_line, title = (
-        escape_once(meta.get(key, default))
-        for key, default in (("description", ""), ("source_line", ""), ("filename", "nkdigital chart"))
-    )
-    script = f"<script>{plotly_js_path(fig).read_text(encoding='utf-8')}</script>\n" if include_plotlyjs is True else ""
-    div = pio.to_html(responsive(fig), full_html=False, validate=False, config={**config(fig), "responsive": True},
-                      include_plotlyjs=False if include_plotlyjs is True else include_plotlyjs,
-                      div_id=meta.get("filename", "nkdigital-chart"))
-    head = ""
-    reflow = ""
-    if "narrow_margins" in meta:  # a house chart: its texts can leave the figure in a narrow embed
-        head = (f'<header class="nk-head"><p class="nk-title">{escape_once(meta["title"])}</p>'
-                f'<p class="nk-subtitle">{escape_once(meta["subtitle"])}</p></header>\n')
-        reflow = "\n" + REFLOW_SCRIPT.format(div_id=json.dumps(meta.get("filename", "nkdigital-chart")), width=WIDTH,
-                                             settings=json.dumps(reflow_settings(fig), sort_keys=True))
-    notes = meta.get("notes") or []
-    notes_html = (f'<span class="nk-notes"><b>{"Notes" if len(notes) > 1 else "Note"}:</b> '
-                  + " ".join(escape_once(n) for n in notes) + "<br></span>") if notes and head else ""
-    return with_policy(
+    title = escape_once(meta.get("filename", "nkdigital chart"))
+    script = (plotly_script(fig) if include_plotlyjs is True
+              else f'<script src="{html.escape(include_plotlyjs)}"></script>\n')
+    return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
         f"<title>{title}</title>\n<style>{PAGE_STYLE.format(font=FONT)}</style>\n{script}</head>\n"
-        f'<body>\n<figure role="img" aria-label="{description}">\n{head}{div}\n'
-        f"<figcaption>{notes_html}{description}<br>{source_line}{_credits(meta)}</figcaption>\n</figure>{reflow}\n"
-        "</body>\n</html>\n"
+        f"<body>\n{figure_block(fig)}\n</body>\n</html>\n"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,6 @@ class Page:
     title: str
     html: str
     figures: list[dict] = field(default_factory=list)
-    scripts: list[str] = field(default_factory=list)  # the inline scripts we wrote (the page's CSP allows these)
 
 
 def plotly_div(figure: dict, div_id: str) -> str:
@@ -40,12 +40,6 @@ def title_of(notebook, fallback: str) -> str:
     return fallback
 
 
-def markdown_text(text: str) -> str:
-    """Markdown whose raw HTML shows as text: `<` and `&` as entities, so no tag or entity from the data is
-    rendered; Markdown itself (emphasis, lists, quotes, code) still works."""
-    return text.replace("&", "&amp;").replace("<", "&lt;")
-
-
 def exporter():
     """nbconvert's HTMLExporter with our template; it ranks plotly outputs first and links stylesheets from assets/.
 
@@ -55,7 +49,6 @@ def exporter():
     import markupsafe
     from nbconvert import HTMLExporter
 
-    from nkdigital.export.csp import inline_scripts
     from nkdigital.export.html import escape_once
 
     stylesheets: dict[str, str] = {}
@@ -77,17 +70,10 @@ def exporter():
         stylesheets[Path(name).name] = html.environment.loader.get_source(html.environment, name)[0]
         return markupsafe.Markup(f'<link rel="stylesheet" href="assets/{Path(name).name}">')
 
-    def recorded_plotly_div(figure: dict, div_id: str) -> str:
-        div = plotly_div(figure, div_id)
-        html.scripts += inline_scripts(div)
-        return div
-
     html = SiteExporter(template_name="nkdigital", extra_template_basedirs=[str(TEMPLATES)])
     html.stylesheets = stylesheets
-    html.scripts = []  # inline scripts of the page being rendered, recorded as the filter writes them
-    html.register_filter("plotly_div", recorded_plotly_div)
+    html.register_filter("plotly_div", plotly_div)
     html.register_filter("escape_once", escape_once)
-    html.register_filter("markdown_text", markdown_text)
     return html
 
 
@@ -97,8 +83,15 @@ def render(path: Path, html_exporter) -> Page:
 
     notebook = nbformat.read(path, as_version=4)
     title = title_of(notebook, path.stem)
-    html_exporter.scripts = []
     body, _ = html_exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
     figures = [output["data"][PLOTLY_MIME] for cell in notebook.cells for output in cell.get("outputs", [])
                if PLOTLY_MIME in output.get("data", {})]
-    return Page(f"{path.stem}.html", title, body, figures, html_exporter.scripts)
+    return Page(f"{path.stem}.html", title, body, figures)
+
+
+@functools.cache
+def environment():
+    """The Jinja2 environment of the report's own templates (index, chart pages, embed snippet), autoescaping."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)

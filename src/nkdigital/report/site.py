@@ -7,9 +7,10 @@ import math
 import os
 import shutil
 import tempfile
+import urllib.parse
 from pathlib import Path
 
-from nkdigital.export.csp import with_policy
+from nkdigital.report.chart_page import NO_BASE_URL
 from nkdigital.report.notebooks import notebook_paths
 from nkdigital.report.render import TEMPLATES, exporter, render
 
@@ -40,13 +41,6 @@ def embed_height(fig) -> int:
     return int(reflow_settings(fig)["narrow"]["height"] + text_px + PADDING_PX)
 
 
-def embed_snippet(fig, src: str) -> str:
-    """An iframe that shows the chart page `src` at the width of its column (360-1200 px)."""
-    title = html.escape(html.unescape((fig.layout.meta or {}).get("filename", "nkdigital chart")))
-    return (f'<iframe src="{html.escape(src)}" title="{title}" width="100%" height="{embed_height(fig)}"'
-            ' style="border:0;max-width:1200px" loading="lazy"></iframe>')
-
-
 def _readable(folder: Path) -> None:
     """Modes any web server can read: folders 0755, files 0644."""
     folder.chmod(0o755)
@@ -54,58 +48,80 @@ def _readable(folder: Path) -> None:
         path.chmod(0o755 if path.is_dir() else 0o644)
 
 
-MARKER = ".nkdigital-report"  # written into every site we build: only such a folder is ever replaced
-
-
 def _check_target(out: Path) -> None:
-    """`out` may be missing, an empty folder, or a report we built (it carries MARKER); nothing else is replaced."""
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise ValueError(f"{out} is not a folder: choose a new folder for the report")
-    if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise ValueError(f"{out} is neither empty nor a report built by nkdigital (no {MARKER} file in it):"
-                         " choose a new folder")
+    if out.exists() and any(out.iterdir()) and not (out / "index.html").is_file():
+        raise ValueError(f"{out} is neither empty nor a report built before: choose a new folder")
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Put `staging` in the place of `out` by renames only; the earlier report (checked again) is then removed."""
-    _check_target(out)
-    previous = staging.with_name(staging.name + ".previous")
-    if out.exists():
-        os.replace(out, previous)
-    os.replace(staging, out)
-    shutil.rmtree(previous, ignore_errors=True)
+def _chart_files(figures: dict, package, charts: Path, base_url: str, version: str) -> list[dict]:
+    """Every chart's page and downloads into `charts`; what the index lists about each."""
+    from nkdigital import export
+    from nkdigital.export.chart_table import wide_rows, write_chart_wide_csv
+    from nkdigital.report.chart_page import embed_snippet, unescaped, write_page
+
+    charts.mkdir()
+    export.write_images(figures, charts, ("png", "svg", "pdf"))
+    listed = []
+    for stem, fig in figures.items():
+        downloads = {suffix: f"{stem}{suffix}" for suffix in (".png", ".svg", ".pdf", ".csv")}
+        export.write_chart_csv(fig, charts / downloads[".csv"], package)
+        if len(wide_rows(fig, package)):
+            downloads["-wide.csv"] = f"{stem}-wide.csv"
+            write_chart_wide_csv(fig, charts / downloads["-wide.csv"], package)
+        meta = fig.layout.meta
+        title = unescaped(meta.get("title", stem))
+        embed = embed_snippet(f"{base_url}charts/{stem}.html", title, embed_height(fig),
+                              urllib.parse.urlsplit(base_url)._replace(path="", query="", fragment="").geturl()
+                              ) if base_url else None
+        write_page(fig, package, charts / f"{stem}.html", downloads, embed, version)
+        listed.append({"stem": stem, "title": title, "description": unescaped(meta.get("description", stem)),
+                       "source_line": unescaped(meta.get("source_line", "")), "downloads": downloads,
+                       "embed": embed})
+    return listed
+
+
+def _archive(package, folder: Path, paths: set[str]) -> None:
+    """Copy the archived texts the chart pages link to (`paths`, relative to the archive) into `folder`."""
+    from nkdigital.paths import default_archive
+
+    archive = default_archive(package.path)
+    for path in sorted(paths):
+        source = archive / path
+        if source.is_file():
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, folder / path)
 
 
 def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = None, base_url: str = "",
-               package=None, images: bool = True) -> Path:
+               package=None) -> Path:
     """Build the report into `out`, replaced whole and only once complete; returns its path.
 
     `notebooks`: the folder of numbered notebooks (default: the bundled ones), rendered as stored.
-    `base_url`: where the site will be served, for the embed snippets (default: links relative to the index).
-    `images`: also each chart as PNG and SVG (needs Chromium); without them the index links the HTML charts only.
+    `base_url`: the absolute URL the site will be served from, for the embed snippets (without it, chart pages
+    and the index say how to get one instead of showing a snippet).
     """
-    import jinja2
-
     import nkdigital as nk
-    from nkdigital import export
     from nkdigital.export.html import VENDOR, plotly_js_path
+    from nkdigital.report.render import environment
 
     out = Path(out).resolve()
     _check_target(out)
+    if base_url and not urllib.parse.urlsplit(base_url).netloc:
+        raise ValueError(f"--base-url must be an absolute URL such as https://example.org/report/, not {base_url!r}")
     base_url = base_url.rstrip("/") + "/" if base_url else ""
+    package = package or nk.load()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
     try:
         html_exporter = exporter()
         pages = [render(path, html_exporter) for path in notebook_paths(notebooks)]
         for page in pages:
-            (staging / page.file).write_text(with_policy(page.html, page.scripts), encoding="utf-8")
-        figures = nk.charts.gallery(package or nk.load(validate=True))
-        charts = staging / "charts"
-        for stem, fig in figures.items():
-            export.write_chart_html(fig, charts / f"{stem}.html", include_plotlyjs="../assets/plotly.min.js")
-        if images:
-            export.write_images(figures, charts, ("png", "svg"))
+            (staging / page.file).write_text(page.html, encoding="utf-8")
+        figures = nk.charts.gallery(package)
+        charts_listed = _chart_files(figures, package, staging / "charts", base_url, nk.__version__)
+        copies = package.resource("source_copies")
+        used = {s for fig in figures.values() for s in fig.layout.meta.get("source_ids", [])}
+        _archive(package, staging / "archive", set(copies.loc[copies["source_id"].isin(used), "archive_path"]))
 
         assets = staging / "assets"
         assets.mkdir()
@@ -116,20 +132,13 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         for name, text in html_exporter.stylesheets.items():
             (assets / name).write_text(text, encoding="utf-8")
 
-        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
-        charts_listed = [
-            {"stem": stem, "description": html.unescape(fig.layout.meta.get("description", stem)),
-             "source_line": html.unescape(fig.layout.meta.get("source_line", "")),
-             "embed": embed_snippet(fig, f"{base_url}charts/{stem}.html")}
-            for stem, fig in figures.items()
-        ]
-        index = environment.get_template("index.html.j2").render(pages=pages, charts=charts_listed, images=images,
-                                                                 version=nk.__version__)
-        (staging / "index.html").write_text(with_policy(index, []), encoding="utf-8")
-        (staging / MARKER).write_text("built by nkdigital report; this folder is replaced by the next build\n",
-                                      encoding="utf-8")
+        index = environment().get_template("index.html.j2").render(pages=pages, charts=charts_listed,
+                                                                   version=nk.__version__, no_embed=NO_BASE_URL)
+        (staging / "index.html").write_text(index, encoding="utf-8")
         _readable(staging)
-        _swap(staging, out)
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out

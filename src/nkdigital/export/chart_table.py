@@ -1,0 +1,109 @@
+"""The rows a chart draws as a reader's table (labels and units, not ids and snake_case) and as a wide
+Year × Series table, as a chart page shows them and as CSV."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from nkdigital import text
+from nkdigital.atomic import atomic_write_bytes
+from nkdigital.load import Package
+
+# What a row of each resource is about, as readers name it: (column, enum for its label or None), in order.
+WHAT = {
+    "observations": (("indicator", None),),
+    "event_attestations": (("event_id", None),),
+    "device_estimates": (("device", "device"), ("measure", "measure"), ("population", None)),
+    "access_tiers": (("tier", "tier"), ("group_name", None)),
+    "access_controls": (("step", "step"), ("description", None)),
+    "rights_framework": (("instrument", None), ("provision", None)),
+}
+DATE_COLUMNS = ("ref_date", "stated_date", "event_date")
+TABLE_COLUMNS = ["Date", "What", "Figure", "Source", "Strength", "row_id", "date_key", "value_key"]
+
+
+def _titles(package: Package) -> dict[str, str]:
+    """Readers' names of indicators and events, by id."""
+    indicators, events = package.indicators(), package.events()
+    return {**dict(zip(indicators["indicator"], indicators["title"], strict=True)),
+            **dict(zip(events["event_id"], events["title"], strict=True))}
+
+
+def _what(titles: dict[str, str], resource: str, row: dict) -> str:
+    """The row's subject in words: an indicator's or event's title, enum labels, a group's name."""
+    from nkdigital.charts.palette import name
+
+    if resource == "observations":
+        place = "" if text.missing(row.get("geo")) or row["geo"] == "PRK" else f" ({row['geo']})"
+        return f"{titles.get(row['indicator'], row['indicator'])}{place}"
+    if resource == "event_attestations":
+        return titles.get(row["event_id"], row["event_id"])
+    parts = [name(enum, row[column]) if enum else str(row[column])
+             for column, enum in WHAT.get(resource, ()) if column in row and not text.missing(row[column])]
+    return ": ".join(parts)
+
+
+def _date(row: dict) -> tuple[str, str]:
+    """The row's date in words and as an ISO sort key ('' when undated)."""
+    for column in DATE_COLUMNS:
+        if column in row and not text.missing(row[column]):
+            return text.date_of(row, column), pd.Timestamp(row[column]).strftime("%Y-%m-%d")
+    if not text.missing(row.get("ratification_year")):
+        return str(row["ratification_year"]), f"{int(row['ratification_year']):04d}"
+    return "", ""
+
+
+def reader_rows(fig, package: Package) -> pd.DataFrame:
+    """One line per row drawn: its date and subject in words, its figure with its unit as stated, its source's
+    outlet and strength, and sort keys (ISO date, number) for a sortable table. Sorted by date, then row id."""
+    from nkdigital.charts.credits import outlet
+
+    wanted = set((fig.layout.meta or {}).get("rows", []))
+    sources = package.sources().set_index("source_id")
+    titles = _titles(package)
+    lines = []
+    for resource in package.resource_names:
+        frame = package.resource(resource)
+        if resource == "sources" or frame.empty:
+            continue
+        for row in frame[frame.iloc[:, 0].isin(wanted)].to_dict("records"):
+            date, date_key = _date(row)
+            figure = text.quantity_of(row) if "unit" in row else ""
+            number = next((row[c] for c in ("value", "high", "low") if c in row and not text.missing(row[c])), None)
+            source = sources.loc[row["source_id"]] if not text.missing(row.get("source_id")) else None
+            lines.append({"Date": date, "What": _what(titles, resource, row), "Figure": figure,
+                          "Source": outlet(source) if source is not None else "",
+                          "Strength": str(source["strength"]) if source is not None else "",
+                          "row_id": str(row[frame.columns[0]]), "date_key": date_key,
+                          "value_key": None if number is None else float(number)})
+    table = pd.DataFrame(lines, columns=TABLE_COLUMNS)
+    return table.sort_values(["date_key", "row_id"], kind="stable").reset_index(drop=True)
+
+
+def wide_rows(fig, package: Package) -> pd.DataFrame:
+    """The rows drawn as a wide table: one line per year (or per subject when the chart draws no dates), one
+    column per series (subject, then source), each cell the figure as stated ('low–high' for a range, never a
+    midpoint); figures of one series in one year are joined with '; '."""
+    rows = reader_rows(fig, package)
+    rows = rows[rows["Figure"] != ""]
+    if rows.empty:
+        return pd.DataFrame(columns=["Year"])
+    dated = rows["date_key"] != ""
+    index = ("Year", rows["date_key"].str[:4]) if dated.all() else ("Subject", rows["What"])
+    series = rows["What"] + " — " + rows["Source"] if dated.all() else rows["Source"]
+    long = pd.DataFrame({index[0]: index[1], "series": series, "figure": rows["Figure"]})
+    wide = long.groupby([index[0], "series"], sort=True)["figure"].agg("; ".join).unstack("series")
+    return wide.reset_index().rename_axis(columns=None)
+
+
+def write_chart_wide_csv(fig, out: str | os.PathLike, package: Package) -> Path:
+    """Write :func:`wide_rows` to `out` as UTF-8 CSV."""
+    buffer = io.StringIO()
+    wide_rows(fig, package).to_csv(buffer, index=False)
+    out = Path(out)
+    atomic_write_bytes(out, buffer.getvalue().encode("utf-8"))
+    return out
