@@ -4,6 +4,7 @@ Python repr and logs no console error; chart pages fit a phone without sideways 
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import re
 import stat
@@ -29,20 +30,26 @@ PHONE, DESKTOP = 390, 1200
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    from nkdigital.report import build_site
-
-    return build_site(tmp_path_factory.mktemp("report") / "site", ROOT / "notebooks")
+def site_folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("report") / "site"
 
 
 @pytest.fixture(scope="module")
-def server(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
+def server(site_folder):
+    """The site's address; it serves the site once `site` has built it (the build needs the address)."""
+    handler = functools.partial(_QuietHandler, directory=str(site_folder))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def site(site_folder, server) -> Path:
+    from nkdigital.report import build_site
+
+    return build_site(site_folder, ROOT / "notebooks", base_url=f"{server}/")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -79,14 +86,15 @@ def open_page(browser, url: str, width: int = DESKTOP):
     return page, errors
 
 
-def test_site_has_an_index_a_page_per_notebook_every_chart_in_three_formats_and_plotly_js_once(site):
+def test_site_has_an_index_a_page_per_notebook_and_every_chart_as_a_page_with_its_downloads(site):
     notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     assert (site / "index.html").is_file()
     assert sorted(p.stem for p in site.glob("[0-9][0-9]-*.html")) == [p.stem for p in notebooks]
     charts = sorted((site / "charts").glob("*.png"))
     assert len(charts) >= 6
     for png in charts:
-        assert png.with_suffix(".svg").is_file() and png.with_suffix(".html").is_file()
+        for suffix in (".svg", ".pdf", ".csv", ".html"):
+            assert png.with_suffix(suffix).is_file(), (png.stem, suffix)
     assert [p.relative_to(site).as_posix() for p in site.rglob("plotly*.js")] == ["assets/plotly.min.js"]
     assert "MIT License" in (site / "assets" / "plotly.js-LICENSE").read_text(encoding="utf-8")
     index = (site / "index.html").read_text(encoding="utf-8")
@@ -124,23 +132,6 @@ def test_notebook_pages_show_markdown_outputs_and_every_stored_chart(site):
         assert page.count('data-mime-type="text/markdown"') >= len(markdown), path.name
         assert page.count('class="plotly-graph-div"') == len(charts), path.name
         assert "cdnjs" not in page and "<script src=\"http" not in page, "the report loads scripts from the network"
-
-
-def test_index_shows_an_iframe_snippet_per_chart_that_fits_a_phone(site, server, browser):
-    page, errors = open_page(browser, f"{server}/index.html", PHONE)
-    snippets = page.eval_on_selector_all("code.nk-embed", "codes => codes.map(c => c.textContent)")
-    assert page.locator("iframe").count() == 0 and len(snippets) == len(list((site / "charts").glob("*.html")))
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-    page.evaluate("snippet => { document.body.innerHTML = snippet; }", snippets[0])
-    page.wait_for_timeout(1500)
-    frame = page.frames[1]
-    assert frame.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-    assert frame.evaluate(PLOT_STATE)[0]["marks"] > 0
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-    height = int(re.search(r'height="(\d+)"', snippets[0]).group(1))
-    assert frame.evaluate("() => document.querySelector('.plotly-graph-div').offsetHeight") < height
-    page.close()
-    assert errors == []
 
 
 def test_chart_html_is_at_most_1_5_mib_and_uses_the_basic_bundle(gallery, tmp_path):
@@ -264,3 +255,156 @@ def test_markup_in_the_data_renders_as_text_in_exported_html(package, tmp_path, 
     hover = page.evaluate("() => document.querySelector('.hoverlayer').textContent")
     assert "<script>window.__xss=2</script>" in hover
     page.close()
+
+
+# Chart pages: Chart · Table · Sources · Download · Cite · Embed, self-contained, at every width.
+TABS = ["Chart", "Table", "Sources", "Download", "Cite", "Embed"]
+WIDTHS = (360, PHONE, 768, 1280)
+MAGIC = {".png": b"\x89PNG\r\n\x1a\n", ".svg": b"<svg", ".pdf": b"%PDF-", ".csv": b""}
+FIT_STATE = """() => ({
+  overflow: document.documentElement.scrollWidth - window.innerWidth,
+  outside: Array.from(document.querySelectorAll('.main-svg text')).map(t => t.getBoundingClientRect())
+    .filter(r => r.width > 0 && (r.left < -1 || r.right > window.innerWidth + 1))
+    .map(r => [Math.round(r.left), Math.round(r.right)]),
+})"""
+
+
+def soup_of(path: Path):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def chart_pages(site: Path) -> list[Path]:
+    return sorted((site / "charts").glob("*.html"))
+
+
+def test_every_chart_page_has_its_six_parts_from_the_charts_own_metadata(site, server, gallery, package):
+    from nkdigital.cite import STYLES
+    from nkdigital.export import chart_rows
+    from nkdigital.metadata.package import LICENCE_TITLE
+
+    assert sorted(p.stem for p in chart_pages(site)) == sorted(gallery)
+    for path in chart_pages(site):
+        soup, meta = soup_of(path), gallery[path.stem].layout.meta
+        assert [t.get_text() for t in soup.select('[role="tab"]')] == TABS, path.stem
+        assert soup.h1.get_text() == html.unescape(meta["title"])
+        assert len(soup.select("table.nk-rows tbody tr")) == len(meta["rows"]), path.stem
+        sources = package.source_ids(chart_rows(gallery[path.stem], package))
+        assert len(soup.select("#sources h3")) == len(sources), path.stem
+        assert [h.get_text() for h in soup.select("#cite h3")] == list(STYLES)
+        embed = soup.select_one("pre.nk-embed").get_text()
+        assert f'src="{server}/charts/{path.stem}.html"' in embed and "postMessage" not in embed
+        assert f'e.origin !== "{server}"' in embed
+        foot = soup.select_one(".nk-foot").get_text(" ")
+        assert re.search(r"Data as of \d{1,2} \w+ \d{4}", foot) and LICENCE_TITLE in foot, foot
+        # self-contained: plotly.js inlined once, nothing loaded from elsewhere
+        assert soup.select("script[src], link[rel=stylesheet]") == [], path.stem
+        assert path.read_text(encoding="utf-8").count("plotly.js (basic - minified)") == 1
+
+
+def test_a_chart_page_saved_alone_draws_its_chart(site, browser, tmp_path):
+    alone = tmp_path / "saved.html"
+    shutil.copyfile(site / "charts" / "nkdigital-subscribers-headline.html", alone)
+    page, errors = open_page(browser, alone.as_uri(), PHONE)
+    plots = page.evaluate(PLOT_STATE)
+    page.close()
+    assert errors == [] and plots[0]["marks"] > 0
+
+
+def test_without_a_base_url_the_page_says_how_to_get_embed_code(gallery, package):
+    from nkdigital.report.chart_page import NO_BASE_URL, render_page
+
+    page = render_page(gallery["nkdigital-rights"], package, "nkdigital-rights", {}, None, "0")
+    assert html.escape(NO_BASE_URL) in page and "<iframe" not in page and "&lt;iframe" not in page
+
+
+TAB_STATE = """() => ({focused: document.activeElement.id,
+  selected: Array.from(document.querySelectorAll('[role=tab]')).filter(t => t.getAttribute('aria-selected') === 'true')
+    .map(t => t.textContent),
+  shown: Array.from(document.querySelectorAll('[role=tabpanel]')).filter(p => !p.hidden).map(p => p.id)})"""
+
+
+def test_tabs_are_reached_and_switched_by_keyboard(site, server, browser):
+    page, errors = open_page(browser, f"{server}/charts/nkdigital-devices-headline.html", PHONE)
+    for _ in range(3):  # the selected tab is the first stop in the page
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.getAttribute('role')") == "tab":
+            break
+    states = [page.evaluate(TAB_STATE)]
+    for key in ("ArrowRight", "End", "ArrowRight", "ArrowLeft"):
+        page.keyboard.press(key)
+        states.append(page.evaluate(TAB_STATE))
+    page.close()
+    assert errors == []
+    assert [(s["focused"], s["selected"], s["shown"]) for s in states] == [
+        ("tab-chart", ["Chart"], ["chart"]), ("tab-table", ["Table"], ["table"]), ("tab-embed", ["Embed"], ["embed"]),
+        ("tab-chart", ["Chart"], ["chart"]), ("tab-embed", ["Embed"], ["embed"])]
+
+
+def test_the_table_sorts_by_a_column_and_back(site, server, browser):
+    page, _ = open_page(browser, f"{server}/charts/nkdigital-subscribers-headline.html")
+    page.click("#tab-table")
+    keys = "() => Array.from(document.querySelectorAll('table.nk-rows tbody tr')).map(r => r.cells[2].dataset.sort)"
+    page.click("table.nk-rows th:nth-child(3) button")
+    up = page.evaluate(keys)
+    page.click("table.nk-rows th:nth-child(3) button")
+    down = page.evaluate(keys)
+    sort = page.get_attribute("table.nk-rows th:nth-child(3)", "aria-sort")
+    page.close()
+    numbers = [float(k) for k in up if k]
+    assert numbers == sorted(numbers) and len(numbers) > 5 and sort == "descending"
+    assert [float(k) for k in down if k] == sorted(numbers, reverse=True)
+
+
+def test_every_download_and_archive_link_resolves_to_a_file_of_its_type(site, server):
+    import csv
+    import urllib.request
+
+    for path in chart_pages(site):
+        soup = soup_of(path)
+        links = [a["href"] for a in soup.select("#download a[download]")]
+        assert {Path(h).suffix for h in links} == {".png", ".svg", ".pdf", ".csv"}, path.stem
+        for href in links + [a["href"] for a in soup.select('#sources a[href^="../archive/"]')]:
+            with urllib.request.urlopen(f"{server}/charts/{href}") as response:
+                body = response.read()
+            assert body, href
+            assert body.startswith(MAGIC.get(Path(href).suffix, b"")), href
+            if href.endswith(".csv"):
+                header, *rows = csv.reader(body.decode("utf-8").splitlines())
+                assert len(header) >= 2 and rows, href
+
+
+def test_every_page_fits_every_width_with_no_chart_text_outside_the_window(site, server, browser):
+    pages = ["index.html", *sorted(p.name for p in site.glob("[0-9][0-9]-*.html")),
+             *[f"charts/{p.name}" for p in chart_pages(site)]]
+    misfits = {}
+    page = browser.new_page(viewport={"width": WIDTHS[0], "height": 900})
+    for name in pages:
+        page.goto(f"{server}/{name}", wait_until="load")
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(250)
+            state = page.evaluate(FIT_STATE)
+            if state["overflow"] > 0 or state["outside"]:
+                misfits[(name, width)] = state
+    page.close()
+    assert misfits == {}
+
+
+def test_the_embed_fits_its_content_at_every_width(site, server, browser):
+    snippet = soup_of(site / "charts" / "nkdigital-timeline.html").select_one("pre.nk-embed").get_text()
+    page = browser.new_page(viewport={"width": 320, "height": 900})
+    page.set_content(f"<!DOCTYPE html><html><body style='margin:0'>{snippet}</body></html>", wait_until="load")
+    page.wait_for_function("() => document.querySelector('iframe').style.height !== ''")  # the first report
+    gaps = {}
+    for width in (320, PHONE, 768, 1200):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(900)
+        frame = page.frames[1]
+        content = frame.evaluate("() => document.body.getBoundingClientRect().height")
+        box = page.evaluate("() => document.querySelector('iframe').getBoundingClientRect().height")
+        gaps[width] = round(box - content)
+        assert frame.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), width
+    page.close()
+    assert all(abs(gap) <= 3 for gap in gaps.values()), gaps

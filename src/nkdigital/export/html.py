@@ -12,27 +12,89 @@ from nkdigital.atomic import atomic_write_bytes
 VENDOR = Path(__file__).resolve().parent / "vendor"
 BASIC_BUNDLE = VENDOR / "plotly-basic.min.js"
 BASIC_TRACES = frozenset({"bar", "pie", "scatter"})  # the trace types the vendored basic bundle holds
-PAGE_STYLE = (
-    "html,body{{margin:0}}body,figcaption{{font-family:{font}}}body{{color:#222}}"
-    "figure{{margin:0;max-width:100%}}.plotly-graph-div{{max-width:100%}}"
+FIGURE_STYLE = (  # a house chart's figure, caption and the page text it moves out of the figure when narrow
+    "figcaption{{font-family:{font}}}figure{{margin:0;max-width:100%}}.plotly-graph-div{{max-width:100%}}"
     "figcaption{{font-size:14px;line-height:1.4;color:#444;padding:8px 16px;overflow-wrap:anywhere}}"
     ".nk-head,.nk-notes{{display:none}}.nk-narrow .nk-head{{display:block;padding:12px 16px 0}}"
     ".nk-narrow .nk-notes{{display:inline}}.nk-title{{font-size:18px;font-weight:bold;line-height:1.3;margin:0 0 4px}}"
     ".nk-subtitle{{font-size:14px;line-height:1.4;color:#555;margin:0}}"
 )
+PAGE_STYLE = "html,body{{margin:0}}body{{font-family:{font};color:#222}}" + FIGURE_STYLE
 # Below the house width the in-figure title, subtitle, notes and source line (wrapped for WIDTH px) give way to
 # page text that wraps at any width; the figure keeps its plot, legend and axes (see reflow_settings).
-REFLOW_SCRIPT = """<script>(function () {{
-  var gd = document.getElementById({div_id}), figure = gd.closest("figure"), narrow = null;
-  var settings = {settings};
-  function fit() {{
-    var now = figure.clientWidth < {width};
-    if (now === narrow) return;
-    narrow = now;
-    var chosen = now ? settings.narrow : settings.wide;
-    figure.classList.toggle("nk-narrow", now);
-    gd.parentElement.style.height = chosen.height + "px";  // plotly's wrapper keeps the height it was written with
-    Plotly.relayout(gd, chosen);
+REFLOW_SCRIPT = r"""<script>(function () {{
+  var gd = document.getElementById({div_id}), figure = gd.closest("figure"), narrow = null, measure = null;
+  var settings = {settings}, names = gd.data.map(function (t) {{ return t.name; }});
+  function wrap(name, chars) {{  // a legend name on lines of at most `chars` characters, broken between words
+    if (!name || name.length <= chars) return name;
+    var lines = [""];
+    name.split(" ").forEach(function (word) {{
+      var last = lines[lines.length - 1];
+      if (last && (last + " " + word).length > chars) lines.push(word);
+      else lines[lines.length - 1] = last ? last + " " + word : word;
+    }});
+    return lines.join("<br>");
+  }}
+  function fitNames() {{  // legend names wrap to the figure's width (12 px text, symbol and margin beside it)
+    var chars = Math.max(16, Math.floor((figure.clientWidth - 70) / 6.5));
+    if (chars === measure) return;
+    measure = chars;
+    var wrapped = names.map(function (n) {{ return wrap(n, chars); }});
+    if (wrapped.some(function (n, i) {{ return n !== gd.data[i].name; }})) Plotly.restyle(gd, {{name: wrapped}});
+  }}
+  var sides = {{l: gd.layout.margin.l, r: gd.layout.margin.r}};
+  var shifts = (gd.layout.annotations || []).map(function (a) {{ return a.xshift || 0; }});
+  var axes = Object.keys(gd.layout).filter(function (k) {{ return /^xaxis\d*$/.test(k) && gd.layout[k].title; }});
+  var titles = axes.map(function (k) {{ var t = gd.layout[k].title; return typeof t === "string" ? t : t.text; }});
+  function fitTexts(update, width) {{  // an axis title wider than its plot becomes page text under the figure;
+    var moved = [];              // labels start where their own position says
+    axes.forEach(function (k, i) {{
+      var length = gd._fullLayout[k]._length + width - gd._fullLayout.width;  // once relaid out at `width`
+      var out = narrow && titles[i] && titles[i].length * 7 > length;
+      update[k + ".title.text"] = out ? "" : titles[i];
+      var plain = new DOMParser().parseFromString(titles[i].replace(/<br>/g, " "), "text/html");  // inert
+      if (out) moved.push(plain.body.textContent);
+    }});
+    var note = figure.querySelector(".nk-axis");
+    if (note) note.textContent = moved.length ? "Horizontal axis: " + moved.join("; ") + ". " : "";
+    shifts.forEach(function (x, i) {{ update["annotations[" + i + "].xshift"] = x; }});
+    update["margin.l"] = sides.l;
+    update["margin.r"] = sides.r;
+  }}
+  function keepLabelsInside() {{  // a label running past the figure's edge moves back inside it
+    var edge = gd.getBoundingClientRect(), update = {{}};
+    gd.querySelectorAll(".annotation").forEach(function (node) {{
+      var i = +node.getAttribute("data-index"), box = node.getBoundingClientRect();
+      var shift = box.right > edge.right - 2 ? edge.right - 2 - box.right
+        : box.left < edge.left + 2 ? edge.left + 2 - box.left : 0;
+      if (box.width && shift) update["annotations[" + i + "].xshift"] = (gd.layout.annotations[i].xshift || 0) + shift;
+    }});
+    var over = {{l: 0, r: 0}};  // trace text past an edge: the margin on that side grows to hold it
+    gd.querySelectorAll(".scatterlayer .textpoint text").forEach(function (t) {{
+      var r = t.getBoundingClientRect();
+      if (!r.width) return;
+      over.l = Math.max(over.l, edge.left + 2 - r.left);
+      over.r = Math.max(over.r, r.right - edge.right + 2);
+    }});
+    ["l", "r"].forEach(function (side) {{
+      if (over[side] > 0) update["margin." + side] = gd._fullLayout.margin[side] + Math.ceil(over[side]);
+    }});
+    if (Object.keys(update).length) Plotly.relayout(gd, update);
+  }}
+  function fit() {{  // a relayout of the height turns plotly's autosize off: the width is set here too
+    var width = gd.parentElement.clientWidth, now = figure.clientWidth < {width}, update = {{width: width}};
+    if (!width) return;  // hidden (a closed tab): fitted when shown
+    fitNames();
+    if (now !== narrow) {{
+      narrow = now;
+      fitTexts(update, width);
+      var chosen = now ? settings.narrow : settings.wide;
+      figure.classList.toggle("nk-narrow", now);
+      gd.parentElement.style.height = chosen.height + "px";  // plotly's wrapper keeps the height it was written with
+      Object.assign(update, chosen);
+    }} else if (width === gd._fullLayout.width) return;
+    else fitTexts(update, width);
+    Plotly.relayout(gd, update).then(keepLabelsInside);
   }}
   window.addEventListener("resize", fit);
   fit();
@@ -83,10 +145,11 @@ def reflow_settings(fig) -> dict:
     return {"wide": wide, "narrow": narrow}
 
 
-def figure_block(fig, narrow_below: int | None = None) -> str:
-    """A house chart as an HTML ``<figure>``: the plotly div (plotly.js loaded elsewhere), its description as alt
-    text and caption, and the script that moves title, subtitle and notes out of the figure into page text when
-    the figure is narrower than `narrow_below` px (default: the house width)."""
+def figure_block(fig, narrow_below: int | None = None, div_id: str | None = None) -> str:
+    """A house chart as an HTML ``<figure>``: the plotly div (plotly.js loaded elsewhere; id `div_id`, default the
+    chart's file name), its description as alt text and caption, and the script that moves title, subtitle and
+    notes out of the figure into page text when the figure is narrower than `narrow_below` px (default: the
+    house width)."""
     import plotly.io as pio
 
     from nkdigital.charts.house import config
@@ -94,20 +157,22 @@ def figure_block(fig, narrow_below: int | None = None) -> str:
 
     meta = fig.layout.meta or {}
     description, source_line = (escape_once(meta.get(key, "")) for key in ("description", "source_line"))
+    div_id = div_id or meta.get("filename", "nkdigital-chart")
     div = pio.to_html(responsive(fig), full_html=False, validate=False, config={**config(fig), "responsive": True},
-                      include_plotlyjs=False, div_id=meta.get("filename", "nkdigital-chart"))
+                      include_plotlyjs=False, div_id=div_id)
     head = reflow = notes_html = ""
     if "narrow_margins" in meta:  # a house chart: its texts can leave the figure in a narrow embed
         head = (f'<header class="nk-head"><p class="nk-title">{escape_once(meta["title"])}</p>'
                 f'<p class="nk-subtitle">{escape_once(meta["subtitle"])}</p></header>\n')
-        reflow = "\n" + REFLOW_SCRIPT.format(div_id=json.dumps(meta.get("filename", "nkdigital-chart")),
+        reflow = "\n" + REFLOW_SCRIPT.format(div_id=json.dumps(div_id),
                                              width=narrow_below or WIDTH,
                                              settings=json.dumps(reflow_settings(fig), sort_keys=True))
         notes = meta.get("notes") or []
         notes_html = (f'<span class="nk-notes"><b>{"Notes" if len(notes) > 1 else "Note"}:</b> '
                       + " ".join(escape_once(n) for n in notes) + "<br></span>") if notes else ""
     return (f'<figure role="img" aria-label="{description}">\n{head}{div}\n'
-            f"<figcaption>{notes_html}{description}<br>{source_line}{_credits(meta)}</figcaption>\n</figure>{reflow}")
+            f'<figcaption><span class="nk-axis"></span>{notes_html}{description}<br>{source_line}{_credits(meta)}'
+            f"</figcaption>\n</figure>{reflow}")
 
 
 def plotly_script(*figures) -> str:

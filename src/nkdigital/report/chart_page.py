@@ -34,7 +34,7 @@ class Source:
     strength: str
     url: str
     terms: str
-    archived: list[str]
+    archived: list[dict]  # path (in the archive) and kind of each archived copy
     quotes: list[str]
 
 
@@ -47,6 +47,7 @@ def sources_of(fig, package: Package, rows: pd.DataFrame) -> list[Source]:
     """Every source of the rows drawn (and of the inputs of derived rows), sorted by outlet, with the quotes of
     the drawn rows it gives and the archived copies it was read from."""
     from nkdigital.charts.credits import outlet
+    from nkdigital.charts.palette import name
     from nkdigital.export.chart_file import chart_rows
 
     drawn = chart_rows(fig, package)
@@ -62,7 +63,8 @@ def sources_of(fig, package: Package, rows: pd.DataFrame) -> list[Source]:
             published=text.when(row["published_date"], row["published_date_precision"]),
             strength=str(row["strength"]), url=str(row["url"]),
             terms="" if text.missing(row["usage_terms"]) else str(row["usage_terms"]),
-            archived=sorted(copies.loc[copies["source_id"] == source_id, "archive_path"].astype(str)),
+            archived=[{"path": c["archive_path"], "kind": name("copy", c["copy"]).lower()}
+                      for c in copies[copies["source_id"] == source_id].sort_values("archive_path").to_dict("records")],
             quotes=quotes))
     return sorted(found, key=lambda s: (s.outlet.casefold(), s.title))
 

@@ -21,13 +21,20 @@ class Page:
 
 
 def plotly_div(figure: dict, div_id: str) -> str:
-    """A plotly output as plotly.py writes it (a div and a Plotly.newPlot call), as wide as the page allows."""
+    """A plotly output as a page shows it: a house chart as on its chart page (title, subtitle and notes as page
+    text that wraps at any width), any other figure as plotly.py writes it, as wide as the page allows."""
+    import plotly.graph_objects as go
     import plotly.io as pio
 
-    from nkdigital.export.html import responsive
+    from nkdigital.export.html import figure_block, responsive
+    from nkdigital.report.chart_page import ALWAYS_NARROW
 
-    return pio.to_html(responsive(figure), config=figure.get("config"), include_plotlyjs=False, full_html=False,
-                       validate=False, div_id=div_id)
+    if "narrow_margins" in (figure.get("layout", {}).get("meta") or {}):
+        fig = go.Figure({key: value for key, value in figure.items() if key != "config"})
+        return figure_block(fig, narrow_below=ALWAYS_NARROW, div_id=div_id)
+    div = pio.to_html(responsive(figure), config=figure.get("config"), include_plotlyjs=False, full_html=False,
+                      validate=False, div_id=div_id)
+    return f'<figure aria-label="Interactive chart">{div}</figure>'
 
 
 def title_of(notebook, fallback: str) -> str:

@@ -101,7 +101,9 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
     and the index say how to get one instead of showing a snippet).
     """
     import nkdigital as nk
-    from nkdigital.export.html import VENDOR, plotly_js_path
+    from nkdigital import export
+    from nkdigital.charts.house import FONT
+    from nkdigital.export.html import FIGURE_STYLE, VENDOR, plotly_js_path
     from nkdigital.report.render import environment
 
     out = Path(out).resolve()
@@ -120,7 +122,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         figures = nk.charts.gallery(package)
         charts_listed = _chart_files(figures, package, staging / "charts", base_url, nk.__version__)
         copies = package.resource("source_copies")
-        used = {s for fig in figures.values() for s in fig.layout.meta.get("source_ids", [])}
+        used = {s for fig in figures.values() for s in package.source_ids(export.chart_rows(fig, package))}
         _archive(package, staging / "archive", set(copies.loc[copies["source_id"].isin(used), "archive_path"]))
 
         assets = staging / "assets"
@@ -128,7 +130,8 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         shutil.copyfile(plotly_js_path(*figures.values(), *(f for page in pages for f in page.figures)),
                         assets / "plotly.min.js")
         shutil.copyfile(VENDOR / "plotly.js-LICENSE", assets / "plotly.js-LICENSE")
-        shutil.copyfile(TEMPLATES / "report.css", assets / "report.css")
+        (assets / "report.css").write_text((TEMPLATES / "report.css").read_text(encoding="utf-8")
+                                           + FIGURE_STYLE.format(font=FONT) + "\n", encoding="utf-8")
         for name, text in html_exporter.stylesheets.items():
             (assets / name).write_text(text, encoding="utf-8")
 
