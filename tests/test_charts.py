@@ -289,16 +289,19 @@ def test_restrictive_terms_rule():
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_restrictive_terms_are_printed_on_every_chart_that_carries_such_data(gallery, package, stem):
+def test_restrictive_terms_travel_in_meta_and_the_caption_not_in_the_notes(gallery, package, stem):
+    from nkdigital.export import chart_html
+
     fig = gallery[stem]
     table = package.sources().set_index("source_id")
     restricted = {" ".join(str(table.at[i, "usage_terms"]).split()) for i in fig.layout.meta["source_ids"]
                   if restricts_reuse(table.at[i, "usage_terms"])}
     terms = " ".join(html.unescape(t) for t in fig.layout.meta["terms"])
-    notes = html.unescape(next(a for a in fig.layout.annotations if a.name == "notes").text.replace("<br>", " "))
+    notes = " ".join(html.unescape(a.text.replace("<br>", " ")) for a in fig.layout.annotations if a.name == "notes")
+    caption = html.unescape(chart_html(fig, include_plotlyjs="plotly.js").split("<figcaption>", 1)[1])
     for text in restricted:
-        assert text in terms
-        assert text.split(";")[0] in notes
+        assert text in terms and text in caption
+        assert text.split(";")[0] not in notes
     assert bool(restricted) == bool(fig.layout.meta["terms"])
 
 

@@ -86,3 +86,34 @@ def test_the_check_fails_for_colours_a_deuteranope_confuses():
     red, green = "#D55E00", "#6B8E23"  # vermillion against olive: apart in normal vision only
     assert distance(red, green) >= MIN_DELTA_E
     assert apart(("red", red, frozenset({"circle"}), ""), ("green", green, frozenset({"circle"}), ""))
+
+
+def text_colours(fig) -> set[str]:
+    """Every colour text is drawn in: annotations, trace text, titles and colours set inline in any text."""
+    import re
+
+    found = {a.font.color for a in fig.layout.annotations}
+    found |= {t.textfont.color for t in fig.data if getattr(t, "textfont", None) is not None}
+    found |= {fig.layout.title.font.color, fig.layout.title.subtitle.font.color}
+    texts = [a.text or "" for a in fig.layout.annotations] + [fig.layout.title.subtitle.text or ""]
+    texts += [str(t.text) for t in fig.data if getattr(t, "text", None) is not None]
+    found |= {colour for text in texts for colour in re.findall(r"color:\s*(#[0-9A-Fa-f]{6})", text)}
+    return {c for c in found if isinstance(c, str) and c.startswith("#")}
+
+
+@pytest.mark.parametrize("stem", [f"nkdigital-{name}" for name in CHARTS])
+def test_every_text_colour_reads_on_white_at_wcag_aa(gallery, stem):
+    from nkdigital.charts.palette import MIN_TEXT_CONTRAST, contrast
+
+    colours = text_colours(gallery[stem])
+    assert {c: round(contrast(c), 2) for c in colours if contrast(c) < MIN_TEXT_CONTRAST} == {}
+
+
+def test_text_colour_darkens_the_okabe_ito_orange_and_green_just_enough():
+    from nkdigital.charts.palette import contrast, text_colour
+
+    assert round(contrast("#E69F00"), 2) == 2.25 and round(contrast("#009E73"), 2) == 3.42
+    for colour in ("#E69F00", "#009E73", "#56B4E9", "#CC79A7"):
+        darker = text_colour(colour)
+        assert 4.5 <= contrast(darker) < 5.2, colour
+    assert text_colour("#0072B2") == "#0072B2"  # already 5.2:1

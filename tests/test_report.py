@@ -408,3 +408,31 @@ def test_the_embed_fits_its_content_at_every_width(site, server, browser):
         assert frame.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), width
     page.close()
     assert all(abs(gap) <= 3 for gap in gaps.values()), gaps
+
+
+SVG_TEXT_OUTSIDE = """indices => { const svg = document.querySelector('svg'), width = +svg.getAttribute('width'),
+  height = +svg.getAttribute('height');
+  const texts = [...svg.querySelectorAll('.gtitle, .gtitle-subtitle'),
+                 ...indices.flatMap(i => [...svg.querySelectorAll(`.annotation[data-index="${i}"] text`)])];
+  return {count: texts.length, outside: texts.map(t => [t.getBoundingClientRect(), t.textContent])
+    .filter(([r]) => r.left < -0.5 || r.top < -0.5 || r.right > width + 0.5 || r.bottom > height + 0.5)
+    .map(([r, text]) => [Math.round(r.left), Math.round(r.right), text.slice(0, 40)])}; }"""
+
+
+@pytest.mark.parametrize("width", [400, 600])
+def test_titles_subtitles_notes_and_source_lines_wrap_inside_an_image_of_any_width(gallery, tmp_path, browser,
+                                                                                   width):
+    from nkdigital.export import write_image
+
+    for stem in ("nkdigital-subscribers-headline", "nkdigital-timeline", "nkdigital-rights"):
+        fig = gallery[stem]
+        footer = [i for i, a in enumerate(fig.layout.annotations) if a.name in ("notes", "footer")]
+        out = write_image(fig, tmp_path / f"{stem}.svg", width=width)
+        page = browser.new_page()
+        page.goto(out.as_uri())
+        state = page.evaluate(SVG_TEXT_OUTSIDE, footer)
+        svg_width = page.evaluate("() => +document.querySelector('svg').getAttribute('width')")
+        page.close()
+        assert svg_width == width and state["count"] >= 3, stem
+        assert state["outside"] == [], (stem, width)
+        assert fig.layout.meta["width"] != width  # the figure itself keeps its house layout

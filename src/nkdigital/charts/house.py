@@ -128,20 +128,34 @@ def _merged(base: dict, extra: dict) -> dict:
     return merged
 
 
-def footer_lines(notes: Sequence[str], line: str) -> tuple[list[str], list[str]]:
+def footer_lines(notes: Sequence[str], line: str, measure: float = style.FOOTER_PX) -> tuple[list[str], list[str]]:
     """The wrapped footer: note lines (each note starts a line; the first opens with 'Note:') and source lines,
-    both at the footer measure so that they read the same in a narrow embed."""
+    both `measure` px wide (default: the footer's measure, the figure's width inside its padding)."""
     lines: list[str] = []
     for number, note in enumerate(notes):
         head = ("Notes: " if len(notes) > 1 else "Note: ") if number == 0 else ""
-        wrapped = fit(head + note, style.NOTE_FONT, style.FOOTER_PX)
+        wrapped = fit(head + note, style.NOTE_FONT, measure)
         if number == 0:
             wrapped[0] = wrapped[0].replace(head.strip(), f"<b>{head.strip()}</b>", 1)
         lines += wrapped
-    sources = fit(line, style.SOURCE_FONT, style.FOOTER_PX)
+    sources = fit(line, style.SOURCE_FONT, measure)
     head = line.split(": ", 1)[0]
     sources[0] = sources[0].replace(f"{head}:", f"<b>{head}:</b>", 1)
     return lines, sources
+
+
+def readable_text(fig: go.Figure) -> None:
+    """Give every coloured label (annotations, trace text) a colour of its hue that reads on white (WCAG AA);
+    marks keep the palette's colours, which stay colour-blind safe."""
+    from nkdigital.charts.palette import text_colour
+
+    for annotation in fig.layout.annotations:
+        if isinstance(annotation.font.color, str):
+            annotation.font.color = text_colour(annotation.font.color)
+    for trace in fig.data:
+        font = getattr(trace, "textfont", None)
+        if font is not None and isinstance(font.color, str):
+            font.color = text_colour(font.color)
 
 
 def _below_plot(name: str, lines: list[str], size: int, left: int, drop: int) -> dict:
@@ -158,7 +172,8 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
 
     `title`, `subtitle`, `description` and `notes` must already be escaped where they hold data;
     `drawn` (see :func:`~nkdigital.charts.credits.source_frame`) holds every row the chart shows.
-    Notes gain a line for rows from weak sources and one for third-party terms that restrict reuse.
+    Notes gain a line for rows from weak sources; third-party terms go to ``meta["terms"]`` (the caption, a
+    page's Sources tab, the CSV), not into the figure.
     The height is the plot's (`plot_height`) plus the space the wrapped title and subtitle, `top_extra`
     (legends or labels above the plot), `axis_band` (tick labels and axis title), notes and source line take.
     `width` (px) is the width the figure is laid out for (its exported images' width).
@@ -168,15 +183,13 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
     if given.weak:
         notes.append(f"Faded marks, or '(N weak)' beside a figure: rows from {given.weak} weak"
                      f" source{'s' * (given.weak != 1)} (reposts, mirrors, forums), drawn on request.")
-    if given.terms:
-        notes.append(esc("Third-party terms: " + "; ".join(given.terms) + "."))
     note_lines, source_lines = footer_lines(notes, given.line)
     title_lines = fit(title, style.TITLE_FONT, width - 2 * PAD, bold=True)
     subtitle_lines = fit(subtitle, style.SUBTITLE_FONT, width - 2 * PAD, most=style.SUBTITLE_CHARS)
     top = math.ceil(PAD + line_px(style.TITLE_FONT) * len(title_lines) + 4
                     + line_px(style.SUBTITLE_FONT) * len(subtitle_lines) + 14 + top_extra)
     notes_px = line_px(style.NOTE_FONT) * len(note_lines)
-    sources_at = axis_band + notes_px + (8 if note_lines else 0)
+    sources_at = math.ceil(axis_band + notes_px + (8 if note_lines else 0))
     bottom = math.ceil(sources_at + line_px(style.SOURCE_FONT) * len(source_lines) + PAD)
     height = top + plot_height + bottom
     set_layout(
@@ -190,6 +203,7 @@ def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd
     left = PAD - margin_left
     overlay.add(fig, [*([_below_plot("notes", note_lines, style.NOTE_FONT, left, axis_band)] if note_lines else []),
                       _below_plot("footer", source_lines, style.SOURCE_FONT, left, round(sources_at))])
+    readable_text(fig)
     fig.layout.meta = {
         "description": description,
         "source_line": given.line,

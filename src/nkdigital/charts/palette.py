@@ -69,3 +69,32 @@ def estimate_note(estimates: bool, lines: bool) -> str:
     if lines:
         return f"Open markers, dashed lines: estimates {ESTIMATE_WHAT}; filled markers, solid lines: as reported."
     return f"Open markers: estimates {ESTIMATE_WHAT}; filled markers: figures as reported."
+
+
+MIN_TEXT_CONTRAST = 4.5  # WCAG AA for text on white
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a '#rrggbb' colour."""
+    channels = [int(colour.lstrip("#")[i: i + 2], 16) / 255 for i in (0, 2, 4)]
+    red, green, blue = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(colour: str, background: str = "#ffffff") -> float:
+    """WCAG contrast ratio of two '#rrggbb' colours (1 to 21)."""
+    light, dark = sorted((_luminance(colour), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_colour(colour: str) -> str:
+    """`colour` for text on white: itself when it reaches :data:`MIN_TEXT_CONTRAST`, else the same hue darkened
+    (mixed with black) just enough. Anything but '#rrggbb' is returned as it is."""
+    if not (isinstance(colour, str) and len(colour) == 7 and colour.startswith("#")):
+        return colour
+    rgb = [int(colour[i: i + 2], 16) for i in (1, 3, 5)]
+    for step in range(21):
+        mixed = "#" + "".join(f"{round(c * (1 - step / 20)):02X}" for c in rgb)
+        if contrast(mixed) >= MIN_TEXT_CONTRAST:
+            return mixed
+    return "#000000"

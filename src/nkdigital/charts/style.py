@@ -12,8 +12,8 @@ PALETTE = list(OKABE_ITO.values())  # yellow last: weakest contrast on white
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 
 WIDTH = 1100  # exported images are this wide (px) unless asked otherwise; on screen charts fill their container
-FOOTER_PX = 560  # notes and source lines are wrapped to this measure, so they read the same on narrow screens
 PAD = 16  # px between the figure edge and title, notes and source line
+FOOTER_PX = WIDTH - 2 * PAD  # notes and source lines run the figure's full width (narrow pages show them as text)
 TITLE_FONT, SUBTITLE_FONT = 20, 14
 NOTE_FONT, SOURCE_FONT = 11, 11
 MAX_NOTE_LINES = 6  # notes stay short: detail goes to hover text and meta["description"]
