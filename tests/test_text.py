@@ -69,3 +69,25 @@ def test_listing():
     assert text.listing([]) == "" and text.listing(["A"]) == "A" and text.listing(["A", "B"]) == "A and B"
     assert text.listing(["A", "B", "C"], lower=False) == "A, B and C"
     assert text.listing(["Mobile users", "Active users"], lower=True) == "Mobile users and active users"
+
+
+def test_markdown_findings_render_a_rows_text_inert_and_as_written():
+    import mistune
+
+    import nkdigital as nk
+
+    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script> [link](javascript:x) *b* 6.5–7\n# h & `c`'
+    finding = nk.text.markdown("**Found:** {phrase}.", phrase=hostile)
+    html_out = mistune.html(finding.data)
+    assert "<img" not in html_out and "<script" not in html_out and "<a " not in html_out and "<h1" not in html_out
+    assert html_out.startswith("<p><strong>Found:</strong> &lt;img src=x onerror=")
+    assert "[link](javascript:x) *b* 6.5–7 # h &amp; `c`." in html_out
+
+
+def test_dates_and_quantities_write_a_whole_column_in_words(package):
+    import nkdigital as nk
+
+    subs = package.observations("mobile_subscriptions").head(5)
+    assert list(nk.text.dates(subs)) == [nk.text.date_of(row) for _, row in subs.iterrows()]
+    assert list(nk.text.quantities(subs)) == [nk.text.quantity_of(row) for _, row in subs.iterrows()]
+    assert list(nk.text.dates(subs).index) == list(subs.index)
