@@ -143,17 +143,27 @@ def test_first_cell_is_a_title_and_first_code_cell_imports_nkdigital(number):
     assert "import nkdigital as nk" in text_of(first_code["source"]).splitlines()
 
 
+def test_only_notebook_00_carries_the_reuse_and_citation_boilerplate():
+    for number in NUMBERS:
+        cells = load(number)["cells"]
+        last = [i for i, cell in enumerate(cells) if cell["cell_type"] == "markdown" and headings(cell)][-1]
+        assert "Reuse this chart" in headings(cells[last])[-1], number
+        tail = [text_of(cell["source"]) for cell in cells[last + 1:] if cell["cell_type"] == "code"]
+        printed = [text_of(o.get("text", "")) for cell in cells[last + 1:] for o in cell.get("outputs", [])]
+        if number == "00":
+            assert any("nk.cite(" in source for source in tail) and any("https://" in t for t in printed)
+        else:
+            assert tail == [] and "Notebook 00" in text_of(cells[last]["source"]), number
+
+
 @pytest.mark.parametrize("number", NUMBERS)
-def test_ends_with_reuse_this_chart_and_a_citation(number):
-    cells = load(number)["cells"]
-    starts = [i for i, cell in enumerate(cells) if cell["cell_type"] == "markdown" and headings(cell)]
-    assert starts, "no '## ' sections"
-    last = starts[-1]
-    assert "Reuse this chart" in headings(cells[last])[-1]
-    tail = [text_of(cell["source"]) for cell in cells[last + 1:] if cell["cell_type"] == "code"]
-    assert any("nk.cite(" in source for source in tail), "the last section must print nk.cite(...)"
-    printed = [text_of(o.get("text", "")) for cell in cells[last + 1:] for o in cell.get("outputs", [])]
-    assert any("https://" in text for text in printed), "the citation was not printed"
+def test_opens_with_its_answer_computed_and_rendered_as_markdown(number):
+    code = [cell for cell in load(number)["cells"] if cell["cell_type"] == "code"]
+    setup, answer = code[0], code[1]
+    assert setup.get("outputs") == [], "the setup cell shows nothing"
+    assert answer["metadata"].get("tags") == ["answer"] and "nk.text.markdown(" in text_of(answer["source"])
+    shown = [text_of(o["data"]["text/markdown"]) for o in answer["outputs"] if "text/markdown" in o.get("data", {})]
+    assert len(shown) == 1 and shown[0].startswith("**In short:**") and len(shown[0].split(". ")) <= 3, shown
 
 
 def test_execution_keeps_only_cell_tags_the_language_name_and_a_fixed_kernelspec():

@@ -37,6 +37,14 @@ def plotly_div(figure: dict, div_id: str) -> str:
     return f'<figure aria-label="Interactive chart">{div}</figure>'
 
 
+def neighbours(paths: list[Path]) -> list[tuple[dict | None, dict | None]]:
+    """For each notebook, the previous and the next page (file and title), None at either end."""
+    import nbformat
+
+    pages = [{"file": f"{p.stem}.html", "title": title_of(nbformat.read(p, as_version=4), p.stem)} for p in paths]
+    return [(pages[i - 1] if i else None, pages[i + 1] if i + 1 < len(pages) else None) for i in range(len(pages))]
+
+
 def title_of(notebook, fallback: str) -> str:
     """The text of the notebook's first `# ` heading."""
     for cell in notebook.cells:
@@ -84,13 +92,15 @@ def exporter():
     return html
 
 
-def render(path: Path, html_exporter) -> Page:
-    """One notebook as a page of the site (as stored: nothing is executed)."""
+def render(path: Path, html_exporter, previous: dict | None = None, following: dict | None = None) -> Page:
+    """One notebook as a page of the site (as stored: nothing is executed), with links to the `previous` and
+    `following` pages (file and title)."""
     import nbformat
 
     notebook = nbformat.read(path, as_version=4)
     title = title_of(notebook, path.stem)
-    body, _ = html_exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    body, _ = html_exporter.from_notebook_node(notebook, resources={"metadata": {"name": title},
+                                                                    "nk_prev": previous, "nk_next": following})
     figures = [output["data"][PLOTLY_MIME] for cell in notebook.cells for output in cell.get("outputs", [])
                if PLOTLY_MIME in output.get("data", {})]
     return Page(f"{path.stem}.html", title, body, figures)

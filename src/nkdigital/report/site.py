@@ -12,7 +12,7 @@ from pathlib import Path
 
 from nkdigital.report.chart_page import NO_BASE_URL
 from nkdigital.report.notebooks import notebook_paths
-from nkdigital.report.render import TEMPLATES, exporter, render
+from nkdigital.report.render import TEMPLATES, exporter, neighbours, render
 
 COLUMN_PX = 640  # a typical article column; below the house width, so the embed shows its narrow layout
 # (export.html): title and subtitle above the plot, notes and caption below it, as page text wrapped at:
@@ -116,7 +116,8 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
     try:
         html_exporter = exporter()
-        pages = [render(path, html_exporter) for path in notebook_paths(notebooks)]
+        paths = notebook_paths(notebooks)
+        pages = [render(path, html_exporter, *around) for path, around in zip(paths, neighbours(paths), strict=True)]
         for page in pages:
             (staging / page.file).write_text(page.html, encoding="utf-8")
         figures = nk.charts.gallery(package)
