@@ -228,7 +228,7 @@ def test_the_embed_snippet_is_tall_enough_for_its_chart_page_in_an_article_colum
     for stem in ("nkdigital-subscribers-headline", "nkdigital-timeline", "nkdigital-rights"):
         out = export.write_chart_html(gallery[stem], tmp_path / f"{stem}.html")
         page, errors = open_page(browser, out.as_uri(), COLUMN_PX)
-        needed = page.evaluate("() => document.documentElement.scrollHeight")
+        needed = page.evaluate("() => Math.ceil(document.body.getBoundingClientRect().height)")
         page.close()
         assert errors == [] and needed <= embed_height(gallery[stem]) <= needed * 1.15, (stem, needed)
 
