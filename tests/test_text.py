@@ -91,3 +91,14 @@ def test_dates_and_quantities_write_a_whole_column_in_words(package):
     assert list(nk.text.dates(subs)) == [nk.text.date_of(row) for _, row in subs.iterrows()]
     assert list(nk.text.quantities(subs)) == [nk.text.quantity_of(row) for _, row in subs.iterrows()]
     assert list(nk.text.dates(subs).index) == list(subs.index)
+
+
+def test_labelled_shows_enum_labels_unit_words_titles_and_column_names_in_words(package):
+    import nkdigital as nk
+
+    rows = package.observations("mobile_subscriptions").head(2)[["indicator", "ref_date_precision", "unit",
+                                                                 "claim_type"]]
+    shown = nk.text.labelled(rows, {"mobile_subscriptions": "Mobile subscriptions"})
+    assert list(shown.columns) == ["Indicator", "Ref date precision", "Unit", "Claim type"]
+    assert set(shown["Indicator"]) == {"Mobile subscriptions"} and set(shown["Unit"]) == {"subscriptions"}
+    assert "_" not in "".join(map(str, shown["Claim type"])) and rows["indicator"].iloc[0] == "mobile_subscriptions"

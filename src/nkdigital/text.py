@@ -30,8 +30,8 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December"]
 QUALIFIER_WORDS = {"about": "about ", "at_least": "at least ", "up_to": "up to "}
 
-__all__ = ["capital", "compact", "date_of", "dates", "listing", "markdown", "md", "missing", "number", "period_end",
-           "quantities", "quantity", "quantity_of", "tidy", "unit_words", "when"]
+__all__ = ["capital", "compact", "date_of", "dates", "labelled", "listing", "markdown", "md", "missing", "number",
+           "period_end", "quantities", "quantity", "quantity_of", "tidy", "unit_words", "when"]
 
 
 def missing(value: object) -> bool:
@@ -198,3 +198,32 @@ def markdown(template: str, **values: object):
     from IPython.display import Markdown
 
     return Markdown(template.format(**{name: md(value) for name, value in values.items()}))
+
+
+def _enum_of(column: str) -> str | None:
+    """The enum a column's values belong to: its own name, or 'precision' for a ``*_precision`` column."""
+    from nkdigital.metadata.enums import ENUMS
+
+    name = "precision" if column.endswith("_precision") else column
+    return name if name in ENUMS else None
+
+
+def labelled(frame: pd.DataFrame, titles: dict[str, str] | None = None) -> pd.DataFrame:
+    """A copy of `frame` for readers: enum values as their labels, units in words, values found in `titles`
+    (e.g. indicator id → title) replaced, and snake_case column names in words ('claim_type' → 'Claim type')."""
+    from nkdigital.metadata.enums import ENUMS
+
+    shown = frame.copy()
+    for column in shown.columns:
+        enum = _enum_of(str(column))
+        if enum:
+            labels = {value: found.label for value, found in ENUMS[enum].items()}
+            shown[column] = shown[column].astype("object").map(lambda v, m=labels: m.get(str(v), v))
+        elif column == "unit":
+            shown[column] = shown[column].map(lambda v: unit_words(v) or ("share" if str(v) == "share" else v))
+        if titles:
+            shown[column] = shown[column].map(lambda v: titles.get(v, v) if isinstance(v, str) else v)
+    words = {c: capital(str(c).replace("_", " ")) for c in shown.columns}
+    if isinstance(shown.index, pd.Index) and shown.index.name:
+        shown.index.name = capital(str(shown.index.name).replace("_", " "))
+    return shown.rename(columns=words)
