@@ -142,6 +142,10 @@ def reflow_settings(fig) -> dict:
     height = fig.layout.height - (margin.t - shrunk["t"]) - (margin.b - shrunk["b"])
     narrow = {"title.text": "", "title.subtitle.text": "", "margin.t": shrunk["t"], "margin.b": shrunk["b"],
               "margin.autoexpand": True, "height": height, **{f"annotations[{i}].visible": False for i in footer}}
+    extra = meta.get("narrow_relayout") or {}  # a chart's own narrow changes (the timeline's labels), undone wide
+    shown = {f"annotations[{i}].visible": a.visible is not False for i, a in enumerate(fig.layout.annotations)}
+    wide.update({key: shown[key] for key in extra if key in shown})
+    narrow.update(extra)
     return {"wide": wide, "narrow": narrow}
 
 
