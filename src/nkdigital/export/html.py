@@ -44,6 +44,7 @@ REFLOW_SCRIPT = r"""<script>(function () {{
   }}
   var sides = {{l: gd.layout.margin.l, r: gd.layout.margin.r}};
   var shifts = (gd.layout.annotations || []).map(function (a) {{ return a.xshift || 0; }});
+  var texts = (gd.layout.annotations || []).map(function (a) {{ return a.text; }});
   var axes = Object.keys(gd.layout).filter(function (k) {{ return /^xaxis\d*$/.test(k) && gd.layout[k].title; }});
   var titles = axes.map(function (k) {{ var t = gd.layout[k].title; return typeof t === "string" ? t : t.text; }});
   function fitTexts(update, width) {{  // an axis title wider than its plot becomes page text under the figure;
@@ -58,17 +59,49 @@ REFLOW_SCRIPT = r"""<script>(function () {{
     var note = figure.querySelector(".nk-axis");
     if (note) note.textContent = moved.length ? "Horizontal axis: " + moved.join("; ") + ". " : "";
     shifts.forEach(function (x, i) {{ update["annotations[" + i + "].xshift"] = x; }});
+    texts.forEach(function (t, i) {{ if (t) update["annotations[" + i + "].text"] = t; }});
     update["margin.l"] = sides.l;
     update["margin.r"] = sides.r;
   }}
-  function keepLabelsInside() {{  // a label running past the figure's edge moves back inside it
-    var edge = gd.getBoundingClientRect(), update = {{}};
+  function wrapMarkup(text, chars) {{  // break text at spaces outside its tags, lines of about `chars` characters
+    var out = "", line = 0;
+    text.split(/(<[^>]*>|\s+)/).forEach(function (part) {{
+      if (!part) return;
+      if (part.charAt(0) === "<") {{ out += part; if (/^<br/i.test(part)) line = 0; return; }}
+      if (/^\s+$/.test(part)) {{ out += " "; line += 1; return; }}
+      if (line && line + part.length > chars) {{ out = out.replace(/ $/, "") + "<br>"; line = 0; }}
+      out += part;
+      line += part.length;
+    }});
+    return out;
+  }}
+  function keepLabelsInside(wrapped) {{  // a label wider than the figure wraps; one past its edge moves inside
+    var edge = gd.getBoundingClientRect(), update = {{}}, wraps = {{}};
+    if (!wrapped) gd.querySelectorAll(".annotation").forEach(function (node) {{
+      var i = +node.getAttribute("data-index"), box = node.getBoundingClientRect(), text = texts[i];
+      if (!text || box.width <= edge.width - 8) return;
+      var visible = Math.max.apply(null, text.split(/<br\s*\/?>/i).map(function (line) {{
+        return line.replace(/<[^>]*>/g, "").length; }}));  // the longest line sets the box's width
+      wraps["annotations[" + i + "].text"] = wrapMarkup(text, Math.floor(visible * (edge.width - 16) / box.width));
+    }});
+    if (Object.keys(wraps).length) return Plotly.relayout(gd, wraps).then(function () {{ keepLabelsInside(true); }});
     gd.querySelectorAll(".annotation").forEach(function (node) {{
       var i = +node.getAttribute("data-index"), box = node.getBoundingClientRect();
       var shift = box.right > edge.right - 2 ? edge.right - 2 - box.right
         : box.left < edge.left + 2 ? edge.left + 2 - box.left : 0;
       if (box.width && shift) update["annotations[" + i + "].xshift"] = (gd.layout.annotations[i].xshift || 0) + shift;
     }});
+    var above = 0;  // a label above the figure's top (a wrapped one grows upwards): the top margin grows
+    gd.querySelectorAll(".annotation").forEach(function (node) {{
+      var box = node.getBoundingClientRect();
+      if (box.height) above = Math.max(above, edge.top + 2 - box.top);
+    }});
+    if (above > 0) {{
+      var grown = gd._fullLayout.height + Math.ceil(above);
+      update["margin.t"] = gd._fullLayout.margin.t + Math.ceil(above);
+      update.height = grown;
+      gd.parentElement.style.height = grown + "px";
+    }}
     var over = {{l: 0, r: 0}};  // trace text past an edge: the margin on that side grows to hold it
     gd.querySelectorAll(".scatterlayer .textpoint text").forEach(function (t) {{
       var r = t.getBoundingClientRect();
@@ -94,7 +127,7 @@ REFLOW_SCRIPT = r"""<script>(function () {{
       Object.assign(update, chosen);
     }} else if (width === gd._fullLayout.width) return;
     else fitTexts(update, width);
-    Plotly.relayout(gd, update).then(keepLabelsInside);
+    Plotly.relayout(gd, update).then(function () {{ return keepLabelsInside(false); }});
   }}
   window.addEventListener("resize", fit);
   fit();
