@@ -94,7 +94,7 @@ def test_report_without_a_browser_builds_the_html_and_says_what_is_left_out(tmp_
     charts = tmp_path / "site" / "charts"
     assert list(charts.glob("*.png")) == list(charts.glob("*.svg")) == [] and list(charts.glob("*.html"))
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
-    assert ".png" not in index and "PNG and SVG were not built: no Chromium" in index
+    assert ".png" not in index and "PNG, SVG and PDF were not built: no Chromium" in index
 
 
 def test_show_in_a_plain_script_says_what_to_do_instead(package, monkeypatch):

@@ -7,6 +7,7 @@ import functools
 import html
 import http.server
 import re
+import shutil
 import stat
 import threading
 from pathlib import Path

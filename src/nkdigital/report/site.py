@@ -53,17 +53,20 @@ def _check_target(out: Path) -> None:
         raise ValueError(f"{out} is neither empty nor a report built before: choose a new folder")
 
 
-def _chart_files(figures: dict, package, charts: Path, base_url: str, version: str) -> list[dict]:
-    """Every chart's page and downloads into `charts`; what the index lists about each."""
+def _chart_files(figures: dict, package, charts: Path, base_url: str, version: str, images: bool) -> list[dict]:
+    """Every chart's page and downloads (PNG, SVG and PDF only with `images`) into `charts`; what the index lists
+    about each."""
     from nkdigital import export
     from nkdigital.export.chart_table import wide_rows, write_chart_wide_csv
     from nkdigital.report.chart_page import embed_snippet, unescaped, write_page
 
     charts.mkdir()
-    export.write_images(figures, charts, ("png", "svg", "pdf"))
+    suffixes = (".png", ".svg", ".pdf", ".csv") if images else (".csv",)
+    if images:
+        export.write_images(figures, charts, ("png", "svg", "pdf"))
     listed = []
     for stem, fig in figures.items():
-        downloads = {suffix: f"{stem}{suffix}" for suffix in (".png", ".svg", ".pdf", ".csv")}
+        downloads = {suffix: f"{stem}{suffix}" for suffix in suffixes}
         export.write_chart_csv(fig, charts / downloads[".csv"], package)
         if len(wide_rows(fig, package)):
             downloads["-wide.csv"] = f"{stem}-wide.csv"
@@ -93,12 +96,13 @@ def _archive(package, folder: Path, paths: set[str]) -> None:
 
 
 def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = None, base_url: str = "",
-               package=None) -> Path:
+               package=None, images: bool = True) -> Path:
     """Build the report into `out`, replaced whole and only once complete; returns its path.
 
     `notebooks`: the folder of numbered notebooks (default: the bundled ones), rendered as stored.
     `base_url`: the absolute URL the site will be served from, for the embed snippets (without it, chart pages
     and the index say how to get one instead of showing a snippet).
+    `images`: also each chart as PNG, SVG and PDF (needs Chromium); without them pages offer the CSVs only.
     """
     import nkdigital as nk
     from nkdigital import export
@@ -121,7 +125,8 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         for page in pages:
             (staging / page.file).write_text(page.html, encoding="utf-8")
         figures = nk.charts.gallery(package)
-        charts_listed = _chart_files(figures, package, staging / "charts", base_url, nk.__version__)
+        charts_listed = _chart_files(figures, package, staging / "charts", base_url, nk.__version__,
+                                     images)
         copies = package.resource("source_copies")
         used = {s for fig in figures.values() for s in package.source_ids(export.chart_rows(fig, package))}
         _archive(package, staging / "archive", set(copies.loc[copies["source_id"].isin(used), "archive_path"]))
@@ -136,7 +141,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         for name, text in html_exporter.stylesheets.items():
             (assets / name).write_text(text, encoding="utf-8")
 
-        index = environment().get_template("index.html.j2").render(pages=pages, charts=charts_listed,
+        index = environment().get_template("index.html.j2").render(pages=pages, charts=charts_listed, images=images,
                                                                    version=nk.__version__, no_embed=NO_BASE_URL)
         (staging / "index.html").write_text(index, encoding="utf-8")
         _readable(staging)
