@@ -89,8 +89,10 @@ def test_report_without_a_browser_builds_the_html_and_says_what_is_left_out(tmp_
     assert main(["report", str(tmp_path / "site"), "--notebooks", str(tmp_path / "none")]) == 0
     out, err = capsys.readouterr()
     assert out == f"built {tmp_path / 'site'}\n"
-    assert err.startswith("note: the report's charts are HTML only, without PNG and SVG: PNG, SVG and PDF export"
-                          " need Chromium or Chrome; install it (Debian: apt-get install chromium)")
+    assert err.startswith("note: the report's charts are HTML only, without PNG, SVG and PDF: PNG, SVG and PDF"
+                          " export need Chromium or Chrome; install it (Debian: apt-get install chromium)")
+    assert err.rstrip().endswith("note: no embed snippets. Embed code needs the address the report is served from:"
+                                 " build it with nkdigital report OUT --base-url https://example.org/report/")
     charts = tmp_path / "site" / "charts"
     assert list(charts.glob("*.png")) == list(charts.glob("*.svg")) == [] and list(charts.glob("*.html"))
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
