@@ -81,7 +81,7 @@ def test_markdown_findings_render_a_rows_text_inert_and_as_written():
     html_out = mistune.html(finding.data)
     assert "<img" not in html_out and "<script" not in html_out and "<a " not in html_out and "<h1" not in html_out
     assert html_out.startswith("<p><strong>Found:</strong> &lt;img src=x onerror=")
-    assert "[link](javascript:x) *b* 6.5–7 # h &amp; `c`." in html_out
+    assert "[link](javascript:x) *b* 6.5–7\n# h &amp; `c`." in html_out
 
 
 def test_dates_and_quantities_write_a_whole_column_in_words(package):

@@ -12,14 +12,15 @@
 >>> nk.text.when("2000-01-01", "range", end="2004-12-31", phrase="early 2000s")
 'early 2000s (2000–2004)'
 
-Every function returns raw text (escape it before putting it into HTML); a missing figure or date is never
-written as a number. Units read their words from :mod:`nkdigital.metadata.units`.
+Every function returns raw text (escape it before putting it into HTML, or with :func:`md` into Markdown); a
+missing figure or date is never written as a number. Units read their words from :mod:`nkdigital.metadata.units`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -169,6 +170,19 @@ def capital(value: object) -> str:
     return text[:1].upper() + text[1:]
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()<>#+\-.!|&~])")
+
+
+def md(value: object) -> str:
+    """`value` as literal text inside Markdown (e.g. an output built with IPython's ``Markdown``): every Markdown
+    and HTML character is backslash-escaped, so data never becomes a tag, a link, emphasis or code.
+
+    >>> md("[click](javascript:x) <b>")
+    '\\\\[click\\\\]\\\\(javascript:x\\\\) \\\\<b\\\\>'
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+
+
 def dates(frame: pd.DataFrame, column: str = "ref_date") -> pd.Series:
     """:func:`date_of` for every row of `frame` at once (a column of dates in words, same index)."""
     return pd.Series([date_of(row, column) for row in frame.to_dict("records")], index=frame.index, dtype="object")
@@ -177,19 +191,6 @@ def dates(frame: pd.DataFrame, column: str = "ref_date") -> pd.Series:
 def quantities(frame: pd.DataFrame, fmt: Callable[[float, object], str] = number) -> pd.Series:
     """:func:`quantity_of` for every row of `frame` at once (a column of figures in words, same index)."""
     return pd.Series([quantity_of(row, fmt) for row in frame.to_dict("records")], index=frame.index, dtype="object")
-
-
-MARKDOWN_SPECIAL = "\\`*_{}[]<>()#+-.!|~"
-
-
-def md(value: object) -> str:
-    """Data text made inert in Markdown: HTML special characters escaped, Markdown punctuation backslashed, line
-    breaks folded, so a row's phrase can neither run script nor start a link, heading or list."""
-    import html
-
-    text = " ".join(str("" if missing(value) else value).split())
-    text = "".join(f"\\{c}" if c in MARKDOWN_SPECIAL else c for c in text)
-    return html.escape(text, quote=True).replace("\\&lt;", "&lt;").replace("\\&gt;", "&gt;")
 
 
 def markdown(template: str, **values: object):

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from nkdigital.atomic import atomic_write_bytes
+from nkdigital.export.csp import with_policy
 
 VENDOR = Path(__file__).resolve().parent / "vendor"
 BASIC_BUNDLE = VENDOR / "plotly-basic.min.js"
@@ -228,7 +229,7 @@ def chart_html(fig, include_plotlyjs: bool | str = True) -> str:
     title = escape_once(meta.get("filename", "nkdigital chart"))
     script = (plotly_script(fig) if include_plotlyjs is True
               else f'<script src="{html.escape(include_plotlyjs)}"></script>\n')
-    return (
+    return with_policy(
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
         f"<title>{title}</title>\n<style>{PAGE_STYLE.format(font=FONT)}</style>\n{script}</head>\n"

@@ -64,14 +64,14 @@ def write_image(fig, out: str | os.PathLike, width: int | None = None, height: i
     fmt = out.suffix.lstrip(".").lower()
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r} of {out}; choose {', '.join(IMAGE_FORMATS)}")
-    find_browser()
-    if not out.parent.is_dir():
-        raise FileNotFoundError(f"no folder {out.parent} to write {out.name} into")
     if width:  # texts wrap to the width asked for
         from nkdigital.charts.resize import resized
 
         fig = resized(fig, int(width), int(height) if height else None)
-    size = image_size(fig, width, height)
+    size = image_size(fig, width, height)  # a size out of bounds is refused before anything starts
+    find_browser()
+    if not out.parent.is_dir():
+        raise FileNotFoundError(f"no folder {out.parent} to write {out.name} into")
     with atomic_path(out) as temporary, _browser_quiet():
         pio.write_image(fig, temporary, format=fmt, scale=2 if fmt == "png" else 1, width=size[0], height=size[1])
     return out
@@ -92,6 +92,10 @@ def write_images(figures: dict, folder: str | os.PathLike, formats: str | Sequen
     folder.mkdir(parents=True, exist_ok=True)
     jobs = [(stem, fig, fmt) for fmt in formats for stem, fig in figures.items()]
     targets = [folder / f"{stem}.{fmt}" for stem, _, fmt in jobs]
+    for target in targets:  # only regular files are replaced, never a FIFO, device, socket or folder
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            raise FileExistsError(f"cannot write {target}: it is not a regular file; remove it or choose another"
+                                  " folder")
     temporaries = [folder / f".{stem}.tmp.{fmt}" for stem, _, fmt in jobs]
     try:
         figs = [fig for _, fig, _ in jobs]  # batch writing ignores each figure's own size unless given

@@ -132,8 +132,10 @@ def write_page(fig, package: Package, out: Path, downloads: dict[str, str], embe
                version: str) -> Path:
     """Write :func:`render_page` to `out`."""
     from nkdigital.atomic import atomic_write_bytes
+    from nkdigital.export.csp import with_policy
 
-    atomic_write_bytes(out, render_page(fig, package, out.stem, downloads, embed, version).encode("utf-8"))
+    page = with_policy(render_page(fig, package, out.stem, downloads, embed, version))  # autoescaped: every
+    atomic_write_bytes(out, page.encode("utf-8"))                                     # inline script is ours
     return out
 
 

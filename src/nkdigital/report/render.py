@@ -18,6 +18,7 @@ class Page:
     title: str
     html: str
     figures: list[dict] = field(default_factory=list)
+    scripts: list[str] = field(default_factory=list)  # the inline scripts we wrote (the page's CSP allows these)
 
 
 def plotly_div(figure: dict, div_id: str) -> str:
@@ -35,6 +36,12 @@ def plotly_div(figure: dict, div_id: str) -> str:
     div = pio.to_html(responsive(figure), config=figure.get("config"), include_plotlyjs=False, full_html=False,
                       validate=False, div_id=div_id)
     return f'<figure aria-label="Interactive chart">{div}</figure>'
+
+
+def markdown_text(text: str) -> str:
+    """Markdown whose raw HTML shows as text: `<` and `&` as entities, so no tag or entity from the data is
+    rendered; Markdown itself (emphasis, lists, quotes, code) still works."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")
 
 
 def neighbours(paths: list[Path]) -> list[tuple[dict | None, dict | None]]:
@@ -64,6 +71,7 @@ def exporter():
     import markupsafe
     from nbconvert import HTMLExporter
 
+    from nkdigital.export.csp import inline_scripts
     from nkdigital.export.html import escape_once
 
     stylesheets: dict[str, str] = {}
@@ -85,10 +93,17 @@ def exporter():
         stylesheets[Path(name).name] = html.environment.loader.get_source(html.environment, name)[0]
         return markupsafe.Markup(f'<link rel="stylesheet" href="assets/{Path(name).name}">')
 
+    def recorded_plotly_div(figure: dict, div_id: str) -> str:
+        div = plotly_div(figure, div_id)
+        html.scripts += inline_scripts(div)
+        return div
+
     html = SiteExporter(template_name="nkdigital", extra_template_basedirs=[str(TEMPLATES)])
     html.stylesheets = stylesheets
-    html.register_filter("plotly_div", plotly_div)
+    html.scripts = []  # inline scripts of the page being rendered, recorded as the filter writes them
+    html.register_filter("plotly_div", recorded_plotly_div)
     html.register_filter("escape_once", escape_once)
+    html.register_filter("markdown_text", markdown_text)
     return html
 
 
@@ -99,11 +114,12 @@ def render(path: Path, html_exporter, previous: dict | None = None, following: d
 
     notebook = nbformat.read(path, as_version=4)
     title = title_of(notebook, path.stem)
+    html_exporter.scripts = []
     body, _ = html_exporter.from_notebook_node(notebook, resources={"metadata": {"name": title},
                                                                     "nk_prev": previous, "nk_next": following})
     figures = [output["data"][PLOTLY_MIME] for cell in notebook.cells for output in cell.get("outputs", [])
                if PLOTLY_MIME in output.get("data", {})]
-    return Page(f"{path.stem}.html", title, body, figures)
+    return Page(f"{path.stem}.html", title, body, figures, html_exporter.scripts)
 
 
 @functools.cache

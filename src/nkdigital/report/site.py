@@ -10,6 +10,7 @@ import tempfile
 import urllib.parse
 from pathlib import Path
 
+from nkdigital.export.csp import with_policy
 from nkdigital.report.chart_page import NO_BASE_URL
 from nkdigital.report.notebooks import notebook_paths
 from nkdigital.report.render import TEMPLATES, exporter, neighbours, render
@@ -48,9 +49,26 @@ def _readable(folder: Path) -> None:
         path.chmod(0o755 if path.is_dir() else 0o644)
 
 
+MARKER = ".nkdigital-report"  # written into every site we build: only such a folder is ever replaced
+
+
 def _check_target(out: Path) -> None:
-    if out.exists() and any(out.iterdir()) and not (out / "index.html").is_file():
-        raise ValueError(f"{out} is neither empty nor a report built before: choose a new folder")
+    """`out` may be missing, an empty folder, or a report we built (it carries MARKER); nothing else is replaced."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise ValueError(f"{out} is not a folder: choose a new folder for the report")
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise ValueError(f"{out} is neither empty nor a report built by nkdigital (no {MARKER} file in it):"
+                         " choose a new folder")
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put `staging` in the place of `out` by renames only; the earlier report (checked again) is then removed."""
+    _check_target(out)
+    previous = staging.with_name(staging.name + ".previous")
+    if out.exists():
+        os.replace(out, previous)
+    os.replace(staging, out)
+    shutil.rmtree(previous, ignore_errors=True)
 
 
 def _chart_files(figures: dict, package, charts: Path, base_url: str, version: str, images: bool) -> list[dict]:
@@ -115,7 +133,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
     if base_url and not urllib.parse.urlsplit(base_url).netloc:
         raise ValueError(f"--base-url must be an absolute URL such as https://example.org/report/, not {base_url!r}")
     base_url = base_url.rstrip("/") + "/" if base_url else ""
-    package = package or nk.load()
+    package = package or nk.load(validate=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
     try:
@@ -123,7 +141,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         paths = notebook_paths(notebooks)
         pages = [render(path, html_exporter, *around) for path, around in zip(paths, neighbours(paths), strict=True)]
         for page in pages:
-            (staging / page.file).write_text(page.html, encoding="utf-8")
+            (staging / page.file).write_text(with_policy(page.html, page.scripts), encoding="utf-8")
         figures = nk.charts.gallery(package)
         charts_listed = _chart_files(figures, package, staging / "charts", base_url, nk.__version__,
                                      images)
@@ -136,6 +154,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         shutil.copyfile(plotly_js_path(*figures.values(), *(f for page in pages for f in page.figures)),
                         assets / "plotly.min.js")
         shutil.copyfile(VENDOR / "plotly.js-LICENSE", assets / "plotly.js-LICENSE")
+        shutil.copyfile(TEMPLATES / "report.js", assets / "report.js")
         (assets / "report.css").write_text((TEMPLATES / "report.css").read_text(encoding="utf-8")
                                            + FIGURE_STYLE.format(font=FONT) + "\n", encoding="utf-8")
         for name, text in html_exporter.stylesheets.items():
@@ -143,11 +162,11 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
 
         index = environment().get_template("index.html.j2").render(pages=pages, charts=charts_listed, images=images,
                                                                    version=nk.__version__, no_embed=NO_BASE_URL)
-        (staging / "index.html").write_text(index, encoding="utf-8")
+        (staging / "index.html").write_text(with_policy(index, []), encoding="utf-8")
+        (staging / MARKER).write_text("built by nkdigital report; this folder is replaced by the next build\n",
+                                      encoding="utf-8")
         _readable(staging)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
+        _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
