@@ -64,11 +64,12 @@ def write_image(fig, out: str | os.PathLike, width: int | None = None, height: i
     fmt = out.suffix.lstrip(".").lower()
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r} of {out}; choose {', '.join(IMAGE_FORMATS)}")
+    size = image_size(fig, width, height)  # a size out of bounds is refused before anything starts
     if width:  # texts wrap to the width asked for
         from nkdigital.charts.resize import resized
 
-        fig = resized(fig, int(width), int(height) if height else None)
-    size = image_size(fig, width, height)  # a size out of bounds is refused before anything starts
+        fig = resized(fig, size[0], int(height) if height else None)
+        size = image_size(fig, width, height)
     find_browser()
     if not out.parent.is_dir():
         raise FileNotFoundError(f"no folder {out.parent} to write {out.name} into")
