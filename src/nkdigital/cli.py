@@ -170,8 +170,12 @@ def _report(args: argparse.Namespace) -> int:
         for path, changed in report.execute_all(args.notebooks):
             print(f"{'updated' if changed else 'unchanged'}: {path.name}")
     if not args.execute_only:
-        images = _browser_note("the report's charts are HTML only, without PNG and SVG")
+        images = _browser_note("the report's charts are HTML only, without PNG, SVG and PDF")
         print(f"built {report.build_site(args.out, args.notebooks, args.base_url, package, images=images)}")
+        if not args.base_url:
+            from nkdigital.report.chart_page import NO_BASE_URL
+
+            print(f"note: no embed snippets. {NO_BASE_URL}", file=sys.stderr)
     return 0
 
 
