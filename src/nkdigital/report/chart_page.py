@@ -86,7 +86,9 @@ def citations(fig, package: Package, rows: pd.DataFrame) -> list[dict]:
 
     drawn = chart_rows(fig, package)
     title = unescaped((fig.layout.meta or {}).get("title"))
-    return [{"style": style, "chart": cite_module.cite(None, style, package=package),
+    styles = cite_module.STYLES
+    return [{"style": style, "about": styles[style] if isinstance(styles, dict) else "",
+             "chart": cite_module.cite(None, style, package=package),
              "sources": cite_module.cite(drawn, style, package=package) if len(drawn) else "",
              "title": title} for style in cite_module.STYLES]
 
