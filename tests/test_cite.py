@@ -16,6 +16,7 @@ import yaml
 from pybtex.database import parse_string
 
 import nkdigital as nk
+from nkdigital.charts.credits import source_labels
 from nkdigital.cite.styles import STYLES
 from nkdigital.cli import main
 from nkdigital.metadata import package as facts
@@ -257,6 +258,8 @@ def test_an_unnamed_outlet_is_described_in_every_place_a_name_would_be(crafted):
     description = "Original outlet not named; read on mirror.example"
     assert nk.cite("example-2014-report", package=crafted).startswith(f"{description} (2014). ")
     assert crafted.row("example-2014-report")["original_outlet"] == description
+    assert source_labels(crafted, ["example-2014-report"], width=100) == {
+        "example-2014-report": f"{description} [weak source]"}
     assert outlet_credit("unknown", None) == "Original outlet not named"
     assert outlet_credit(" Example   Wire ", "blog.example") == "Example Wire"
 

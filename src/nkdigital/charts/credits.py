@@ -18,7 +18,7 @@ import pandas as pd
 from nkdigital.charts.markup import esc, shorten
 from nkdigital.links import via_host
 from nkdigital.load import Package
-from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNNAMED_OUTLET
+from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNNAMED_OUTLET, outlet_credit
 from nkdigital.metadata.terms import restricts_reuse
 from nkdigital.text import listing
 
@@ -93,8 +93,9 @@ def outlet(row: pd.Series | dict) -> str:
 
 def _label(row: dict, width: int) -> str:
     name = outlet(row)
-    host = row["host"] if name == UNNAMED else via_host(row)
-    if isinstance(host, str) and host:
+    if name == UNNAMED:  # described as every citation describes it
+        name = outlet_credit(None, row["host"])
+    elif isinstance(host := via_host(row), str) and host:
         name = f"{name} via {host}"
     if str(row["strength"]) == "weak":
         name += " [weak source]"
