@@ -16,9 +16,11 @@ import yaml
 from pybtex.database import parse_string
 
 import nkdigital as nk
+from nkdigital.charts.credits import source_labels
 from nkdigital.cite.styles import STYLES
 from nkdigital.cli import main
 from nkdigital.metadata import package as facts
+from nkdigital.metadata.provenance import outlet_credit
 
 from .apitools import read_rows, set_rows
 
@@ -95,10 +97,10 @@ EXPECTED = {
     # an author and an editor
     "hrnk-protecting-digital-rights-2022": (
         "De Luca, D. (2022, February 22). Protecting Digital Rights in North Korea (R. Ha, ed.). Committee for Human"
-        " Rights in North Korea (HRNK), NK Hidden Gulag Blog."
+        " Rights in North Korea (HRNK), NK Hidden Gulag blog."
         " https://www.nkhiddengulag.org/blog/protecting-digital-rights-in-north-korea",
         "De Luca, D. 2022. “Protecting Digital Rights in North Korea”. Edited by R. Ha. Committee for Human Rights in"
-        " North Korea (HRNK), NK Hidden Gulag Blog, February 22."
+        " North Korea (HRNK), NK Hidden Gulag blog, February 22."
         " https://www.nkhiddengulag.org/blog/protecting-digital-rights-in-north-korea.",
     ),
     # a statistical series: the World Bank's WDI with its indicator code, ITU as producer, the access date, the host
@@ -237,14 +239,39 @@ def test_nothing_prints_unknown_safelinks_or_tracking(package, every_source):
         assert not re.search(r"\bunknown\b|safelinks|utm_", text, re.IGNORECASE), style
 
 
+def test_apa_and_chicago_print_outlets_and_organisations_exactly_as_the_data_give_them(package, every_source):
+    """No title case, no capitalised first letter, no markup: the outlet (or, unnamed, its description) and every
+    organisation's name appear verbatim in both styles, for every source."""
+    table, creators = package.source_table, _creators(package)
+    for source_id in every_source:
+        row = table.loc[source_id]
+        names = [c["literal"] for c in creators.get(source_id, []) if isinstance(c["literal"], str)]
+        outlet = outlet_credit(row["original_outlet"], row["host"])
+        for style in ("apa", "chicago"):
+            entry = nk.cite(source_id, style=style, package=package)
+            assert "<" not in entry, entry
+            for name in (outlet, *names):
+                assert name in entry, (style, name, entry)
+
+
+def test_an_unnamed_outlet_is_described_in_every_place_a_name_would_be(crafted):
+    description = "Original outlet not named; read on mirror.example"
+    assert nk.cite("example-2014-report", package=crafted).startswith(f"{description} (2014). ")
+    assert crafted.row("example-2014-report")["original_outlet"] == description
+    assert source_labels(crafted, ["example-2014-report"], width=100) == {
+        "example-2014-report": f"{description} [weak source]"}
+    assert outlet_credit("unknown", None) == "Original outlet not named"
+    assert outlet_credit(" Example   Wire ", "blog.example") == "Example Wire"
+
+
 def test_text_citation_names_the_outlet_date_title_url_access_date_host_and_weakness(crafted):
     assert nk.cite("example-2013-repost", package=crafted) == (
         "Example Wire (2013). Phones in Pyongyang. https://example.org/a/?id=7 (accessed 2026-10-05)"
         " [Read via blog.example]"
     )
     assert nk.cite("example-2014-report", package=crafted) == (
-        "(2014). A {braced} 100% report } with & and #. https://example.org/report (accessed 2026-11-22)"
-        " [Original outlet not named; read on mirror.example. Weak source]"
+        "Original outlet not named; read on mirror.example (2014). A {braced} 100% report } with & and #."
+        " https://example.org/report (accessed 2026-11-22) [Weak source]"
     )
 
 

@@ -494,6 +494,14 @@ def _other_document(path: Path) -> Expected:
                     "not found verbatim in the text of nkeconwatch-2013-2m-yonhap")
 
 
+@case("host-post-dateline-as-the-date-of-the-document-it-quotes")
+def _host_dateline(path: Path) -> Expected:
+    row = b.pick(path, SOURCES, _source(PC_WORLD))  # the blog post quoting PC World is dated 27 April 2013
+    b.set_cell(path, SOURCES, row["#"], "published_date", "2013-04-27")
+    b.set_cell(path, SOURCES, row["#"], "published_date_precision", "day")
+    return Expected(b.label(path, SOURCES), row["#"], "published_date", "is not stated for this document")
+
+
 cell_case("creator-both-person-and-organisation", "creators", "literal", "Orascom Telecom Holding",
           "a creator is a person", where=lambda r: r["family"] != "")
 cell_case("section-that-is-not-a-line-of-the-file", "source_copies", "section", "KoryoLink passes 3m subscribers",

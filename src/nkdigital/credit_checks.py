@@ -1,6 +1,7 @@
 """Checks that credits say what the archive says: notes never call a source weak against its `strength`, a title
 the archive header marks as absent is printed as our description, the outlet is one the intake names for the
-file, and addresses carry no tracking parameters or mail-scanner wrappers."""
+file, addresses carry no tracking parameters or mail-scanner wrappers, and a document read inside another's file is
+dated only by a date the archive gives for it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pandas as pd
 
 from nkdigital.errors import Problem, shown
 from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNTITLED
-from nkdigital.quotes import read_archived
+from nkdigital.quotes import evidence, part, read_archived
 from nkdigital.urls import clean_url
 
 WEAK_CLAIM = re.compile(r"\bweak\b", re.IGNORECASE)
@@ -132,3 +133,60 @@ def check_archive_credits(frames: dict[str, pd.DataFrame], archive: Path) -> lis
                                     f"outlet {shown(outlet)} is not one INDEX.csv names for {path}:"
                                     f" {shown(entry.get('original_outlet', ''))}"))
     return problems
+
+
+# a host post's own dateline ("Saturday, April 27th, 2013"): the date of the page quoting a document, not the document's
+DATELINE = re.compile(r"^\s*(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \w+ \d{1,2}(st|nd|rd|th)?, \d{4}\s*$",
+                      re.IGNORECASE | re.MULTILINE)
+
+
+def date_forms(stamp: pd.Timestamp, precision: str) -> set[str]:
+    """The ways an archived text writes a date at its precision (ISO with or without zero padding, month names)."""
+    month, year = f"{stamp:%B}", stamp.year
+    if precision == "day":
+        day = stamp.day
+        return {f"{stamp:%Y-%m-%d}", f"{year}-{stamp.month}-{day}", f"{month} {day}, {year}", f"{day} {month} {year}"}
+    if precision == "month":
+        return {f"{stamp:%Y-%m}", f"{month} {year}"}
+    return {str(year)}
+
+
+def check_shared_file_dates(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem]:
+    """A source read from a section of a file (or from a file that holds another source's document too) is dated
+    only by a date its own part of the text states, or a `published:` header item naming its outlet; never by the
+    dateline of the host's post that quotes it."""
+    sources, copies = frames.get("sources"), frames.get("source_copies")
+    if sources is None or copies is None or not {"archive_path", "source_id", "section"} <= set(copies.columns):
+        return []
+    shared = copies.groupby("archive_path")["source_id"].transform("nunique") > 1
+    chosen = copies[shared | copies["section"].fillna("").astype(str).ne("")]
+    problems = []
+    for i, row in sources.iterrows():
+        copy = chosen[chosen["source_id"] == row["source_id"]]
+        stamp = row.get("published_date")
+        if copy.empty or not isinstance(stamp, pd.Timestamp) or pd.isna(stamp):
+            continue
+        forms = date_forms(stamp, str(row.get("published_date_precision")))
+        own = copies[copies["source_id"] == row["source_id"]]  # any of its copies may give the date
+        if not any(_dated(archive, c, copies, forms, str(row.get("original_outlet", ""))) for _, c in own.iterrows()):
+            problems.append(Problem(*_where("sources", sources, i, "published_date"),
+                                    f"{stamp:%Y-%m-%d} is not stated for this document in its part of"
+                                    f" {copy['archive_path'].iloc[0]} (a host post's dateline dates the post, not"
+                                    f" the document it quotes); leave the date empty (n.d.)"))
+    return problems
+
+
+def _dated(archive: Path, copy: pd.Series, copies: pd.DataFrame, forms: set[str], outlet: str) -> bool:
+    path = str(copy["archive_path"])
+    if Path(path).is_absolute() or ".." in Path(path).parts:
+        return True  # the quote check reports such a path
+    try:
+        text = read_archived(archive, path).decode("utf-8", errors="replace")
+    except OSError:
+        return True  # the quote check reports a missing file
+    sections = copies.loc[copies["archive_path"] == path, "section"].fillna("").astype(str).tolist()
+    own = DATELINE.sub("", part(evidence(text), copy["section"], sections) or "")
+    published = re.search(r"^published:(.*)$", _header(archive, path), re.MULTILINE)
+    named = [item for item in (published.group(1).split(";") if published else [])
+             if outlet.split(" ")[0].casefold() in item.casefold()]
+    return any(form in chunk for form in forms for chunk in (own, *named))

@@ -239,6 +239,7 @@ class Package(Questions):
         `resource`, its source's outlet, URL, access date and archived copy, `source_ids` and its `citation`;
         printed, each date shows at its precision (`2008`, `2008-09`, `2008-09-12`)."""
         from nkdigital.cite import cite
+        from nkdigital.metadata.provenance import outlet_credit
 
         name, position = self._locate(row_id)
         frame = self._frames[name].iloc[[position]]
@@ -251,6 +252,8 @@ class Package(Questions):
             copy = [f for f in links.COPY_FIELDS if f in self.source_table and f not in frame]
             frame = frame.assign(**{f: self.source_table.loc[row_id, f] for f in copy})
         record = frame.iloc[0].copy()
+        if "original_outlet" in record:  # never "unknown" as a name: described as every citation describes it
+            record["original_outlet"] = outlet_credit(record["original_outlet"], record.get("host"))
         extra = pd.Series({"resource": name, "source_ids": " ".join(self.source_ids(row_id)),
                            "citation": cite(row_id, package=self)}, dtype=object)
         result = Row.of(pd.concat([extra[["resource"]], record, extra[["source_ids", "citation"]]]))

@@ -15,7 +15,13 @@ from pathlib import Path
 import pandas as pd
 
 from nkdigital import checks
-from nkdigital.credit_checks import check_archive_credits, check_creators, check_strength_claims, check_urls
+from nkdigital.credit_checks import (
+    check_archive_credits,
+    check_creators,
+    check_shared_file_dates,
+    check_strength_claims,
+    check_urls,
+)
 from nkdigital.descriptor import read_descriptor
 from nkdigital.errors import PackageError, Problem, shown, sort_problems
 from nkdigital.event_dates import check_event_dates, check_one_account_per_source
@@ -145,6 +151,7 @@ def _check_quotes(report: Report, descriptor_path: Path, archive: str | os.PathL
     elif "sources" in report.frames:
         report.problems += check_quotes(report.frames, archive_path)
         report.problems += check_archive_credits(report.frames, archive_path)
+        report.problems += check_shared_file_dates(report.frames, archive_path)
 
 
 def _unsealed(descriptor: dict, name: str) -> list[Problem]:

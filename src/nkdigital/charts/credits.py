@@ -2,9 +2,9 @@
 printed source line (at most 160 characters) and the third-party terms that restrict reuse.
 
 A source is credited by its original outlet (``sources.original_outlet``), never by the host of a mirror; an
-outlet the archive does not name is an 'unnamed outlet', never 'unknown'. The host appears only in the hover's
-full name ('… via host'). The full citation of a chart's sources is ``nk.cite(fig.layout.meta["source_ids"],
-style=...)``.
+outlet the archive does not name is the 'original outlet not named', never 'unknown'. The host appears only in the
+hover's full name ('… via host'). The full citation of a chart's sources is
+``nk.cite(fig.layout.meta["source_ids"], style=...)``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pandas as pd
 from nkdigital.charts.markup import esc, shorten
 from nkdigital.links import via_host
 from nkdigital.load import Package
-from nkdigital.metadata.provenance import UNKNOWN_OUTLET
+from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNNAMED_OUTLET, outlet_credit
 from nkdigital.metadata.terms import restricts_reuse
 from nkdigital.text import listing
 
@@ -81,11 +81,11 @@ def source_frame(*frames: pd.DataFrame | None) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-UNNAMED = "unnamed outlet"
+UNNAMED = UNNAMED_OUTLET
 
 
 def outlet(row: pd.Series | dict) -> str:
-    """The original outlet of a source row (raw); 'unnamed outlet' where the archive names none (never
+    """The original outlet of a source row (raw); 'original outlet not named' where the archive names none (never
     'unknown', never the host of the copy it was read from)."""
     found = " ".join(str(row["original_outlet"]).split())
     return UNNAMED if found == UNKNOWN_OUTLET else found
@@ -93,8 +93,9 @@ def outlet(row: pd.Series | dict) -> str:
 
 def _label(row: dict, width: int) -> str:
     name = outlet(row)
-    host = row["host"] if name == UNNAMED else via_host(row)
-    if isinstance(host, str) and host:
+    if name == UNNAMED:  # described as every citation describes it
+        name = outlet_credit(None, row["host"])
+    elif isinstance(host := via_host(row), str) and host:
         name = f"{name} via {host}"
     if str(row["strength"]) == "weak":
         name += " [weak source]"

@@ -12,7 +12,7 @@ import pandas as pd
 
 from nkdigital.links import via_host
 from nkdigital.load import Package
-from nkdigital.metadata.provenance import UNKNOWN_OUTLET
+from nkdigital.metadata.provenance import UNKNOWN_OUTLET, outlet_credit
 
 CSL_TYPES = {"news": "article-newspaper", "blog": "post-weblog", "international_statistic": "dataset",
              "dataset": "dataset", "research": "report", "ngo_report": "report", "government": "report",
@@ -99,8 +99,10 @@ def _notes(roles: dict, host: str | None, outlet: str | None, strength: str) -> 
     if roles["repository_maintainer"]:
         hosts = roles["repository_maintainer"]
         parts.append("Re-hosted by " + ", ".join(n.get("literal") or n["family"] for n in hosts))
-    if host:
-        parts.append(f"Read via {host}" if outlet else f"Original outlet not named; read on {host}")
+    if not outlet:
+        parts.append(outlet_credit(None, host))
+    elif host:
+        parts.append(f"Read via {host}")
     if strength == "weak":
         parts.append("Weak source")
     return ". ".join(parts)

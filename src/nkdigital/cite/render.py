@@ -11,7 +11,7 @@ import json
 import re
 from functools import cache, lru_cache
 
-from nkdigital.metadata.provenance import UNTITLED
+from nkdigital.metadata.provenance import UNNAMED_OUTLET, UNTITLED
 
 CSL_STYLES = {"apa": "apa", "chicago": "chicago-author-date"}
 BIBTEX_TYPES = {"dataset": "misc"}  # everything else is @online, with urldate
@@ -58,8 +58,15 @@ def _for_citeproc(item: dict) -> dict:
     kind = "dataset" if item["type"] == "dataset" else "webpage"
     title = item["title"]
     if title.startswith(UNTITLED):  # our description of an untitled excerpt: never title-cased
-        title = f'<span class="nocase">{html.escape(title, quote=False)}</span>'
-    return {**item, **names, "id": item["id"].lower(), "type": kind, "title": title}
+        title = _nocase(title)
+    outlets = {key: _nocase(item[key]) for key in ("container-title", "publisher") if item.get(key)}
+    return {**item, **names, **outlets, "id": item["id"].lower(), "type": kind, "title": title}
+
+
+def _nocase(text: str) -> str:
+    """`text` marked so that citeproc-py prints it exactly as given (no title case, no capitalised first letter):
+    outlet and organisation names are printed as the archive gives them."""
+    return f'<span class="nocase">{html.escape(text, quote=False)}</span>'
 
 
 def _citeproc_name(name: dict) -> dict:
@@ -162,9 +169,13 @@ def _year(item: dict) -> str:
 
 
 def text(item: dict) -> str:
-    """Plain text: 'Outlet (year). Title. URL (accessed YYYY-MM-DD) [note]'; an unnamed outlet is left out."""
-    outlet = item.get("container-title") or item.get("publisher")
+    """Plain text: 'Outlet (year). Title. URL (accessed YYYY-MM-DD) [note]'; an outlet the archive does not name
+    is described in its place as the note describes it ('Original outlet not named; read on host')."""
+    outlet, notes = item.get("container-title") or item.get("publisher"), item.get("note", "")
+    if not outlet:  # the note's description of the unnamed outlet moves to the front
+        parts = notes.split(". ")
+        outlet = next(p for p in parts if p.casefold().startswith(UNNAMED_OUTLET))
+        notes = ". ".join(p for p in parts if p != outlet)
     accessed = _date(item, "accessed")
     when = f" (accessed {accessed[0]:04d}-{accessed[1]:02d}-{accessed[2]:02d})" if len(accessed) == 3 else ""
-    head = f"{outlet} ({_year(item)}). " if outlet else f"({_year(item)}). "
-    return _with_note(f"{head}{item['title']}. {item['URL']}{when}", item)
+    return _with_note(f"{outlet} ({_year(item)}). {item['title']}. {item['URL']}{when}", {"note": notes})

@@ -109,7 +109,9 @@ FIELDS: dict[str, dict] = {
         required=True,
     ),
     "published_date": date(
-        "Publication date of the document; empty when the archive gives none.", "2013-05-01", required=False
+        "Publication date of the document; empty when the archive gives none for this document (a post's dateline"
+        " dates the post, not an article it quotes: checked where a file holds two documents).", "2013-05-01",
+        required=False
     ),
     "published_date_precision": precision("published_date", required=False),
     "url": {

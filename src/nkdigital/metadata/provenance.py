@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 UNKNOWN_OUTLET = "unknown"
+UNNAMED_OUTLET = "original outlet not named"  # how an outlet the archive does not name is described, never "unknown"
 UNTITLED = "[untitled excerpt on "  # how our description of an excerpt without its headline begins
 STRONG_COPIES = frozenset({"original", "excerpt_of_original", "faithful_copy", "data_rehost"})
 LOOSE_COPIES = frozenset({"repost", "scrape"})
@@ -38,3 +39,13 @@ def allowed_strengths(copies: Iterable[str], outlet: str, source_type: str) -> f
     if weak:
         return frozenset({"weak"})
     return frozenset({"primary", "secondary"} if best_is_strong else {"secondary", "weak"})
+
+
+def outlet_credit(outlet: object, host: object = None) -> str:
+    """The outlet as credited: the name as the archive gives it, or, where it names none, the description every
+    output prints ("Original outlet not named; read on vuink.com"), never "unknown"."""
+    name = " ".join(str(outlet).split()) if isinstance(outlet, str) else ""
+    if name and name != UNKNOWN_OUTLET:
+        return name
+    described = UNNAMED_OUTLET[0].upper() + UNNAMED_OUTLET[1:]
+    return f"{described}; read on {host}" if isinstance(host, str) and host.strip() else described
