@@ -256,6 +256,19 @@ def test_md_keeps_any_data_text_literal_in_markdown(text):
     assert html.unescape(rendered[3:-4]) == f"In the source's words: {text}."
 
 
+@pytest.mark.parametrize("text", [*b.HOSTILE_TEXTS, "AT&T <b>", "&lt;b&gt; &amp; &#60;"])
+def test_md_text_reads_as_itself_on_a_report_page(text):
+    """Through the report's own filters (`markdown_text`, then Markdown to HTML) a value written with `md` shows
+    exactly its characters: no tag, and no entity escaped twice."""
+    from nbconvert.filters.markdown import markdown2html
+
+    from nkdigital.report.render import markdown_text
+
+    rendered = markdown2html(markdown_text(f"Quoted: {nk.text.md(text)}")).strip()
+    assert rendered.count("<") == 2
+    assert html.unescape(rendered[3:-4]) == f"Quoted: {text}"
+
+
 def _hostile_notebooks(target: Path) -> Path:
     """The stored notebooks, with script-bearing HTML in a Markdown output, as data that escaped validation would
     put there."""

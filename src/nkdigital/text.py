@@ -170,17 +170,20 @@ def capital(value: object) -> str:
     return text[:1].upper() + text[1:]
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()<>#+\-.!|&~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()>#+\-.!|~])")
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;"}
 
 
 def md(value: object) -> str:
     """`value` as literal text inside Markdown (e.g. an output built with IPython's ``Markdown``): every Markdown
-    and HTML character is backslash-escaped, so data never becomes a tag, a link, emphasis or code.
+    character is backslash-escaped and ``&`` and ``<`` become entities, so data never becomes a tag, an entity, a
+    link, emphasis or code, and reads the same in Jupyter and in the report.
 
-    >>> md("[click](javascript:x) <b>")
-    '\\\\[click\\\\]\\\\(javascript:x\\\\) \\\\<b\\\\>'
+    >>> md("[click](javascript:x) <b> & co")
+    '\\\\[click\\\\]\\\\(javascript:x\\\\) &lt;b\\\\> &amp; co'
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+    return "".join(_HTML_SPECIAL.get(char, char) for char in escaped)
 
 
 def dates(frame: pd.DataFrame, column: str = "ref_date") -> pd.Series:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,10 +39,14 @@ def plotly_div(figure: dict, div_id: str) -> str:
     return f'<figure aria-label="Interactive chart">{div}</figure>'
 
 
+_BARE_AMPERSAND = re.compile(r"&(?!#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+
+
 def markdown_text(text: str) -> str:
-    """Markdown whose raw HTML shows as text: `<` and `&` as entities, so no tag or entity from the data is
-    rendered; Markdown itself (emphasis, lists, quotes, code) still works."""
-    return text.replace("&", "&amp;").replace("<", "&lt;")
+    """Markdown whose raw HTML shows as text: every `<` and every `&` that does not start a character reference
+    become entities, so no tag from the data is rendered (a character reference, as :func:`nkdigital.text.md`
+    writes, stays the character it names); Markdown itself (emphasis, lists, quotes, code) still works."""
+    return _BARE_AMPERSAND.sub("&amp;", text).replace("<", "&lt;")
 
 
 def neighbours(paths: list[Path]) -> list[tuple[dict | None, dict | None]]:
