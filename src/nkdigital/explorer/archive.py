@@ -37,10 +37,11 @@ def read(root: Path, relative: str) -> str | None:
         handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
+    found = os.fstat(handle)
+    if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_ARCHIVE_BYTES:
+        os.close(handle)
+        return None
     with os.fdopen(handle, "rb") as file:
-        found = os.fstat(file.fileno())
-        if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_ARCHIVE_BYTES:
-            return None
         data = file.read(MAX_ARCHIVE_BYTES + 1)
     try:
         return data.decode("utf-8") if len(data) <= MAX_ARCHIVE_BYTES else None
