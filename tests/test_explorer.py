@@ -99,7 +99,8 @@ def test_canned_queries_name_their_columns_and_say_what_they_answer(built):
 
 
 @pytest.mark.parametrize(("indicator", "year", "geo"), [
-    ("mobile_subscriptions", "2013", ""), ("mobile_subscriptions", "2013", "all"), ("mobile_subscriptions", "2010", "KOR"),
+    ("mobile_subscriptions", "2013", ""), ("mobile_subscriptions", "2013", "all"),
+    ("mobile_subscriptions", "2010", "KOR"),
     ("internet_users_share", "2017", ""), ("survey_respondents", "2019", "PRK"), ("population", "2020", "WLD"),
 ])
 def test_the_figures_query_returns_what_the_api_returns(built, package, indicator, year, geo):
@@ -128,7 +129,8 @@ def test_the_conflicts_query_returns_exactly_the_apis_conflicts(built, package, 
         assert [(r["geo"], r["conflict"], r["observation_id"]) for r in found] == expected
         return
     api = package.conflicts(geo=geo or "PRK")
-    assert [(r["conflict"], r["observation_id"]) for r in found] == list(zip(api["conflict"], api["observation_id"]))
+    assert [(r["conflict"], r["observation_id"]) for r in found] == list(
+        zip(api["conflict"], api["observation_id"], strict=True))
     assert [r["spread_max"] for r in found] == [float(v) for v in api["spread_max"]]
 
 

@@ -42,7 +42,8 @@ def queries(columns: dict[str, list[str]]) -> dict[str, dict]:
         found["what_one_outlet_says"] = _outlet(quoted)
     if {"category", "event_date", "title"} <= set(columns.get("events", [])) and "event_attestations" in columns:
         found["law_timeline"] = _laws(columns["event_attestations"])
-    searched = {t: names for t, names in columns.items() if t not in (CONFLICTS, PERIODS) and having("searchable", names)}
+    searched = {t: names for t, names in columns.items()
+                if t not in (CONFLICTS, PERIODS) and having("searchable", names)}
     if searched:
         found["search"] = _search(searched)
     return found
