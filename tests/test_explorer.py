@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import nkdigital as nk
 from nkdigital.explorer import archive, build, content_key, metadata, prepare, queries
 from nkdigital.explorer.canned import fts_words
 from nkdigital.explorer.database import link_copies, search_columns, table_columns
@@ -90,6 +91,14 @@ def test_metadata_describes_every_column_and_keeps_facets_few(built, package):
     assert tables["observations"]["columns"]["strength"] == tables["sources"]["columns"]["strength"]
     assert tables["conflicts"] == {"hidden": True} and tables["observation_periods"] == {"hidden": True}
     assert tables["sources"]["label_column"] == "title"
+    assert tables["sources"]["columns"]["citation"].startswith("How to cite")
+
+
+def test_each_source_carries_the_citation_nk_cite_prints(built, package):
+    cited = rows(built[0], "SELECT source_id, citation FROM sources")
+    assert len(cited) == len(package.sources())
+    for row in cited[:10]:
+        assert row["citation"] == nk.cite(row["source_id"], package=package)
 
 
 def test_canned_queries_name_their_columns_and_say_what_they_answer(built):

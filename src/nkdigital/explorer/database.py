@@ -1,6 +1,7 @@
 """The explorer's SQLite database: the sqlite export, arranged for reading, plus what the canned queries need.
 
-On top of `to_sqlite`: each quoted row carries its source's `original_outlet` and `strength` (so they facet),
+On top of `to_sqlite`: each quoted row carries its source's `original_outlet` and `strength` (so they facet), each
+source its citation (`nk.cite`),
 columns are ordered when, what, how much, who, how strong, the words (`roles.LEAD`), every table with prose gets
 an FTS5 index, and the API's own results are stored where SQL cannot restate them: each observation's period
 (`observation_periods`, from `periods.period_end`) and `pkg.conflicts()` for every geo (`conflicts`).
@@ -44,6 +45,7 @@ def build(package: Package, out: str | os.PathLike) -> Path:
         with closing(sqlite3.connect(temporary)) as connection:
             link_copies(connection)
             add_source_columns(connection)
+            add_citations(connection, package)
             for table, names in table_columns(connection).items():
                 reorder(connection, table, names)
             add_api_tables(connection, package)
@@ -99,6 +101,18 @@ def add_source_columns(connection: sqlite3.Connection) -> None:
             connection.execute(f"ALTER TABLE {ident(table)} ADD COLUMN {ident(column)} TEXT")
             connection.execute(f"UPDATE {ident(table)} SET {ident(column)} = (SELECT s.{ident(column)}"
                                f" FROM sources AS s WHERE s.source_id = {ident(table)}.source_id)")
+
+
+def add_citations(connection: sqlite3.Connection, package: Package) -> None:
+    """`sources.citation`: each source cited as `nk.cite(source_id)` prints it."""
+    from nkdigital.cite import cite
+
+    if "source_id" not in table_columns(connection).get("sources", []):
+        return
+    ids = [row[0] for row in connection.execute("SELECT source_id FROM sources")]
+    connection.execute("ALTER TABLE sources ADD COLUMN citation TEXT")
+    connection.executemany("UPDATE sources SET citation = ? WHERE source_id = ?",
+                           [(cite(i, package=package), i) for i in ids])
 
 
 def lead_order(names: list[str]) -> list[str]:

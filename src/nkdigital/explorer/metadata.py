@@ -14,6 +14,11 @@ from nkdigital.metadata.roles import ROLES, having
 DATABASE = "nkdigital"
 VALUES = ROLES["figure"]
 UNIT_NOTE = " Shown with the row's `unit`."
+# Columns only the explorer adds (the others are described by the descriptor).
+EXPLORER_COLUMNS = {
+    "citation": "How to cite the source: the text `nk.cite(source_id)` and `nkdigital cite SOURCE_ID` print.",
+    "archive_path": "Archived copies of the source (one per line), each linking to its text.",
+}
 DEFAULT_FACETS = 4  # facets shown on a table page before any is asked for (more with ?_facet=)
 
 __all__ = ["DATABASE", "VALUES", "metadata", "queries"]
@@ -44,7 +49,7 @@ def _table(name: str, resource: dict, names: list[str], shared: dict[str, str], 
     if name in HELPERS:
         return {"hidden": True}
     own = {f["name"]: f.get("description", "") for f in resource.get("schema", {}).get("fields", [])}
-    described = {c: own.get(c) or shared.get(c, "") for c in names}
+    described = {c: own.get(c) or shared.get(c) or EXPLORER_COLUMNS.get(c, "") for c in names}
     if "unit" in names:
         described.update({c: described[c] + UNIT_NOTE for c in VALUES if c in names})
     table = {
