@@ -50,8 +50,8 @@ def test_quoted_rows_lead_with_date_indicator_value_outlet_strength_quote(built,
     database, _ = built
     with closing(sqlite3.connect(database)) as connection:
         columns = table_columns(connection)
-    assert columns["observations"][:10] == ["observation_id", "ref_date", "indicator", "value", "low", "high", "unit",
-                                            "original_outlet", "strength", "quote"]
+    assert columns["observations"][:9] == ["observation_id", "ref_date", "indicator", "value", "low", "high",
+                                           "original_outlet", "strength", "quote"]
     assert set(columns["observations"]) >= set(package.observations().columns)
     sources = package.sources().set_index("source_id")
     for row in rows(database, "SELECT source_id, original_outlet, strength FROM device_estimates"):

@@ -29,7 +29,7 @@ ROLES: dict[str, tuple[str, ...]] = {
 # Columns shown first, in this order, wherever a table has them: when, what, how much, who says it, how strong, the
 # words. Every other column follows in its resource's order.
 LEAD: tuple[str, ...] = ("ref_date", "event_date", "stated_date", "indicator", "device", "tier", "step", "instrument",
-                         "title", "value", "low", "high", "unit", "original_outlet", "strength", "quote")
+                         "title", "value", "low", "high", "original_outlet", "strength", "quote")
 
 
 def having(role: str, columns: list[str] | tuple[str, ...]) -> list[str]:
