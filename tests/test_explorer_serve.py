@@ -275,3 +275,17 @@ def test_from_a_figure_one_click_reaches_the_marked_sentence(server, browser, pa
     assert normalise(page.inner_text("mark#quote")) == normalise(observation["quote"])
     page.close()
     assert errors == []
+
+
+def test_serve_validates_a_changed_package_and_builds_nothing_when_it_is_invalid(package_copy, monkeypatch, tmp_path,
+                                                                                 capsys):
+    data = package_copy.parent / "data" / "observations.csv"
+    lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace("a survey of about 40 defectors", "a survey of about 41 defectors")
+    data.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv(ARCHIVE_ENV, str(package_copy.parent.parent / "archive"))
+    assert main(["serve", "--package", str(package_copy), "--port", str(free_port())]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: ") and "observations" in error and "Traceback" not in error
+    assert not (tmp_path / "cache" / "nkdigital" / "nkdigital.key").exists()

@@ -73,8 +73,9 @@ def describe(descriptor: dict, database: Path, folder: Path, allow_sql: bool = F
 
 
 def prepared(package_path, folder: Path, archive: Path, allow_sql: bool) -> tuple[Path, Path, bool]:
-    """The database and metadata for the package at `package_path`: reused while its content key is unchanged,
-    else loaded and rebuilt. Returns (database, metadata, reused)."""
+    """The database and metadata for the package at `package_path`: reused while its content key is unchanged
+    (the same code, package and archive validated and built before), else validated, loaded and rebuilt.
+    Returns (database, metadata, reused)."""
     from nkdigital.load import load
 
     descriptor = resolve_descriptor(package_path)
@@ -84,7 +85,7 @@ def prepared(package_path, folder: Path, archive: Path, allow_sql: bool) -> tupl
         if key_file.read_text(encoding="ascii") == key and database.is_file():
             descriptor_json = json.loads(descriptor.read_text(encoding="utf-8"))
             return database, describe(descriptor_json, database, folder, allow_sql), True
-    package = load(package_path)
+    package = load(package_path, validate=True, archive=archive)  # PackageError: nothing is built
     with suppress(FileNotFoundError):
         key_file.unlink()  # the database is about to change: never pair it with the old key
     database, described = prepare(package, folder, allow_sql)
