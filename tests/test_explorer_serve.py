@@ -166,9 +166,11 @@ def test_the_archive_page_marks_the_quote_and_shows_no_curation_notes(server, pa
     observation = package.observations("mobile_subscriptions").iloc[0]
     source = get_json(f"{server}/nkdigital/sources/{observation['source_id']}.json?_shape=array")[0]
     path = source["archive_path"].splitlines()[0]
-    text, content_type = get(f"{server}/archive/{path}?{urllib.parse.urlencode({'quote': observation['quote']})}")
-    page = text.decode("utf-8")
-    assert content_type == "text/html; charset=utf-8"
+    url = f"{server}/archive/{path}?{urllib.parse.urlencode({'quote': observation['quote']})}"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        page, headers = response.read().decode("utf-8"), response.headers
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert headers["content-security-policy"].startswith("default-src 'none'")
     marked = page.split('<mark id="quote">')[1].split("</mark>")[0]
     assert normalise(marked) == normalise(observation["quote"])
     header = (ROOT / "archive" / path).read_text(encoding="utf-8").partition("\n---\n")[0]

@@ -18,6 +18,8 @@ from nkdigital.limits import MAX_ARCHIVE_BYTES
 from nkdigital.quotes import evidence
 
 HIDDEN_HEADER = ("note",)  # curation notes: ours, not the document's
+# The page runs nothing and loads nothing: only its own inline style.
+POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 _PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -82,8 +84,8 @@ def page(relative: str, text: str, quote: str | None) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Archived text: {escape(relative)}</title>"
         "<style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:1rem auto;padding:0 1rem;"
-        "line-height:1.5}th{text-align:left;padding-right:1rem;vertical-align:top}"
-        "pre{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit}mark{background:#ffe066}</style>"
+        "line-height:1.5}th{text-align:left;padding-right:1rem;vertical-align:top}td{overflow-wrap:anywhere}"
+        "pre{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit}mark{background:#ffe066;scroll-margin-top:30vh}</style>"
         f"</head><body><p><a href=\"/nkdigital\">nkdigital</a> › archive › {escape(relative)}</p>"
         f"<h1>Archived text</h1><table class=\"header\">{rows}</table>{status}"
         f'<h2>Text</h2><pre class="evidence">{body}</pre></body></html>'

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from nkdigital.explorer import archive
 from nkdigital.explorer.canned import SNIPPET, SPREAD, fts_words
+from nkdigital.explorer.database import ident
 from nkdigital.explorer.limits import SQLITE_LIMITS, refusal
 from nkdigital.explorer.metadata import DATABASE, VALUES
 
@@ -83,7 +84,7 @@ async def _foreign_link(datasette, table: str | None, column: str, value: str) -
     label_column = await db.label_column_for_table(other)
     label = None
     if label_column:
-        found = await db.execute(f'SELECT "{label_column}" FROM "{other}" WHERE "{key}" = ?', [value])
+        found = await db.execute(f"SELECT {ident(label_column)} FROM {ident(other)} WHERE {ident(key)} = ?", [value])
         label = found.first()[0] if found.rows else None
     href = escape(datasette.urls.row(DATABASE, other, tilde_encode(value)))
     text = f"{escape(label)}&nbsp;<em>{escape(value)}</em>" if label else escape(value)
@@ -118,7 +119,8 @@ async def _archived(request):
     text = archive.read(root, request.url_vars["path"]) if root is not None else None
     if text is None:
         return Response.text("Not found", status=404)
-    return Response.html(archive.page(request.url_vars["path"], text, request.args.get("quote")))
+    return Response.html(archive.page(request.url_vars["path"], text, request.args.get("quote")),
+                         headers={"Content-Security-Policy": archive.POLICY})
 
 
 async def _style(request):
