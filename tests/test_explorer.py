@@ -145,12 +145,15 @@ def test_the_conflicts_query_returns_exactly_the_apis_conflicts(built, package, 
 
 def test_one_search_covers_every_table_and_takes_words_literally(built):
     search = canned(built)["search"]["sql"]
-    found = rows(built[0], search, {"q": "Koryolink subscribers"})
+    found = rows(built[0], search, {"q": "Koryolink subscribers", "resource": ""})
     assert {"observations", "sources"} <= {r["resource"] for r in found}
     for row in found:
         assert "\x02" in row["found"]
-    assert rows(built[0], search, {"q": ""}) == []
-    syntax = rows(built[0], search, {"q": '" OR ( NEAR'})  # FTS operators are words here, never an error
+    assert rows(built[0], search, {"q": "", "resource": ""}) == []
+    only = rows(built[0], search, {"q": "Koryolink subscribers", "resource": "sources"})
+    assert only == [r for r in found if r["resource"] == "sources"] != []
+    # FTS operators are words here, never an error
+    syntax = rows(built[0], search, {"q": '" OR ( NEAR', "resource": ""})
     assert syntax and all({"\x02or\x03", "\x02near\x03"} <= set(r["found"].lower().split()) for r in syntax)
     assert fts_words('a "b"') == '"a" """b"""'
 
@@ -166,7 +169,7 @@ def test_the_configuration_follows_the_tables_that_exist(built, package, tmp_pat
     assert "access_controls" not in described["tables"] and "conflicting_figures" not in described["queries"]
     assert "'access_controls' AS resource" not in described["queries"]["search"]["sql"]
     for query in described["queries"].values():
-        rows(database, query["sql"], {"indicator": "", "year": "", "geo": "", "outlet": "x", "q": "x"})
+        rows(database, query["sql"], {"indicator": "", "year": "", "geo": "", "outlet": "x", "q": "x", "resource": ""})
     assert list(queries({"sources": ["source_id", "title"]})) == ["search"]
 
 

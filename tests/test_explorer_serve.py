@@ -111,8 +111,11 @@ def server(hostile):
 def test_search_finds_the_rows_that_mention_a_word(server):
     found = get_json(server + "/nkdigital/observations.json?_search=Koryolink&_shape=array&_size=max")
     assert found and all("koryolink" in " ".join(str(v) for v in row.values()).lower() for row in found)
-    every = get_json(server + "/nkdigital/search.json?q=Koryolink&_shape=array")
+    every = get_json(server + "/nkdigital/search.json?q=Koryolink&_shape=array&_size=max")
     assert {r["resource"] for r in every} >= {"observations", "sources", "events"}
+    ranked = get_json(server + "/nkdigital/search.json?q=Koryolink&resource=observations&_shape=array&_size=max")
+    assert sorted(r["row_id"] for r in ranked) == sorted(r["observation_id"] for r in found)
+    assert ranked == [r for r in every if r["resource"] == "observations"]
 
 
 @pytest.mark.parametrize(("indicator", "year", "geo"), [

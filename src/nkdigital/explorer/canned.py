@@ -122,10 +122,10 @@ def _search(searched: dict[str, list[str]]) -> dict:
                      f" WHERE {fts} MATCH fts_words(:q)")
     return {
         "title": "Search every table",
-        "description": "Rows of any table that contain every word given (e.g. Koryolink subscribers), best match"
-                       " first; the words found are marked.",
+        "description": "Rows of any table (or of one: resource) that contain every word given (e.g. Koryolink"
+                       " subscribers), best match first; the words found are marked.",
         "sql": "SELECT resource, row_id, about, found FROM (" + " UNION ALL ".join(parts) + ")"
-               " ORDER BY score, resource, row_id LIMIT 200",
+               " WHERE coalesce(:resource, '') IN ('', resource) ORDER BY score, resource, row_id LIMIT 200",
         "hide_sql": True,
     }
 
