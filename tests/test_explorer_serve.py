@@ -189,13 +189,15 @@ def test_canned_pages_are_titled_in_words(server):
     assert '<td class="col-value">2,000,000 subscriptions</td>' in html.decode("utf-8")
 
 
-def test_allow_sql_opts_in_with_limits_and_the_first_ctrl_c_stops_serve(hostile):
+def test_allow_sql_opts_in_with_limits_and_the_first_ctrl_c_stops_serve(server, hostile):
     cache, archive = hostile
     running = Server(cache, archive, "--allow-sql")  # the database of the first server is reused
     assert get_json(running.base + "/nkdigital.json?sql=select+41%2B1+as+n&_shape=array") == [{"n": 42}]
     status, body = failure(running.base + "/nkdigital.json?sql=select+zeroblob(300000000)")
     assert status == 400 and b"too big" in body and len(body) < 10_000
-    code, log = running.stop(signal.SIGINT)
+    with socket.create_connection(("127.0.0.1", running.port)) as stalled:  # a request that never ends
+        stalled.sendall(b"GET /nkdigital HTTP/1.1\r\nHost: x\r\n")
+        code, log = running.stop(signal.SIGINT)
     assert code == 0 and "Traceback" not in log
     assert "(reused: package unchanged)" in log and "arbitrary SQL: allowed" in log
 
