@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import sqlite3
+import stat
 import sys
 from contextlib import closing, suppress
 from pathlib import Path
@@ -29,23 +30,32 @@ def cache_dir() -> Path:
 
 def content_key(descriptor: Path, archive: Path) -> str:
     """SHA-256 over the library's code, the descriptor, its resource files and every regular file of the archive
-    (symlinks and other non-files are skipped, as the explorer never serves them)."""
+    (symlinks and other non-files count as absent, as the explorer never serves them)."""
     digest = hashlib.sha256()
-
-    def add(label: str, path: Path) -> None:
-        digest.update(f"{label}\0{len(path.read_bytes()) if path.is_file() else -1}\0".encode())
-        if path.is_file() and not path.is_symlink():
-            digest.update(path.read_bytes())
-
-    for path in sorted(CODE.rglob("*.py")) + sorted(HERE.glob("*.css")):
-        add(f"code:{path.relative_to(CODE)}", path)
-    add("descriptor", descriptor)
+    code = [*CODE.rglob("*.py"), *HERE.glob("*.css"), *HERE.glob("templates/*.html")]
+    for path in sorted(code):
+        _add(digest, f"code:{path.relative_to(CODE)}", path)
+    _add(digest, "descriptor", descriptor)
     with suppress(OSError, ValueError, AttributeError, TypeError):
         for resource in json.loads(descriptor.read_text(encoding="utf-8")).get("resources", []):
-            add(f"resource:{resource.get('path')}", descriptor.parent / str(resource.get("path")))
+            _add(digest, f"resource:{resource.get('path')}", descriptor.parent / str(resource.get("path")))
     for path in sorted(p for p in archive.rglob("*") if p.is_file() and not p.is_symlink()):
-        add(f"archive:{path.relative_to(archive)}", path)
+        _add(digest, f"archive:{path.relative_to(archive)}", path)
     return digest.hexdigest()
+
+
+def _add(digest, label: str, path: Path) -> None:
+    """The label, then the file's bytes if it is a regular file (not a symlink), else a mark of its absence."""
+    try:
+        regular = stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        regular = False
+    digest.update(f"{label}\0{'file' if regular else 'absent'}\0".encode())
+    if regular:
+        with path.open("rb") as file:
+            for chunk in iter(lambda: file.read(1 << 20), b""):
+                digest.update(chunk)
+        digest.update(b"\0")
 
 
 def prepare(package, folder: str | os.PathLike, allow_sql: bool = False) -> tuple[Path, Path]:
