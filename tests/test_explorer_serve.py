@@ -29,6 +29,8 @@ STARTUP_SECONDS = 90
 STOP_SECONDS = 20  # a guard against a hang, not a timing
 TABLES = ("observations", "sources", "events", "event_attestations", "source_copies", "indicators",
           "device_estimates", "access_tiers", "access_controls", "rights_framework", "fields")
+CANNED = ("figures_for_indicator_and_year?indicator=mobile_subscriptions&year=2013", "conflicting_figures",
+          "what_one_outlet_says?outlet=38+North", "law_timeline", "search?q=Koryolink")
 
 
 def free_port() -> int:
@@ -242,7 +244,7 @@ ROWS = """() => Array.from(document.querySelectorAll('table.rows-and-columns tbo
 
 
 @pytest.mark.browser
-def test_at_1280_by_900_every_table_shows_its_first_row_and_keeps_rows_short(server, browser):
+def test_at_1280_by_900_every_table_and_canned_page_shows_its_first_row_and_keeps_rows_short(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     for table in TABLES:
         page.goto(f"{server}/nkdigital/{table}", timeout=30_000)
@@ -252,6 +254,11 @@ def test_at_1280_by_900_every_table_shows_its_first_row_and_keeps_rows_short(ser
         assert top + height <= 900, (table, top, height)
         assert max(h for _, h in found) <= 120, (table, max(h for _, h in found))
         assert page.locator("dl.column-descriptions").first.is_hidden()
+    for query in CANNED:  # canned pages too, and none is wider than the window
+        page.goto(f"{server}/nkdigital/{query}", timeout=30_000)
+        found = page.evaluate(ROWS)
+        assert found and sum(found[0]) <= 900 and max(h for _, h in found) <= 120, query
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280, query
     page.close()
 
 
