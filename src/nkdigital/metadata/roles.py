@@ -19,10 +19,11 @@ ROLES: dict[str, tuple[str, ...]] = {
                    "instrument", "definition", "caveats", "quote", "note", "date_phrase", "attributed_to", "actor",
                    "author", "original_outlet"),
     "facet": ("indicator", "category", "device", "tier", "step", "instrument_type", "geo", "strength",
-              "original_outlet", "claim_type", "measure", "source_type", "qualifier", "is_disputed", "copy", "role",
-              "unit"),
+              "original_outlet", "claim_type", "measure", "source_type", "qualifier", "share_of", "is_disputed", "copy",
+              "role", "unit"),
     "url": ("url", "copy_url", "archive_path"),
-    "date": ("ref_date", "event_date", "stated_date", "published_date", "accessed_date", "ratification_year"),
+    "date": ("ref_date", "event_date", "stated_date", "published_date", "accessed_date", "ratification_year",
+             "adoption_year"),
     "figure": ("value", "low", "high"),
 }
 
