@@ -253,6 +253,10 @@ def test_the_database_is_reused_while_package_and_archive_are_unchanged(package_
     assert content_key(package_copy, archive_dir) == key
     data.write_bytes(data.read_bytes() + b"\n")
     assert content_key(package_copy, archive_dir) != key
+    data.write_bytes(data.read_bytes()[:-1])
+    assert content_key(package_copy, archive_dir) == key
+    (archive_dir / "library" / "zz-link.txt").symlink_to(text)  # validation refuses it: the key must change
+    assert content_key(package_copy, archive_dir) != key
 
 
 def test_importing_the_library_and_the_explorer_leaves_datasette_unloaded():

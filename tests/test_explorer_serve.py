@@ -89,25 +89,38 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory) -> tuple[Path, Path]:
-    """A cache folder, and a copy of the archive holding a symlink to a file outside, a FIFO and a folder."""
+def served(tmp_path_factory) -> tuple[Path, Path]:
+    """A cache folder and a copy of the archive for the module's server."""
     top = tmp_path_factory.mktemp("serve")
-    archive = top / "archive"
-    shutil.copytree(ROOT / "archive", archive)
-    (top / "outside.txt").write_text("outside the archive")
-    (archive / "library" / "zz-link.txt").symlink_to(top / "outside.txt")
-    os.mkfifo(archive / "library" / "zz-fifo.txt")
-    (archive / "library" / "zz-folder.txt").mkdir()
-    return top / "cache", archive
+    shutil.copytree(ROOT / "archive", top / "archive")
+    return top / "cache", top / "archive"
+
+
+def make_hostile(archive: Path) -> list[Path]:
+    """Add a symlink to a file outside, a FIFO and a folder named like texts to `archive`; return them."""
+    outside = archive.parent / "outside.txt"
+    outside.write_text("outside the archive")
+    link, fifo, folder = (archive / "library" / name for name in ("zz-link.txt", "zz-fifo.txt", "zz-folder.txt"))
+    link.symlink_to(outside)
+    os.mkfifo(fifo)
+    folder.mkdir()
+    return [link, fifo, folder]
 
 
 @pytest.fixture(scope="module")
-def server(hostile):
-    cache, archive = hostile
+def server(served):
+    """The server, with hostile entries put into its archive once it runs (validation refuses them at start)."""
+    cache, archive = served
     cache.mkdir(exist_ok=True)
     running = Server(cache, archive)
+    added = make_hostile(archive)
     yield running.base
     running.stop()
+    for path in added:
+        if path.is_dir() and not path.is_symlink():
+            path.rmdir()
+        else:
+            path.unlink()
     assert (cache / "nkdigital" / "nkdigital.sqlite").is_file()
 
 
@@ -197,9 +210,11 @@ def test_canned_pages_are_titled_in_words(server):
     assert '<td class="col-value">2,000,000 subscriptions</td>' in html.decode("utf-8")
 
 
-def test_allow_sql_opts_in_with_limits_and_the_first_ctrl_c_stops_serve(server, hostile):
-    cache, archive = hostile
-    running = Server(cache, archive, "--allow-sql")  # the database of the first server is reused
+def test_allow_sql_opts_in_with_limits_and_the_first_ctrl_c_stops_serve(server, served, tmp_path):
+    cache, archive = tmp_path / "cache", tmp_path / "archive"
+    shutil.copytree(served[0], cache)  # the first server's database, reused: same code, package and archive
+    shutil.copytree(ROOT / "archive", archive)
+    running = Server(cache, archive, "--allow-sql")
     assert get_json(running.base + "/nkdigital.json?sql=select+41%2B1+as+n&_shape=array") == [{"n": 42}]
     status, body = failure(running.base + "/nkdigital.json?sql=select+zeroblob(300000000)")
     assert status == 400 and b"too big" in body and len(body) < 10_000
@@ -208,6 +223,17 @@ def test_allow_sql_opts_in_with_limits_and_the_first_ctrl_c_stops_serve(server, 
         code, log = running.stop(signal.SIGINT)
     assert code == 0 and "Traceback" not in log
     assert "(reused: package unchanged)" in log and "arbitrary SQL: allowed" in log
+
+
+def test_serve_refuses_an_archive_holding_a_symlink_or_fifo(monkeypatch, tmp_path, capsys):
+    shutil.copytree(ROOT / "archive", tmp_path / "archive")
+    make_hostile(tmp_path / "archive")
+    monkeypatch.setenv(ARCHIVE_ENV, str(tmp_path / "archive"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert main(["serve", "--port", str(free_port())]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: ") and "zz-link.txt" in error and "zz-fifo.txt" in error
+    assert not (tmp_path / "cache" / "nkdigital" / "nkdigital.key").exists()
 
 
 def test_serve_without_datasette_says_how_to_install_it(monkeypatch, capsys):

@@ -29,8 +29,8 @@ def cache_dir() -> Path:
 
 
 def content_key(descriptor: Path, archive: Path) -> str:
-    """SHA-256 over the library's code, the descriptor, its resource files and every regular file of the archive
-    (symlinks and other non-files count as absent, as the explorer never serves them)."""
+    """SHA-256 over the library's code, the descriptor, its resource files and every entry of the archive (the
+    bytes of regular files, the kind of anything else, so that a symlink or FIFO added later is validated too)."""
     digest = hashlib.sha256()
     code = [*CODE.rglob("*.py"), *HERE.glob("*.css"), *HERE.glob("templates/*.html")]
     for path in sorted(code):
@@ -39,18 +39,21 @@ def content_key(descriptor: Path, archive: Path) -> str:
     with suppress(OSError, ValueError, AttributeError, TypeError):
         for resource in json.loads(descriptor.read_text(encoding="utf-8")).get("resources", []):
             _add(digest, f"resource:{resource.get('path')}", descriptor.parent / str(resource.get("path")))
-    for path in sorted(p for p in archive.rglob("*") if p.is_file() and not p.is_symlink()):
+    for path in sorted(archive.rglob("*")):  # a symlink or FIFO added to the archive changes the key too
         _add(digest, f"archive:{path.relative_to(archive)}", path)
     return digest.hexdigest()
 
 
 def _add(digest, label: str, path: Path) -> None:
-    """The label, then the file's bytes if it is a regular file (not a symlink), else a mark of its absence."""
+    """The label and the kind of entry (file, folder, symlink, other, absent), then a regular file's bytes."""
     try:
-        regular = stat.S_ISREG(path.lstat().st_mode)
+        mode = path.lstat().st_mode
     except OSError:
-        regular = False
-    digest.update(f"{label}\0{'file' if regular else 'absent'}\0".encode())
+        mode = None
+    regular = mode is not None and stat.S_ISREG(mode)
+    kind = "absent" if mode is None else "file" if regular else "folder" if stat.S_ISDIR(mode) else (
+        "symlink" if stat.S_ISLNK(mode) else "other")
+    digest.update(f"{label}\0{kind}\0".encode())
     if regular:
         with path.open("rb") as file:
             for chunk in iter(lambda: file.read(1 << 20), b""):
