@@ -117,7 +117,7 @@ def _search(searched: dict[str, list[str]]) -> dict:
         fts, about = ident(f"{table}_fts"), next((c for c in ABOUT if c in names), names[0])
         name = "'" + table.replace("'", "''") + "'"
         parts.append(f"SELECT {name} AS resource, t.{ident(names[0])} AS row_id, t.{ident(about)} AS about,"
-                     f" snippet({fts}, -1, char({ord(start)}), char({ord(end)}), '…', 16) AS found,"
+                     f" snippet({fts}, -1, char({ord(start)}), char({ord(end)}), '…', 12) AS found,"
                      f" bm25({fts}) AS score FROM {fts} JOIN {ident(table)} AS t ON t.rowid = {fts}.rowid"
                      f" WHERE {fts} MATCH fts_words(:q)")
     return {

@@ -1,7 +1,7 @@
 """The explorer's SQLite database: the sqlite export, arranged for reading, plus what the canned queries need.
 
 On top of `to_sqlite`: each quoted row carries its source's `original_outlet` and `strength` (so they facet), each
-source its citation (`nk.cite`),
+source its APA citation (`nk.cite`),
 columns are ordered when, what, how much, who, how strong, the words (`roles.LEAD`), every table with prose gets
 an FTS5 index, and the API's own results are stored where SQL cannot restate them: each observation's period
 (`observation_periods`, from `periods.period_end`) and `pkg.conflicts()` for every geo (`conflicts`).
@@ -23,6 +23,8 @@ from nkdigital.metadata.roles import LEAD, having
 from nkdigital.periods import period_end
 
 COPIES = "source_copies"
+CITATION_STYLE = "apa"
+SEARCHED_TOO = ("citation",)  # columns only the explorer adds that are worth searching
 FROM_SOURCES = ("original_outlet", "strength")  # copied onto every table whose rows name a source
 PERIODS = "observation_periods"
 CONFLICTS = "conflicts"
@@ -66,7 +68,8 @@ def table_columns(connection: sqlite3.Connection) -> dict[str, list[str]]:
 
 def search_columns(columns: dict[str, list[str]]) -> dict[str, list[str]]:
     """The searchable columns of each table that has any (helper tables excluded)."""
-    found = {table: having("searchable", names) for table, names in columns.items() if table not in HELPERS}
+    found = {table: having("searchable", names) + [c for c in SEARCHED_TOO if c in names]
+             for table, names in columns.items() if table not in HELPERS}
     return {table: searched for table, searched in found.items() if searched}
 
 
@@ -87,7 +90,8 @@ def link_copies(connection: sqlite3.Connection) -> None:
     connection.execute("ALTER TABLE sources ADD COLUMN archive_path TEXT")
     connection.execute(
         f"UPDATE sources SET archive_path = (SELECT group_concat(archive_path, char(10)) FROM"
-        f" (SELECT archive_path FROM {COPIES} AS c WHERE c.source_id = sources.source_id ORDER BY archive_path))")
+        f" (SELECT DISTINCT archive_path FROM {COPIES} AS c WHERE c.source_id = sources.source_id"
+        f" ORDER BY archive_path))")
 
 
 def add_source_columns(connection: sqlite3.Connection) -> None:
@@ -103,8 +107,8 @@ def add_source_columns(connection: sqlite3.Connection) -> None:
                                f" FROM sources AS s WHERE s.source_id = {ident(table)}.source_id)")
 
 
-def add_citations(connection: sqlite3.Connection, package: Package) -> None:
-    """`sources.citation`: each source cited as `nk.cite(source_id)` prints it."""
+def add_citations(connection: sqlite3.Connection, package: Package, style: str = CITATION_STYLE) -> None:
+    """`sources.citation`: each source's citation in `style`, as `nk.cite(source_id, style=style)` prints it."""
     from nkdigital.cite import cite
 
     if "source_id" not in table_columns(connection).get("sources", []):
@@ -112,7 +116,7 @@ def add_citations(connection: sqlite3.Connection, package: Package) -> None:
     ids = [row[0] for row in connection.execute("SELECT source_id FROM sources")]
     connection.execute("ALTER TABLE sources ADD COLUMN citation TEXT")
     connection.executemany("UPDATE sources SET citation = ? WHERE source_id = ?",
-                           [(cite(i, package=package), i) for i in ids])
+                           [(cite(i, style=style, package=package), i) for i in ids])
 
 
 def lead_order(names: list[str]) -> list[str]:

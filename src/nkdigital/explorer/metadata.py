@@ -16,7 +16,8 @@ VALUES = ROLES["figure"]
 UNIT_NOTE = " Shown with the row's `unit`."
 # Columns only the explorer adds (the others are described by the descriptor).
 EXPLORER_COLUMNS = {
-    "citation": "How to cite the source: the text `nk.cite(source_id)` and `nkdigital cite SOURCE_ID` print.",
+    "citation": "How to cite the source (APA): the text `nk.cite(source_id, style=\"apa\")` and"
+                " `nkdigital cite SOURCE_ID --style apa` print.",
     "archive_path": "Archived copies of the source (one per line), each linking to its text.",
 }
 DEFAULT_FACETS = 4  # facets shown on a table page before any is asked for (more with ?_facet=)

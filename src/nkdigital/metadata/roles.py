@@ -17,7 +17,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     "label": ("title",),
     "searchable": ("title", "subject", "group_name", "description", "phrase", "conditions", "relevance", "provision",
                    "instrument", "definition", "caveats", "quote", "note", "date_phrase", "attributed_to", "actor",
-                   "author", "original_outlet"),
+                   "family", "given", "literal", "original_outlet"),
     "facet": ("indicator", "category", "device", "tier", "step", "instrument_type", "geo", "strength",
               "original_outlet", "claim_type", "measure", "source_type", "qualifier", "share_of", "is_disputed", "copy",
               "role", "unit"),
