@@ -112,13 +112,13 @@ def test_canned_queries_name_their_columns_and_say_what_they_answer(built):
 @pytest.mark.parametrize(("indicator", "year", "geo"), [
     ("mobile_subscriptions", "2013", ""), ("mobile_subscriptions", "2013", "all"),
     ("mobile_subscriptions", "2010", "KOR"),
-    ("internet_users_share", "2017", ""), ("survey_respondents", "2019", "PRK"), ("population", "2020", "WLD"),
+    ("internet_users_share", "2017", "KOR"), ("survey_respondents", "2019", "PRK"), ("population", "2020", ""),
 ])
 def test_the_figures_query_returns_what_the_api_returns(built, package, indicator, year, geo):
     found = rows(built[0], canned(built)["figures_for_indicator_and_year"]["sql"],
                  {"indicator": indicator, "year": year, "geo": geo})
     api = package.observations(indicator, geo=geo or "PRK", start=year, end=year)
-    assert [r["observation_id"] for r in found] == list(api["observation_id"])
+    assert [r["observation_id"] for r in found] == list(api["observation_id"]) != []
 
 
 def test_the_figures_query_keeps_a_range_that_overlaps_the_year(built, package):
