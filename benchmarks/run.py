@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +67,49 @@ def medians(ours, base, runs: int) -> tuple[float, float]:
     return statistics.median(o for o, _ in pairs), statistics.median(b for _, b in pairs)
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def first_response(command: list[str], path: str, env: dict[str, str]) -> float:
+    """Seconds from starting a server (`{port}` in `command`) to its first complete answer at `path`."""
+    port = free_port()
+    start = time.perf_counter()
+    process = subprocess.Popen([part.format(port=port) for part in command], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+                    response.read()
+                return time.perf_counter() - start
+            except (urllib.error.URLError, ConnectionError):
+                if process.poll() is not None:
+                    sys.exit(f"failed: {' '.join(command)}")
+                time.sleep(0.02)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def serve_timing(runs: int) -> tuple[str, float, float, str]:
+    """`nkdigital serve` (its database reused) vs `datasette serve` of that database: time to the first table page."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "XDG_CACHE_HOME": cache}
+        ours = [str(BIN / "nkdigital"), "serve", "--port", "{port}"]
+        first_response(ours, "/nkdigital/observations", env)  # builds the database once
+        base = [str(BIN / "datasette"), "serve", "--immutable", str(Path(cache) / "nkdigital" / "nkdigital.sqlite"),
+                "--port", "{port}"]
+        mine, theirs = medians(lambda: first_response(ours, "/nkdigital/observations", env),
+                               lambda: first_response(base, "/nkdigital/observations", env), runs)
+    return ("`nkdigital serve` (database reused) vs `datasette serve` of it: first table page", mine, theirs,
+            "≤ 1.5×")
+
+
 def timings(runs: int, nbval: bool) -> list[tuple[str, float, float, str]]:
     rows = []
     ours, base = medians(lambda: wall([PYTHON, "-c", "import nkdigital"]),
@@ -78,6 +123,7 @@ def timings(runs: int, nbval: bool) -> list[tuple[str, float, float, str]]:
                          lambda: wall([str(BIN / "frictionless"), "validate", str(DESCRIPTOR)]), runs)
     rows.append(("`nkdigital validate` (schema, keys, quotes, logic) vs `frictionless validate`", ours, base,
                  "≤ 1.5×"))
+    rows.append(serve_timing(runs))
 
     if nbval:
         notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))

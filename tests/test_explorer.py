@@ -1,34 +1,27 @@
-"""`nkdigital serve`: the explorer database, its Datasette metadata, and a running server (JSON API and browser)."""
+"""The explorer's database, metadata, canned queries, archive pages, limits and cache (no server; see
+test_explorer_serve.py for the running server and the browser)."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 import nkdigital as nk
-from nkdigital.cli import main
-from nkdigital.explorer import build, metadata, prepare, queries
+from nkdigital.explorer import archive, build, content_key, metadata, prepare, queries
+from nkdigital.explorer.canned import fts_words
 from nkdigital.explorer.database import link_copies, search_columns, table_columns
-from nkdigital.paths import ARCHIVE_ENV
-from nkdigital.quotes import normalise
-
-from .test_report import BROWSER_ARGS, CHROMIUM
-
-STARTUP_SECONDS = 60
+from nkdigital.explorer.limits import MAX_FACETS, MAX_QUERY_STRING, refusal
+from nkdigital.explorer.serve import prepared
+from nkdigital.metadata.fields import FIELDS
+from nkdigital.metadata.roles import LEAD, ROLES
 
 
 @pytest.fixture(scope="module")
@@ -40,18 +33,41 @@ def built(package, tmp_path_factory) -> tuple[Path, Path]:
 def rows(database: Path, sql: str, params: dict | None = None) -> list[dict]:
     with closing(sqlite3.connect(database)) as connection:
         connection.row_factory = sqlite3.Row
+        connection.create_function("fts_words", 1, fts_words)
         return [dict(r) for r in connection.execute(sql, params or {})]
 
 
-def test_the_database_keeps_the_exports_keys_and_indexes_every_table_with_prose(built):
+def canned(built) -> dict[str, dict]:
+    return json.loads(built[1].read_text(encoding="utf-8"))["databases"]["nkdigital"]["queries"]
+
+
+def test_every_column_role_names_a_field_of_the_dictionary():
+    named = {name for names in ROLES.values() for name in names} | set(LEAD)
+    assert named <= set(FIELDS), sorted(named - set(FIELDS))
+
+
+def test_quoted_rows_lead_with_date_indicator_value_outlet_strength_quote(built, package):
     database, _ = built
-    assert {r["table"] for r in rows(database, "SELECT * FROM pragma_foreign_key_list('observations')")} == {
-        "sources", "indicators"}
+    with closing(sqlite3.connect(database)) as connection:
+        columns = table_columns(connection)
+    assert columns["observations"][:9] == ["observation_id", "ref_date", "indicator", "value", "low", "high",
+                                           "original_outlet", "strength", "quote"]
+    assert set(columns["observations"]) >= set(package.observations().columns)
+    sources = package.sources().set_index("source_id")
+    for row in rows(database, "SELECT source_id, original_outlet, strength FROM device_estimates"):
+        assert (row["original_outlet"], row["strength"]) == tuple(sources.loc[row["source_id"],
+                                                                              ["original_outlet", "strength"]])
+    keys = {r["table"] for r in rows(database, "SELECT * FROM pragma_foreign_key_list('observations')")}
+    assert keys == {"sources", "indicators"}
     assert [r["name"] for r in rows(database, "SELECT * FROM pragma_table_info('sources') WHERE pk")] == ["source_id"]
+
+
+def test_every_table_with_prose_is_indexed_for_search(built):
+    database, _ = built
     with closing(sqlite3.connect(database)) as connection:
         searched = search_columns(table_columns(connection))
     assert {"observations", "events", "access_tiers", "access_controls", "sources"} <= set(searched)
-    assert {"phrase", "quote", "note"} <= set(searched["observations"])
+    assert "conflicts" not in searched and "observation_periods" not in searched
     hits = rows(database, "SELECT o.observation_id FROM observations AS o JOIN observations_fts AS f"
                           " ON f.rowid = o.rowid WHERE observations_fts MATCH 'Koryolink'")
     mentions = " OR ".join(f"{c} LIKE '%koryolink%'" for c in searched["observations"])
@@ -59,81 +75,105 @@ def test_the_database_keeps_the_exports_keys_and_indexes_every_table_with_prose(
     assert sorted(r["observation_id"] for r in hits) == sorted(r["observation_id"] for r in wanted) != []
 
 
-def test_metadata_describes_the_database_every_table_and_every_column_from_the_descriptor(built, package):
+def test_metadata_describes_every_column_and_keeps_facets_few(built, package):
     described = json.loads(built[1].read_text(encoding="utf-8"))
     assert described["title"] == package.descriptor["title"]
-    assert described["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
-    assert "sources.usage_terms" in described["license"] and described["source_url"] == package.descriptor["homepage"]
-    tables = described["databases"]["nkdigital"]["tables"]
+    database = described["databases"]["nkdigital"]
+    assert database["allow_sql"] is False
+    tables = database["tables"]
     for resource in package.descriptor["resources"]:
         table = tables[resource["name"]]
-        assert table["title"] == resource["title"]
-        assert table["description"].startswith(resource["description"])
+        assert table["title"] == resource["title"] and table["description"].startswith(resource["description"])
         for field in resource["schema"]["fields"]:
             assert table["columns"][field["name"]].startswith(field["description"])
+        assert len(table["facets"]) <= 4
+    assert tables["observations"]["facets"] == ["indicator", "geo", "strength", "original_outlet"]
+    assert tables["observations"]["columns"]["strength"] == tables["sources"]["columns"]["strength"]
+    assert tables["conflicts"] == {"hidden": True} and tables["observation_periods"] == {"hidden": True}
     assert tables["sources"]["label_column"] == "title"
-    assert tables["observations"]["columns"]["value"].endswith("Shown with the row's `unit`.")
-    assert {"indicator", "claim_type", "qualifier", "ref_date_precision"} <= set(tables["observations"]["facets"])
-    assert {"strength", "original_outlet"} <= set(tables["sources"]["facets"])
-    assert {"category", "event_date_precision"} <= set(tables["events"]["facets"])
-    assert tables["observations"]["fts_table"] == "observations_fts"
+    assert tables["sources"]["columns"]["citation"].startswith("How to cite")
 
 
-def test_the_canned_queries_answer_their_questions(built, package):
-    database, described = built
-    canned = json.loads(described.read_text(encoding="utf-8"))["databases"]["nkdigital"]["queries"]
-    assert list(canned) == ["figures_for_indicator_and_year", "conflicting_figures", "what_one_outlet_says",
-                            "law_timeline"]
-    observations = package.observations(geo="all")
-
-    figures = rows(database, canned["figures_for_indicator_and_year"]["sql"],
-                   {"indicator": "mobile_subscriptions", "year": "2013"})
-    wanted = observations[(observations["indicator"] == "mobile_subscriptions")
-                          & (observations["ref_date"].dt.year == 2013)]
-    assert sorted(r["observation_id"] for r in figures) == sorted(wanted["observation_id"])
-    assert len({r["source_id"] for r in figures}) > 1 and all("source_title" in r for r in figures)
-
-    conflicts = rows(database, canned["conflicting_figures"]["sql"])
-    assert conflicts
-    for row in conflicts:
-        assert any(o["indicator"] == row["indicator"] and o["ref_date"] == row["ref_date"] and o["unit"] == row["unit"]
-                   and o["value"] != row["value"] and o["source_id"] != row["source_id"] for o in conflicts)
-
-    said = rows(database, canned["what_one_outlet_says"]["sql"], {"outlet": "38 North"})
-    assert "observations" in {r["resource"] for r in said}
-    assert all("38 North" in r["original_outlet"] for r in said)
-    assert rows(database, canned["what_one_outlet_says"]["sql"], {"outlet": ""}) == []
-
-    laws = rows(database, canned["law_timeline"]["sql"])
-    law_events = set(package.events().query("category == 'law'")["event_id"])
-    assert {r["event_id"] for r in laws} == law_events and len(laws) > len(law_events)
-    assert [r["event_date"] for r in laws] == sorted(r["event_date"] for r in laws)
+def test_each_source_shows_the_citation_nk_cite_gives_and_its_creators_are_searchable(built, package):
+    database, _ = built
+    found = {r["source_id"]: r["citation"] for r in rows(database, "SELECT source_id, citation FROM sources")}
+    assert found == {i: nk.cite(i, style="apa", package=package) for i in package.sources()["source_id"]}
+    hits = rows(database, "SELECT c.source_id FROM creators AS c JOIN creators_fts AS f ON f.rowid = c.rowid"
+                          " WHERE creators_fts MATCH 'Pearson'")
+    assert [r["source_id"] for r in hits] == ["intermedia-2017-compromising-connectivity-toc-and-reuters"]
 
 
-def test_the_configuration_follows_the_tables_and_columns_that_exist(built, package, tmp_path):
-    """The configuration follows the schema: a table rebuilt with fewer columns, a table dropped."""
+def test_canned_queries_name_their_columns_and_say_what_they_answer(built):
+    for name, query in canned(built).items():
+        assert "*" not in query["sql"], name
+        assert query["title"][0].isupper() and len(query["description"]) > 40 and query["hide_sql"] is True
+
+
+@pytest.mark.parametrize(("indicator", "year", "geo"), [
+    ("mobile_subscriptions", "2013", ""), ("mobile_subscriptions", "2013", "all"),
+    ("mobile_subscriptions", "2010", "KOR"),
+    ("internet_users_share", "2017", "KOR"), ("survey_respondents", "2019", "PRK"), ("population", "2020", ""),
+])
+def test_the_figures_query_returns_what_the_api_returns(built, package, indicator, year, geo):
+    found = rows(built[0], canned(built)["figures_for_indicator_and_year"]["sql"],
+                 {"indicator": indicator, "year": year, "geo": geo})
+    api = package.observations(indicator, geo=geo or "PRK", start=year, end=year)
+    assert [r["observation_id"] for r in found] == list(api["observation_id"]) != []
+
+
+def test_the_figures_query_keeps_a_range_that_overlaps_the_year(built, package):
+    ranged = package.observations(geo="all").query("ref_date_precision == 'range'").iloc[0]
+    year = str(ranged["ref_date_end"].year)
+    found = rows(built[0], canned(built)["figures_for_indicator_and_year"]["sql"],
+                 {"indicator": ranged["indicator"], "year": year, "geo": ranged["geo"]})
+    assert ranged["observation_id"] in {r["observation_id"] for r in found}
+    assert ranged["ref_date"].year < int(year)
+
+
+@pytest.mark.parametrize("geo", ["", "KOR", "all"])
+def test_the_conflicts_query_returns_exactly_the_apis_conflicts(built, package, geo):
+    found = rows(built[0], canned(built)["conflicting_figures"]["sql"], {"geo": geo})
+    if geo == "all":
+        geos = sorted(package.observations(geo="all")["geo"].unique())
+        expected = [(g, c, o) for g in geos for c, o in package.conflicts(geo=g)[["conflict", "observation_id"]]
+                    .itertuples(index=False)]
+        assert [(r["geo"], r["conflict"], r["observation_id"]) for r in found] == expected
+        return
+    api = package.conflicts(geo=geo or "PRK")
+    assert [(r["conflict"], r["observation_id"]) for r in found] == list(
+        zip(api["conflict"], api["observation_id"], strict=True))
+    assert [r["spread_max"] for r in found] == [float(v) for v in api["spread_max"]]
+
+
+def test_one_search_covers_every_table_and_takes_words_literally(built):
+    search = canned(built)["search"]["sql"]
+    found = rows(built[0], search, {"q": "Koryolink subscribers", "resource": ""})
+    assert {"observations", "sources"} <= {r["resource"] for r in found}
+    for row in found:
+        assert "\x02" in row["found"]
+    assert rows(built[0], search, {"q": "", "resource": ""}) == []
+    only = rows(built[0], search, {"q": "Koryolink subscribers", "resource": "sources"})
+    assert only == [r for r in found if r["resource"] == "sources"] != []
+    # FTS operators are words here, never an error
+    syntax = rows(built[0], search, {"q": '" OR ( NEAR', "resource": ""})
+    assert syntax and all("\x02or\x03" in r["found"].lower() and "\x02near\x03" in r["found"].lower()
+                          for r in syntax)
+    assert fts_words('a "b"') == '"a" """b"""'
+
+
+def test_the_configuration_follows_the_tables_that_exist(built, package, tmp_path):
     database = tmp_path / "changed.sqlite"
     shutil.copy(built[0], database)
     with closing(sqlite3.connect(database)) as connection:
-        if "geo" not in table_columns(connection)["observations"]:
-            connection.execute("ALTER TABLE observations ADD COLUMN geo TEXT")
-        connection.execute("DROP TABLE event_attestations")
-        connection.execute("CREATE TABLE event_attestations (event_id TEXT, source_id TEXT REFERENCES sources,"
-                           " stated_date TEXT, actor TEXT, quote TEXT, note TEXT, PRIMARY KEY (event_id, source_id))")
         connection.execute("DROP TABLE access_controls")
+        connection.execute("DROP TABLE conflicts")
         columns = table_columns(connection)
-    described = metadata(package.descriptor, columns, search_columns(columns))
-    tables = described["databases"]["nkdigital"]["tables"]
-    assert "access_controls" not in tables
-    assert tables["observations"]["facets"][:2] == ["indicator", "geo"]
-    assert tables["event_attestations"]["fts_table"] == "event_attestations_fts"
-    assert tables["event_attestations"]["columns"]["quote"] == tables["observations"]["columns"]["quote"]
-    canned = described["databases"]["nkdigital"]["queries"]
-    assert "p.geo IS o.geo" in canned["conflicting_figures"]["sql"]
-    assert "'event_attestations' AS resource" in canned["what_one_outlet_says"]["sql"]
-    for query in canned.values():  # every generated query runs on the changed schema
-        rows(database, query["sql"], {"indicator": "", "year": "", "outlet": "x"})
-    assert list(queries({"sources": ["source_id", "title"]})) == []
+    described = metadata(package.descriptor, columns, search_columns(columns))["databases"]["nkdigital"]
+    assert "access_controls" not in described["tables"] and "conflicting_figures" not in described["queries"]
+    assert "'access_controls' AS resource" not in described["queries"]["search"]["sql"]
+    for query in described["queries"].values():
+        rows(database, query["sql"], {"indicator": "", "year": "", "geo": "", "outlet": "x", "q": "x", "resource": ""})
+    assert list(queries({"sources": ["source_id", "title"]})) == ["search"]
 
 
 def test_sources_link_to_their_copies_when_archive_paths_move_to_source_copies(tmp_path):
@@ -148,15 +188,6 @@ def test_sources_link_to_their_copies_when_archive_paths_move_to_source_copies(t
     assert paths == {"a": "core/a.txt\nlibrary/a-mirror.txt", "b": None}
 
 
-def test_each_source_shows_the_citation_nk_cite_gives_and_its_creators_are_searchable(built, package):
-    database, _ = built
-    found = {r["source_id"]: r["citation"] for r in rows(database, "SELECT source_id, citation FROM sources")}
-    assert found == {i: nk.cite(i, style="apa", package=package) for i in package.sources()["source_id"]}
-    hits = rows(database, "SELECT c.source_id FROM creators AS c JOIN creators_fts AS f ON f.rowid = c.rowid"
-                          " WHERE creators_fts MATCH 'Pearson'")
-    assert [r["source_id"] for r in hits] == ["intermedia-2017-compromising-connectivity-toc-and-reuters"]
-
-
 def test_build_replaces_an_earlier_database(package, tmp_path):
     target = tmp_path / "nkdigital.sqlite"
     target.write_text("stale")
@@ -164,171 +195,74 @@ def test_build_replaces_an_earlier_database(package, tmp_path):
     assert rows(target, "SELECT count(*) AS n FROM sources")[0]["n"] == len(package.sources())
 
 
-def test_serve_without_datasette_says_how_to_install_it(monkeypatch, capsys):
-    for name in ("datasette", "datasette.cli", "datasette.plugins"):
-        monkeypatch.setitem(sys.modules, name, None)
-    assert main(["serve", "--port", str(free_port())]) == 2
-    assert capsys.readouterr().err == "error: nkdigital serve needs Datasette: pip install 'nkdigital[explorer]'\n"
+@pytest.fixture
+def hostile_archive(tmp_path) -> Path:
+    """An archive with one good text, and beside it a symlink, a FIFO, a folder and a file outside."""
+    root = tmp_path / "archive"
+    (root / "library" / "folder.txt").mkdir(parents=True)
+    (root / "library" / "good.txt").write_text("title: T\nnote: our curation remark\nurl: https://x.org/\n---\n"
+                                               "Before <b>it</b>. The quoted\n  sentence here. After.\n")
+    (tmp_path / "secret.txt").write_text("outside")
+    (root / "library" / "link.txt").symlink_to(tmp_path / "secret.txt")
+    (root / "linked").symlink_to(root / "library")
+    os.mkfifo(root / "library" / "fifo.txt")
+    return root
 
 
-def test_serve_refuses_a_busy_port(capsys):
-    with socket.socket() as busy:
-        busy.bind(("127.0.0.1", 0))
-        busy.listen()
-        port = busy.getsockname()[1]
-        assert main(["serve", "--port", str(port)]) == 1
-    error = capsys.readouterr().err
-    assert error.startswith(f"error: cannot serve on 127.0.0.1:{port}: ") and error.count("\n") == 1
+@pytest.mark.parametrize("path", ["library/link.txt", "linked/good.txt", "library/fifo.txt", "library/folder.txt",
+                                  "library/missing.txt", "../secret.txt", "library/../../secret.txt", "library",
+                                  "library/good.csv", "", "/etc/passwd.txt", ".hidden/x.txt"])
+def test_the_archive_serves_nothing_but_regular_text_files_inside_it(hostile_archive, path):
+    assert archive.read(hostile_archive, path) is None
+    assert archive.read(hostile_archive, "library/good.txt").startswith("title: T")
 
 
-def test_serve_refuses_a_missing_archive(monkeypatch, tmp_path, capsys):
-    monkeypatch.setenv(ARCHIVE_ENV, str(tmp_path / "nowhere"))
-    assert main(["serve", "--port", str(free_port())]) == 1
-    assert capsys.readouterr().err == f"error: source archive not found: {tmp_path / 'nowhere'}\n"
+def test_an_archive_page_marks_the_quote_and_hides_curation_notes(hostile_archive):
+    text = archive.read(hostile_archive, "library/good.txt")
+    page = archive.page("library/good.txt", text, "The quoted sentence here.")
+    assert '<mark id="quote">The quoted\n  sentence here.</mark>' in page
+    assert "curation remark" not in page and "<th>url</th><td>https://x.org/</td>" in page
+    assert "&lt;b&gt;it&lt;/b&gt;" in page and "<b>" not in page
+    assert "not in this copy" in archive.page("library/good.txt", text, "Words it does not hold")
+
+
+def test_requests_over_the_limits_are_refused_with_one_line():
+    facets = "&".join(["_facet=geo"] * 500).encode()
+    assert refusal(b"_facet=geo&_facet=strength&_search=x") is None
+    status, message = refusal("&".join(["_facet=geo"] * (MAX_FACETS + 1)).encode())
+    assert status == 400 and message == f"At most 10 facets can be asked for in one request ({MAX_FACETS + 1} were).\n"
+    assert refusal(facets)[0] == 414 and refusal(b"a=" + b"x" * MAX_QUERY_STRING)[0] == 414
+
+
+def test_the_database_is_reused_while_package_and_archive_are_unchanged(package_copy, tmp_path, monkeypatch):
+    archive_dir = package_copy.parent.parent / "archive"
+    cache = tmp_path / "cache"
+    first = prepared(package_copy, cache, archive_dir, allow_sql=False)
+    key = content_key(package_copy, archive_dir)
+    assert first[2] is False and (cache / "nkdigital.key").read_text() == key
+
+    def no_load(*args, **kwargs):
+        raise AssertionError("the package was loaded although nothing changed")
+
+    monkeypatch.setattr(sys.modules["nkdigital.load"], "load", no_load)
+    again = prepared(package_copy, cache, archive_dir, allow_sql=True)
+    assert again[2] is True and again[0].stat().st_mtime_ns == first[0].stat().st_mtime_ns
+    assert json.loads(again[1].read_text())["databases"]["nkdigital"]["allow_sql"] is True
+    text = next(archive_dir.glob("library/*.txt"))
+    text.write_bytes(text.read_bytes() + b" ")
+    assert content_key(package_copy, archive_dir) != key
+    data = package_copy.parent / "data" / "indicators.csv"
+    text.write_bytes(text.read_bytes()[:-1])
+    assert content_key(package_copy, archive_dir) == key
+    data.write_bytes(data.read_bytes() + b"\n")
+    assert content_key(package_copy, archive_dir) != key
+    data.write_bytes(data.read_bytes()[:-1])
+    assert content_key(package_copy, archive_dir) == key
+    (archive_dir / "library" / "zz-link.txt").symlink_to(text)  # validation refuses it: the key must change
+    assert content_key(package_copy, archive_dir) != key
 
 
 def test_importing_the_library_and_the_explorer_leaves_datasette_unloaded():
     code = "import sys, nkdigital, nkdigital.cli, nkdigital.explorer; print('datasette' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.stdout == "False\n", result.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def get(url: str) -> tuple[bytes, str]:
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return response.read(), response.headers.get("content-type", "")
-
-
-def get_json(url: str):
-    return json.loads(get(url)[0])
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`nkdigital serve` on a free port, its database in a scratch cache folder; stopped by its process id."""
-    cache = tmp_path_factory.mktemp("cache")
-    port = free_port()
-    log = (cache / "serve.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "nkdigital.cli", "serve", "--port", str(port)],
-                               env={**os.environ, "XDG_CACHE_HOME": str(cache)}, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        try:
-            get(base + "/-/versions.json")
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("nkdigital serve did not start:\n" + (cache / "serve.log").read_text())
-            time.sleep(0.2)
-    yield base
-    os.kill(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=15)
-    log.close()
-    assert (cache / "nkdigital" / "nkdigital.sqlite").is_file()
-
-
-def test_search_finds_the_rows_that_mention_a_word(server):
-    found = get_json(server + "/nkdigital/observations.json?_search=Koryolink&_shape=array&_size=max")
-    assert found
-    for row in found:
-        assert "koryolink" in " ".join(str(v) for v in row.values()).lower()
-    assert get_json(server + "/nkdigital/observations.json?_search=zzzunknownword&_shape=array") == []
-
-
-def test_metadata_endpoint_describes_the_database_and_its_tables(server, package):
-    described = get_json(server + "/-/metadata.json")
-    tables = described["databases"]["nkdigital"]["tables"]
-    assert described["title"] == package.descriptor["title"]
-    assert set(package.resource_names) <= set(tables)
-    assert tables["observations"]["columns"]["indicator"].startswith("What is counted")
-
-
-def test_a_facet_counts_every_row(server, package):
-    page = get_json(server + "/nkdigital/observations.json?_size=0")
-    counts = {r["value"]: r["count"] for r in page["facet_results"]["claim_type"]["results"]}
-    expected = package.observations(geo="all")["claim_type"].value_counts()
-    assert counts == expected[expected > 0].to_dict()
-
-
-def test_a_canned_query_takes_its_parameters_from_the_url(server, package):
-    query = urllib.parse.urlencode({"indicator": "mobile_subscriptions", "year": "2010", "_shape": "array"})
-    found = get_json(f"{server}/nkdigital/figures_for_indicator_and_year.json?{query}")
-    observations = package.observations(geo="all")
-    wanted = observations[(observations["indicator"] == "mobile_subscriptions")
-                          & (observations["ref_date"].dt.year == 2010)]
-    assert sorted(r["observation_id"] for r in found) == sorted(wanted["observation_id"]) != []
-
-
-def test_query_pages_link_each_source_and_show_values_with_their_unit(server):
-    html = get(server + "/nkdigital/law_timeline")[0].decode("utf-8")
-    assert '<td class="col-source_id"><a href="/nkdigital/sources/' in html
-    html = get(server + "/nkdigital/figures_for_indicator_and_year?indicator=mobile_subscriptions&year=2013")[0]
-    assert '<td class="col-value">2,000,000 subscriptions</td>' in html.decode("utf-8")
-
-
-def test_a_sources_archived_text_is_served_read_only_and_holds_the_quote(server, package):
-    observation = package.observations().iloc[0]
-    source = get_json(f"{server}/nkdigital/sources/{observation['source_id']}.json?_shape=array")[0]
-    text, content_type = get(f"{server}/archive/{source['archive_path']}")
-    assert content_type == "text/plain; charset=utf-8"
-    assert normalise(observation["quote"]) in normalise(text.decode("utf-8"))
-    with pytest.raises(urllib.error.HTTPError, match="404"):
-        get(f"{server}/archive/%2E%2E/pyproject.toml")
-    with pytest.raises(urllib.error.HTTPError, match="403"):
-        get(f"{server}/archive/library/")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("needs Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.mark.browser
-def test_from_a_figure_two_clicks_reach_the_archived_sentence(server, browser, package):
-    subscriptions = package.observations("mobile_subscriptions")
-    observation = subscriptions[subscriptions["value"].notna()].iloc[0]
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{server}/nkdigital/observations/{observation['observation_id']}", timeout=30_000)
-    assert " subscriptions" in page.inner_text("td.col-value")
-    page.click("td.col-source_id a", timeout=10_000)
-    page.wait_for_url(f"**/nkdigital/sources/{observation['source_id']}", timeout=10_000)
-    page.click("td.col-archive_path a", timeout=10_000)
-    page.wait_for_url("**/archive/**", timeout=10_000)
-    assert normalise(observation["quote"]) in normalise(page.inner_text("body"))
-    page.close()
-    assert errors == []
-
-
-@pytest.mark.browser
-def test_the_search_page_shows_matches_facets_and_column_descriptions(server, browser):
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{server}/nkdigital/observations?_search=Koryolink", timeout=30_000)
-    assert page.locator("table.rows-and-columns tbody tr").count() > 0
-    assert page.locator(".facet-info[data-column=claim_type]").count() == 1
-    assert page.locator("th.col-unit").get_attribute("data-column-description").startswith("Unit of value")
-    assert "Koryolink" in page.input_value("input#_search")
-    page.close()
-    assert errors == []

@@ -31,7 +31,8 @@ def test_wheel_contains_the_library_the_data_package_and_the_entry_point(wheel):
     assert "nkdigital/notebooks/00-start-here.ipynb" in names  # what `nkdigital report` renders
     for asset in ("report/templates/nkdigital/index.html.j2", "report/templates/index.html.j2",
                   "report/templates/report.css", "export/vendor/plotly-basic.min.js",
-                  "export/vendor/plotly.js-LICENSE"):
+                  "export/vendor/plotly.js-LICENSE", "explorer/explorer.css", "explorer/templates/table.html",
+                  "explorer/templates/query.html"):
         assert f"nkdigital/{asset}" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "nkdigital = nkdigital.cli:command" in zipfile.ZipFile(wheel).read(entry_points).decode()

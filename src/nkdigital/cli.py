@@ -89,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8001, help="port to listen on (default: 8001)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--package", help=PACKAGE_HELP)
+    serve.add_argument("--allow-sql", action="store_true",
+                       help="allow arbitrary read-only SQL (time, row and size limits apply; default: off)")
     return parser
 
 
@@ -230,10 +232,9 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from nkdigital import load
     from nkdigital.explorer import serve
 
-    serve(load(args.package), args.host, args.port)  # serve validates (cached) when it builds its database
+    serve(args.package, args.host, args.port, allow_sql=args.allow_sql)  # validates when it builds its database
     return 0
 
 

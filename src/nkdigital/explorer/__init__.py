@@ -5,6 +5,6 @@ Datasette (the `explorer` extra) is imported only by :func:`serve`.
 
 from nkdigital.explorer.database import build
 from nkdigital.explorer.metadata import metadata, queries
-from nkdigital.explorer.serve import cache_dir, prepare, serve
+from nkdigital.explorer.serve import cache_dir, content_key, prepare, serve
 
-__all__ = ["build", "cache_dir", "metadata", "prepare", "queries", "serve"]
+__all__ = ["build", "cache_dir", "content_key", "metadata", "prepare", "queries", "serve"]

@@ -1,16 +1,29 @@
-"""Datasette hooks for the explorer: foreign keys linked on row and query pages, values shown with their unit,
-archive paths linked to the archived text, archived text served as UTF-8."""
+"""Datasette hooks for the explorer: cells (units, links, quotes linked to their marked passage, search hits),
+the archived texts (`archive.py`), the request limits, and SQLite limits on every connection."""
 
 from __future__ import annotations
 
+import sqlite3
+import urllib.parse
+from pathlib import Path
+
 from datasette import hookimpl
 from datasette.utils import tilde_encode
+from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
+from nkdigital.explorer import archive
+from nkdigital.explorer.canned import SNIPPET, SPREAD, fts_words
+from nkdigital.explorer.database import ident
+from nkdigital.explorer.limits import SQLITE_LIMITS, refusal
 from nkdigital.explorer.metadata import DATABASE, VALUES
-from nkdigital.explorer.serve import MOUNT
 
+MOUNT = "archive"  # URL prefix of the archived texts
+STYLE = Path(__file__).with_name("explorer.css")
+WITH_UNIT = (*VALUES, *SPREAD)
+settings: dict[str, Path] = {}  # "archive": the archive folder, set by `serve` before Datasette starts
 _links: dict[str | None, dict[str, tuple[str, str]]] = {}  # table (None: any query) -> column -> (table, column)
+_copies: dict[str, str] = {}  # source_id -> archive path of its primary copy
 
 
 def _number(value: float) -> str:
@@ -19,19 +32,45 @@ def _number(value: float) -> str:
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """Archive paths as links; value, low and high with the row's unit; plain foreign key values as links."""
+    """Archive paths and quotes link to the archived text; figures show their unit; search hits are marked;
+    foreign keys and `row_id`s link to their row."""
     if database != DATABASE or value is None or value == "":
         return None
+    keys = row.keys()  # `in row` would test a sqlite3.Row's values
     if column == "archive_path":
         links = [f'<a href="{escape(datasette.urls.path(f"{MOUNT}/{path}"))}">{escape(path)}</a>'
                  for path in str(value).splitlines() if path]
         return Markup("<br>".join(links))
-    # `in row` would test a sqlite3.Row's values, hence keys()
-    if column in VALUES and isinstance(value, int | float) and "unit" in row.keys() and row["unit"]:  # noqa: SIM118
+    if column in WITH_UNIT and isinstance(value, int | float) and "unit" in keys and row["unit"]:
         return f"{_number(value)} {row['unit'].replace('_', ' ')}"
+    if column == "found" and "resource" in keys:
+        start, end = SNIPPET
+        return Markup(str(escape(value)).replace(start, "<mark>").replace(end, "</mark>"))
+    if column == "row_id" and "resource" in keys:
+        href = datasette.urls.row(DATABASE, row["resource"], tilde_encode(str(value)))
+        return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+    if column == "quote" and "source_id" in keys and row["source_id"]:
+        source = row["source_id"]  # table pages expand foreign keys to {"value": ..., "label": ...}
+        return _quote_link(datasette, source["value"] if isinstance(source, dict) else source, str(value))
     if isinstance(value, str):  # table pages expand foreign keys themselves (as dicts); row pages do not
         return _foreign_link(datasette, table, column, value)
     return None
+
+
+async def _quote_link(datasette, source_id: str, quote: str) -> Markup | None:
+    """The quote (truncated as other cells are, in full as a tooltip) linking to its passage, marked."""
+    if not _copies:
+        db = datasette.get_database(DATABASE)
+        found = await db.execute("SELECT source_id, archive_path FROM source_copies"
+                                 " ORDER BY source_id, role = 'primary', archive_path DESC")
+        _copies.update({r[0]: r[1] for r in found.rows})  # the last row per source wins: its primary copy
+    path = _copies.get(source_id)
+    if path is None:
+        return None
+    limit = datasette.setting("truncate_cells_html") or len(quote)
+    shown = quote if len(quote) <= limit else quote[:limit] + "\u2026"
+    href = datasette.urls.path(f"{MOUNT}/{path}") + "?" + urllib.parse.urlencode({"quote": quote}) + "#quote"
+    return Markup(f'<a href="{escape(href)}" title="{escape(quote)}">{escape(shown)}</a>')
 
 
 async def _foreign_link(datasette, table: str | None, column: str, value: str) -> Markup | None:
@@ -45,7 +84,7 @@ async def _foreign_link(datasette, table: str | None, column: str, value: str) -
     label_column = await db.label_column_for_table(other)
     label = None
     if label_column:
-        found = await db.execute(f'SELECT "{label_column}" FROM "{other}" WHERE "{key}" = ?', [value])
+        found = await db.execute(f"SELECT {ident(label_column)} FROM {ident(other)} WHERE {ident(key)} = ?", [value])
         label = found.first()[0] if found.rows else None
     href = escape(datasette.urls.row(DATABASE, other, tilde_encode(value)))
     text = f"{escape(label)}&nbsp;<em>{escape(value)}</em>" if label else escape(value)
@@ -62,24 +101,49 @@ def _read_links(keys: dict) -> dict[str | None, dict[str, tuple[str, str]]]:
 
 
 @hookimpl
+def prepare_connection(conn, database, datasette):
+    """Bound what one query can build (value, row and statement sizes) and add `fts_words` for the search query."""
+    for limit, value in SQLITE_LIMITS.items():
+        conn.setlimit(getattr(sqlite3, limit), value)
+    conn.create_function("fts_words", 1, fts_words, deterministic=True)
+
+
+@hookimpl
+def register_routes(datasette):
+    return [(rf"^/{MOUNT}/(?P<path>.*)$", _archived), (r"^/-/nkdigital\.css$", _style)]
+
+
+async def _archived(request):
+    """One archived text, or the same 404 for anything that is not a regular text file inside the archive."""
+    root = settings.get("archive")
+    text = archive.read(root, request.url_vars["path"]) if root is not None else None
+    if text is None:
+        return Response.text("Not found", status=404)
+    return Response.html(archive.page(request.url_vars["path"], text, request.args.get("quote")),
+                         headers={"Content-Security-Policy": archive.POLICY})
+
+
+async def _style(request):
+    return Response(STYLE.read_text(encoding="utf-8"), content_type="text/css; charset=utf-8")
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path("/-/nkdigital.css")]
+
+
+@hookimpl
 def asgi_wrapper(datasette):
-    """Serve the archived texts as UTF-8 (Datasette's static files say only `text/plain`)."""
-    prefix = datasette.urls.path(f"{MOUNT}/")
-
+    """Refuse over-long query strings and too many facets before Datasette sees the request."""
     def wrap(app):
-        async def utf8_archive(scope, receive, send):
-            if scope.get("type") != "http" or not scope.get("path", "").startswith(prefix):
+        async def limited(scope, receive, send):
+            message = refusal(scope.get("query_string", b"")) if scope.get("type") == "http" else None
+            if message is None:
                 return await app(scope, receive, send)
-
-            async def send_utf8(event):
-                if event["type"] == "http.response.start":
-                    event = {**event, "headers": [
-                        (k, b"text/plain; charset=utf-8" if k.lower() == b"content-type" and v == b"text/plain" else v)
-                        for k, v in event["headers"]]}
-                await send(event)
-
-            return await app(scope, receive, send_utf8)
-
-        return utf8_archive
+            status, text = message
+            await send({"type": "http.response.start", "status": status,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+            await send({"type": "http.response.body", "body": text.encode()})
+        return limited
 
     return wrap
