@@ -111,7 +111,8 @@ def pick(path: Path, name: str, where: Callable[[Record], bool] = lambda row: Tr
 HOSTILE_TEXTS = ("&lt;img src=x onerror=alert(1)&gt;", '" onmouseover="alert(2)" x="',
                  "[click](javascript:alert(3))", "&#60;svg onload=alert(4)&#62;", "' onfocus='alert(5)' autofocus='")
 # free text that no check reads figures, dates or names from
-HOSTILE_FIELDS = {"events": ["title", "description"], "sources": ["title", "original_outlet"],
+# outlets and titles are checked against INDEX.csv and the archived headers, so hostile text there is refused
+HOSTILE_FIELDS = {"events": ["title", "description"], "sources": ["strength_reason", "note"],
                   "observations": ["note"], "access_tiers": ["group_name"], "indicators": ["title"],
                   "rights_framework": ["relevance"]}
 

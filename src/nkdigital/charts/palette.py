@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from nkdigital.charts.markup import esc
 from nkdigital.charts.style import GREY
+from nkdigital.metadata.colours import OKABE_ITO
 from nkdigital.metadata.enums import ENUMS, ESTIMATE_CLAIMS, values
 from nkdigital.text import missing
 
@@ -97,4 +98,4 @@ def text_colour(colour: str) -> str:
         mixed = "#" + "".join(f"{round(c * (1 - step / 20)):02X}" for c in rgb)
         if contrast(mixed) >= MIN_TEXT_CONTRAST:
             return mixed
-    return "#000000"
+    return OKABE_ITO["black"]

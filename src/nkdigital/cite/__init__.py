@@ -17,6 +17,8 @@ def source_ids(what: str | pd.DataFrame | Iterable[str], package: Package) -> li
     """Sorted ids of the sources behind a source id, a row id, a frame or a list of ids."""
     if isinstance(what, (str, pd.DataFrame)):
         ids = package.source_ids(what)
+    elif not isinstance(what, Iterable) or isinstance(what, (bytes, dict)):
+        ids = package.source_ids(what)  # raises the TypeError that names the argument
     else:
         ids = sorted({i for one in what for i in package.source_ids(str(one))})
     missing = [i for i in ids if i not in package.source_table.index]
