@@ -10,7 +10,6 @@ hover's full name ('… via host'). The full citation of a chart's sources is
 from __future__ import annotations
 
 import re
-
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
