@@ -961,3 +961,11 @@ def test_a_derived_figure_is_dated_by_its_inputs(gallery, package, rows):
         share = package.row(next(i for i in row["input_ids"].split() if i.startswith("dev-")))
         period = nk.text.when(share["ref_date"], share["ref_date_precision"], share["ref_date_end"])
         assert any(f"share {period} × population {row['ref_date'].year}" in label for label in labels)
+
+
+def test_narrow_rewrap_breaks_long_lines_at_spaces_outside_tags():
+    from nkdigital.charts import narrow
+
+    wrapped = narrow._rewrap("“a few thousand” (2,000–5,000 people) <span style='color:#595959'>· 2012–2022</span>", 20)
+    assert wrapped == "“a few thousand”<br>(2,000–5,000 people)<br><span style='color:#595959'>· 2012–2022</span>"
+    assert narrow._rewrap("short<br>line", 20) == "short<br>line"
