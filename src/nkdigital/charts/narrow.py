@@ -5,12 +5,13 @@ gets the rows it now needs. Used by :mod:`nkdigital.charts.resize`."""
 from __future__ import annotations
 
 import html
+import math
 import re
 
 import pandas as pd
 
 from nkdigital.charts import placement
-from nkdigital.charts.markup import CHAR_PX, text_px
+from nkdigital.charts.markup import CHAR_PX, line_px, text_px
 from nkdigital.charts.style import PAD
 
 LABEL_SHARE = 0.4  # the most of a narrow image's width the label column left of the plot may take
@@ -43,24 +44,29 @@ def _rewrap(label: str, chars: int) -> str:
     return "<br>".join(line if len(plain(line)) <= chars else _break(line, chars) for line in label.split("<br>"))
 
 
-def label_column(fig, width: int) -> None:
-    """Narrow a label column wider than LABEL_SHARE of `width`, wrapping the y tick labels into it."""
+def label_column(fig, width: int) -> int:
+    """Narrow a label column wider than LABEL_SHARE of `width`, wrapping the y tick labels into it; the px the
+    plot must grow in height so the wrapped labels do not run into each other."""
     margin = fig.layout.margin
     most, old = round(LABEL_SHARE * width), margin.l or 0
     if old <= most:
-        return
+        return 0
     old_plot, plot = width - old - (margin.r or 0), width - most - (margin.r or 0)
     for note in [n for n in fig.layout.annotations or () if n.xref == "paper"]:
         at = old + (note.x or 0) * old_plot + (note.xshift or 0)
         if at < old:  # it starts in the label column: it keeps its place
             note.xshift = round(at - most - (note.x or 0) * plot)
     margin.l = most
+    plot_height, grow = fig.layout.height - (margin.t or 0) - (margin.b or 0), 0
     for axis in [key for key in fig.layout if key.startswith("yaxis")]:
         ticks = fig.layout[axis].ticktext
         size = fig.layout[axis].tickfont.size or 12
         if ticks:
             chars = max(8, int((most - 16) / (size * CHAR_PX)))
             fig.layout[axis].ticktext = [_rewrap(t, chars) for t in ticks]
+            tallest = max(t.count("<br>") + 1 for t in fig.layout[axis].ticktext)
+            grow = max(grow, math.ceil(len(ticks) * (tallest * line_px(size) + 6) - plot_height))
+    return grow
 
 
 def _to_px(fig, axis: str, value) -> float | None:

@@ -55,9 +55,9 @@ def resized(fig, width: int, height: int | None = None):
     if "narrow_margins" not in meta or width == meta.get("width"):
         return fig
     new = copy.deepcopy(fig)
-    rows_before = narrow.legend_rows(new, meta["width"])
+    rows_before, taller = narrow.legend_rows(new, meta["width"]), 0
     if width < meta["width"]:
-        narrow.label_column(new, width)
+        taller = narrow.label_column(new, width)
         narrow.legend_inside(new, width)
     above, below = narrow.legend_px(new, rows_before, width)
     margin, measure = new.layout.margin, width - 2 * PAD
@@ -75,7 +75,7 @@ def resized(fig, width: int, height: int | None = None):
     bottom = math.ceil(sources_at + line_px(style.SOURCE_FONT) * len(sources) + PAD)
     drop = MULTILINE_DROP * style.TITLE_FONT if len(titles) > 1 else 0
     top = math.ceil(top + drop)
-    total = height or int(new.layout.height - margin.t - margin.b + top + bottom)
+    total = height or int(new.layout.height - margin.t - margin.b + top + bottom + taller)
     new.layout.title.text = "<br>".join(f"<b>{t}</b>" for t in titles)
     new.layout.title.subtitle.text = "<br>".join(subtitles)
     new.layout.title.x, new.layout.title.y = PAD / width, 1 - (PAD + drop) / total
