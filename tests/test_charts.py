@@ -109,6 +109,21 @@ def drawable_subscriptions(package, weak_sources) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------------------------- gallery
 
+def test_legend_names_are_short_without_nested_brackets(gallery, weak_gallery):
+    names = {(stem, fidelity.plain(t.name)) for g in (gallery, weak_gallery) for stem, fig in g.items()
+             for t in fig.data if t.showlegend is not False and t.name}
+    assert ("nkdigital-subscribers-headline", "International statistic · World Bank") in names
+    for stem, name in names:
+        assert len(name) <= 40, (stem, name)
+        assert not re.search(r"\([^()]*\(", name), (stem, name)
+
+
+def test_short_outlet_drops_bracketed_parts_and_keeps_a_plain_name():
+    assert credits.short_outlet("World Bank (World Development Indicators)") == "World Bank"
+    assert credits.short_outlet("Reuters") == "Reuters"
+    assert credits.short_outlet("(unnamed)") == "(unnamed)"
+
+
 def test_gallery_has_every_registered_chart_keyed_by_its_file_stem(gallery):
     assert list(gallery) == STEMS
     assert {c.view for c in CHARTS.values()} == {"headline", "research"}
@@ -946,3 +961,11 @@ def test_a_derived_figure_is_dated_by_its_inputs(gallery, package, rows):
         share = package.row(next(i for i in row["input_ids"].split() if i.startswith("dev-")))
         period = nk.text.when(share["ref_date"], share["ref_date_precision"], share["ref_date_end"])
         assert any(f"share {period} × population {row['ref_date'].year}" in label for label in labels)
+
+
+def test_narrow_rewrap_breaks_long_lines_at_spaces_outside_tags():
+    from nkdigital.charts import narrow
+
+    wrapped = narrow._rewrap("“a few thousand” (2,000–5,000 people) <span style='color:#595959'>· 2012–2022</span>", 20)
+    assert wrapped == "“a few thousand”<br>(2,000–5,000 people)<br><span style='color:#595959'>· 2012–2022</span>"
+    assert narrow._rewrap("short<br>line", 20) == "short<br>line"

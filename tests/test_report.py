@@ -437,3 +437,27 @@ def test_titles_subtitles_notes_and_source_lines_wrap_inside_an_image_of_any_wid
         assert svg_width == width and state["count"] >= 3, stem
         assert state["outside"] == [], (stem, width)
         assert fig.layout.meta["width"] != width  # the figure itself keeps its house layout
+
+
+SVG_ANY_TEXT_OUTSIDE = """() => { const svg = document.querySelector('svg'), width = +svg.getAttribute('width'),
+  height = +svg.getAttribute('height');
+  const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim());
+  return {count: texts.length, outside: texts.map(t => [t.getBoundingClientRect(), t.textContent])
+    .filter(([r]) => r.left < -0.5 || r.top < -0.5 || r.right > width + 0.5 || r.bottom > height + 0.5)
+    .map(([r, text]) => [Math.round(r.left), Math.round(r.right), text.slice(0, 40)])}; }"""
+NARROW_CHARTS = ("access-tiers", "access-tiers-headline", "devices", "rights", "subscribers-per-100", "subscribers")
+
+
+@pytest.mark.parametrize("width", [400, 600])
+def test_no_text_of_a_narrow_image_passes_its_edge(gallery, tmp_path, browser, width):
+    """Data labels, legends and label columns too: every text element of the SVG lies inside it."""
+    from nkdigital.export import write_image
+
+    for name in NARROW_CHARTS:
+        out = write_image(gallery[f"nkdigital-{name}"], tmp_path / f"{name}.svg", width=width)
+        page = browser.new_page()
+        page.goto(out.as_uri())
+        state = page.evaluate(SVG_ANY_TEXT_OUTSIDE)
+        page.close()
+        assert state["count"] >= 15, name
+        assert state["outside"] == [], (name, width)

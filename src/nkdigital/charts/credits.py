@@ -9,6 +9,7 @@ hover's full name ('… via host'). The full citation of a chart's sources is
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -89,6 +90,13 @@ def outlet(row: pd.Series | dict) -> str:
     'unknown', never the host of the copy it was read from)."""
     found = " ".join(str(row["original_outlet"]).split())
     return UNNAMED if found == UNKNOWN_OUTLET else found
+
+
+def short_outlet(name: str) -> str:
+    """An outlet's name for a legend: without its bracketed parts ('World Bank (World Development Indicators)' is
+    'World Bank'); the full name stays in the notes, hover and source line."""
+    short = " ".join(re.sub(r"\s*\([^()]*\)", "", name).split())
+    return short or name
 
 
 def _label(row: dict, width: int) -> str:

@@ -15,7 +15,7 @@ LANE_PX = 18
 MAX_HOVER_SOURCES = 8  # vertical space per lane of events
 CATEGORY_GAP = 0.9  # extra lanes of space between categories
 MARGIN_LEFT, MARGIN_RIGHT = 190, 30
-DISPUTED_NAME = "Disputed: sources disagree on date or actor"
+DISPUTED_NAME = "Disputed date or actor"
 AXIS_PX = 40  # date ticks under the plot
 KEY_CHARS, NARROW_KEY_CHARS = 48, 30  # a key event's label: its date, then its title cut to this many characters
 KEY_LINES, NARROW_KEY_LINES = 12, 4  # at most this many key events share one box of labels, wide and narrow
@@ -71,7 +71,7 @@ def _hover(group: list[dict], labels: dict[str, str]) -> str:
 def _precision_name(precision: str) -> str:
     """The legend name of a date precision: its label, saying that a line spans a month or a year."""
     spans = {"month": " (line spans the month)", "year": " (line spans the year)", "range": " (line spans it)"}
-    return palette.name("precision", precision) + spans.get(precision, "")
+    return palette.legend_name("precision", precision) + spans.get(precision, "")
 
 
 def _key_labels(fig: house.HouseFigure, marks: pd.DataFrame, x0: pd.Timestamp, x1: pd.Timestamp,

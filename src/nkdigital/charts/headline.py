@@ -61,17 +61,19 @@ def subscriptions(package: Package | None = None, *, include_weak: bool = False)
     outlet = credits.outlet(package.sources().set_index("source_id").loc[series["source_id"].iloc[0]])
     series_name = (f"International statistic ({outlet})" if claim == "international_statistic"
                    else f"{outlet} rate × population (derived by nkdigital)")
+    legend_name = (f"International statistic · {credits.short_outlet(outlet)}" if claim == "international_statistic"
+                   else f"{credits.short_outlet(outlet)} rate × population, derived")
     fig = house.HouseFigure()
     series_rows, operator_rows = series.to_dict("records"), operator.to_dict("records")
     spans = [ranges.span(*(r[c] for c in (*FIGURES, "qualifier"))) for r in series_rows]
     colour = palette.colour("claim_type", claim)
     xs, ys = ranges.gapped(series["ref_date"], [s.mark for s in spans], series["ref_date_precision"])
-    fig.add_scatter(x=xs, y=ys, mode="lines", name=esc(series_name), hoverinfo="skip", legendgroup="series",
+    fig.add_scatter(x=xs, y=ys, mode="lines", name=esc(legend_name), hoverinfo="skip", legendgroup="series",
                     line={"color": colour, "width": 2.5, "dash": "dash" if palette.is_estimate(claim) else "solid"})
     estimated = [ranges.is_estimate(r) for r in series_rows]
     symbol = palette.symbol("claim_type", claim)
     fig.add_scatter(x=[iso(d) for d in series["ref_date"]], y=[s.mark for s in spans], mode="markers",
-                    name=esc(series_name), showlegend=False, legendgroup="series",
+                    name=esc(legend_name), showlegend=False, legendgroup="series",
                     marker={"symbol": [f"{symbol}-open" if e else symbol for e in estimated], "size": 7,
                             "color": colour, "line": {"color": colour, "width": 1.5}},
                     customdata=[esc(i) for i in series["observation_id"]],

@@ -25,6 +25,12 @@ def name(enum: str, value: object) -> str:
     return text[:1].upper() + text[1:]
 
 
+def legend_name(enum: str, value: object) -> str:
+    """The short name a legend shows for `value` (raw text): its `short` form where the label runs long."""
+    found = ENUMS[enum].get(str(value))
+    return found.short if found is not None and found.short else name(enum, value)
+
+
 def colour(enum: str, value: object) -> str:
     """The colour of `value`; grey for a value without one."""
     found = ENUMS[enum].get(str(value))

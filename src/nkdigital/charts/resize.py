@@ -7,7 +7,7 @@ import copy
 import html
 import math
 
-from nkdigital.charts import style
+from nkdigital.charts import narrow, style
 from nkdigital.charts.house import footer_lines
 from nkdigital.charts.markup import CHAR_PX, fit, line_px, wrap
 from nkdigital.charts.style import PAD
@@ -55,22 +55,27 @@ def resized(fig, width: int, height: int | None = None):
     if "narrow_margins" not in meta or width == meta.get("width"):
         return fig
     new = copy.deepcopy(fig)
+    rows_before, taller = narrow.legend_rows(new, meta["width"]), 0
+    if width < meta["width"]:
+        taller = narrow.label_column(new, width)
+        narrow.legend_inside(new, width)
+    above, below = narrow.legend_px(new, rows_before, width)
     margin, measure = new.layout.margin, width - 2 * PAD
     titles = fit(meta["title"], style.TITLE_FONT, measure, bold=True)
     subtitles = fit(meta["subtitle"], style.SUBTITLE_FONT, measure, most=style.SUBTITLE_CHARS)
-    top = margin.t + line_px(style.TITLE_FONT) * (len(titles) - _count(new.layout.title.text)) \
+    top = margin.t + above + line_px(style.TITLE_FONT) * (len(titles) - _count(new.layout.title.text)) \
         + line_px(style.SUBTITLE_FONT) * (len(subtitles) - _count(new.layout.title.subtitle.text))
     footer = {a.name: a for a in new.layout.annotations if a.name in ("notes", "footer")}
     notes, sources = footer_lines(meta.get("notes", []), meta["source_line"], measure)
     old_notes = _count(footer["notes"].text) if "notes" in footer else 0
     gained = _axis_titles(new, width)
     axis_band = -footer["footer"].yshift - line_px(style.NOTE_FONT) * old_notes - (8 if old_notes else 0) \
-        + line_px(13) * gained
+        + line_px(13) * gained + below
     sources_at = math.ceil(axis_band + line_px(style.NOTE_FONT) * len(notes) + (8 if notes else 0))
     bottom = math.ceil(sources_at + line_px(style.SOURCE_FONT) * len(sources) + PAD)
     drop = MULTILINE_DROP * style.TITLE_FONT if len(titles) > 1 else 0
     top = math.ceil(top + drop)
-    total = height or int(new.layout.height - margin.t - margin.b + top + bottom)
+    total = height or int(new.layout.height - margin.t - margin.b + top + bottom + taller)
     new.layout.title.text = "<br>".join(f"<b>{t}</b>" for t in titles)
     new.layout.title.subtitle.text = "<br>".join(subtitles)
     new.layout.title.x, new.layout.title.y = PAD / width, 1 - (PAD + drop) / total
@@ -78,6 +83,7 @@ def resized(fig, width: int, height: int | None = None):
         footer["notes"].update(text="<br>".join(notes), yshift=-round(axis_band))
     footer["footer"].update(text="<br>".join(sources), yshift=-round(sources_at))
     _legend_names(new, width)
+    narrow.data_labels(new, width)
     new.layout.update(height=total, margin={"t": top, "b": bottom})
     new.layout.meta = {**meta, "width": width, "height": total}
     return new

@@ -170,7 +170,7 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
                    for s, e in zip(row_spans, rows["_estimate"], strict=True)]
         trace = {
             "x": [s.mark for s in row_spans], "y": rows["_y"].tolist(), "mode": "markers",
-            "name": esc(palette.name("tier", tier)),
+            "name": esc(palette.legend_name("tier", tier)),
             "marker": {"symbol": symbols, "size": 11, "color": colour, "line": {"color": colour, "width": 2},
                        "opacity": [0.35 if weak else 1.0 for weak in rows["_weak"]]},
             "customdata": [esc(i) for i in rows["tier_id"]],

@@ -13,6 +13,7 @@ class Value(NamedTuple):
     label: str
     colour: str | None = None
     symbol: str | None = None
+    short: str | None = None  # the legend name where the label runs long (at most ~40 characters, no brackets)
 
 
 ENUMS: dict[str, dict[str, Value]] = {
@@ -20,7 +21,8 @@ ENUMS: dict[str, dict[str, Value]] = {
         "day": Value("Exact day known", OKABE_ITO["blue"], "circle"),
         "month": Value("Month known", OKABE_ITO["orange"], "square"),
         "year": Value("Year known", OKABE_ITO["bluish_green"], "diamond"),
-        "range": Value("Only a range known (vague wording)", OKABE_ITO["reddish_purple"], "triangle-up"),
+        "range": Value("Only a range known (vague wording)", OKABE_ITO["reddish_purple"], "triangle-up",
+                       "Only a range known"),
     },
     "source_type": {
         "state_media": Value("DPRK state media"),
@@ -112,7 +114,7 @@ ENUMS: dict[str, dict[str, Value]] = {
         "global_internet": Value("Global internet", OKABE_ITO["vermillion"], "circle"),
         "monitored_global_internet": Value("Monitored global internet", OKABE_ITO["orange"], "diamond"),
         "no_global_internet": Value("No global internet (intranet use not stated)", OKABE_ITO["sky_blue"],
-                                    "square-open"),
+                                    "square-open", "No global internet"),
         "national_intranet": Value("National intranet only", OKABE_ITO["blue"], "square"),
         "no_network_access": Value("No network access", OKABE_ITO["reddish_purple"], "triangle-up"),
     },

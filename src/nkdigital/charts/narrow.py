@@ -1,0 +1,166 @@
+"""A house figure fitted into a narrow export: the label column left of the plot narrows (its labels wrap), data
+labels that would pass the image's edge turn to the other side of their mark or wrap, and a horizontal legend
+gets the rows it now needs. Used by :mod:`nkdigital.charts.resize`."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+
+import pandas as pd
+
+from nkdigital.charts import placement
+from nkdigital.charts.markup import CHAR_PX, line_px, text_px
+from nkdigital.charts.style import PAD
+
+LABEL_SHARE = 0.4  # the most of a narrow image's width the label column left of the plot may take
+LEGEND_ROW_PX = 22
+LEGEND_SLACK = 0.85  # plotly.js breaks a legend row somewhat before the estimate does
+
+
+def plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]*>", "", text))
+
+
+def _break(line: str, chars: int) -> str:
+    """Markup `line` with ``<br>`` put at spaces outside its tags so no line runs past about `chars` characters."""
+    out, used = "", 0
+    for part in re.split(r"(<[^>]*>)", line):
+        if part.startswith("<"):
+            out += part
+            continue
+        for i, word in enumerate(part.split(" ")):
+            size = len(html.unescape(word))
+            if i and used and used + 1 + size > chars:
+                out, used = out + "<br>" + word, size
+            else:
+                out, used = out + (" " if i else "") + word, used + (1 if i else 0) + size
+    return out
+
+
+def _rewrap(label: str, chars: int) -> str:
+    """`label` (markup, lines split by ``<br>``) with each line over `chars` characters wrapped."""
+    return "<br>".join(line if len(plain(line)) <= chars else _break(line, chars) for line in label.split("<br>"))
+
+
+def label_column(fig, width: int) -> int:
+    """Narrow a label column wider than LABEL_SHARE of `width`, wrapping the y tick labels into it; the px the
+    plot must grow in height so the wrapped labels do not run into each other."""
+    margin = fig.layout.margin
+    most, old = round(LABEL_SHARE * width), margin.l or 0
+    if old <= most:
+        return 0
+    old_plot, plot = width - old - (margin.r or 0), width - most - (margin.r or 0)
+    for note in [n for n in fig.layout.annotations or () if n.xref == "paper"]:
+        at = old + (note.x or 0) * old_plot + (note.xshift or 0)
+        if at < old:  # it starts in the label column: it keeps its place
+            note.xshift = round(at - most - (note.x or 0) * plot)
+    margin.l = most
+    plot_height, grow = fig.layout.height - (margin.t or 0) - (margin.b or 0), 0
+    for axis in [key for key in fig.layout if key.startswith("yaxis")]:
+        ticks = fig.layout[axis].ticktext
+        size = fig.layout[axis].tickfont.size or 12
+        if ticks:
+            chars = max(8, int((most - 16) / (size * CHAR_PX)))
+            fig.layout[axis].ticktext = [_rewrap(t, chars) for t in ticks]
+            tallest = max(t.count("<br>") + 1 for t in fig.layout[axis].ticktext)
+            grow = max(grow, math.ceil(len(ticks) * (tallest * line_px(size) + 6) - plot_height))
+    return grow
+
+
+def _to_px(fig, axis: str, value) -> float | None:
+    """Pixel x (from the image's left) of data value `value` on x-axis `axis`, or None where it cannot tell."""
+    layout = fig.layout[axis]
+    if layout.range is None or value is None:
+        return None
+    if layout.type == "date":
+        low, high, value = (pd.Timestamp(v).value for v in (*layout.range, value))
+    else:
+        low, high = layout.range
+    left, right = fig.layout.margin.l or 0, fig.layout.margin.r or 0
+    domain = layout.domain or (0, 1)
+    plot = (fig.layout.width - left - right)
+    return left + plot * (domain[0] + (domain[1] - domain[0]) * (float(value) - low) / (high - low))
+
+
+def _fit_annotation(fig, note, width: int) -> None:
+    """Turn or wrap a data label (an annotation at a data x) that would pass the image's left or right edge."""
+    if not note.text or note.xref is None or note.xref.endswith("domain"):
+        return
+    if note.xref == "paper":
+        left = fig.layout.margin.l or 0
+        at = left + (note.x or 0) * (width - left - (fig.layout.margin.r or 0))
+    else:
+        at = _to_px(fig, "xaxis" + note.xref[1:], note.x)
+    if at is None:
+        return
+    at += (note.xshift or 0) + (note.ax or 0 if note.showarrow and note.axref == "pixel" else 0)
+    size = note.font.size or 12
+    longest = max(text_px(plain(line), size) for line in note.text.split("<br>"))
+    room_right, room_left = width - PAD - at, at - PAD
+    anchor = note.xanchor or "center"
+    fits = {"left": longest <= room_right, "right": longest <= room_left,
+            "center": longest / 2 <= min(room_left, room_right)}
+    if fits[anchor]:
+        return
+    if anchor in ("left", "right") and fits["right" if anchor == "left" else "left"]:
+        note.xanchor = "right" if anchor == "left" else "left"
+        if note.xshift:
+            note.xshift = -note.xshift
+        return
+    room = max(room_right, room_left) if anchor != "center" else 2 * min(room_left, room_right)
+    note.xanchor = anchor if anchor == "center" else ("left" if room_right >= room_left else "right")
+    note.text = _rewrap(note.text, max(8, int(room / (size * CHAR_PX))))
+
+
+def _fit_trace_text(fig, trace, width: int) -> None:
+    """Put a trace's text left of its mark where, right of it, the text would pass the image's edge."""
+    if not trace.mode or "text" not in trace.mode or trace.text is None or trace.x is None:
+        return
+    texts = trace.text if isinstance(trace.text, (list, tuple)) else [trace.text] * len(trace.x)
+    positions = trace.textposition
+    positions = list(positions) if isinstance(positions, (list, tuple)) else [positions or "middle right"] * len(texts)
+    size = (trace.textfont.size if trace.textfont and not isinstance(trace.textfont.size, tuple) else None) or 12
+    axis = "xaxis" + (trace.xaxis or "x")[1:]
+    for i, (x, label) in enumerate(zip(trace.x, texts, strict=False)):
+        at = _to_px(fig, axis, x)
+        if at is not None and label and str(positions[i]).endswith("right") \
+                and at + 10 + text_px(plain(str(label)), size) > width - PAD:
+            positions[i] = str(positions[i]).replace("right", "left")
+    trace.textposition = positions
+
+
+def data_labels(fig, width: int) -> None:
+    """Keep every data label (annotation or trace text) inside the image's width."""
+    saved = fig.layout.width
+    fig.layout.width = width
+    for note in fig.layout.annotations or ():
+        if note.name not in ("notes", "footer"):
+            _fit_annotation(fig, note, width)
+    for trace in fig.data:
+        _fit_trace_text(fig, trace, width)
+    fig.layout.width = saved
+
+
+def legend_inside(fig, width: int) -> None:
+    """A horizontal legend under or over the plot starts at the image's padding and wraps at its width."""
+    legend = fig.layout.legend
+    if legend.orientation == "h" and legend.xref != "container" and (legend.x or 0) <= 0:
+        legend.update(xref="container", x=PAD / width, xanchor="left")
+
+
+def legend_rows(fig, width: int) -> int:
+    """Rows a horizontal legend of `fig` needs at `width` (0 for any other legend)."""
+    legend = fig.layout.legend
+    names = [plain(t.name) for t in fig.data if t.name and t.showlegend is not False]
+    if legend.orientation != "h" or not names or fig.layout.showlegend is False:
+        return 0
+    room = width if legend.xref == "container" else width - (fig.layout.margin.l or 0) - (fig.layout.margin.r or 0)
+    return placement.legend_rows(names, room * LEGEND_SLACK, title=plain(legend.title.text or ""))
+
+
+def legend_px(fig, rows_before: int, width: int) -> tuple[int, int]:
+    """(px above, px below the plot) the horizontal legend needs more at `width` than its `rows_before`."""
+    px = max(0, legend_rows(fig, width) - rows_before) * LEGEND_ROW_PX
+    return (px, 0) if (fig.layout.legend.y or 0) >= 1 else (0, px)
