@@ -11,12 +11,17 @@ import pytest
 
 import nkdigital as nk
 from nkdigital.questions import MissingGeoWarning
+from nkdigital.quotes import evidence, part
 
 from .apitools import read_rows, set_rows
 
 
-def _body(archive, stem: str) -> str:
-    return (archive / "library" / f"{stem}.txt").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+def _body(package, archive, source_id: str) -> str:
+    """The source's part of its archived file (a file may hold several documents, each on its section)."""
+    copies = package.resource("source_copies").fillna({"section": ""})
+    copy = copies[copies["source_id"] == source_id].iloc[0]
+    sections = copies.loc[copies["archive_path"] == copy["archive_path"], "section"].tolist()
+    return part(evidence((archive / copy["archive_path"]).read_text(encoding="utf-8")), copy["section"], sections)
 
 
 def _years(package, indicator: str, geo: str) -> list[int]:
@@ -28,8 +33,8 @@ INDEX_ROWS = [
     ("press_freedom_rank_rsf", "rsf-wpfi-2014-2021-prk", r"^(\d{4});PRK;"),
     ("press_freedom_score_rsf", "rsf-wpfi-2014-2021-prk", r"^(\d{4});PRK;|^North Korea,(\d{4}),\d"),
     ("press_freedom_status_fh", "freedomhouse-fotp-fiw-prk-kor", r"^North Korea,(\d{4}),\d+$"),
-    ("civil_liberties_rating_fh", "freedomhouse-fotp-fiw-prk-kor", r"^North Korea,(\d{4}),\d+,\d+,\d+,"),
-    ("civil_liberties_score_fh", "freedomhouse-fotp-fiw-prk-kor", r"^North Korea,(\d{4}),\d+,\d+,\d+,"),
+    ("civil_liberties_rating_fh", "freedomhouse-fotp-fiw-prk-kor-fiw", r"^North Korea,(\d{4}),\d+,\d+,\d+,"),
+    ("civil_liberties_score_fh", "freedomhouse-fotp-fiw-prk-kor-fiw", r"^North Korea,(\d{4}),\d+,\d+,\d+,"),
     ("civil_liberties_index_vdem", "vdem-civil-liberties-prk-via-owid", r"^PRK,(\d{4}),"),
     ("internet_users_share", "unsd-sdg-2023-mobile-coverage-internet-prk",
      r"^notspec,408,\w+,bothsex,percent,(\d{4}),"),
@@ -41,7 +46,8 @@ INDEX_ROWS = [
 @pytest.mark.parametrize(("indicator", "document", "pattern"), INDEX_ROWS)
 def test_each_index_has_a_north_korea_row_for_every_year_its_document_gives(package, archive, indicator, document,
                                                                             pattern):
-    years = {int(next(g for g in m.groups() if g)) for m in re.finditer(pattern, _body(archive, document), re.M)}
+    body = _body(package, archive, document)
+    years = {int(next(g for g in m.groups() if g)) for m in re.finditer(pattern, body, re.M)}
     rows = package.observations(indicator)
     assert years and set(rows.loc[rows["source_id"] == document, "ref_date"].dt.year) == years
 
@@ -88,7 +94,8 @@ def test_a_geo_without_rows_of_an_indicator_warns_naming_the_geos_that_have_them
 
 
 def test_the_28_kp_domains_of_the_zone_transfer_are_rows(package, archive):
-    listed = re.search(r"## \.kp Domains\n\n```\n(.*?)```", _body(archive, "kp-dns-zone-transfer-2016"), re.S)
+    body = _body(package, archive, "kp-dns-zone-transfer-2016")
+    listed = re.search(r"## \.kp Domains\n\n```\n(.*?)```", body, re.S)
     domains = package.network_records("domain")
     assert sorted(domains["name"]) == sorted(listed.group(1).split()) and len(domains) == 28
     assert (domains["observed_date"] == pd.Timestamp("2016-09-19")).all()

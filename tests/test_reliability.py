@@ -446,6 +446,7 @@ def _catastrophic(path: Path) -> Expected:
 
 REPOST = "grantmontgomery-asahi-300k"  # a weak blog repost whose header says the headline is not in the excerpt
 PC_WORLD = "nkeconwatch-2013-2m-yonhap-pcworld"  # the second of two documents held by one archived file
+TIDY_LANDLINE = "data-tidytuesday-owid-2020-mobile-landline-landline-csv"  # second data file of one release
 
 
 def _source(source_id: str) -> Callable[[dict], bool]:
@@ -499,6 +500,13 @@ def _host_dateline(path: Path) -> Expected:
     row = b.pick(path, SOURCES, _source(PC_WORLD))  # the blog post quoting PC World is dated 27 April 2013
     b.set_cell(path, SOURCES, row["#"], "published_date", "2013-04-27")
     b.set_cell(path, SOURCES, row["#"], "published_date_precision", "day")
+    return Expected(b.label(path, SOURCES), row["#"], "published_date", "is not stated for this document")
+
+
+@case("data-file-of-a-release-dated-by-a-date-no-header-gives")
+def _release_file_date(path: Path) -> Expected:
+    row = b.pick(path, SOURCES, _source(TIDY_LANDLINE))  # dated by the release's published: header item only
+    b.set_cell(path, SOURCES, row["#"], "published_date", "2017-06-01")
     return Expected(b.label(path, SOURCES), row["#"], "published_date", "is not stated for this document")
 
 

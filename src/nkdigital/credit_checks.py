@@ -154,7 +154,8 @@ def date_forms(stamp: pd.Timestamp, precision: str) -> set[str]:
 def check_shared_file_dates(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem]:
     """A source read from a section of a file (or from a file that holds another source's document too) is dated
     only by a date its own part of the text states, or a `published:` header item naming its outlet; never by the
-    dateline of the host's post that quotes it."""
+    dateline of the host's post that quotes it. The data files of one data rehost (a release of several files) are
+    each dated by the release's `published:` header item."""
     sources, copies = frames.get("sources"), frames.get("source_copies")
     if sources is None or copies is None or not {"archive_path", "source_id", "section"} <= set(copies.columns):
         return []
@@ -187,6 +188,7 @@ def _dated(archive: Path, copy: pd.Series, copies: pd.DataFrame, forms: set[str]
     sections = copies.loc[copies["archive_path"] == path, "section"].fillna("").astype(str).tolist()
     own = DATELINE.sub("", part(evidence(text), copy["section"], sections) or "")
     published = re.search(r"^published:(.*)$", _header(archive, path), re.MULTILINE)
+    release = str(copy["copy"]) == "data_rehost"
     named = [item for item in (published.group(1).split(";") if published else [])
-             if outlet.split(" ")[0].casefold() in item.casefold()]
+             if release or outlet.split(" ")[0].casefold() in item.casefold()]
     return any(form in chunk for form in forms for chunk in (own, *named))

@@ -20,8 +20,9 @@ RULE = (
     "Rule (checked): weak where the document's best archived copy is a repost or scrape and its original outlet is"
     " unknown, where it is a forum post or an encyclopedia article, or where it is a self-published blog read on"
     " the blog itself; otherwise primary or secondary, and primary only when the best copy is the original, an"
-    " excerpt of it, a faithful copy or a data rehost (a repost is at most secondary, and weak where the intake"
-    " names a stronger copy of the same report). A faithful copy is as strong as its original. Notes never"
+    " excerpt of it, a faithful copy or a data rehost (a repost is at most secondary, and weak where the intake's"
+    " stronger_copy names another file for the same figures, be it the same outlet's text or another outlet's"
+    " report of them). A faithful copy is as strong as its original. Notes never"
     " restate the strength: a row note that calls its source weak, or a source's reason that does when this"
     " field does not, is refused."
 )
