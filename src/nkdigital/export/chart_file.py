@@ -62,13 +62,18 @@ def chart_rows(fig, package: Package) -> pd.DataFrame:
     return rows[COLUMNS].sort_values(["date", "row_id"], na_position="first", kind="stable").reset_index(drop=True)
 
 
-def write_chart_csv(fig, out: str | os.PathLike, package: Package) -> Path:
-    """Write :func:`chart_rows` to `out` as UTF-8 CSV."""
+def write_frame_csv(frame: pd.DataFrame, out: str | os.PathLike) -> Path:
+    """Write `frame` to `out` as UTF-8 CSV without its index, atomically."""
     buffer = io.StringIO()
-    chart_rows(fig, package).to_csv(buffer, index=False)
+    frame.to_csv(buffer, index=False)
     out = Path(out)
     atomic_write_bytes(out, buffer.getvalue().encode("utf-8"))
     return out
+
+
+def write_chart_csv(fig, out: str | os.PathLike, package: Package) -> Path:
+    """Write :func:`chart_rows` to `out` as UTF-8 CSV."""
+    return write_frame_csv(chart_rows(fig, package), out)
 
 
 def write_chart(fig, out: str | os.PathLike, package: Package, width: int | None = None,

@@ -3,14 +3,13 @@ Year × Series table, as a chart page shows them and as CSV."""
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
 import pandas as pd
 
 from nkdigital import text
-from nkdigital.atomic import atomic_write_bytes
+from nkdigital.export.chart_file import write_frame_csv
 from nkdigital.load import Package
 
 # What a row of each resource is about, as readers name it: (column, enum for its label or None), in order.
@@ -102,8 +101,4 @@ def wide_rows(fig, package: Package) -> pd.DataFrame:
 
 def write_chart_wide_csv(fig, out: str | os.PathLike, package: Package) -> Path:
     """Write :func:`wide_rows` to `out` as UTF-8 CSV."""
-    buffer = io.StringIO()
-    wide_rows(fig, package).to_csv(buffer, index=False)
-    out = Path(out)
-    atomic_write_bytes(out, buffer.getvalue().encode("utf-8"))
-    return out
+    return write_frame_csv(wide_rows(fig, package), out)
