@@ -763,9 +763,15 @@ def test_a_mutated_cell_either_loads_exactly_or_is_refused(data):
             frame = package.resource(resource_name)
             pd.testing.assert_frame_equal(frame, plain.resource(resource_name))
             assert len(frame) == sizes[resource_name], f"{resource_name} is only partly loaded"
-        frame = package.resource(name)  # sorted by date, then id: find the row by its key
-        key = b.read_rows(path, name)[row - 1][0]
-        loaded = frame.loc[frame[rows[0][0]].astype(str) == key, field].iloc[0]
+        frame = package.resource(name)  # sorted by date, then id: find the row by its (maybe composite) key
+        schema = b.resource(path, name)["schema"]
+        key_fields = schema.get("primaryKey") or [rows[0][0]]
+        key_fields = [key_fields] if isinstance(key_fields, str) else key_fields
+        mutated = b.read_rows(path, name)[row - 1]
+        match = pd.Series(True, index=frame.index)
+        for key_field in key_fields:
+            match &= frame[key_field].astype(str) == mutated[rows[0].index(key_field)]
+        loaded = frame.loc[match, field].iloc[0]
         if b.resource(path, name)["schema"]["fields"][rows[0].index(field)].get("type", "string") == "string":
             assert (pd.isna(loaded) if value == "" else str(loaded) == value), (loaded, value)
 

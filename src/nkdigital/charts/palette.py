@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from nkdigital.charts.markup import esc
 from nkdigital.charts.style import GREY
-from nkdigital.metadata.colours import OKABE_ITO
+from nkdigital.metadata.colours import DARKEST_TEXT
 from nkdigital.metadata.enums import ENUMS, ESTIMATE_CLAIMS, values
 from nkdigital.text import missing
 
@@ -104,4 +104,4 @@ def text_colour(colour: str) -> str:
         mixed = "#" + "".join(f"{round(c * (1 - step / 20)):02X}" for c in rgb)
         if contrast(mixed) >= MIN_TEXT_CONTRAST:
             return mixed
-    return OKABE_ITO["black"]
+    return DARKEST_TEXT

@@ -16,4 +16,5 @@ ACCENT = OKABE_ITO["blue"]  # the one colour of a chart without categories
 DARK_YELLOW = "#B8A200"  # Okabe-Ito yellow darkened for contrast on white
 GREY = "#595959"
 LIGHT_GREY = "#d9d9d9"
+DARKEST_TEXT = OKABE_ITO["black"]  # what a text colour darkens to when nothing lighter reaches the contrast
 DISPUTED = OKABE_ITO["black"]  # the outline of a disputed event's mark on the timeline
