@@ -357,3 +357,20 @@ def test_no_page_built_from_a_hostile_copy_opens_a_dialog_in_chromium(tmp_path):
     assert undrawn == []  # the Content-Security-Policy lets our own scripts draw every chart
     text = "\n".join(shown)
     assert "onerror=alert(1)" in text and "<img src=x onerror=alert(6)>" in text  # shown, as text
+
+
+@pytest.mark.browser
+def test_images_render_through_no_name_a_stranger_placed_in_the_folder(tmp_path):
+    """Images are rendered in a fresh private folder: a symlink planted in OUT under a predictable temporary name
+    is never written through, and nothing is left beside the images."""
+    from nkdigital.export.images import write_images
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    planted = out / ".subscribers-headline.tmp.svg"
+    planted.symlink_to(victim)
+    write_images({"subscribers-headline": nk.charts.chart("subscribers-headline")}, out, ["svg"])
+    assert victim.read_text(encoding="utf-8") == "keep"
+    assert sorted(p.name for p in out.iterdir()) == [planted.name, "subscribers-headline.svg"]

@@ -22,7 +22,8 @@ def _existing_parent(target: Path) -> Path:
 
 
 @contextmanager
-def _scratch(target: Path) -> Iterator[Path]:
+def scratch_beside(target: Path) -> Iterator[Path]:
+    """A fresh private folder beside `target` (a name nobody else holds), removed with all it holds on exit."""
     scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=_existing_parent(target)))
     try:
         yield scratch
@@ -41,7 +42,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     if target.exists() and not target.is_file():
         kind = "a folder" if target.is_dir() else "a FIFO, device or socket"
         raise FileExistsError(f"cannot write {target}: it is {kind}, not a regular file; name a new file")
-    with _scratch(target) as scratch:
+    with scratch_beside(target) as scratch:
         temporary = scratch / target.name
         yield temporary
         os.chmod(temporary, 0o644)
@@ -63,7 +64,7 @@ def atomic_folder(target: str | os.PathLike, earlier: Callable[[Path], bool] = _
     if target.is_symlink() or (target.exists() and not (target.is_dir() and (earlier(target)
                                                                              or not any(target.iterdir())))):
         raise FileExistsError(f"{target} exists and is not an earlier export; choose a new folder")
-    with _scratch(target) as scratch:
+    with scratch_beside(target) as scratch:
         fresh, previous = scratch / "new", scratch / "previous"
         fresh.mkdir()
         yield fresh

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from nkdigital.atomic import atomic_path
+from nkdigital.atomic import atomic_path, scratch_beside
 from nkdigital.export.common import counter, guard
 from nkdigital.export.html import write_chart_html
 from nkdigital.load import Package
@@ -97,8 +97,9 @@ def write_images(figures: dict, folder: str | os.PathLike, formats: str | Sequen
         if target.is_symlink() or (target.exists() and not target.is_file()):
             raise FileExistsError(f"cannot write {target}: it is not a regular file; remove it or choose another"
                                   " folder")
-    temporaries = [folder / f".{stem}.tmp.{fmt}" for stem, _, fmt in jobs]
-    try:
+    # rendered into a fresh private folder, so no name a stranger placed (a symlink) is ever written through
+    with scratch_beside(folder / ".images") as scratch:
+        temporaries = [scratch / target.name for target in targets]
         figs = [fig for _, fig, _ in jobs]  # batch writing ignores each figure's own size unless given
         with _browser_quiet():
             pio.write_images(figs, temporaries, format=[fmt for *_, fmt in jobs],
@@ -106,9 +107,6 @@ def write_images(figures: dict, folder: str | os.PathLike, formats: str | Sequen
                              width=[image_size(f)[0] for f in figs], height=[image_size(f)[1] for f in figs])
         for temporary, target in zip(temporaries, targets, strict=True):
             os.replace(temporary, target)
-    finally:
-        for temporary in temporaries:
-            temporary.unlink(missing_ok=True)
     return targets
 
 
