@@ -105,7 +105,7 @@ def _archive(package, folder: Path, paths: set[str]) -> None:
     """Copy the archived texts the chart pages link to (`paths`, relative to the archive) into `folder`."""
     from nkdigital.paths import default_archive
 
-    archive = default_archive(package.path)
+    archive = Path(package.archive) if package.archive else default_archive(package.path)
     for path in sorted(paths):
         source = archive / path
         if source.is_file():
@@ -134,6 +134,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         raise ValueError(f"--base-url must be an absolute URL such as https://example.org/report/, not {base_url!r}")
     base_url = base_url.rstrip("/") + "/" if base_url else ""
     package = package or nk.load(validate=True)
+    package.require_valid()  # a package passed in is checked too: pages quote it and copy its archived texts
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
     try:
