@@ -21,7 +21,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from nkdigital.quotes import evidence, normalise
+from nkdigital.checking.quotes import evidence, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "datapackage" / "data"

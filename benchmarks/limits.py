@@ -1,4 +1,4 @@
-"""Validation at the size limits: a valid package as large as `nkdigital.limits` allows, validated once.
+"""Validation at the size limits: a valid package as large as `nkdigital.core.limits` allows, validated once.
 
     python benchmarks/limits.py [FOLDER]
 
@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import nkdigital as nk  # noqa: E402
-from nkdigital.limits import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_TOTAL, MAX_CELLS, MAX_FILE_BYTES  # noqa: E402
-from nkdigital.refresh import refresh  # noqa: E402
+from nkdigital.api.refresh import refresh  # noqa: E402
+from nkdigital.core.limits import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_TOTAL, MAX_CELLS, MAX_FILE_BYTES  # noqa: E402
 from tests import broken as b  # noqa: E402
 
 FILLER = b"\nfiller words that make the archived text as large as allowed and no larger" * 80_000

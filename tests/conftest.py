@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import nkdigital as nk
-from nkdigital.paths import ARCHIVE_DIR, default_archive
+from nkdigital.core.paths import ARCHIVE_DIR, default_archive
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = ROOT / "datapackage"

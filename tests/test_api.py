@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 import nkdigital as nk
 from nkdigital.cli import main
-from nkdigital.periods import bound, overlapping, period_end
-from nkdigital.urls import clean_url
+from nkdigital.core.periods import bound, overlapping, period_end
+from nkdigital.core.urls import clean_url
 
 from .apitools import read_rows, set_rows
 

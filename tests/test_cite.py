@@ -1,6 +1,6 @@
 """Citations: structured creators rendered by real citation libraries, for sources, rows, frames and the package.
 
-The styles come from one registry (`nkdigital.cite.styles.STYLES`); APA and Chicago are checked against expected
+The styles come from one registry (`nkdigital.citation.styles.STYLES`); APA and Chicago are checked against expected
 strings for real sources that cover every name shape; BibTeX, RIS and CSL-JSON are read back with real parsers.
 """
 
@@ -17,7 +17,7 @@ from pybtex.database import parse_string
 
 import nkdigital as nk
 from nkdigital.charts.credits import source_labels
-from nkdigital.cite.styles import STYLES
+from nkdigital.citation.styles import STYLES
 from nkdigital.cli import main
 from nkdigital.metadata import package as facts
 from nkdigital.metadata.provenance import outlet_credit
@@ -357,7 +357,7 @@ def test_unknown_ids_and_styles_are_clear_errors(package):
 
 
 def test_bundled_package_is_loaded_once_and_is_the_default():
-    from nkdigital.load import bundled
+    from nkdigital.api.package import bundled
 
     assert bundled() is bundled()
     assert nk.cite() == nk.cite(package=bundled())

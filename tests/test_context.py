@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import nkdigital as nk
-from nkdigital.questions import MissingGeoWarning
-from nkdigital.quotes import evidence, part
+from nkdigital.api.questions import MissingGeoWarning
+from nkdigital.checking.quotes import evidence, part
 
 from .apitools import read_rows, set_rows
 
@@ -207,7 +207,8 @@ def test_the_comparison_chart_prints_only_figures_its_rows_state(package):
 
 
 def test_semicolon_rows_read_decimal_commas_and_table_rows_may_have_spaces_in_cells():
-    from nkdigital import quotes, reading
+    from nkdigital.checking import quotes
+    from nkdigital.reading import figures as reading
 
     row = "2021;PRK;Democratic People's Republic of Korea;179;81,28;Very serious"
     assert [f.value for f in reading.stated(row, "score")] == [2021, 179, 81.28]

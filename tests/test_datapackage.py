@@ -12,13 +12,13 @@ from collections import defaultdict
 import frictionless
 import pytest
 
-from nkdigital.credit_checks import named_outlets
-from nkdigital.formula import evaluate
+from nkdigital.checking.credit_checks import named_outlets
+from nkdigital.checking.quotes import evidence, has_quote_length, normalise
+from nkdigital.checking.validation import validate
+from nkdigital.core.formula import evaluate
 from nkdigital.metadata import build
 from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
 from nkdigital.metadata.units import COUNT_UNITS
-from nkdigital.quotes import evidence, has_quote_length, normalise
-from nkdigital.validation import validate
 
 from .conftest import DESCRIPTOR, PACKAGE_DIR
 
@@ -365,7 +365,7 @@ DISTINCT_HAPPENINGS = {
 def test_events_that_could_be_one_happening_were_reviewed(package):
     """Two events on one subject, of one category, with overlapping dates may be one happening told twice: each
     such pair must have been read in the archive and listed above as two happenings (else merge them)."""
-    from nkdigital.periods import period_end
+    from nkdigital.core.periods import period_end
 
     events = package.events().assign(_end=lambda f: period_end(f, "event_date"))
     pairs = set()

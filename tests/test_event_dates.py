@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from nkdigital.event_dates import agreed_span, check_event_dates, coded
+from nkdigital.checking.event_dates import agreed_span, check_event_dates, coded
 
 T = pd.Timestamp
 

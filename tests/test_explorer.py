@@ -244,7 +244,7 @@ def test_the_database_is_reused_while_package_and_archive_are_unchanged(package_
     def no_load(*args, **kwargs):
         raise AssertionError("the package was loaded although nothing changed")
 
-    monkeypatch.setattr(sys.modules["nkdigital.load"], "load", no_load)
+    monkeypatch.setattr(sys.modules["nkdigital.api.package"], "load", no_load)
     again = prepared(package_copy, cache, archive_dir, allow_sql=True)
     assert again[2] is True and again[0].stat().st_mtime_ns == first[0].stat().st_mtime_ns
     assert json.loads(again[1].read_text())["databases"]["nkdigital"]["allow_sql"] is True

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from nkdigital.checking.quotes import normalise
 from nkdigital.cli import main
-from nkdigital.paths import ARCHIVE_ENV
-from nkdigital.quotes import normalise
+from nkdigital.core.paths import ARCHIVE_ENV
 
 from .conftest import ROOT
 from .test_report import BROWSER_ARGS, CHROMIUM

@@ -8,11 +8,11 @@ import io
 import pandas as pd
 import pytest
 
-from nkdigital import reading
-from nkdigital.checks import check_stated_figures
-from nkdigital.errors import PackageError
+from nkdigital.api.refresh import refresh
+from nkdigital.checking.checks import check_stated_figures
+from nkdigital.core.errors import PackageError
 from nkdigital.metadata.phrases import PHRASES
-from nkdigital.refresh import refresh
+from nkdigital.reading import figures as reading
 
 from .conftest import PACKAGE_DIR
 

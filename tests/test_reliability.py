@@ -29,8 +29,8 @@ from hypothesis import strategies as st
 
 import nkdigital as nk
 from nkdigital.cli import main
+from nkdigital.core.paths import default_archive
 from nkdigital.metadata.units import COUNT_UNITS
-from nkdigital.paths import default_archive
 
 from . import broken as b
 from .conftest import DESCRIPTOR
@@ -788,6 +788,6 @@ HOUSE_PATTERNS = sorted({f["constraints"]["pattern"] for r in json.loads(DESCRIP
                       min_size=1, max_size=5))
 def test_whole_column_pattern_check_agrees_with_the_per_cell_check(pattern, texts):
     """The fast column check (pyarrow's RE2) and the per-cell check (the re2 module) give the same verdict."""
-    from nkdigital.patterns import all_match, fullmatch
+    from nkdigital.core.patterns import all_match, fullmatch
 
     assert all_match(pattern, texts) == all(fullmatch(pattern, t) for t in texts)

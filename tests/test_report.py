@@ -281,7 +281,7 @@ def chart_pages(site: Path) -> list[Path]:
 
 
 def test_every_chart_page_has_its_six_parts_from_the_charts_own_metadata(site, server, gallery, package):
-    from nkdigital.cite import STYLES
+    from nkdigital.citation import STYLES
     from nkdigital.export import chart_rows
     from nkdigital.metadata.package import LICENCE_TITLE
 

@@ -7,8 +7,8 @@ import shutil
 import pytest
 
 import nkdigital as nk
-from nkdigital import content, validation
-from nkdigital.paths import ARCHIVE_DIR
+from nkdigital.checking import content, validation
+from nkdigital.core.paths import ARCHIVE_DIR
 
 from . import broken as b
 

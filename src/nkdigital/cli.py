@@ -6,8 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from nkdigital.cite.styles import DEFAULT, STYLES
-from nkdigital.errors import PackageError, for_terminal
+from nkdigital.citation.styles import DEFAULT, STYLES
+from nkdigital.core.errors import PackageError, for_terminal
 
 EXPORT_FORMATS = ("sqlite", "duckdb", "csv", "xlsx", "parquet")
 CHART_FORMATS = ("html", "png", "svg", "pdf")
@@ -116,7 +116,7 @@ def _say(text: str, stream=None) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from nkdigital.validation import validate
+    from nkdigital.checking.validation import validate
 
     report = validate(args.package, args.archive)
     for note in report.notes:
@@ -133,7 +133,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    from nkdigital.refresh import refresh
+    from nkdigital.api.refresh import refresh
 
     changed = refresh(args.package, args.archive)
     print("refreshed: " + (", ".join(sorted(changed)) if changed else "nothing changed"))
@@ -141,7 +141,8 @@ def _refresh(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from nkdigital import export, load
+    from nkdigital import export
+    from nkdigital.api.package import load
 
     package = load(args.package, validate=True, archive=args.archive)
     written = export.export(package, args.format, args.out, progress=True)
@@ -150,7 +151,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _charts(args: argparse.Namespace) -> int:
-    from nkdigital import export, load
+    from nkdigital import export
+    from nkdigital.api.package import load
 
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     unknown = sorted(set(formats) - set(CHART_FORMATS))
@@ -163,7 +165,8 @@ def _charts(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from nkdigital import load, report
+    from nkdigital import report
+    from nkdigital.api.package import load
 
     if args.out is None and not args.execute_only:
         raise ValueError("give an output folder, e.g. nkdigital report site")
@@ -194,7 +197,7 @@ def _browser_note(without: str) -> bool:
 
 
 def _chart(args: argparse.Namespace) -> int:
-    from nkdigital import load
+    from nkdigital.api.package import load
     from nkdigital.charts.registry import CHARTS, chart
     from nkdigital.export.chart_file import format_of, write_chart
 
@@ -214,14 +217,14 @@ def _chart(args: argparse.Namespace) -> int:
 
 
 def _cite(args: argparse.Namespace) -> int:
-    from nkdigital.cite import cite
+    from nkdigital.api.package import cite
 
     _say(cite(args.source_id or None, style=args.style))
     return 0
 
 
 def _info(args: argparse.Namespace) -> int:
-    from nkdigital import load
+    from nkdigital.api.package import load
 
     package = load(args.package, validate=True, archive=args.archive)
     _say(f"{package.descriptor.get('title', 'nkdigital')} — version {package.version}")

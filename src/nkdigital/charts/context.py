@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 from plotly.subplots import make_subplots
 
+from nkdigital.api.package import Package
 from nkdigital.charts import credits, house
 from nkdigital.charts.markup import esc
 from nkdigital.charts.style import GREY, LIGHT_GREY, TEMPLATE
-from nkdigital.load import Package
 from nkdigital.metadata.geos import GEOS
 from nkdigital.text import number
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from nkdigital.api.package import Package
 from nkdigital.charts.markup import esc, shorten
-from nkdigital.links import via_host
-from nkdigital.load import Package
 from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNNAMED_OUTLET, outlet_credit
 from nkdigital.metadata.terms import restricts_reuse
+from nkdigital.reading.links import via_host
 from nkdigital.text import listing
 
 MAX_LINE = 160  # characters of the printed source line, escaped

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from nkdigital import text
+from nkdigital.api.package import Package
 from nkdigital.charts import callouts, credits, house, overlay, palette, placement
 from nkdigital.charts.markup import esc, iso, shorten, wrap
 from nkdigital.charts.style import GREY, LIGHT_GREY, WIDTH
-from nkdigital.load import Package
 from nkdigital.metadata.colours import DISPUTED
 
 LANE_PX = 18

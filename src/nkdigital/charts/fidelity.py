@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from nkdigital.load import Package
+from nkdigital.api.package import Package
 from nkdigital.text import missing
 
 FIGURES = ("value", "low", "high")

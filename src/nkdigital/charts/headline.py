@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, overlay, palette, ranges
 from nkdigital.charts.markup import esc, iso
 from nkdigital.charts.owner_headline import owners
 from nkdigital.charts.style import LEGEND_ABOVE
 from nkdigital.charts.tier_headline import tiers
-from nkdigital.load import Package
 from nkdigital.text import compact, date_of, quantity, quantity_of, when
 
 __all__ = ["owners", "strongest_series", "subscriptions", "tiers"]

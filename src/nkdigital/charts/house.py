@@ -17,12 +17,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.basedatatypes import BasePlotlyType
 
+from nkdigital.api.package import Package
 from nkdigital.charts import overlay, style
 from nkdigital.charts.credits import credit
 from nkdigital.charts.markup import esc, fit, line_px
 from nkdigital.charts.style import FONT, GREY, PAD, WIDTH
-from nkdigital.limits import MAX_IMAGE_PX
-from nkdigital.load import Package
+from nkdigital.core.limits import MAX_IMAGE_PX
 
 __all__ = ["FONT", "HouseFigure", "config", "finish", "image_size", "resolve"]
 
@@ -33,7 +33,7 @@ def resolve(package: Package | None) -> Package:
     """`package`, or the bundled package when None."""
     if package is not None:
         return package
-    from nkdigital.load import bundled
+    from nkdigital.api.package import bundled
 
     return bundled()
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from nkdigital import text
+from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, milestones, overlay, palette, placement, ranges
 from nkdigital.charts.markup import esc, iso, wrap
 from nkdigital.charts.style import GREY, WIDTH
-from nkdigital.load import Package
 
 PER_100 = "mobile_subscriptions_per_100"
 ABSOLUTE = ("mobile_subscriptions", "mobile_users")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, palette, stated
 from nkdigital.charts.fidelity import plain
 from nkdigital.charts.markup import esc
 from nkdigital.charts.mobile import indicator_names
-from nkdigital.load import Package
 from nkdigital.text import compact, date_of, quantity
 
 NATIONAL_MIN = 1000  # owner figures below this are local counts, not national totals

@@ -7,12 +7,12 @@ import html
 import pandas as pd
 
 from nkdigital import text
+from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, overlay, palette, placement, ranges
 from nkdigital.charts.markup import esc, shorten, text_px, wrap
 from nkdigital.charts.mobile import indicator_names
 from nkdigital.charts.owner_headline import stated_share
 from nkdigital.charts.style import GREY, LIGHT_GREY, WIDTH
-from nkdigital.load import Package
 
 MEASURES = {"owners": "{} owners", "users": "{} users", "devices": "{}s in use"}
 UNITS = ("people", "devices")

@@ -7,10 +7,10 @@ import itertools
 import pandas as pd
 
 from nkdigital import text
+from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, overlay, palette
 from nkdigital.charts.markup import esc, wrap
 from nkdigital.charts.style import GREY, LIGHT_GREY
-from nkdigital.load import Package
 from nkdigital.metadata.colours import ACCENT
 
 NODE_Y = 0.0

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from nkdigital.api.package import Package
 from nkdigital.charts import headline, house
 from nkdigital.charts.context import comparison
 from nkdigital.charts.events import timeline
@@ -17,7 +18,6 @@ from nkdigital.charts.ownership import devices
 from nkdigital.charts.procedure import access_procedure
 from nkdigital.charts.tiers import access_tiers
 from nkdigital.charts.treaties import rights
-from nkdigital.load import Package
 
 Builder = Callable[[Package, bool], house.HouseFigure]
 

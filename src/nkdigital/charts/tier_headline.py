@@ -6,12 +6,12 @@ import math
 
 import pandas as pd
 
+from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, overlay, palette, stated
 from nkdigital.charts.fidelity import plain
 from nkdigital.charts.markup import esc, wrap
 from nkdigital.charts.style import GREY
 from nkdigital.charts.tiers import LOG_AXIS_TITLE, population_rows, sized_rows
-from nkdigital.load import Package
 from nkdigital.metadata.enums import TIER_PART_OF
 from nkdigital.text import compact, number, quantity
 

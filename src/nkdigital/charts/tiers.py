@@ -6,10 +6,10 @@ import math
 
 import pandas as pd
 
+from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, overlay, palette, ranges
 from nkdigital.charts.markup import esc, shorten, text_px, wrap
 from nkdigital.charts.style import GREY, LIGHT_GREY, PAD, WIDTH
-from nkdigital.load import Package
 from nkdigital.text import capital, compact, date_of, missing, number, quantity
 
 ROW_PX = 26  # px per row of the chart (one statement, or a tier's heading)

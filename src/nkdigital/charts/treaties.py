@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from nkdigital import text
+from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, overlay, palette, placement
 from nkdigital.charts.markup import esc, shorten, wrap
 from nkdigital.charts.style import GREY, LEGEND_ABOVE, WIDTH
-from nkdigital.load import Package
 
 ROW_PX = 52
 BAND_YEARS = 9  # width of the 'no year stated' band right of the time axis

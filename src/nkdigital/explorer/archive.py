@@ -14,8 +14,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from nkdigital.limits import MAX_ARCHIVE_BYTES
-from nkdigital.quotes import evidence
+from nkdigital.checking.quotes import evidence
+from nkdigital.core.limits import MAX_ARCHIVE_BYTES
 
 HIDDEN_HEADER = ("note",)  # curation notes: ours, not the document's
 # The page runs nothing and loads nothing: only its own inline style.

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import inspect
 
+from nkdigital.api.package import Package
 from nkdigital.explorer.database import CONFLICTS, PERIODS, ident
-from nkdigital.load import Package
 from nkdigital.metadata.roles import having
 
 DEFAULT_GEO = inspect.signature(Package.observations).parameters["geo"].default

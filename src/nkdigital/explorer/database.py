@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkdigital.atomic import atomic_path
+from nkdigital.api.package import Package
+from nkdigital.core.atomic import atomic_path
+from nkdigital.core.periods import period_end
 from nkdigital.export.tables import to_sqlite
-from nkdigital.load import Package
 from nkdigital.metadata.roles import LEAD, having
-from nkdigital.periods import period_end
 
 COPIES = "source_copies"
 CITATION_STYLE = "apa"
@@ -109,7 +109,7 @@ def add_source_columns(connection: sqlite3.Connection) -> None:
 
 def add_citations(connection: sqlite3.Connection, package: Package, style: str = CITATION_STYLE) -> None:
     """`sources.citation`: each source's citation in `style`, as `nk.cite(source_id, style=style)` prints it."""
-    from nkdigital.cite import cite
+    from nkdigital.citation import cite
 
     if "source_id" not in table_columns(connection).get("sources", []):
         return

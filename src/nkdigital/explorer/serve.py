@@ -12,8 +12,8 @@ import sys
 from contextlib import closing, suppress
 from pathlib import Path
 
-from nkdigital.atomic import atomic_write_bytes
-from nkdigital.paths import default_archive, resolve_descriptor
+from nkdigital.core.atomic import atomic_write_bytes
+from nkdigital.core.paths import default_archive, resolve_descriptor
 
 INSTALL = "nkdigital serve needs Datasette: pip install 'nkdigital[explorer]'"
 DATABASE_FILE = "nkdigital.sqlite"
@@ -89,7 +89,7 @@ def prepared(package_path, folder: Path, archive: Path, allow_sql: bool) -> tupl
     """The database and metadata for the package at `package_path`: reused while its content key is unchanged
     (the same code, package and archive validated and built before), else validated, loaded and rebuilt.
     Returns (database, metadata, reused)."""
-    from nkdigital.load import load
+    from nkdigital.api.package import load
 
     descriptor = resolve_descriptor(package_path)
     key = content_key(descriptor, archive)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkdigital.atomic import atomic_write_bytes
-from nkdigital.load import Package
+from nkdigital.api.package import Package
+from nkdigital.core.atomic import atomic_write_bytes
 from nkdigital.metadata.terms import restricts_reuse
 
 FORMATS = ("png", "svg", "pdf", "html", "csv")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from nkdigital import text
+from nkdigital.api.package import Package
 from nkdigital.export.chart_file import write_frame_csv
-from nkdigital.load import Package
 
 # What a row of each resource is about, as readers name it: (column, enum for its label or None), in order.
 WHAT = {

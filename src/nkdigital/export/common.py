@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkdigital.load import Package
+from nkdigital.api.package import Package
 
 URL_HINT = "https?"  # a field whose pattern names this holds web addresses
 

@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from nkdigital.atomic import atomic_write_bytes
+from nkdigital.core.atomic import atomic_write_bytes
 from nkdigital.export.csp import with_policy
 
 VENDOR = Path(__file__).resolve().parent / "vendor"

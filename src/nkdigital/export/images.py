@@ -12,10 +12,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from nkdigital.atomic import atomic_path, scratch_beside
+from nkdigital.api.package import Package
+from nkdigital.core.atomic import atomic_path, scratch_beside
 from nkdigital.export.common import counter, guard
 from nkdigital.export.html import write_chart_html
-from nkdigital.load import Package
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 

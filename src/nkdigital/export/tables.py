@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkdigital.atomic import atomic_folder, atomic_path
+from nkdigital.api.frame_attrs import plain
+from nkdigital.api.package import Package
+from nkdigital.core.atomic import atomic_folder, atomic_path
+from nkdigital.core.paths import ARCHIVE_DIR, default_archive
 from nkdigital.export.common import fields_table, guard, schemas, steps
 from nkdigital.export.workbook import to_xlsx
-from nkdigital.frame_attrs import plain
-from nkdigital.load import Package
-from nkdigital.paths import ARCHIVE_DIR, default_archive
 
 SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "year": "INTEGER", "date": "TEXT",
              "boolean": "INTEGER"}

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkdigital.atomic import atomic_path
+from nkdigital.api.package import Package
+from nkdigital.core.atomic import atomic_path
+from nkdigital.core.limits import MAX_XLSX_CELL_CHARS
 from nkdigital.export.common import fields_table, guard, is_url_field, steps
-from nkdigital.limits import MAX_XLSX_CELL_CHARS
-from nkdigital.load import Package
 from nkdigital.metadata.package import LICENCE_NOTE
 
 SHEET_CHARS = 31
@@ -91,7 +91,7 @@ def to_xlsx(package: Package, out: str | os.PathLike, progress: bool = False) ->
     """`about` (title, citation, licence), `fields` (every column described), then one sheet per resource."""
     from openpyxl import Workbook
 
-    from nkdigital.cite import cite
+    from nkdigital.citation import cite
 
     out = Path(out)
     guard(out, package)

@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from nkdigital.atomic import atomic_write_bytes
+from nkdigital.core.atomic import atomic_write_bytes
 from nkdigital.metadata import package
 from nkdigital.metadata.field_kinds import TEXT_RULE
 from nkdigital.metadata.fields import FIELDS

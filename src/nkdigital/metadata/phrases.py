@@ -1,6 +1,6 @@
 """The reading rules: how a figure is read from a quote, and the table of vague phrases with their bounds.
 
-One definition, used by `nkdigital.reading` (which reads figures from quotes for the validation check) and by
+One definition, used by `nkdigital.reading.figures` (which reads figures from quotes for the validation check) and by
 `build.py` (which writes the rules and the table into the data README).
 """
 

@@ -12,7 +12,7 @@ import markupsafe
 import pandas as pd
 
 from nkdigital import text
-from nkdigital.load import Package
+from nkdigital.api.package import Package
 from nkdigital.report.render import TEMPLATES
 
 ALWAYS_NARROW = 10**6  # on a page the title, subtitle and notes are page text at every width: they wrap
@@ -79,10 +79,10 @@ def data_as_of(fig, package: Package) -> str:
 
 
 def citations(fig, package: Package, rows: pd.DataFrame) -> list[dict]:
-    """The chart (as part of the package) and its sources in every citation style :func:`nkdigital.cite` has."""
+    """The chart (as part of the package) and its sources in every citation style :func:`nkdigital.citation` has."""
     from nkdigital.export.chart_file import chart_rows
 
-    cite_module = importlib.import_module("nkdigital.cite")  # the module: `nkdigital.cite` is the function
+    cite_module = importlib.import_module("nkdigital.citation")  # the module: `nkdigital.citation` is the function
 
     drawn = chart_rows(fig, package)
     title = unescaped((fig.layout.meta or {}).get("title"))
@@ -133,7 +133,7 @@ def render_page(fig, package: Package, stem: str, downloads: dict[str, str], emb
 def write_page(fig, package: Package, out: Path, downloads: dict[str, str], embed: str | None,
                version: str) -> Path:
     """Write :func:`render_page` to `out`."""
-    from nkdigital.atomic import atomic_write_bytes
+    from nkdigital.core.atomic import atomic_write_bytes
     from nkdigital.export.csp import with_policy
 
     page = with_policy(render_page(fig, package, out.stem, downloads, embed, version))  # autoescaped: every

@@ -6,8 +6,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from nkdigital.atomic import atomic_write_bytes
-from nkdigital.paths import bundled_notebooks
+from nkdigital.core.atomic import atomic_write_bytes
+from nkdigital.core.paths import bundled_notebooks
 
 KERNEL_ENV = {"PLOTLY_RENDERER": "plotly_mimetype"}  # charts as JSON outputs: no random div id, no inlined JS
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}

@@ -103,7 +103,7 @@ def _chart_files(figures: dict, package, charts: Path, base_url: str, version: s
 
 def _archive(package, folder: Path, paths: set[str]) -> None:
     """Copy the archived texts the chart pages link to (`paths`, relative to the archive) into `folder`."""
-    from nkdigital.paths import default_archive
+    from nkdigital.core.paths import default_archive
 
     archive = Path(package.archive) if package.archive else default_archive(package.path)
     for path in sorted(paths):

@@ -17,10 +17,10 @@ import os
 import stat
 from pathlib import Path
 
-from nkdigital.limits import MAX_ARCHIVE_TOTAL, MAX_DESCRIPTOR_BYTES, MAX_PACKAGE_BYTES
-from nkdigital.paths import cache_dir
+from nkdigital.core.limits import MAX_ARCHIVE_TOTAL, MAX_DESCRIPTOR_BYTES, MAX_PACKAGE_BYTES
+from nkdigital.core.paths import cache_dir
 
-_SOURCE = Path(__file__).resolve().parent
+_SOURCE = Path(__file__).resolve().parents[1]  # the whole nkdigital package
 VERDICTS = "validated"  # the folder of cached verdicts inside the cache folder
 
 
@@ -58,7 +58,7 @@ def code_fingerprint() -> str:
 def content_key(descriptor_path: Path, archive: Path, check_hashes: bool = True,
                 today: dt.date | None = None) -> str | None:
     """The key of everything validating `descriptor_path` against `archive` reads, or None if it cannot be keyed."""
-    from nkdigital.quotes import archive_entries
+    from nkdigital.checking.quotes import archive_entries
 
     digest = hashlib.sha256(f"{code_fingerprint()}\0{today or dt.date.today()}\0{check_hashes}".encode())
     try:
@@ -90,7 +90,7 @@ def remembered(key: str) -> bool:
 
 def remember(key: str) -> None:
     """Record on disk that the content `key` validated; a cache that cannot be written is only skipped."""
-    from nkdigital.atomic import atomic_write_bytes
+    from nkdigital.core.atomic import atomic_write_bytes
 
     target = verdict_file(key)
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nkdigital.errors import Problem
+from nkdigital.core.errors import Problem
 
 DOMESTIC = "domestic_law"
 

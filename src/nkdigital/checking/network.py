@@ -6,7 +6,7 @@ import ipaddress
 
 import pandas as pd
 
-from nkdigital.errors import Problem
+from nkdigital.core.errors import Problem
 
 TEST_LIST = "test_list_entry"
 

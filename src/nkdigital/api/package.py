@@ -10,16 +10,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nkdigital import links
-from nkdigital.descriptor import read_descriptor
-from nkdigital.errors import PackageError
-from nkdigital.filters import Choice, by_geo, by_value, every
-from nkdigital.frame_attrs import FieldNotes, SourceIds
-from nkdigital.paths import resolve_descriptor
-from nkdigital.periods import Bound, overlapping
-from nkdigital.questions import Questions, warn_missing_geo
-from nkdigital.rowview import Row
-from nkdigital.table import read_table
+from nkdigital.api.filters import Choice, by_geo, by_value, every
+from nkdigital.api.frame_attrs import FieldNotes, SourceIds
+from nkdigital.api.questions import Questions, warn_missing_geo
+from nkdigital.api.rowview import Row
+from nkdigital.citation.styles import DEFAULT
+from nkdigital.core.errors import PackageError
+from nkdigital.core.paths import resolve_descriptor
+from nkdigital.core.periods import Bound, overlapping
+from nkdigital.reading import links
+from nkdigital.reading.descriptor import read_descriptor
+from nkdigital.reading.table import read_table
 
 
 def load(path: str | os.PathLike | None = None, *, validate: bool = False,
@@ -27,13 +28,13 @@ def load(path: str | os.PathLike | None = None, *, validate: bool = False,
     """Open the data package (default: the bundled copy) with every resource as a typed DataFrame.
 
     With ``validate=True`` the package is first checked in full (schema, keys, hashes, quotes, logic), once per
-    content (:func:`nkdigital.validation.validated`).
+    content (:func:`nkdigital.checking.validation.validated`).
     Any problem raises :class:`~nkdigital.PackageError` naming file, row and field; nothing is half-loaded.
     """
     descriptor_path = resolve_descriptor(path)
     frames = {}
     if validate:
-        from nkdigital.validation import validated
+        from nkdigital.checking.validation import validated
 
         frames = validated(descriptor_path, archive).frames  # empty when the verdict came from the cache
     descriptor = read_descriptor(descriptor_path)
@@ -56,6 +57,16 @@ def _indicators_as_categories(frames: dict[str, pd.DataFrame]) -> dict[str, pd.D
 def bundled() -> Package:
     """The bundled package, loaded once per process (the default wherever a function takes `package=None`)."""
     return load()
+
+
+def cite(what: str | pd.DataFrame | Iterable[str] | None = None, style: str = DEFAULT, *,
+         package: Package | None = None) -> str:
+    """Cite a source id, a row id (the sources behind the row, inputs of derived rows included), every source
+    behind a DataFrame, a list of such ids (sorted, once each), or the package (no argument); `style` is one of
+    :data:`nkdigital.citation.styles.STYLES`, `package` defaults to the bundled one."""
+    from nkdigital.citation import cite as cite_in
+
+    return cite_in(what, style, package=package or bundled())
 
 
 def _read_tables(descriptor_path: Path, descriptor: dict) -> dict[str, pd.DataFrame]:
@@ -88,7 +99,7 @@ class Package(Questions):
     """The loaded data package: one typed DataFrame per resource, with accessors for common questions.
 
     Every accessor returns a copy sorted by date, then id; `start`/`end` keep rows whose period overlaps the window
-    (see :mod:`nkdigital.periods`).
+    (see :mod:`nkdigital.core.periods`).
     """
 
     def __init__(self, descriptor: dict, frames: dict[str, pd.DataFrame], path: Path, *,
@@ -103,7 +114,7 @@ class Package(Questions):
     def require_valid(self) -> None:
         """Validate the package in full once (schema, keys, hashes, quotes, logic); PackageError if it is not."""
         if not self._valid:
-            from nkdigital.validation import validated
+            from nkdigital.checking.validation import validated
 
             validated(self.path, self.archive)
             self._valid = True
@@ -238,7 +249,7 @@ class Package(Questions):
         """One row of any resource by its id (obs-, evt-, att-, dev-, tier-, ctl-, rgt- or a source id), with
         `resource`, its source's outlet, URL, access date and archived copy, `source_ids` and its `citation`;
         printed, each date shows at its precision (`2008`, `2008-09`, `2008-09-12`)."""
-        from nkdigital.cite import cite
+        from nkdigital.citation import cite
         from nkdigital.metadata.provenance import outlet_credit
 
         name, position = self._locate(row_id)

@@ -8,10 +8,10 @@ import io
 import json
 import os
 
-from nkdigital.atomic import atomic_write_bytes
-from nkdigital.errors import PackageError
-from nkdigital.paths import resolve_descriptor
-from nkdigital.validation import validate
+from nkdigital.checking.validation import validate
+from nkdigital.core.atomic import atomic_write_bytes
+from nkdigital.core.errors import PackageError
+from nkdigital.core.paths import resolve_descriptor
 
 UNSORTED = "rows are not sorted"
 

@@ -7,10 +7,10 @@ import math
 
 import pandas as pd
 
-from nkdigital import reading
-from nkdigital.errors import Problem
-from nkdigital.formula import check_size, evaluate, references
+from nkdigital.core.errors import Problem
+from nkdigital.core.formula import check_size, evaluate, references
 from nkdigital.metadata.units import COUNT_UNITS
+from nkdigital.reading import figures as reading
 
 BOUNDS = ("value", "low", "high")
 STATISTIC = "international_statistic"  # published aggregates keep their decimals, e.g. the world's subscriptions

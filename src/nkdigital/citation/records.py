@@ -8,11 +8,15 @@ printed (the host the copy was read from is named instead); a copy not on the pu
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from nkdigital.links import via_host
-from nkdigital.load import Package
 from nkdigital.metadata.provenance import UNKNOWN_OUTLET, outlet_credit
+from nkdigital.reading.links import via_host
+
+if TYPE_CHECKING:  # type hints only: citation sits below the API layer (tests/test_layout.py)
+    from nkdigital.api.package import Package
 
 CSL_TYPES = {"news": "article-newspaper", "blog": "post-weblog", "international_statistic": "dataset",
              "dataset": "dataset", "research": "report", "ngo_report": "report", "government": "report",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
+_HERE = Path(__file__).resolve().parents[1]  # the nkdigital package folder
 ARCHIVE_ENV = "NKDIGITAL_ARCHIVE"
 ARCHIVE_DIR = "archive"
 

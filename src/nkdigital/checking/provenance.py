@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 
-from nkdigital.errors import Problem
+from nkdigital.core.errors import Problem
 from nkdigital.metadata.provenance import allowed_strengths
 
 

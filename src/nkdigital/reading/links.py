@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from nkdigital.core.urls import clean_url
 from nkdigital.metadata.provenance import OWN_SITE_COPIES
-from nkdigital.urls import clean_url
 
 SOURCE_FIELDS = ("original_outlet", "url", "strength")
 COPY_FIELDS = ("archive_path", "copy", "host", "copy_url", "sha256")

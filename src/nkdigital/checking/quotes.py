@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkdigital.errors import Problem, shown
-from nkdigital.limits import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_TOTAL
+from nkdigital.core.errors import Problem, shown
+from nkdigital.core.limits import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_TOTAL
 from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
 
 CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nkdigital.errors import Problem
-from nkdigital.periods import period_end
+from nkdigital.core.errors import Problem
+from nkdigital.core.periods import period_end
 
 Span = tuple[pd.Timestamp, pd.Timestamp]
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from nkdigital.cite.package_citation import package_citation
-from nkdigital.cite.styles import DEFAULT, STYLES, check
-from nkdigital.load import Package, bundled
+from nkdigital.citation.package_citation import package_citation
+from nkdigital.citation.styles import DEFAULT, STYLES, check
+
+if TYPE_CHECKING:  # type hints only: citation sits below the API layer (tests/test_layout.py)
+    from nkdigital.api.package import Package
 
 __all__ = ["STYLES", "cite", "package_citation", "source_ids"]
 
@@ -27,14 +30,14 @@ def source_ids(what: str | pd.DataFrame | Iterable[str], package: Package) -> li
     return ids
 
 
-def cite(what: str | pd.DataFrame | Iterable[str] | None = None, style: str = DEFAULT, *,
-         package: Package | None = None) -> str:
+def cite(what: str | pd.DataFrame | Iterable[str] | None = None, style: str = DEFAULT, *, package: Package) -> str:
     """Cite a source id, a row id (the sources behind the row, inputs of derived rows included), every source
-    behind a DataFrame, a list of such ids (sorted, once each), or the package (no argument)."""
-    from nkdigital.cite import records, render
+    behind a DataFrame, a list of such ids (sorted, once each), or the package (None), from `package`.
+
+    `nk.cite` (:func:`nkdigital.api.package.cite`) is this with the bundled package as the default."""
+    from nkdigital.citation import records, render
 
     check(style)
-    package = package or bundled()
     if what is None:
         return package_citation(style, package.version)
     items = records.records(package, source_ids(what, package))

@@ -6,7 +6,7 @@ import ast
 import operator
 import re
 
-from nkdigital.limits import MAX_FORMULA_CHARS, MAX_FORMULA_DEPTH
+from nkdigital.core.limits import MAX_FORMULA_CHARS, MAX_FORMULA_DEPTH
 
 _REFERENCE = re.compile(r"\{([a-z0-9-]+)\}")
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nkdigital.errors import Problem
+from nkdigital.core.errors import Problem
 
 
 def check_share_of(frames: dict[str, pd.DataFrame]) -> list[Problem]:

@@ -14,7 +14,7 @@ def package_item(version: str) -> dict:
 
 def package_citation(style: str, version: str) -> str:
     """The package's citation in `style`."""
-    from nkdigital.cite import render
+    from nkdigital.citation import render
 
     item = package_item(version)
     if style == "text":

@@ -14,25 +14,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkdigital import checks
-from nkdigital.credit_checks import (
+from nkdigital.checking import checks
+from nkdigital.checking.credit_checks import (
     check_archive_credits,
     check_creators,
     check_shared_file_dates,
     check_strength_claims,
     check_urls,
 )
-from nkdigital.descriptor import read_descriptor
-from nkdigital.errors import PackageError, Problem, shown, sort_problems
-from nkdigital.event_dates import check_event_dates, check_one_account_per_source
-from nkdigital.law_checks import check_laws
-from nkdigital.limits import MAX_PACKAGE_BYTES, megabytes
-from nkdigital.network import check_network_records
-from nkdigital.paths import default_archive, resolve_descriptor
-from nkdigital.provenance import check_provenance
-from nkdigital.quotes import check_quote_lengths, check_quotes
-from nkdigital.table import read_table
-from nkdigital.tier_checks import check_share_of
+from nkdigital.checking.event_dates import check_event_dates, check_one_account_per_source
+from nkdigital.checking.law_checks import check_laws
+from nkdigital.checking.network import check_network_records
+from nkdigital.checking.provenance import check_provenance
+from nkdigital.checking.quotes import check_quote_lengths, check_quotes
+from nkdigital.checking.tier_checks import check_share_of
+from nkdigital.core.errors import PackageError, Problem, shown, sort_problems
+from nkdigital.core.limits import MAX_PACKAGE_BYTES, megabytes
+from nkdigital.core.paths import default_archive, resolve_descriptor
+from nkdigital.reading.descriptor import read_descriptor
+from nkdigital.reading.table import read_table
 
 HASH_CHANGED = "file changed since its hash was recorded; check the edit, then run `nkdigital refresh`"
 SKIPPED = ("logic checks (bounds, dates, derived rows, ids, source use) and quotes"
@@ -108,10 +108,10 @@ def validated(path: str | os.PathLike | None = None, archive: str | os.PathLike 
 
     A valid verdict is remembered in this process and on disk (`$XDG_CACHE_HOME/nkdigital/validated/`), keyed by
     the SHA-256 of the descriptor, every resource file, every archive file, the date and our code
-    (:func:`nkdigital.content.content_key`): any changed byte validates again. Only valid verdicts are kept, so a
-    problem is always reported afresh. The report's `frames` are empty when the verdict came from the cache.
+    (:func:`nkdigital.checking.content.content_key`): any changed byte validates again. Only valid verdicts are
+    kept, so a problem is always reported afresh. The report's `frames` are empty when the verdict came from the cache.
     """
-    from nkdigital import content
+    from nkdigital.checking import content
 
     descriptor_path = resolve_descriptor(path)
     archive_path = Path(archive) if archive is not None else default_archive(descriptor_path)

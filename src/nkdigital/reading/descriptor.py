@@ -6,10 +6,10 @@ import json
 import re
 from pathlib import Path, PurePosixPath
 
-from nkdigital.errors import PackageError, Problem, shown
-from nkdigital.limits import MAX_DESCRIPTOR_BYTES, MAX_JSON_DEPTH, megabytes
-from nkdigital.patterns import pattern_problem
-from nkdigital.table import CONTROL, INVISIBLE, invisible
+from nkdigital.core.errors import PackageError, Problem, shown
+from nkdigital.core.limits import MAX_DESCRIPTOR_BYTES, MAX_JSON_DEPTH, megabytes
+from nkdigital.core.patterns import pattern_problem
+from nkdigital.reading.table import CONTROL, INVISIBLE, invisible
 
 FIELD_TYPES = frozenset({"string", "number", "integer", "year", "date", "boolean"})
 STANDARD_DIALECT = {"delimiter": ",", "quoteChar": '"', "header": True}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from nkdigital.limits import MAX_PATTERN_CHARS
+from nkdigital.core.limits import MAX_PATTERN_CHARS
 
 TEXT_PATTERN_HINT = "text must not start with =, +, - or @ and must not contain < or >"
 

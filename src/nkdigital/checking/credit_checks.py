@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkdigital.errors import Problem, shown
+from nkdigital.checking.quotes import evidence, part, read_archived
+from nkdigital.core.errors import Problem, shown
+from nkdigital.core.urls import clean_url
 from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNTITLED
-from nkdigital.quotes import evidence, part, read_archived
-from nkdigital.urls import clean_url
 
 WEAK_CLAIM = re.compile(r"\bweak\b", re.IGNORECASE)
 # a header title the archive marks as not the document's own: the headline is not in the excerpt, or was rebuilt
@@ -79,7 +79,7 @@ def check_urls(frames: dict[str, pd.DataFrame]) -> list[Problem]:
             if clean_url(str(url)) != str(url):
                 problems.append(Problem(*_where(name, frame, index, field),
                                         f"address {shown(url)} carries tracking or a wrapper; store"
-                                        f" {shown(clean_url(str(url)))} (nkdigital.urls.clean_url)"))
+                                        f" {shown(clean_url(str(url)))} (nkdigital.core.urls.clean_url)"))
     return problems
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nkdigital.periods import period_end
+from nkdigital.core.periods import period_end
 
 GROUP = ["indicator", "geo", "unit", "period_start", "period_end"]  # `conflict` numbers these groups from 1
 SPREAD = ["sources", "spread_min", "spread_max", "spread_ratio"]

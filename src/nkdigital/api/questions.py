@@ -8,9 +8,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from nkdigital import conflicts
-from nkdigital.filters import Choice, by_geo, by_value, every
-from nkdigital.periods import Bound
+from nkdigital.api import conflicts
+from nkdigital.api.filters import Choice, by_geo, by_value, every
+from nkdigital.core.periods import Bound
 
 
 class MissingGeoWarning(UserWarning):
@@ -135,7 +135,7 @@ class Questions:
         row's fields, and `kind`. Figures agree when one figure fits every row's interval ("at least 2 million"
         and 2,000,000); within 0.1 % they differ only by rounding (kind `rounding`, shown with
         ``include_rounding=True``). ``across=True`` checks device estimates and access tiers too (`resource` and
-        `row_id` name each row; the window applies to all, geo to observations). See :mod:`nkdigital.conflicts`.
+        `row_id` name each row; the window applies to all, geo to observations). See :mod:`nkdigital.api.conflicts`.
         """
         if across:
             if indicator is not None:

@@ -103,10 +103,10 @@ def _date(item: dict, key: str) -> list[int]:
 
 def bibtex(items: list[dict]) -> str:
     """A BibTeX file: @online (or @misc for data sets) with urldate, organisations double-braced; untrusted text
-    LaTeX-encoded by pybtex's writer (see :mod:`nkdigital.cite.bibtex_writer`)."""
+    LaTeX-encoded by pybtex's writer (see :mod:`nkdigital.citation.bibtex_writer`)."""
     from pybtex.database import BibliographyData, Entry
 
-    from nkdigital.cite.bibtex_writer import Writer
+    from nkdigital.citation.bibtex_writer import Writer
 
     entries = {}
     for item in items:
