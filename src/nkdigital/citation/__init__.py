@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from nkdigital.citation.package_citation import package_citation
 from nkdigital.citation.styles import DEFAULT, STYLES, check
 
 if TYPE_CHECKING:  # type hints only: citation sits below the API layer (tests/test_layout.py)
+    import pandas as pd
+
     from nkdigital.api.package import Package
 
 __all__ = ["STYLES", "cite", "package_citation", "source_ids"]
@@ -18,6 +18,8 @@ __all__ = ["STYLES", "cite", "package_citation", "source_ids"]
 
 def source_ids(what: str | pd.DataFrame | Iterable[str], package: Package) -> list[str]:
     """Sorted ids of the sources behind a source id, a row id, a frame or a list of ids."""
+    import pandas as pd  # here, so that the CLI reads the style registry without pandas
+
     if isinstance(what, (str, pd.DataFrame)):
         ids = package.source_ids(what)
     elif not isinstance(what, Iterable) or isinstance(what, (bytes, dict)):
