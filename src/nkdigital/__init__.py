@@ -14,13 +14,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from nkdigital.core.version import VERSION as __version__
+
 if TYPE_CHECKING:
     from nkdigital import charts, export, text
     from nkdigital.api.package import Package, cite, load
     from nkdigital.checking.validation import Report
     from nkdigital.core.errors import PackageError, Problem
 
-__version__ = "0.1.0"
 __all__ = ["Package", "PackageError", "Problem", "__version__", "charts", "cite", "export", "load", "text", "validate"]
 
 # public name -> the module that defines it (a subpackage when the name is the module itself)

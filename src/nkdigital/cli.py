@@ -17,10 +17,10 @@ ARCHIVE_HELP = "source archive for quote checks (default: archive/ beside the pa
 
 
 def _parser() -> argparse.ArgumentParser:
-    from nkdigital import __version__
+    from nkdigital.core.version import VERSION
 
     parser = argparse.ArgumentParser(prog="nkdigital", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"nkdigital {__version__}")
+    parser.add_argument("--version", action="version", version=f"nkdigital {VERSION}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check schema, keys, hashes, quotes and logic",

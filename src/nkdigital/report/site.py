@@ -122,9 +122,10 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
     and the index say how to get one instead of showing a snippet).
     `images`: also each chart as PNG, SVG and PDF (needs Chromium); without them pages offer the CSVs only.
     """
-    import nkdigital as nk
-    from nkdigital import export
+    from nkdigital import charts, export
+    from nkdigital.api.package import load
     from nkdigital.charts.house import FONT
+    from nkdigital.core.version import VERSION
     from nkdigital.export.html import FIGURE_STYLE, VENDOR, plotly_js_path
     from nkdigital.report.render import environment
 
@@ -133,7 +134,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
     if base_url and not urllib.parse.urlsplit(base_url).netloc:
         raise ValueError(f"--base-url must be an absolute URL such as https://example.org/report/, not {base_url!r}")
     base_url = base_url.rstrip("/") + "/" if base_url else ""
-    package = package or nk.load(validate=True)
+    package = package or load(validate=True)
     package.require_valid()  # a package passed in is checked too: pages quote it and copy its archived texts
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
@@ -143,8 +144,8 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         pages = [render(path, html_exporter, *around) for path, around in zip(paths, neighbours(paths), strict=True)]
         for page in pages:
             (staging / page.file).write_text(with_policy(page.html, page.scripts), encoding="utf-8")
-        figures = nk.charts.gallery(package)
-        charts_listed = _chart_files(figures, package, staging / "charts", base_url, nk.__version__,
+        figures = charts.gallery(package)
+        charts_listed = _chart_files(figures, package, staging / "charts", base_url, VERSION,
                                      images)
         copies = package.resource("source_copies")
         used = {s for fig in figures.values() for s in package.source_ids(export.chart_rows(fig, package))}
@@ -162,7 +163,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
             (assets / name).write_text(text, encoding="utf-8")
 
         index = environment().get_template("index.html.j2").render(pages=pages, charts=charts_listed, images=images,
-                                                                   version=nk.__version__, no_embed=NO_BASE_URL)
+                                                                   version=VERSION, no_embed=NO_BASE_URL)
         (staging / "index.html").write_text(with_policy(index, []), encoding="utf-8")
         (staging / MARKER).write_text("built by nkdigital report; this folder is replaced by the next build\n",
                                       encoding="utf-8")
