@@ -8,9 +8,7 @@ from collections.abc import Sequence
 
 from nkdigital.citation.styles import DEFAULT, STYLES
 from nkdigital.core.errors import PackageError, for_terminal
-
-EXPORT_FORMATS = ("sqlite", "duckdb", "csv", "xlsx", "parquet")
-CHART_FORMATS = ("html", "png", "svg", "pdf")
+from nkdigital.export.formats import CHART_FILE_FORMATS, CHART_FORMATS, TABLE_FORMATS, unknown
 
 PACKAGE_HELP = "datapackage.json or its folder (default: bundled)"
 ARCHIVE_HELP = "source archive for quote checks (default: archive/ beside the package folder)"
@@ -34,32 +32,31 @@ def _parser() -> argparse.ArgumentParser:
     refresh.add_argument("package", nargs="?", help=PACKAGE_HELP)
     refresh.add_argument("--archive", help=ARCHIVE_HELP)
 
-    export = commands.add_parser("export", help="write the package as sqlite, duckdb, csv, xlsx or parquet",
-                                 description="Validate the package, then export every resource to one database,"
-                                 " workbook, data package folder (csv) or folder of Parquet files.")
-    export.add_argument("format", choices=EXPORT_FORMATS)
+    export = commands.add_parser("export", help=f"write the package as {_either(TABLE_FORMATS)}",
+                                 description="Validate the package, then export every resource: "
+                                 + "; ".join(f"{name}: {what}" for name, what in TABLE_FORMATS.items()) + ".")
+    export.add_argument("format", choices=list(TABLE_FORMATS))
     export.add_argument("out", help="output file (a new folder for csv and parquet); its folder must exist")
-    export.add_argument("--package", help=PACKAGE_HELP)
-    export.add_argument("--archive", help=ARCHIVE_HELP)
+    _package_options(export)
 
-    charts = commands.add_parser("charts", help="write every chart as html, png, svg and/or pdf",
+    charts = commands.add_parser("charts", help=f"write every chart as {', '.join(CHART_FORMATS)} (one or more)",
                                  description="Write every house chart; PNG, SVG and PDF need a Chromium browser.")
     charts.add_argument("out", help="output folder")
-    charts.add_argument("--format", default="html", help="comma-separated: html,png,svg,pdf (default: html)")
-    charts.add_argument("--package", help=PACKAGE_HELP)
-    charts.add_argument("--archive", help=ARCHIVE_HELP)
+    charts.add_argument("--format", default="html",
+                        help=f"comma-separated: {','.join(CHART_FORMATS)} (default: html)")
+    _package_options(charts)
 
     chart = commands.add_parser("chart", help="write one chart; the suffix of OUT picks the format",
-                                description="Write one chart as .png (scale 2), .svg, .pdf, .html (self-contained)"
-                                " or .csv (the rows drawn, with outlet, URL, quote and terms).")
+                                description="Write one chart; OUT's suffix picks the format: "
+                                f"{_either(['.' + f for f in CHART_FILE_FORMATS])} (PNG at scale 2, HTML"
+                                " self-contained, CSV the rows drawn with outlet, URL, quote and terms).")
     chart.add_argument("name", nargs="?", help="chart name (see --list)")
     chart.add_argument("out", nargs="?", help="output file: its suffix picks the format")
     chart.add_argument("--list", action="store_true", help="list the chart names and exit")
     chart.add_argument("--width", type=int, help="image width in px (png, svg, pdf)")
     chart.add_argument("--height", type=int, help="image height in px (png, svg, pdf)")
     chart.add_argument("--include-weak", action="store_true", help="also draw rows from weak sources, marked")
-    chart.add_argument("--package", help=PACKAGE_HELP)
-    chart.add_argument("--archive", help=ARCHIVE_HELP)
+    _package_options(chart)
 
     report = commands.add_parser("report", help="build the offline report: notebooks, charts, index",
                                  description="Build the report as a static site (needs the notebooks extra and,"
@@ -79,8 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 
     info = commands.add_parser("info", help="show version, resources and row counts",
                                description="Show the package version, resources and row counts.")
-    info.add_argument("--package", help=PACKAGE_HELP)
-    info.add_argument("--archive", help=ARCHIVE_HELP)
+    _package_options(info)
 
     serve = commands.add_parser("serve", help="explore the package in Datasette (pip install 'nkdigital[explorer]')",
                                 description="Build nkdigital.sqlite (search, facets, canned queries) in"
@@ -92,6 +88,24 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--allow-sql", action="store_true",
                        help="allow arbitrary read-only SQL (time, row and size limits apply; default: off)")
     return parser
+
+
+def _package_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--package", help=PACKAGE_HELP)
+    command.add_argument("--archive", help=ARCHIVE_HELP)
+
+
+def _validated(args: argparse.Namespace):
+    """The package `--package` names (default: bundled), validated against `--archive`."""
+    from nkdigital.api.package import load
+
+    return load(args.package, validate=True, archive=args.archive)
+
+
+def _either(names) -> str:
+    """`a, b or c`."""
+    names = list(names)
+    return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -142,9 +156,8 @@ def _refresh(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from nkdigital import export
-    from nkdigital.api.package import load
 
-    package = load(args.package, validate=True, archive=args.archive)
+    package = _validated(args)
     written = export.export(package, args.format, args.out, progress=True)
     print(f"wrote {written}")
     return 0
@@ -152,13 +165,12 @@ def _export(args: argparse.Namespace) -> int:
 
 def _charts(args: argparse.Namespace) -> int:
     from nkdigital import export
-    from nkdigital.api.package import load
 
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    unknown = sorted(set(formats) - set(CHART_FORMATS))
-    if unknown:
-        raise ValueError(f"unknown chart format {unknown[0]!r}; choose from {', '.join(CHART_FORMATS)}")
-    package = load(args.package, validate=True, archive=args.archive)
+    wrong = sorted(set(formats) - set(CHART_FORMATS))
+    if wrong:
+        raise unknown("chart", wrong[0], CHART_FORMATS)
+    package = _validated(args)
     paths = export.write_charts(package, args.out, formats, progress=True)
     print(f"wrote {len(paths)} files to {args.out}")
     return 0
@@ -197,7 +209,6 @@ def _browser_note(without: str) -> bool:
 
 
 def _chart(args: argparse.Namespace) -> int:
-    from nkdigital.api.package import load
     from nkdigital.charts.registry import CHARTS, chart
     from nkdigital.export.chart_file import format_of, write_chart
 
@@ -210,7 +221,7 @@ def _chart(args: argparse.Namespace) -> int:
     if args.name not in CHARTS:
         raise ValueError(f"unknown chart {args.name!r}; choose from {', '.join(CHARTS)}")
     format_of(args.out)  # refuse a bad suffix before building anything
-    package = load(args.package, validate=True, archive=args.archive)
+    package = _validated(args)
     written = write_chart(chart(args.name, package, args.include_weak), args.out, package, args.width, args.height)
     print(f"wrote {written}")
     return 0
@@ -224,9 +235,8 @@ def _cite(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from nkdigital.api.package import load
 
-    package = load(args.package, validate=True, archive=args.archive)
+    package = _validated(args)
     _say(f"{package.descriptor.get('title', 'nkdigital')} — version {package.version}")
     _say(f"descriptor: {package.path}")
     for name in package.resource_names:

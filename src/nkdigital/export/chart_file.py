@@ -12,9 +12,9 @@ import pandas as pd
 
 from nkdigital.api.package import Package
 from nkdigital.core.atomic import atomic_write_bytes
+from nkdigital.export.formats import CHART_FILE_FORMATS
 from nkdigital.metadata.terms import restricts_reuse
 
-FORMATS = ("png", "svg", "pdf", "html", "csv")
 DATES = (("ref_date", "ref_date_precision"), ("event_date", "event_date_precision"))
 COLUMNS = ["row_id", "resource", "date", "date_precision", "value", "low", "high", "unit", "qualifier", "outlet",
            "url", "quote", "source_id", "usage_terms", "restricts_reuse", "chart", "chart_source_line", "chart_terms"]
@@ -23,9 +23,9 @@ COLUMNS = ["row_id", "resource", "date", "date_precision", "value", "low", "high
 def format_of(out: str | os.PathLike) -> str:
     """The format `out`'s suffix asks for, or a ValueError naming the suffixes there are."""
     fmt = Path(out).suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
+    if fmt not in CHART_FILE_FORMATS:
         raise ValueError(f"cannot tell the format of {out}: its suffix must be one of"
-                         f" {', '.join('.' + f for f in FORMATS)}")
+                         f" {', '.join('.' + f for f in CHART_FILE_FORMATS)}")
     return fmt
 
 

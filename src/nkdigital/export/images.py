@@ -15,6 +15,7 @@ from pathlib import Path
 from nkdigital.api.package import Package
 from nkdigital.core.atomic import atomic_path, scratch_beside
 from nkdigital.export.common import counter, guard
+from nkdigital.export.formats import CHART_FORMATS, IMAGE_FORMATS, unknown
 from nkdigital.export.html import write_chart_html
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -51,9 +52,6 @@ def _browser_quiet() -> Iterator[None]:
             os.close(saved)
 
 
-IMAGE_FORMATS = ("png", "svg", "pdf")
-
-
 def write_image(fig, out: str | os.PathLike, width: int | None = None, height: int | None = None) -> Path:
     """Render one figure to `out` (.png at scale 2, .svg or .pdf) at its export size or the size given."""
     import plotly.io as pio
@@ -63,7 +61,7 @@ def write_image(fig, out: str | os.PathLike, width: int | None = None, height: i
     out = Path(out)
     fmt = out.suffix.lstrip(".").lower()
     if fmt not in IMAGE_FORMATS:
-        raise ValueError(f"unknown image format {fmt!r} of {out}; choose {', '.join(IMAGE_FORMATS)}")
+        raise unknown("image", fmt, IMAGE_FORMATS)
     size = image_size(fig, width, height)  # a size out of bounds is refused before anything starts
     if width:  # texts wrap to the width asked for
         from nkdigital.charts.resize import resized
@@ -85,9 +83,9 @@ def write_images(figures: dict, folder: str | os.PathLike, formats: str | Sequen
     from nkdigital.charts.house import image_size
 
     formats = [formats] if isinstance(formats, str) else list(formats)
-    unknown = [f for f in formats if f not in IMAGE_FORMATS]
-    if unknown:
-        raise ValueError(f"unknown image format {unknown[0]!r}; choose {', '.join(IMAGE_FORMATS)}")
+    wrong = [f for f in formats if f not in IMAGE_FORMATS]
+    if wrong:
+        raise unknown("image", wrong[0], IMAGE_FORMATS)
     find_browser()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -119,9 +117,9 @@ def write_charts(package: Package, out: str | os.PathLike, formats: Iterable[str
     guard(out, package)
     out.mkdir(exist_ok=True)  # the folder asked for; never its parents
     formats = list(formats)
-    unknown = [f for f in formats if f != "html" and f not in IMAGE_FORMATS]
-    if unknown:
-        raise ValueError(f"unknown chart format {unknown[0]!r}; choose html, {', '.join(IMAGE_FORMATS)}")
+    wrong = [f for f in formats if f not in CHART_FORMATS]
+    if wrong:
+        raise unknown("chart", wrong[0], CHART_FORMATS)
     figures = charts.gallery(package)
     images = [f for f in formats if f in IMAGE_FORMATS]
     paths = []

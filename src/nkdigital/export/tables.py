@@ -22,6 +22,7 @@ from nkdigital.api.package import Package
 from nkdigital.core.atomic import atomic_folder, atomic_path
 from nkdigital.core.paths import ARCHIVE_DIR, default_archive
 from nkdigital.export.common import fields_table, guard, schemas, steps
+from nkdigital.export.formats import TABLE_FORMATS, unknown
 from nkdigital.export.workbook import to_xlsx
 
 SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "year": "INTEGER", "date": "TEXT",
@@ -223,13 +224,14 @@ def to_parquet(package: Package, out: str | os.PathLike, progress: bool = False)
     return out
 
 
+# one writer per name in formats.TABLE_FORMATS (tests/test_layout.py ties them)
 WRITERS = {"sqlite": to_sqlite, "duckdb": to_duckdb, "csv": to_csv, "xlsx": to_xlsx, "parquet": to_parquet}
 
 
 def export(package: Package, fmt: str, out: str | os.PathLike, progress: bool = False) -> Path:
     """Write `package` as `fmt` (sqlite, duckdb, csv, xlsx or parquet) to `out`."""
     if fmt not in WRITERS:
-        raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(WRITERS)}")
+        raise unknown("export", fmt, TABLE_FORMATS)
     return WRITERS[fmt](package, out, progress)
 
 
