@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import textwrap
-from collections.abc import Sequence
 
 import pandas as pd
 
@@ -48,17 +47,6 @@ def shorten(value: object, width: int) -> str:
     """Raw (unescaped) text cut at a word boundary to at most `width` characters, with an ellipsis."""
     text = "" if missing(value) else " ".join(str(value).split())
     return text if len(text) <= width else textwrap.shorten(text, width, placeholder="…")
-
-
-def pack(items: Sequence[str], width: int, sep: str = " · ") -> list[str]:
-    """Greedy line packing of already-escaped `items`, never breaking inside an item."""
-    lines: list[str] = []
-    for item in items:
-        if lines and len(html.unescape(lines[-1] + sep + item)) <= width:
-            lines[-1] += sep + item
-        else:
-            lines.append(item)
-    return lines
 
 
 def _line_count(raw: str, measure: int) -> int:

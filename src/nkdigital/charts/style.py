@@ -16,7 +16,6 @@ PAD = 16  # px between the figure edge and title, notes and source line
 FOOTER_PX = WIDTH - 2 * PAD  # notes and source lines run the figure's full width (narrow pages show them as text)
 TITLE_FONT, SUBTITLE_FONT = 20, 14
 NOTE_FONT, SOURCE_FONT = 11, 11
-MAX_NOTE_LINES = 6  # notes stay short: detail goes to hover text and meta["description"]
 SUBTITLE_CHARS = 140  # a comfortable measure for the subtitle
 LEGEND_ABOVE = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"}  # one row over the plot
 

@@ -22,7 +22,6 @@ CSL_TYPES = {"news": "article-newspaper", "blog": "post-weblog", "international_
              "dataset": "dataset", "research": "report", "ngo_report": "report", "government": "report",
              "operator": "report", "encyclopedia": "entry-encyclopedia", "forum": "post", "state_media": "article",
              "legal_text": "legislation"}
-AUTHOR_ROLES = ("author", "data_producer")  # a series with no author is credited to its producer
 PRECISION_PARTS = {"day": 3, "month": 2, "year": 1, "range": 1}
 
 

@@ -77,9 +77,3 @@ def atomic_folder(target: str | os.PathLike, earlier: Callable[[Path], bool] = _
 def atomic_write_bytes(target: str | os.PathLike, data: bytes) -> None:
     with atomic_path(target) as temporary:
         temporary.write_bytes(data)
-
-
-def atomic_write_with(target: str | os.PathLike, write: Callable[[Path], None]) -> None:
-    """Let `write` fill a temporary path, then move it onto `target`."""
-    with atomic_path(target) as temporary:
-        write(temporary)

@@ -11,7 +11,6 @@ UNKNOWN_OUTLET = "unknown"
 UNNAMED_OUTLET = "original outlet not named"  # how an outlet the archive does not name is described, never "unknown"
 UNTITLED = "[untitled excerpt on "  # how our description of an excerpt without its headline begins
 STRONG_COPIES = frozenset({"original", "excerpt_of_original", "faithful_copy", "data_rehost"})
-LOOSE_COPIES = frozenset({"repost", "scrape"})
 UNVETTED_TYPES = frozenset({"forum", "encyclopedia"})
 SELF_PUBLISHED = "blog"
 OWN_SITE_COPIES = frozenset({"original", "excerpt_of_original"})

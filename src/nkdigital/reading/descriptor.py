@@ -233,7 +233,3 @@ def _names_in(value: object, allowed: list[str] | None) -> bool:
     """Whether `value` is a non-empty list of names (all in `allowed`, when given)."""
     return (isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
             and (allowed is None or all(v in allowed for v in value)))
-
-
-def resources_by_name(descriptor: dict) -> dict[str, dict]:
-    return {resource["name"]: resource for resource in descriptor["resources"]}
