@@ -48,7 +48,7 @@ def by_geo(frame: pd.DataFrame, geo: Choice) -> np.ndarray | None:
     if geo is None or geo == ALL_GEOS or "geo" not in frame:
         return None
     wanted = choices(geo, "geo")
-    invalid = [g for g in wanted if not isinstance(g, str) or not _GEO.fullmatch(g)]
+    invalid = [g for g in wanted if not _GEO.fullmatch(g)]
     if invalid:
         raise ValueError(f"geo {invalid[0]!r} is not an ISO 3166-1 alpha-3 code such as 'PRK' (or 'all')")
     return frame["geo"].isin(wanted).to_numpy(dtype=bool)

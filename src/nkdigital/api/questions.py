@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from nkdigital.api import conflicts
-from nkdigital.api.filters import Choice, by_geo, by_value, every
+from nkdigital.api.filters import Choice, by_geo, by_value, choices, every
 from nkdigital.core.periods import Bound
 
 
@@ -22,11 +22,11 @@ def warn_missing_geo(indicator: Choice, geo: Choice, found: pd.DataFrame, elsewh
     match rows (their geos are `elsewhere`), naming the geos that do have rows."""
     if indicator is None or geo is None or geo == "all":
         return
-    asked = [geo] if isinstance(geo, str) else list(geo)
+    asked = choices(geo, "geo")
     missing = [g for g in asked if g not in set(found["geo"].astype(str))]
     others = sorted(set(elsewhere.dropna().astype(str)) - set(missing))
     if missing and others:
-        named = indicator if isinstance(indicator, str) else ", ".join(indicator)
+        named = ", ".join(choices(indicator, "indicator"))
         warnings.warn(f"no {named} rows for geo {', '.join(missing)} with these filters; rows exist for"
                       f" {', '.join(others)}", MissingGeoWarning, stacklevel=3)
 
