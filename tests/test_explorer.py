@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 
 import nkdigital as nk
-from nkdigital.explorer import archive, build, content_key, metadata, prepare, queries
-from nkdigital.explorer.canned import fts_words
+from nkdigital.checking.content import content_key
+from nkdigital.explorer import archive, build, prepare, queries
 from nkdigital.explorer.database import link_copies, search_columns, table_columns
 from nkdigital.explorer.limits import MAX_FACETS, MAX_QUERY_STRING, refusal
+from nkdigital.explorer.metadata import metadata
+from nkdigital.explorer.names import fts_words
 from nkdigital.explorer.serve import prepared
 from nkdigital.metadata.fields import FIELDS
 from nkdigital.metadata.roles import LEAD, ROLES
@@ -249,20 +251,90 @@ def test_the_database_is_reused_while_package_and_archive_are_unchanged(package_
     assert again[2] is True and again[0].stat().st_mtime_ns == first[0].stat().st_mtime_ns
     assert json.loads(again[1].read_text())["databases"]["nkdigital"]["allow_sql"] is True
     text = next(archive_dir.glob("library/*.txt"))
-    text.write_bytes(text.read_bytes() + b" ")
-    assert content_key(package_copy, archive_dir) != key
-    data = package_copy.parent / "data" / "indicators.csv"
-    text.write_bytes(text.read_bytes()[:-1])
-    assert content_key(package_copy, archive_dir) == key
-    data.write_bytes(data.read_bytes() + b"\n")
-    assert content_key(package_copy, archive_dir) != key
-    data.write_bytes(data.read_bytes()[:-1])
-    assert content_key(package_copy, archive_dir) == key
     (archive_dir / "library" / "zz-link.txt").symlink_to(text)  # validation refuses it: the key must change
     assert content_key(package_copy, archive_dir) != key
+
+
+class Rebuilt(Exception):
+    pass
+
+
+def _flip(path: Path) -> None:
+    """Change one byte in the middle of `path` in place (same size, same modification time); again to undo."""
+    data, info = bytearray(path.read_bytes()), path.stat()
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
+def test_an_edited_byte_in_the_package_or_any_archive_folder_rebuilds(package_copy, tmp_path, monkeypatch):
+    archive_dir = package_copy.parent.parent / "archive"
+    cache = tmp_path / "cache"
+    prepared(package_copy, cache, archive_dir, allow_sql=False)
+
+    def rebuilding(*args, **kwargs):
+        raise Rebuilt
+
+    monkeypatch.setattr(sys.modules["nkdigital.api.package"], "load", rebuilding)
+    resources = json.loads(package_copy.read_text(encoding="utf-8"))["resources"]
+    edited = [package_copy, *(package_copy.parent / r["path"] for r in resources)]
+    edited += [Path(folder) / min(files) for folder, _, files in sorted(os.walk(archive_dir)) if files]
+    assert len(edited) > len(resources) + 3
+    for path in edited:
+        _flip(path)
+        with pytest.raises(Rebuilt):
+            prepared(package_copy, cache, archive_dir, allow_sql=False)
+        _flip(path)
+    assert prepared(package_copy, cache, archive_dir, allow_sql=False)[2] is True
 
 
 def test_importing_the_library_and_the_explorer_leaves_datasette_unloaded():
     code = "import sys, nkdigital, nkdigital.cli, nkdigital.explorer; print('datasette' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.stdout == "False\n", result.stderr
+
+
+def _tiny(folder: Path, copy: str, title: str) -> Path:
+    """A database named like the explorer's: one source (titled `title`), its copy at `copy`, one quoted row."""
+    folder.mkdir()
+    with closing(sqlite3.connect(folder / "nkdigital.sqlite")) as connection:
+        connection.executescript(
+            "CREATE TABLE sources (source_id TEXT PRIMARY KEY, title TEXT);"
+            "CREATE TABLE source_copies (source_id TEXT REFERENCES sources (source_id), archive_path TEXT,"
+            " role TEXT);"
+            "CREATE TABLE observations (observation_id TEXT PRIMARY KEY,"
+            " source_id TEXT REFERENCES sources (source_id), quote TEXT);"
+            "INSERT INTO observations VALUES ('obs-1', 'src-1', 'The words.');")
+        connection.execute("INSERT INTO sources VALUES ('src-1', ?)", [title])
+        connection.execute("INSERT INTO source_copies VALUES ('src-1', ?, 'primary')", [copy])
+        connection.commit()
+    return folder / "nkdigital.sqlite"
+
+
+def test_each_explorer_app_links_to_its_own_databases_copies_and_labels(tmp_path):
+    import asyncio
+
+    from datasette.app import Datasette
+    from datasette.plugins import pm
+
+    from nkdigital.explorer import plugin
+
+    async def pages(database: Path) -> tuple[str, str]:
+        app = Datasette([], immutables=[str(database)])
+        table = await app.client.get("/nkdigital/observations")
+        query = await app.client.get("/nkdigital", params={"sql": "SELECT source_id FROM observations"})
+        return table.text, query.text
+
+    registered = not pm.is_registered(plugin)
+    if registered:
+        pm.register(plugin, name="nkdigital-explorer")
+    try:
+        first = asyncio.run(pages(_tiny(tmp_path / "a", "library/one.txt", "First title")))
+        second = asyncio.run(pages(_tiny(tmp_path / "b", "library/two.txt", "Second title")))
+    finally:
+        if registered:
+            pm.unregister(plugin)
+    assert "/archive/library/one.txt?quote=The+words.#quote" in first[0] and "two.txt" not in first[0]
+    assert "/archive/library/two.txt?quote=The+words.#quote" in second[0] and "one.txt" not in second[0]
+    assert '<a href="/nkdigital/sources/src-1">First title&nbsp;<em>src-1</em></a>' in first[1]
+    assert '<a href="/nkdigital/sources/src-1">Second title&nbsp;<em>src-1</em></a>' in second[1]

@@ -1,15 +1,16 @@
-"""What a validation verdict depends on, as one SHA-256: every byte the validation reads, and the code reading it.
+"""What a validation verdict and the explorer's database depend on, as one SHA-256: every byte validation
+reads, and the code reading it.
 
 The key covers the descriptor, every resource file, every file of the archive (its path and bytes; anything in
-the archive that is not a regular file by its path and kind), the date (a date in the future is a problem), and
-the source of this package (a new check re-validates). Only regular files are opened, never a FIFO or device;
-when something cannot be keyed (a missing or odd file, a broken descriptor) there is no key and the caller
-validates in full, which then reports the problem.
+the archive that is not a regular file by its path and kind) and the source of this package (a new check
+re-validates and rebuilds). It is the same for the same bytes on any day: the one check that reads the date (no
+date after today) can only pass more as time goes on, so a valid verdict stays valid. Only regular files are
+opened, never a FIFO or device; when something cannot be keyed (a missing or odd file, a broken descriptor) there
+is no key and the caller validates in full, which then reports the problem.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import json
@@ -55,12 +56,11 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def content_key(descriptor_path: Path, archive: Path, check_hashes: bool = True,
-                today: dt.date | None = None) -> str | None:
+def content_key(descriptor_path: Path, archive: Path) -> str | None:
     """The key of everything validating `descriptor_path` against `archive` reads, or None if it cannot be keyed."""
     from nkdigital.checking.quotes import archive_entries
 
-    digest = hashlib.sha256(f"{code_fingerprint()}\0{today or dt.date.today()}\0{check_hashes}".encode())
+    digest = hashlib.sha256(code_fingerprint().encode())
     try:
         _feed(digest, "datapackage.json", descriptor_path, [MAX_DESCRIPTOR_BYTES])
         descriptor = json.loads(descriptor_path.read_bytes())

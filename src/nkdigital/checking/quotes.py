@@ -7,12 +7,14 @@ import os
 import re
 import stat
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from nkdigital.core.errors import Problem, shown
 from nkdigital.core.limits import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_TOTAL
 from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
+
+if TYPE_CHECKING:  # only annotations: the explorer and the content key read this module without pandas
+    import pandas as pd
 
 CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
 WORD = re.compile(rf"[{CJK}]{{1,2}}|[^\s{CJK}]+")

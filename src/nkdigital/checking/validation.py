@@ -107,7 +107,7 @@ def validated(path: str | os.PathLike | None = None, archive: str | os.PathLike 
     """Validate the package at `path` against `archive` once per content; PackageError if it is invalid.
 
     A valid verdict is remembered in this process and on disk (`$XDG_CACHE_HOME/nkdigital/validated/`), keyed by
-    the SHA-256 of the descriptor, every resource file, every archive file, the date and our code
+    the SHA-256 of the descriptor, every resource file, every archive file and our code
     (:func:`nkdigital.checking.content.content_key`): any changed byte validates again. Only valid verdicts are
     kept, so a problem is always reported afresh. The report's `frames` are empty when the verdict came from the cache.
     """

@@ -9,16 +9,18 @@ geo (read from the method's signature) and the same period-overlap rule, over th
 from __future__ import annotations
 
 import inspect
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
 
 from nkdigital.api.package import Package
-from nkdigital.explorer.database import CONFLICTS, PERIODS, ident
+from nkdigital.explorer.names import CONFLICTS, PERIODS, SNIPPET
+from nkdigital.export.tables import sqlite_quote
 from nkdigital.metadata.roles import having
 
 DEFAULT_GEO = inspect.signature(Package.observations).parameters["geo"].default
 FIGURE = ("ref_date", "date_phrase", "indicator", "geo", "value", "low", "high", "unit", "qualifier", "claim_type",
           "original_outlet", "strength", "source_id", "quote", "observation_id")
-SPREAD = ("spread_min", "spread_max")  # shown with the row's unit, like value, low and high
-SNIPPET = ("\x02", "\x03")  # marks a search hit inside `search`'s snippets; the explorer renders them as <mark>
 # The column that says what a row is about, in order of preference (else the table's first column).
 ABOUT = ("title", "indicator", "group_name", "step", "device", "instrument", "subject", "event_id")
 
@@ -30,6 +32,11 @@ def _geo(alias: str) -> str:
 
 def queries(columns: dict[str, list[str]]) -> dict[str, dict]:
     """Canned queries for the questions people ask, each only where its tables and columns exist."""
+    with closing(sqlite3.connect(":memory:")) as connection:  # SQLite's own identifier quoting needs one
+        return _queries(columns, sqlite_quote(connection))
+
+
+def _queries(columns: dict[str, list[str]], ident: Callable[[str], str]) -> dict[str, dict]:
     found = {}
     observations = columns.get("observations", [])
     if set(FIGURE) <= set(observations) and PERIODS in columns:
@@ -39,13 +46,13 @@ def queries(columns: dict[str, list[str]]) -> dict[str, dict]:
     quoted = {t: names for t, names in columns.items()
               if t not in ("sources", CONFLICTS) and {"source_id", "quote", "original_outlet"} <= set(names)}
     if quoted:
-        found["what_one_outlet_says"] = _outlet(quoted)
+        found["what_one_outlet_says"] = _outlet(quoted, ident)
     if {"category", "event_date", "title"} <= set(columns.get("events", [])) and "event_attestations" in columns:
         found["law_timeline"] = _laws(columns["event_attestations"])
     searched = {t: names for t, names in columns.items()
                 if t not in (CONFLICTS, PERIODS) and having("searchable", names)}
     if searched:
-        found["search"] = _search(searched)
+        found["search"] = _search(searched, ident)
     return found
 
 
@@ -79,7 +86,7 @@ def _conflicts() -> dict:
     }
 
 
-def _outlet(quoted: dict[str, list[str]]) -> dict:
+def _outlet(quoted: dict[str, list[str]], ident: Callable[[str], str]) -> dict:
     parts = []
     for table, names in quoted.items():
         about = next((c for c in ABOUT if c in names), names[0])
@@ -110,7 +117,7 @@ def _laws(attestations: list[str]) -> dict:
     }
 
 
-def _search(searched: dict[str, list[str]]) -> dict:
+def _search(searched: dict[str, list[str]], ident: Callable[[str], str]) -> dict:
     parts = []
     start, end = SNIPPET
     for table, names in searched.items():
@@ -129,8 +136,3 @@ def _search(searched: dict[str, list[str]]) -> dict:
         "hide_sql": True,
     }
 
-
-def fts_words(text: str | None) -> str:
-    """A search box's text as an FTS5 query matching every word literally (no FTS syntax): `"a" "b"`."""
-    words = str(text or "").split()
-    return " ".join('"' + word.replace('"', '""') + '"' for word in words) or '""'

@@ -19,24 +19,16 @@ import pandas as pd
 from nkdigital.api.package import Package
 from nkdigital.core.atomic import atomic_path
 from nkdigital.core.periods import period_end
-from nkdigital.export.tables import to_sqlite
+from nkdigital.explorer.names import CONFLICTS, COPIES, HELPERS, PERIODS
+from nkdigital.export.tables import sqlite_quote, to_sqlite
 from nkdigital.metadata.roles import LEAD, having
 
-COPIES = "source_copies"
 CITATION_STYLE = "apa"
 SEARCHED_TOO = ("citation",)  # columns only the explorer adds that are worth searching
 FROM_SOURCES = ("original_outlet", "strength")  # copied onto every table whose rows name a source
-PERIODS = "observation_periods"
-CONFLICTS = "conflicts"
 CONFLICT_COLUMNS = ("conflict", "indicator", "geo", "unit", "period_start", "period_end", "sources", "spread_min",
                     "spread_max", "spread_ratio", "observation_id", "ref_date", "date_phrase", "value", "low", "high",
                     "qualifier", "claim_type", "source_id", "quote")
-HELPERS = (PERIODS, CONFLICTS)  # tables the canned queries read; hidden in the explorer
-
-
-def ident(name: str) -> str:
-    """`name` as an SQL identifier (double quotes, inner quotes doubled)."""
-    return '"' + str(name).replace('"', '""') + '"'
 
 
 def build(package: Package, out: str | os.PathLike) -> Path:
@@ -75,6 +67,7 @@ def search_columns(columns: dict[str, list[str]]) -> dict[str, list[str]]:
 
 def add_fts(connection: sqlite3.Connection, table: str, searched: list[str]) -> None:
     """An external-content FTS5 table `<table>_fts`, which Datasette detects and uses for `?_search=`."""
+    ident = sqlite_quote(connection)
     fts = ident(f"{table}_fts")
     listed = ", ".join(ident(c) for c in searched)
     content = "'" + table.replace("'", "''") + "'"
@@ -96,7 +89,7 @@ def link_copies(connection: sqlite3.Connection) -> None:
 
 def add_source_columns(connection: sqlite3.Connection) -> None:
     """Copy each source's outlet and strength onto every quoted table's rows, so that they facet and show."""
-    columns = table_columns(connection)
+    columns, ident = table_columns(connection), sqlite_quote(connection)
     copied = [c for c in FROM_SOURCES if c in columns.get("sources", [])]
     for table, names in columns.items():
         if table in ("sources", COPIES) or "source_id" not in names or "quote" not in names:
@@ -127,7 +120,7 @@ def lead_order(names: list[str]) -> list[str]:
 
 def reorder(connection: sqlite3.Connection, table: str, names: list[str]) -> None:
     """Rebuild `table` with its columns in `lead_order`, keeping types, NOT NULL, primary and foreign keys."""
-    order = lead_order(names)
+    order, ident = lead_order(names), sqlite_quote(connection)
     if order == names:
         return
     info = {row[1]: row for row in connection.execute("SELECT * FROM pragma_table_info(?)", [table])}

@@ -8,11 +8,9 @@ own rules. New tables and columns are picked up and missing ones are skipped.
 from __future__ import annotations
 
 from nkdigital.explorer.canned import queries
-from nkdigital.explorer.database import HELPERS
-from nkdigital.metadata.roles import ROLES, having
+from nkdigital.explorer.names import DATABASE, HELPERS, VALUES
+from nkdigital.metadata.roles import having
 
-DATABASE = "nkdigital"
-VALUES = ROLES["figure"]
 UNIT_NOTE = " Shown with the row's `unit`."
 # Columns only the explorer adds (the others are described by the descriptor).
 EXPLORER_COLUMNS = {

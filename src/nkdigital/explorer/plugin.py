@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import urllib.parse
+import weakref
 from pathlib import Path
 
 from datasette import hookimpl
@@ -13,17 +14,14 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from nkdigital.explorer import archive
-from nkdigital.explorer.canned import SNIPPET, SPREAD, fts_words
-from nkdigital.explorer.database import ident
 from nkdigital.explorer.limits import SQLITE_LIMITS, refusal
-from nkdigital.explorer.metadata import DATABASE, VALUES
+from nkdigital.explorer.names import COPIES, DATABASE, SNIPPET, SPREAD, VALUES, fts_words
 
 MOUNT = "archive"  # URL prefix of the archived texts
 STYLE = Path(__file__).with_name("explorer.css")
 WITH_UNIT = (*VALUES, *SPREAD)
 settings: dict[str, Path] = {}  # "archive": the archive folder, set by `serve` before Datasette starts
-_links: dict[str | None, dict[str, tuple[str, str]]] = {}  # table (None: any query) -> column -> (table, column)
-_copies: dict[str, str] = {}  # source_id -> archive path of its primary copy
+_held: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Datasette app -> what its database holds
 
 
 def _number(value: float) -> str:
@@ -57,14 +55,29 @@ def render_cell(row, value, column, table, database, datasette):
     return None
 
 
+async def _holds(datasette) -> dict:
+    """What this app's database holds, read once per app (the database is immutable): `copies`, each source's
+    primary copy; `links`, table (None: any query result) -> column -> (the table whose foreign key it is, the
+    table and column it references). In query results a column named like the key it references (source_id)
+    links too."""
+    held = _held.get(datasette)
+    if held is None:
+        db, copies = datasette.get_database(DATABASE), {}
+        if await db.table_exists(COPIES):
+            found = await db.execute(f"SELECT source_id, archive_path FROM {COPIES}"
+                                     " ORDER BY source_id, role = 'primary', archive_path DESC")
+            copies = {r[0]: r[1] for r in found.rows}  # the last row per source wins: its primary copy
+        links = {name: {k["column"]: (name, k["other_table"], k["other_column"]) for k in keys["outgoing"]}
+                 for name, keys in sorted((await db.get_all_foreign_keys()).items())}
+        links[None] = {column: link for by_column in links.values() for column, link in by_column.items()
+                       if column == link[2]}
+        held = _held.setdefault(datasette, {"copies": copies, "links": links})
+    return held
+
+
 async def _quote_link(datasette, source_id: str, quote: str) -> Markup | None:
     """The quote (truncated as other cells are, in full as a tooltip) linking to its passage, marked."""
-    if not _copies:
-        db = datasette.get_database(DATABASE)
-        found = await db.execute("SELECT source_id, archive_path FROM source_copies"
-                                 " ORDER BY source_id, role = 'primary', archive_path DESC")
-        _copies.update({r[0]: r[1] for r in found.rows})  # the last row per source wins: its primary copy
-    path = _copies.get(source_id)
+    path = (await _holds(datasette))["copies"].get(source_id)
     if path is None:
         return None
     limit = datasette.setting("truncate_cells_html") or len(quote)
@@ -74,30 +87,15 @@ async def _quote_link(datasette, source_id: str, quote: str) -> Markup | None:
 
 
 async def _foreign_link(datasette, table: str | None, column: str, value: str) -> Markup | None:
-    """`label id` linking to the referenced row, as Datasette shows foreign keys on table pages."""
-    db = datasette.get_database(DATABASE)
-    if not _links:  # the database is immutable: read its foreign keys once
-        _links.update(_read_links(await db.get_all_foreign_keys()))
-    other, key = _links.get(table, {}).get(column, (None, None))
-    if other is None:
+    """`label id` linking to the referenced row, as Datasette shows foreign keys on table pages (and with its
+    label lookup, `expand_foreign_keys`)."""
+    owner, other, _ = (await _holds(datasette))["links"].get(table, {}).get(column, (None, None, None))
+    if owner is None:
         return None
-    label_column = await db.label_column_for_table(other)
-    label = None
-    if label_column:
-        found = await db.execute(f"SELECT {ident(label_column)} FROM {ident(other)} WHERE {ident(key)} = ?", [value])
-        label = found.first()[0] if found.rows else None
+    label = (await datasette.expand_foreign_keys(DATABASE, owner, column, [value])).get((column, value))
     href = escape(datasette.urls.row(DATABASE, other, tilde_encode(value)))
-    text = f"{escape(label)}&nbsp;<em>{escape(value)}</em>" if label else escape(value)
+    text = f"{escape(label)}&nbsp;<em>{escape(value)}</em>" if label and label != value else escape(value)
     return Markup(f'<a href="{href}">{text}</a>')
-
-
-def _read_links(keys: dict) -> dict[str | None, dict[str, tuple[str, str]]]:
-    links = {name: {k["column"]: (k["other_table"], k["other_column"]) for k in found["outgoing"]}
-             for name, found in keys.items()}
-    # in query results (no table) a column named like the key it references, such as source_id, links too
-    links[None] = {column: target for by_column in links.values() for column, target in by_column.items()
-                   if column == target[1]}
-    return links
 
 
 @hookimpl

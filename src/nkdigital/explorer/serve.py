@@ -1,64 +1,30 @@
-"""`nkdigital serve`: build the explorer database (or reuse it while nothing changed), then run Datasette on it."""
+"""`nkdigital serve`: build the explorer database (or reuse it while nothing changed), then run Datasette on it.
+
+A start on a reused database reads the content key (`nkdigital.checking.content`), the stored Datasette metadata and
+Datasette: neither pandas nor the package code is imported (a test checks).
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import socket
 import sqlite3
-import stat
 import sys
 from contextlib import closing, suppress
 from pathlib import Path
 
+from nkdigital.checking.content import content_key
 from nkdigital.core.atomic import atomic_write_bytes
-from nkdigital.core.paths import default_archive, resolve_descriptor
+from nkdigital.core.paths import cache_dir, default_archive, resolve_descriptor
+from nkdigital.explorer.names import DATABASE
 
 INSTALL = "nkdigital serve needs Datasette: pip install 'nkdigital[explorer]'"
 DATABASE_FILE = "nkdigital.sqlite"
-KEY_FILE = "nkdigital.key"  # content hash the database was built from
+METADATA_FILE = "metadata.json"
+KEY_FILE = "nkdigital.key"  # content key the database and its metadata were built from
 HERE = Path(__file__).resolve().parent
-CODE = HERE.parent  # the library's code: a new version rebuilds
 SHUTDOWN_SECONDS = 2
-
-
-def cache_dir() -> Path:
-    """Where the explorer's files live: $XDG_CACHE_HOME/nkdigital, else ~/.cache/nkdigital."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nkdigital"
-
-
-def content_key(descriptor: Path, archive: Path) -> str:
-    """SHA-256 over the library's code, the descriptor, its resource files and every entry of the archive (the
-    bytes of regular files, the kind of anything else, so that a symlink or FIFO added later is validated too)."""
-    digest = hashlib.sha256()
-    code = [*CODE.rglob("*.py"), *HERE.glob("*.css"), *HERE.glob("templates/*.html")]
-    for path in sorted(code):
-        _add(digest, f"code:{path.relative_to(CODE)}", path)
-    _add(digest, "descriptor", descriptor)
-    with suppress(OSError, ValueError, AttributeError, TypeError):
-        for resource in json.loads(descriptor.read_text(encoding="utf-8")).get("resources", []):
-            _add(digest, f"resource:{resource.get('path')}", descriptor.parent / str(resource.get("path")))
-    for path in sorted(archive.rglob("*")):  # a symlink or FIFO added to the archive changes the key too
-        _add(digest, f"archive:{path.relative_to(archive)}", path)
-    return digest.hexdigest()
-
-
-def _add(digest, label: str, path: Path) -> None:
-    """The label and the kind of entry (file, folder, symlink, other, absent), then a regular file's bytes."""
-    try:
-        mode = path.lstat().st_mode
-    except OSError:
-        mode = None
-    regular = mode is not None and stat.S_ISREG(mode)
-    kind = "absent" if mode is None else "file" if regular else "folder" if stat.S_ISDIR(mode) else (
-        "symlink" if stat.S_ISLNK(mode) else "other")
-    digest.update(f"{label}\0{kind}\0".encode())
-    if regular:
-        with path.open("rb") as file:
-            for chunk in iter(lambda: file.read(1 << 20), b""):
-                digest.update(chunk)
-        digest.update(b"\0")
 
 
 def prepare(package, folder: str | os.PathLike, allow_sql: bool = False) -> tuple[Path, Path]:
@@ -75,35 +41,51 @@ def prepare(package, folder: str | os.PathLike, allow_sql: bool = False) -> tupl
 def describe(descriptor: dict, database: Path, folder: Path, allow_sql: bool = False) -> Path:
     """Write the Datasette metadata of `database` to `folder/metadata.json`."""
     from nkdigital.explorer.database import search_columns, table_columns
-    from nkdigital.explorer.metadata import DATABASE, metadata
+    from nkdigital.explorer.metadata import metadata
 
     with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as connection:
         columns = table_columns(connection)
     described = metadata(descriptor, columns, search_columns(columns))
     described["databases"][DATABASE]["allow_sql"] = allow_sql
-    atomic_write_bytes(folder / "metadata.json", json.dumps(described, indent=2, ensure_ascii=False).encode())
-    return folder / "metadata.json"
+    return _write(folder, described)
+
+
+def _write(folder: Path, described: dict) -> Path:
+    atomic_write_bytes(folder / METADATA_FILE, json.dumps(described, indent=2, ensure_ascii=False).encode())
+    return folder / METADATA_FILE
 
 
 def prepared(package_path, folder: Path, archive: Path, allow_sql: bool) -> tuple[Path, Path, bool]:
-    """The database and metadata for the package at `package_path`: reused while its content key is unchanged
-    (the same code, package and archive validated and built before), else validated, loaded and rebuilt.
+    """The database and metadata for the package at `package_path`: reused while the content key is the one they
+    were built from (the same code, package and archive, validated before), else validated, loaded and rebuilt.
     Returns (database, metadata, reused)."""
-    from nkdigital.api.package import load
-
     descriptor = resolve_descriptor(package_path)
-    key = content_key(descriptor, archive)
+    key = content_key(descriptor, archive)  # None: something cannot be keyed; validation will say what
     database, key_file = folder / DATABASE_FILE, folder / KEY_FILE
-    with suppress(OSError):
-        if key_file.read_text(encoding="ascii") == key and database.is_file():
-            descriptor_json = json.loads(descriptor.read_text(encoding="utf-8"))
-            return database, describe(descriptor_json, database, folder, allow_sql), True
+    described = _reused(folder, key, allow_sql) if key is not None else None
+    if described is not None:
+        return database, described, True
+    from nkdigital.api.package import load  # only now: a reused database needs no pandas
+
     package = load(package_path, validate=True, archive=archive)  # PackageError: nothing is built
     with suppress(FileNotFoundError):
         key_file.unlink()  # the database is about to change: never pair it with the old key
     database, described = prepare(package, folder, allow_sql)
-    atomic_write_bytes(key_file, key.encode("ascii"))
+    if key is not None and key == content_key(descriptor, archive):  # unchanged while it was built
+        atomic_write_bytes(key_file, key.encode("ascii"))
     return database, described, False
+
+
+def _reused(folder: Path, key: str, allow_sql: bool) -> Path | None:
+    """The stored metadata (with `allow_sql` as asked) if the database in `folder` was built from `key`."""
+    with suppress(OSError, ValueError, KeyError, TypeError):
+        if (folder / KEY_FILE).read_text(encoding="ascii") == key and (folder / DATABASE_FILE).is_file():
+            described = json.loads((folder / METADATA_FILE).read_text(encoding="utf-8"))
+            if described["databases"][DATABASE]["allow_sql"] != allow_sql:
+                described["databases"][DATABASE]["allow_sql"] = allow_sql
+                _write(folder, described)
+            return folder / METADATA_FILE
+    return None
 
 
 def serve(package_path=None, host: str = "127.0.0.1", port: int = 8001, allow_sql: bool = False) -> None:
