@@ -288,6 +288,23 @@ def test_an_edited_byte_in_the_package_or_any_archive_folder_rebuilds(package_co
     assert prepared(package_copy, cache, archive_dir, allow_sql=False)[2] is True
 
 
+def test_serve_on_a_reused_database_imports_neither_pandas_nor_validation(package_copy, tmp_path):
+    cache = tmp_path / "cache"
+    prepared(package_copy, cache / "nkdigital", package_copy.parent.parent / "archive", allow_sql=False)
+    heavy = ("pandas", "pyarrow", "frictionless", "plotly")
+    code = ("import sys, uvicorn\n"  # the server does not start: what `serve` imported up to there is printed
+            "uvicorn.run = lambda *a, **k: print(sorted({m.split('.')[0] for m in sys.modules} & set(sys.argv[1:])))\n"
+            "from nkdigital.cli import main\n"
+            f"main(['serve', '--package', {str(package_copy)!r}, '--port', '0'])\n")
+    result = subprocess.run([sys.executable, "-c", code, *heavy], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "XDG_CACHE_HOME": str(cache)})
+    assert "reused: package unchanged" in result.stderr, result.stderr
+    assert result.stdout == "[]\n"
+    result = subprocess.run([sys.executable, "-c", "import pandas\n" + code, *heavy], capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "XDG_CACHE_HOME": str(cache)})
+    assert result.stdout == "['pandas', 'pyarrow']\n"  # the check sees what was imported
+
+
 def test_importing_the_library_and_the_explorer_leaves_datasette_unloaded():
     code = "import sys, nkdigital, nkdigital.cli, nkdigital.explorer; print('datasette' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
