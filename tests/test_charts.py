@@ -277,7 +277,7 @@ def test_no_chart_module_redefines_an_enum_label_or_colour():
     from pathlib import Path
 
     folder = Path(charts.__file__).parent
-    code = "\n".join(p.read_text(encoding="utf-8") for p in folder.glob("*.py"))
+    code = "\n".join(p.read_text(encoding="utf-8") for p in folder.rglob("*.py"))
     for enum in ("claim_type", "tier", "instrument_type", "precision"):
         for spec in ENUMS[enum].values():
             assert f'"{spec.label}"' not in code and f"'{spec.label}'" not in code, spec.label

@@ -248,3 +248,8 @@ def narrow_relayout(fig: house.HouseFigure) -> dict[str, bool]:
     names = [a.name or "" for a in fig.layout.annotations]
     return {f"annotations[{i}].visible": name.startswith("narrow key events: ") for i, name in enumerate(names)
             if name.startswith(("key events: ", "narrow key events: "))}
+
+
+def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
+    """The registered chart 'timeline' drawn from `package`."""
+    return timeline(package.events(), package=package, include_weak=include_weak)

@@ -9,9 +9,9 @@ import pandas as pd
 from nkdigital import text
 from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, overlay, palette, placement, ranges
+from nkdigital.charts.builders.devices_headline import stated_share
+from nkdigital.charts.builders.subscribers import indicator_names
 from nkdigital.charts.markup import esc, shorten, text_px, wrap
-from nkdigital.charts.mobile import indicator_names
-from nkdigital.charts.owner_headline import stated_share
 from nkdigital.charts.style import GREY, LIGHT_GREY, WIDTH
 
 MEASURES = {"owners": "{} owners", "users": "{} users", "devices": "{}s in use"}
@@ -208,3 +208,8 @@ def _hover(row: dict, source_name: str) -> str:
     parts.append(f"Source: {esc(source_name)}")
     parts.append(f"({esc(row['source_id'])})")
     return "<br>".join(parts)
+
+
+def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
+    """The registered chart 'devices' drawn from `package`."""
+    return devices(package.device_estimates(), package.observations(), package=package, include_weak=include_weak)

@@ -124,3 +124,8 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
                                                    for t in set(frame["instrument_type"])],
                                                   WIDTH - MARGIN_LEFT - MARGIN_RIGHT),
     )
+
+
+def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
+    """The registered chart 'rights' drawn from `package`."""
+    return rights(package.rights_framework(), package=package, include_weak=include_weak)

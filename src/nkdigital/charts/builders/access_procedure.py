@@ -135,3 +135,8 @@ def access_procedure(controls: pd.DataFrame, *, package: Package | None = None,
         description=description, notes=notes, plot_height=int((NODE_Y + 1.8 - deepest) * UNIT_PX),
         margin_left=20, margin_right=20, axis_band=10,
     )
+
+
+def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
+    """The registered chart 'access-procedure' drawn from `package`."""
+    return access_procedure(package.access_controls(), package=package, include_weak=include_weak)

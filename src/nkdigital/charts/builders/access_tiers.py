@@ -283,3 +283,8 @@ def _value_label(row: dict, s: ranges.Span, original: dict, population_x: float,
     return {"x": round(x, 4), "xref": "x", "y": row["_y"], "yref": "y", "text": esc(text), "showarrow": False,
             "xanchor": anchor, "xshift": shift, "font": {"size": VALUE_FONT}, "bgcolor": "rgba(255,255,255,0.8)",
             "name": f"value: {esc(row['tier_id'])}"}
+
+
+def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
+    """The registered chart 'access-tiers' drawn from `package`."""
+    return access_tiers(package.access_tiers(), package=package, include_weak=include_weak)

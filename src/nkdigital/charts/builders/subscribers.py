@@ -201,3 +201,9 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
         margin_right=MARGIN_RIGHT, axis_band=AXIS_PX + LEGEND_ROW_PX * rows + 8,
         top_extra=milestones.RISE + milestones.STEP * levels if levels else 0,
     )
+
+
+def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
+    """The registered chart 'subscribers' drawn from `package`."""
+    return subscribers(package.observations(), events=milestones.key_events(package.events()), package=package,
+                       include_weak=include_weak)

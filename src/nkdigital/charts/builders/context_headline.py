@@ -115,3 +115,8 @@ def comparison(package: Package | None = None, *, include_weak: bool = False) ->
                  " subscriptions and internet use; each figure as its source states it, with its year",
         description=description, notes=notes, plot_height=PANEL_PX * len(panels), margin_left=MARGIN_LEFT,
         axis_band=24)
+
+
+def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
+    """The registered chart 'context-headline' drawn from `package`."""
+    return comparison(package, include_weak=include_weak)

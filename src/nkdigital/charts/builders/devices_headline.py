@@ -7,9 +7,9 @@ import pandas as pd
 
 from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, palette, stated
+from nkdigital.charts.builders.subscribers import indicator_names
 from nkdigital.charts.fidelity import plain
 from nkdigital.charts.markup import esc
-from nkdigital.charts.mobile import indicator_names
 from nkdigital.text import compact, date_of, quantity
 
 NATIONAL_MIN = 1000  # owner figures below this are local counts, not national totals
@@ -89,3 +89,8 @@ def owners(package: Package | None = None, *, include_weak: bool = False) -> hou
         title=esc(title), subtitle="A share of adults, as a source states it, and what it would mean in people",
         description=esc(" ".join(f"{plain(r.label)}: {plain(r.text)}." for r in rows)), notes=notes,
         plot_height=230, margin_left=190, margin_right=30, axis_band=72)
+
+
+def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
+    """The registered chart 'devices-headline' drawn from `package`."""
+    return owners(package, include_weak=include_weak)

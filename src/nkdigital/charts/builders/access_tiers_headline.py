@@ -8,10 +8,10 @@ import pandas as pd
 
 from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, overlay, palette, stated
+from nkdigital.charts.builders.access_tiers import LOG_AXIS_TITLE, population_rows, sized_rows
 from nkdigital.charts.fidelity import plain
 from nkdigital.charts.markup import esc, wrap
 from nkdigital.charts.style import GREY
-from nkdigital.charts.tiers import LOG_AXIS_TITLE, population_rows, sized_rows
 from nkdigital.metadata.enums import TIER_PART_OF
 from nkdigital.text import compact, number, quantity
 
@@ -127,3 +127,8 @@ def _plain_label(row: stated.Row) -> str:
 def _plain(text: str) -> str:
     """Raw text of markup, on one line."""
     return " ".join(plain(text).split())
+
+
+def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
+    """The registered chart 'access-tiers-headline' drawn from `package`."""
+    return tiers(package, include_weak=include_weak)
