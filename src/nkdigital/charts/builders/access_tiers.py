@@ -250,13 +250,9 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
            if len(rest) else "")
     )
     return house.finish(
-        fig, chart="access-tiers", package=package,
-        drawn=credits.source_frame(sized.drop(columns="input_ids"), drawn_rest, used_population),
-        title="Who can go online: every stated size of each access tier",
-        subtitle="Each group a source places in a tier, in people, on a log scale",
-        description=description, notes=notes, plot_height=int((bottom_row + 1.4) * ROW_PX),
-        margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72, top_extra=20,
-    )
+               fig, house.Words(chart="access-tiers", title="Who can go online: every stated size of each access tier", subtitle="Each group a source places in a tier, in people, on a log scale", description=description, notes=notes),
+               house.Box(plot_height=int((bottom_row + 1.4) * ROW_PX), margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72, top_extra=20),
+               drawn=credits.source_frame(sized.drop(columns="input_ids"), drawn_rest, used_population), package=package)
 
 
 def _value_label(row: dict, s: ranges.Span, original: dict, population_x: float,

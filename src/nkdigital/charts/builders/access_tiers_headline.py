@@ -113,11 +113,9 @@ def tiers(package: Package | None = None, *, include_weak: bool = False) -> hous
                      " separate group: do not add the two.")
     used_population = population[population["observation_id"].isin(used)]
     return house.finish(
-        fig, chart="access-tiers-headline", package=package,
-        drawn=credits.source_frame(*[d.drop(columns="input_ids") for d in drawn], used_population),
-        title=esc(title), subtitle="How many people have each level of access, in the sources' own words",
-        description=esc(description), notes=notes, plot_height=ROW_PX * len(rows) + 30, margin_left=230,
-        margin_right=30, axis_band=72)
+               fig, house.Words(chart="access-tiers-headline", title=esc(title), subtitle="How many people have each level of access, in the sources' own words", description=esc(description), notes=notes),
+               house.Box(plot_height=ROW_PX * len(rows) + 30, margin_left=230, margin_right=30, axis_band=72),
+               drawn=credits.source_frame(*[d.drop(columns="input_ids") for d in drawn], used_population), package=package)
 
 
 def _plain_label(row: stated.Row) -> str:

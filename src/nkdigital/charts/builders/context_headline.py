@@ -108,13 +108,11 @@ def comparison(package: Package | None = None, *, include_weak: bool = False) ->
     notes = ["Each panel: the latest year every place has a figure in the same kind of series; the world where"
              " the source gives it. Ranks and index values are expert assessments, not counts."]
     return house.finish(
-        fig, chart="context-headline", package=package, drawn=credits.source_frame(drawn),
-        title="North Korea in context: near the bottom for press freedom and civil liberties, with far fewer phones"
-              " and almost no internet users",
-        subtitle="North Korea against South Korea and the world on press freedom, civil liberties, mobile"
-                 " subscriptions and internet use; each figure as its source states it, with its year",
-        description=description, notes=notes, plot_height=PANEL_PX * len(panels), margin_left=MARGIN_LEFT,
-        axis_band=24)
+               fig, house.Words(chart="context-headline", title="North Korea in context: near the bottom for press freedom and civil liberties, with far fewer phones"
+              " and almost no internet users", subtitle="North Korea against South Korea and the world on press freedom, civil liberties, mobile"
+                 " subscriptions and internet use; each figure as its source states it, with its year", description=description, notes=notes),
+               house.Box(plot_height=PANEL_PX * len(panels), margin_left=MARGIN_LEFT, axis_band=24),
+               drawn=credits.source_frame(drawn), package=package)
 
 
 def build(package: Package, include_weak: bool = False) -> house.HouseFigure:

@@ -179,13 +179,10 @@ def devices(device_estimates: pd.DataFrame, observations: pd.DataFrame, *, since
     # plotly wraps a horizontal legend at the plot's width
     legend_rows = placement.legend_rows(claims, WIDTH - MARGIN_LEFT - MARGIN_RIGHT, title=LEGEND_TITLE)
     return house.finish(
-        fig, chart="devices", package=package, drawn=credits.source_frame(frame),
-        title="More phones than subscriptions? Estimated owners against counted lines",
-        subtitle=f"Mobile phone owners, users and phones in use as estimated, against subscriptions and users as"
-                 f" counted (latest figure per source since {start.year})",
-        description=description, notes=notes, plot_height=int((y - GROUP_GAP + 1.1) * ROW_PX),
-        margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72, top_extra=10 + 22 * legend_rows,
-    )
+               fig, house.Words(chart="devices", title="More phones than subscriptions? Estimated owners against counted lines", subtitle=f"Mobile phone owners, users and phones in use as estimated, against subscriptions and users as"
+                 f" counted (latest figure per source since {start.year})", description=description, notes=notes),
+               house.Box(plot_height=int((y - GROUP_GAP + 1.1) * ROW_PX), margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72, top_extra=10 + 22 * legend_rows),
+               drawn=credits.source_frame(frame), package=package)
 
 
 def _dated(row: dict, package: Package) -> str:

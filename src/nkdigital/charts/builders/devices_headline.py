@@ -85,10 +85,9 @@ def owners(package: Package | None = None, *, include_weak: bool = False) -> hou
              " figure (bars: one per population figure); it is a rough range, not a count."
              " Subscriptions count SIM lines, not people."]
     return house.finish(
-        fig, chart="devices-headline", package=package, drawn=credits.source_frame(estimates, latest),
-        title=esc(title), subtitle="A share of adults, as a source states it, and what it would mean in people",
-        description=esc(" ".join(f"{plain(r.label)}: {plain(r.text)}." for r in rows)), notes=notes,
-        plot_height=230, margin_left=190, margin_right=30, axis_band=72)
+               fig, house.Words(chart="devices-headline", title=esc(title), subtitle="A share of adults, as a source states it, and what it would mean in people", description=esc(" ".join(f"{plain(r.label)}: {plain(r.text)}." for r in rows)), notes=notes),
+               house.Box(plot_height=230, margin_left=190, margin_right=30, axis_band=72),
+               drawn=credits.source_frame(estimates, latest), package=package)
 
 
 def build(package: Package, include_weak: bool = False) -> house.HouseFigure:

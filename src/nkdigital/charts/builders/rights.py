@@ -113,17 +113,12 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
     notes = ["Years as the sources state them. Under each name, the articles or goals sources cite; hover for"
              " why each matters for internet access and who says so."]
     return house.finish(
-        fig, chart="rights", package=package, drawn=credits.source_frame(frame),
-        title="Rights at stake: what the DPRK has ratified, and what applies to internet access",
-        subtitle="International instruments by year of ratification or accession, with the articles and goals"
-                 " sources connect to internet access; DPRK laws that restrict it",
-        description=description, notes=notes, plot_height=len(rows_y) * ROW_PX + 20,
-        margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72,
-        # the legend above the plot: plotly wraps a horizontal legend at the plot's width
-        top_extra=12 + 22 * placement.legend_rows([palette.name("instrument_type", t)
+               fig, house.Words(chart="rights", title="Rights at stake: what the DPRK has ratified, and what applies to internet access", subtitle="International instruments by year of ratification or accession, with the articles and goals"
+                 " sources connect to internet access; DPRK laws that restrict it", description=description, notes=notes),
+               house.Box(plot_height=len(rows_y) * ROW_PX + 20, margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72, top_extra=12 + 22 * placement.legend_rows([palette.name("instrument_type", t)
                                                    for t in set(frame["instrument_type"])],
-                                                  WIDTH - MARGIN_LEFT - MARGIN_RIGHT),
-    )
+                                                  WIDTH - MARGIN_LEFT - MARGIN_RIGHT)),
+               drawn=credits.source_frame(frame), package=package)
 
 
 def build(package: Package, include_weak: bool = False) -> house.HouseFigure:

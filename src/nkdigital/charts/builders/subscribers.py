@@ -194,13 +194,9 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
         notes = [" ".join(notes)]
     what = text.listing([titles[i] for i in indicators], lower=True)
     return house.finish(
-        fig, chart="subscribers-per-100" if per_100 else "subscribers", package=package,
-        drawn=credits.source_frame(frame, shown_events), title=f"{esc(what)} in North Korea",
-        subtitle=f"Every figure from {sources} sources, {first.year}–{last.year}, by kind of claim",
-        description=description, notes=notes, plot_height=PLOT_HEIGHT, margin_left=MARGIN_LEFT,
-        margin_right=MARGIN_RIGHT, axis_band=AXIS_PX + LEGEND_ROW_PX * rows + 8,
-        top_extra=milestones.RISE + milestones.STEP * levels if levels else 0,
-    )
+               fig, house.Words(chart="subscribers-per-100" if per_100 else "subscribers", title=f"{esc(what)} in North Korea", subtitle=f"Every figure from {sources} sources, {first.year}–{last.year}, by kind of claim", description=description, notes=notes),
+               house.Box(plot_height=PLOT_HEIGHT, margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=AXIS_PX + LEGEND_ROW_PX * rows + 8, top_extra=milestones.RISE + milestones.STEP * levels if levels else 0),
+               drawn=credits.source_frame(frame, shown_events), package=package)
 
 
 def build(package: Package, include_weak: bool = False) -> house.HouseFigure:

@@ -121,10 +121,9 @@ def subscriptions(package: Package | None = None, *, include_weak: bool = False)
         + (f" The line breaks where a year has no figure ({gaps} {'gap' if gaps == 1 else 'gaps'})." if gaps else "")
         + f" {len(operator)} figures reported by the operator are marked.")
     return house.finish(
-        fig, chart="subscribers-headline", package=package, drawn=credits.source_frame(series, operator),
-        title=esc(f"Mobile subscriptions in North Korea reached {_stated(last)} by {last_year}"),
-        subtitle=esc(f"Subscriptions a year, {first_year}–{last_year}, with the operator's own figures"),
-        description=description, notes=notes, plot_height=380, margin_left=70, margin_right=40, top_extra=30)
+               fig, house.Words(chart="subscribers-headline", title=esc(f"Mobile subscriptions in North Korea reached {_stated(last)} by {last_year}"), subtitle=esc(f"Subscriptions a year, {first_year}–{last_year}, with the operator's own figures"), description=description, notes=notes),
+               house.Box(plot_height=380, margin_left=70, margin_right=40, top_extra=30),
+               drawn=credits.source_frame(series, operator), package=package)
 
 
 def build(package: Package, include_weak: bool = False) -> house.HouseFigure:

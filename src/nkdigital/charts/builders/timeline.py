@@ -229,16 +229,10 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None, include_we
         notes.append("Dotted lines: key events, labelled above the plot" + fit)
     legend = [_precision_name(p) for p in precisions.index] + ([DISPUTED_NAME] if disputed else [])
     fig = house.finish(
-        fig, chart="timeline", package=package, drawn=credits.source_frame(frame),
-        title="Digital access in North Korea: a timeline of networks, laws and reviews",
-        subtitle=f"Dated events by category, {first.year}–{last.year}: one mark per event, every source's account"
-                 " in the hover",
-        description=description, notes=notes, plot_height=plot_height, margin_left=MARGIN_LEFT,
-        margin_right=MARGIN_RIGHT, width=width,
-        # the legend under the axis: plotly wraps a horizontal legend at the plot's width
-        axis_band=AXIS_PX + 8 + 22 * placement.legend_rows(legend, width - MARGIN_LEFT - MARGIN_RIGHT),
-        top_extra=levels,
-    )
+              fig, house.Words(chart="timeline", title="Digital access in North Korea: a timeline of networks, laws and reviews", subtitle=f"Dated events by category, {first.year}–{last.year}: one mark per event, every source's account"
+                 " in the hover", description=description, notes=notes),
+              house.Box(plot_height=plot_height, margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=AXIS_PX + 8 + 22 * placement.legend_rows(legend, width - MARGIN_LEFT - MARGIN_RIGHT), top_extra=levels, width=width),
+              drawn=credits.source_frame(frame), package=package)
     fig.layout.meta = {**fig.layout.meta, "narrow_relayout": narrow_relayout(fig)}
     return fig
 
