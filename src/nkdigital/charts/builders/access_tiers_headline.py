@@ -8,9 +8,9 @@ import pandas as pd
 
 from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, overlay, palette, stated
-from nkdigital.charts.builders.access_tiers import LOG_AXIS_TITLE, population_rows, sized_rows
 from nkdigital.charts.fidelity import plain
 from nkdigital.charts.markup import esc, wrap
+from nkdigital.charts.sizes import LOG_AXIS_TITLE, population_rows, sized_rows
 from nkdigital.charts.style import GREY
 from nkdigital.metadata.enums import TIER_PART_OF
 from nkdigital.text import compact, number, quantity
