@@ -22,3 +22,12 @@ def indicator_names(package: Package) -> dict[str, str]:
     """Each indicator's display name: its title in the package's `indicators` resource."""
     table = package.indicators()
     return dict(zip(table["indicator"].astype(str), table["title"].astype(str), strict=True))
+
+
+def stated_share(package: Package, row: dict) -> pd.Series | None:
+    """The stated share a derived owner figure multiplies (its input in device_estimates), if any."""
+    shares = package.device_estimates().set_index("estimate_id")
+    ids = [i for i in str(row.get("input_ids") or "").split() if i in shares.index]
+    found = shares.loc[ids]
+    found = found[found["unit"].astype(str) == "share"]
+    return found.iloc[0] if len(found) else None

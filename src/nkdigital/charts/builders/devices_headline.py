@@ -7,9 +7,9 @@ import pandas as pd
 
 from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, palette, stated
-from nkdigital.charts.builders.subscribers import indicator_names
 from nkdigital.charts.fidelity import plain
 from nkdigital.charts.markup import esc
+from nkdigital.charts.skeleton import indicator_names, stated_share
 from nkdigital.text import compact, date_of, quantity
 
 NATIONAL_MIN = 1000  # owner figures below this are local counts, not national totals
@@ -19,15 +19,6 @@ def _owner_rows(package: Package, include_weak: bool) -> pd.DataFrame:
     owners = credits.select(package.device_estimates("mobile_phone", measure="owners"), package, include_weak)
     owners = owners[(owners["unit"].astype(str) == "people") & (owners[stated.FIGURES].max(axis=1) >= NATIONAL_MIN)]
     return owners.assign(_id=owners["estimate_id"])
-
-
-def stated_share(package: Package, row: dict) -> pd.Series | None:
-    """The stated share a derived owner figure multiplies (its input in device_estimates), if any."""
-    shares = package.device_estimates().set_index("estimate_id")
-    ids = [i for i in str(row.get("input_ids") or "").split() if i in shares.index]
-    found = shares.loc[ids]
-    found = found[found["unit"].astype(str) == "share"]
-    return found.iloc[0] if len(found) else None
 
 
 def _population_label(package: Package, row: dict) -> str:

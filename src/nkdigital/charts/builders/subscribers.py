@@ -6,7 +6,7 @@ import pandas as pd
 
 from nkdigital import text
 from nkdigital.api.package import Package
-from nkdigital.charts import credits, house, milestones, overlay, palette, placement, ranges
+from nkdigital.charts import credits, house, milestones, overlay, palette, placement, ranges, skeleton
 from nkdigital.charts.markup import esc, iso, wrap
 from nkdigital.charts.style import GREY, WIDTH
 
@@ -48,12 +48,6 @@ def _nudges(frame: pd.DataFrame, step: float) -> pd.Series:
     return ((rank - (groups["_source"].transform("nunique") - 1) / 2) * step).fillna(0.0)
 
 
-def indicator_names(package: Package) -> dict[str, str]:
-    """Each indicator's display name: its title in the package's `indicators` resource."""
-    table = package.indicators()
-    return dict(zip(table["indicator"].astype(str), table["title"].astype(str), strict=True))
-
-
 def _hover(row: dict, source_name: str, names: dict[str, str]) -> str:
     parts = [
         f"<b>{esc(names[row['indicator']])}: {esc(text.quantity_of(row))}</b>",
@@ -92,7 +86,7 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
     one per subject and year. Rows from weak sources are left out unless ``include_weak``; then they are faded.
     """
     package = house.resolve(package)
-    titles = indicator_names(package)
+    titles = skeleton.indicator_names(package)
     frame = _rows(observations, per_100, package, include_weak)
     if events is not None:
         events = credits.select(events, package, include_weak)
