@@ -6,9 +6,10 @@ import pandas as pd
 
 from nkdigital import text
 from nkdigital.api.package import Package
-from nkdigital.charts import credits, house, overlay, palette, placement
+from nkdigital.charts import credits, house, overlay, palette, placement, skeleton
 from nkdigital.charts.markup import esc, shorten, wrap
 from nkdigital.charts.style import GREY, LEGEND_ABOVE, WIDTH
+from nkdigital.metadata.colours import BAND, WHITE
 
 ROW_PX = 52
 BAND_YEARS = 9  # width of the 'no year stated' band right of the time axis
@@ -39,53 +40,79 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
     to the right of the time axis. Hover lists every provision with why it matters and its source.
     """
     package = house.resolve(package)
-    frame = credits.select(rights_framework, package, include_weak)
-    if frame.empty:
-        raise ValueError(f"no rights-framework rows to draw{credits.WEAK_HINT}")
-    frame["instrument_type"] = frame["instrument_type"].astype(str)
-    frame["_year"] = frame["ratification_year"].astype("Int64")
-    known = palette.order("instrument_type")
-    types = known + sorted(set(frame["instrument_type"]) - set(known))
-    frame["_type_order"] = frame["instrument_type"].map({t: i for i, t in enumerate(types)})
+    frame, types = _provisions_by_type(rights_framework, package, include_weak)
     labels = credits.source_labels(package, frame["source_id"].unique(), width=50)
-
-    firsts = frame.groupby("instrument")["_year"].min()
-    instruments = (frame.drop_duplicates("instrument")
-                   .assign(_first=lambda f: f["instrument"].map(firsts))
-                   .assign(_dated=lambda f: f["_first"].isna())
-                   .sort_values(["_dated", "_first", "_type_order", "instrument"], kind="stable"))
+    instruments = _instruments(frame)
     dated = frame["_year"].dropna()
     start = int(dated.min()) if len(dated) else 1948
     end = max(int(dated.max()) if len(dated) else 2026, start + 10)
     lo, hi = start - 6, end + 5
     band = hi + 2 + BAND_YEARS / 2
     has_band = bool(frame["_year"].isna().any())
-
     rows_y = {name: i for i, name in enumerate(instruments["instrument"])}
     fig = house.HouseFigure()
     for kind in [t for t in types if t in set(frame["instrument_type"])]:
-        colour = palette.colour("instrument_type", kind)
-        subset = frame[frame["instrument_type"] == kind]
-        xs, ys, texts, hovers, ids, faded = [], [], [], [], [], []
-        for (instrument, year), rows in subset.groupby(["instrument", "_year"], dropna=False, sort=True):
-            missing = text.missing(year)
-            xs.append(band if missing else int(year))
-            ys.append(rows_y[instrument])
-            texts.append("" if missing else str(int(year)))
-            hovers.append(_hover(instrument, kind, None if missing else int(year), rows, labels))
-            ids.append(" ".join(esc(i) for i in rows["framework_id"]))
-            faded.append(0.35 if rows["_weak"].all() else 1.0)
-        fig.add_scatter(x=xs, y=ys, mode="markers+text", text=texts, textposition="middle right",
-                        textfont={"size": 12, "color": colour}, name=esc(palette.name("instrument_type", kind)),
-                        marker={"size": 13, "color": colour, "symbol": palette.symbol("instrument_type", kind),
-                                "line": {"color": "#ffffff", "width": 1}, "opacity": faded},
-                        customdata=ids, hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>")
+        _draw_type(fig, kind, frame[frame["instrument_type"] == kind], rows_y, band, labels)
     if has_band:
         overlay.add(fig, [dict(x=band, xref="x", y=1, yref="paper", yanchor="top", yshift=-4, showarrow=False,
                                text="No ratification<br>year stated", font={"size": 11, "color": GREY},
                                name="band label")],
-                    [overlay.vrect(hi + 2, hi + 2 + BAND_YEARS, fillcolor="#f2f2f2", line={"width": 0}, layer="below")])
+                    [overlay.vrect(hi + 2, hi + 2 + BAND_YEARS, fillcolor=BAND, line={"width": 0}, layer="below")])
+    _axes(fig, frame, instruments, lo, hi, has_band)
+    legend = [palette.name("instrument_type", t) for t in set(frame["instrument_type"])]
+    return house.finish(
+        fig, _words(instruments), house.Box(
+            plot_height=len(rows_y) * ROW_PX + 20, margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72,
+            # the legend above the plot: plotly wraps a horizontal legend at the plot's width
+            top_extra=12 + 22 * placement.legend_rows(legend, WIDTH - MARGIN_LEFT - MARGIN_RIGHT)),
+        drawn=credits.source_frame(frame), package=package)
 
+
+def _provisions_by_type(rights_framework: pd.DataFrame, package: Package,
+                        include_weak: bool) -> tuple[pd.DataFrame, list[str]]:
+    """The provisions drawn, each with its ratification year (``_year``) and its type's place; the types in order."""
+    frame = skeleton.drawable(rights_framework, package, include_weak, "rights-framework rows")
+    frame["instrument_type"] = frame["instrument_type"].astype(str)
+    frame["_year"] = frame["ratification_year"].astype("Int64")
+    known = palette.order("instrument_type")
+    types = known + sorted(set(frame["instrument_type"]) - set(known))
+    frame["_type_order"] = frame["instrument_type"].map({t: i for i, t in enumerate(types)})
+    return frame, types
+
+
+def _instruments(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per instrument, top to bottom: by first ratification year (those without one last), then type."""
+    firsts = frame.groupby("instrument")["_year"].min()
+    return (frame.drop_duplicates("instrument")
+            .assign(_first=lambda f: f["instrument"].map(firsts))
+            .assign(_dated=lambda f: f["_first"].isna())
+            .sort_values(["_dated", "_first", "_type_order", "instrument"], kind="stable"))
+
+
+def _draw_type(fig: house.HouseFigure, kind: str, subset: pd.DataFrame, rows_y: dict[str, int], band: float,
+               labels: dict[str, str]) -> None:
+    """One trace for an instrument type: a mark per instrument and stated year (in the band when none)."""
+    colour = palette.colour("instrument_type", kind)
+    xs, ys, texts, hovers, ids, faded = [], [], [], [], [], []
+    for (instrument, year), provisions in subset.groupby(["instrument", "_year"], dropna=False, sort=True):
+        missing = text.missing(year)
+        xs.append(band if missing else int(year))
+        ys.append(rows_y[instrument])
+        texts.append("" if missing else str(int(year)))
+        hovers.append(_hover(instrument, kind, None if missing else int(year), provisions, labels))
+        ids.append(" ".join(esc(i) for i in provisions["framework_id"]))
+        faded.append(0.35 if provisions["_weak"].all() else 1.0)
+    fig.add_scatter(x=xs, y=ys, mode="markers+text", text=texts, textposition="middle right",
+                    textfont={"size": 12, "color": colour}, name=esc(palette.name("instrument_type", kind)),
+                    marker={"size": 13, "color": colour, "symbol": palette.symbol("instrument_type", kind),
+                            "line": {"color": WHITE, "width": 1}, "opacity": faded},
+                    customdata=ids, hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>")
+
+
+def _axes(fig: house.HouseFigure, frame: pd.DataFrame, instruments: pd.DataFrame, lo: int, hi: int,
+          has_band: bool) -> None:
+    """The y axis: each instrument's name over the articles or goals at stake; the x axis of years from `lo` to
+    `hi`, and the band of instruments without a year right of it."""
     ticktext = []
     for row in instruments.to_dict("records"):
         provisions = _provisions(frame[frame["instrument"] == row["instrument"]])
@@ -93,8 +120,8 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
         name = "<br>".join(wrap(row["instrument"], 50).split("<br>")[:2])
         ticktext.append(f"{name}<br><span style='font-size:11px;"
                         f"color:{GREY}'>{esc(shorten(at_stake, 60))}</span>")
-    house.set_layout(fig, yaxis={"tickvals": list(rows_y.values()), "ticktext": ticktext,
-                                 "range": [len(rows_y) - 0.4, -0.6], "showgrid": True, "fixedrange": True,
+    house.set_layout(fig, yaxis={"tickvals": list(range(len(instruments))), "ticktext": ticktext,
+                                 "range": [len(instruments) - 0.4, -0.6], "showgrid": True, "fixedrange": True,
                                  "tickfont": {"size": 12}})
     tick_years = list(range((lo // 10 + 1) * 10, hi + 1, 10))
     house.set_layout(fig, xaxis={"range": [lo, hi + 2 + BAND_YEARS if has_band else hi], "tickvals": tick_years,
@@ -102,23 +129,23 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
                                  "title": {"text": "Year of ratification or accession"}},
                      legend=LEGEND_ABOVE)
 
+
+def _words(instruments: pd.DataFrame) -> house.Words:
     treaties = instruments[~instruments["_dated"]]
     description = esc(
-        f"Chart of {len(rows_y)} international instruments and laws that sources connect to internet access in"
-        f" North Korea. {len(treaties)} instruments carry a ratification or accession year: "
+        f"Chart of {len(instruments)} international instruments and laws that sources connect to internet access"
+        f" in North Korea. {len(treaties)} instruments carry a ratification or accession year: "
         + "; ".join(f"{r['instrument']} {int(r['_first'])}" for r in treaties.to_dict("records"))
-        + f". {len(rows_y) - len(treaties)} more (declarations, goals, resolutions and DPRK laws) have no such"
+        + f". {len(instruments) - len(treaties)} more (declarations, goals, resolutions and DPRK laws) have no such"
         " year and sit in a separate band. Under each name: the articles or goals at stake."
     )
     notes = ["Years as the sources state them. Under each name, the articles or goals sources cite; hover for"
              " why each matters for internet access and who says so."]
-    return house.finish(
-               fig, house.Words(chart="rights", title="Rights at stake: what the DPRK has ratified, and what applies to internet access", subtitle="International instruments by year of ratification or accession, with the articles and goals"
-                 " sources connect to internet access; DPRK laws that restrict it", description=description, notes=notes),
-               house.Box(plot_height=len(rows_y) * ROW_PX + 20, margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72, top_extra=12 + 22 * placement.legend_rows([palette.name("instrument_type", t)
-                                                   for t in set(frame["instrument_type"])],
-                                                  WIDTH - MARGIN_LEFT - MARGIN_RIGHT)),
-               drawn=credits.source_frame(frame), package=package)
+    return house.Words(
+        chart="rights", title="Rights at stake: what the DPRK has ratified, and what applies to internet access",
+        subtitle="International instruments by year of ratification or accession, with the articles and goals"
+                 " sources connect to internet access; DPRK laws that restrict it",
+        description=description, notes=notes)
 
 
 def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
