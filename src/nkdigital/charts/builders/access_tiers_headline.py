@@ -112,10 +112,13 @@ def tiers(package: Package | None = None, *, include_weak: bool = False) -> hous
         notes.append("Monitored access to the global internet is a part of global internet access, not a"
                      " separate group: do not add the two.")
     used_population = population[population["observation_id"].isin(used)]
+    words = house.Words(
+        chart="access-tiers-headline", title=esc(title),
+        subtitle="How many people have each level of access, in the sources' own words",
+        description=esc(description), notes=notes)
     return house.finish(
-               fig, house.Words(chart="access-tiers-headline", title=esc(title), subtitle="How many people have each level of access, in the sources' own words", description=esc(description), notes=notes),
-               house.Box(plot_height=ROW_PX * len(rows) + 30, margin_left=230, margin_right=30, axis_band=72),
-               drawn=credits.source_frame(*[d.drop(columns="input_ids") for d in drawn], used_population), package=package)
+        fig, words, house.Box(plot_height=ROW_PX * len(rows) + 30, margin_left=230, margin_right=30, axis_band=72),
+        drawn=credits.source_frame(*[d.drop(columns="input_ids") for d in drawn], used_population), package=package)
 
 
 def _plain_label(row: stated.Row) -> str:

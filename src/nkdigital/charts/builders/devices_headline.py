@@ -75,10 +75,12 @@ def owners(package: Package | None = None, *, include_weak: bool = False) -> hou
     notes = ["Our computation: the stated share of adults × people aged 15 and over from each archived population"
              " figure (bars: one per population figure); it is a rough range, not a count."
              " Subscriptions count SIM lines, not people."]
-    return house.finish(
-               fig, house.Words(chart="devices-headline", title=esc(title), subtitle="A share of adults, as a source states it, and what it would mean in people", description=esc(" ".join(f"{plain(r.label)}: {plain(r.text)}." for r in rows)), notes=notes),
-               house.Box(plot_height=230, margin_left=190, margin_right=30, axis_band=72),
-               drawn=credits.source_frame(estimates, latest), package=package)
+    words = house.Words(
+        chart="devices-headline", title=esc(title),
+        subtitle="A share of adults, as a source states it, and what it would mean in people",
+        description=esc(" ".join(f"{plain(r.label)}: {plain(r.text)}." for r in rows)), notes=notes)
+    return house.finish(fig, words, house.Box(plot_height=230, margin_left=190, margin_right=30, axis_band=72),
+                        drawn=credits.source_frame(estimates, latest), package=package)
 
 
 def build(package: Package, include_weak: bool = False) -> house.HouseFigure:

@@ -50,17 +50,35 @@ def subscriptions(package: Package | None = None, *, include_weak: bool = False)
     """Mobile subscriptions in North Korea: the international (ITU/WDI) series as a line, with the operator's own
     reported figures as marks (ranges as bars), two labels and one legend."""
     package = house.resolve(package)
-    rows = _drawable(credits.select(credits.in_geo(package.observations("mobile_subscriptions")), package,
-                                    include_weak))
-    series, claim = strongest_series(rows, package)
-    operator = rows[rows["claim_type"].astype(str) == "operator_report"].sort_values(["ref_date", "observation_id"])
+    figures = _drawable(credits.select(credits.in_geo(package.observations("mobile_subscriptions")), package,
+                                       include_weak))
+    series, claim = strongest_series(figures, package)
+    operator = figures[figures["claim_type"].astype(str) == "operator_report"].sort_values(
+        ["ref_date", "observation_id"])
     outlet = credits.outlet(package.sources().set_index("source_id").loc[series["source_id"].iloc[0]])
     series_name = (f"International statistic ({outlet})" if claim == "international_statistic"
                    else f"{outlet} rate × population (derived by nkdigital)")
     legend_name = (f"International statistic · {credits.short_outlet(outlet)}" if claim == "international_statistic"
                    else f"{credits.short_outlet(outlet)} rate × population, derived")
     fig = house.HouseFigure()
-    series_rows, operator_rows = series.to_dict("records"), operator.to_dict("records")
+    spans, gaps, estimated = _draw_series(fig, series, claim, legend_name)
+    op_spans = _draw_operator(fig, operator)
+    _label_latest(fig, series, spans[-1].mark, palette.colour("claim_type", claim), operator, op_spans)
+    highest = max(s.mark + s.plus for s in [*spans, *op_spans])
+    house.set_layout(fig, yaxis={"title": {"text": "Subscriptions"}, "tickformat": "~s", "range": [0, highest * 1.12],
+                                 "rangemode": "tozero"}, xaxis={"type": "date"},
+                     legend=LEGEND_ABOVE)
+    return house.finish(
+        fig, _words(series, operator, op_spans, series_name, gaps, estimated),
+        house.Box(plot_height=380, margin_left=70, margin_right=40, top_extra=30),
+        drawn=credits.source_frame(series, operator), package=package)
+
+
+def _draw_series(fig: house.HouseFigure, series: pd.DataFrame, claim: str,
+                 legend_name: str) -> tuple[list[ranges.Span], int, bool]:
+    """The series as a line (broken where a year has no figure) with a mark per figure (open where the data mark
+    it as an estimate); its spans, its gaps and whether it has estimates."""
+    series_rows = series.to_dict("records")
     spans = [ranges.span(*(r[c] for c in (*FIGURES, "qualifier"))) for r in series_rows]
     colour = palette.colour("claim_type", claim)
     xs, ys = ranges.gapped(series["ref_date"], [s.mark for s in spans], series["ref_date_precision"])
@@ -76,41 +94,54 @@ def subscriptions(package: Package | None = None, *, include_weak: bool = False)
                     hovertext=[esc(f"{quantity_of(r)} ({date_of(r)})") for r in series_rows],
                     hovertemplate="%{hovertext}<extra></extra>",
                     error_y=ranges.error_bars(spans, colour) if any(x.has_range for x in spans) else None)
+    return spans, sum(x is None for x in xs), any(estimated)
+
+
+def _draw_operator(fig: house.HouseFigure, operator: pd.DataFrame) -> list[ranges.Span]:
+    """The operator's reported figures as marks (ranges as bars, open ends as arrows); their spans."""
+    operator_rows = operator.to_dict("records")
     op_spans = [ranges.span(*(r[c] for c in (*FIGURES, "qualifier"))) for r in operator_rows]
+    if not len(operator):
+        return op_spans
     shade = palette.colour("claim_type", "operator_report")
-    if len(operator):
-        trace = {"x": [iso(d) for d in operator["ref_date"]], "y": [s.mark for s in op_spans], "mode": "markers",
-                 "name": "Operator's reported figures",
-                 "marker": {"symbol": palette.symbol("claim_type", "operator_report"), "size": 9, "color": shade,
-                            "opacity": [0.35 if w else 1.0 for w in operator["_weak"]]},
-                 "customdata": [esc(i) for i in operator["observation_id"]],
-                 "hovertext": [esc(f"{quantity_of(r)} ({date_of(r)})") for r in operator_rows],
-                 "hovertemplate": "%{hovertext}<extra></extra>"}
-        if any(s.has_range for s in op_spans):
-            trace["error_y"] = ranges.error_bars(op_spans, shade)
-        fig.add_scatter(**trace)
-        overlay.add(fig, [arrow for x, s, row_id in zip(trace["x"], op_spans, operator["observation_id"], strict=True)
-                          for arrow in ranges.open_end_arrows(s, x, s.mark, shade, row_id, horizontal=False,
-                                                              length=16)])
+    trace = {"x": [iso(d) for d in operator["ref_date"]], "y": [s.mark for s in op_spans], "mode": "markers",
+             "name": "Operator's reported figures",
+             "marker": {"symbol": palette.symbol("claim_type", "operator_report"), "size": 9, "color": shade,
+                        "opacity": [0.35 if w else 1.0 for w in operator["_weak"]]},
+             "customdata": [esc(i) for i in operator["observation_id"]],
+             "hovertext": [esc(f"{quantity_of(r)} ({date_of(r)})") for r in operator_rows],
+             "hovertemplate": "%{hovertext}<extra></extra>"}
+    if any(s.has_range for s in op_spans):
+        trace["error_y"] = ranges.error_bars(op_spans, shade)
+    fig.add_scatter(**trace)
+    overlay.add(fig, [arrow for x, s, row_id in zip(trace["x"], op_spans, operator["observation_id"], strict=True)
+                      for arrow in ranges.open_end_arrows(s, x, s.mark, shade, row_id, horizontal=False,
+                                                          length=16)])
+    return op_spans
+
+
+def _label_latest(fig: house.HouseFigure, series: pd.DataFrame, at: float, colour: str, operator: pd.DataFrame,
+                  op_spans: list[ranges.Span]) -> None:
+    """Two labels: the series' latest figure (drawn at `at`) and the operator's latest."""
     last = series.iloc[-1]
-    labels = [(iso(last["ref_date"]), spans[-1].mark, f"{_stated(last)} ({when(last['ref_date'], 'year')})",
-               colour, "latest")]
+    labels = [(iso(last["ref_date"]), at, f"{_stated(last)} ({when(last['ref_date'], 'year')})", colour, "latest")]
     if len(operator):
         top = operator.iloc[-1]
         labels.append((iso(top["ref_date"]), op_spans[-1].mark, f"{_stated(top)} (operator,"
-                       f" {when(top['ref_date'], top['ref_date_precision'])})", shade, "operator"))
+                       f" {when(top['ref_date'], top['ref_date_precision'])})",
+                       palette.colour("claim_type", "operator_report"), "operator"))
     overlay.add(fig, [dict(x=x, y=y, text=f"<b>{esc(text)}</b>", showarrow=True, arrowhead=0, ax=-20, ay=-28,
                            xanchor="right", font={"size": 12, "color": tint}, name=f"label: {name}")
                       for x, y, text, tint, name in labels])
-    highest = max(s.mark + s.plus for s in [*spans, *op_spans])
-    house.set_layout(fig, yaxis={"title": {"text": "Subscriptions"}, "tickformat": "~s", "range": [0, highest * 1.12],
-                                 "rangemode": "tozero"}, xaxis={"type": "date"},
-                     legend=LEGEND_ABOVE)
+
+
+def _words(series: pd.DataFrame, operator: pd.DataFrame, op_spans: list[ranges.Span], series_name: str, gaps: int,
+           estimated: bool) -> house.Words:
+    last = series.iloc[-1]
     first_year, last_year = series["ref_date"].min().year, series["ref_date"].max().year
-    gaps = sum(x is None for x in xs)
     notes = [f"Line: {esc(series_name)}, one figure a year"
              + (f"; a break where a year has no figure ({gaps} {'gap' if gaps == 1 else 'gaps'})" if gaps else "")
-             + ("; open dots: figures the data mark as estimates" if any(estimated) else "")
+             + ("; open dots: figures the data mark as estimates" if estimated else "")
              + ". Marks: figures the operator reported"
              + (" (bars: ranges; arrows: 'more than' or 'up to')." if any(s.has_range or s.open_up or s.open_down
                                                                           for s in op_spans) else ".")
@@ -120,10 +151,11 @@ def subscriptions(package: Package | None = None, *, include_weak: bool = False)
         f" {_stated(series.iloc[0])} in {first_year} to {_stated(last)} in {last_year}."
         + (f" The line breaks where a year has no figure ({gaps} {'gap' if gaps == 1 else 'gaps'})." if gaps else "")
         + f" {len(operator)} figures reported by the operator are marked.")
-    return house.finish(
-               fig, house.Words(chart="subscribers-headline", title=esc(f"Mobile subscriptions in North Korea reached {_stated(last)} by {last_year}"), subtitle=esc(f"Subscriptions a year, {first_year}–{last_year}, with the operator's own figures"), description=description, notes=notes),
-               house.Box(plot_height=380, margin_left=70, margin_right=40, top_extra=30),
-               drawn=credits.source_frame(series, operator), package=package)
+    return house.Words(
+        chart="subscribers-headline", title=esc(f"Mobile subscriptions in North Korea reached {_stated(last)} by"
+                                                f" {last_year}"),
+        subtitle=esc(f"Subscriptions a year, {first_year}–{last_year}, with the operator's own figures"),
+        description=description, notes=notes)
 
 
 def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
