@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 from nkdigital import charts
@@ -49,3 +50,25 @@ def test_the_length_check_finds_a_long_function(tmp_path):
     (tmp_path / "long.py").write_text(f"def long():\n{body}\n", encoding="utf-8")
     (tmp_path / "short.py").write_text("def short():\n    return 1\n", encoding="utf-8")
     assert long_functions(tmp_path, MOST_LINES) == [f"long.py:1 long: {MOST_LINES + 1} lines"]
+
+
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|rgba?\(\s*\d")
+
+
+def test_no_colour_literal_in_chart_modules():
+    """Colours are named in nkdigital.metadata.colours (and enums, geos) and read from there."""
+    assert COLOUR.search('"#ffffff"') and COLOUR.search("rgba(255,255,255,0.9)") and COLOUR.search("'#fff'")
+    assert not COLOUR.search("'#rrggbb' colour") and not COLOUR.search("f'rgba({red},{green},{blue},{alpha})'")
+    found = [f"{path.relative_to(FOLDER)}:{number}: {line.strip()}" for path in sorted(FOLDER.rglob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+             if COLOUR.search(line)]
+    assert found == []
+
+
+def test_charts_read_the_figure_columns_from_their_role():
+    from nkdigital.charts.skeleton import FIGURES
+    from nkdigital.metadata.roles import ROLES
+
+    assert tuple(FIGURES) == ROLES["figure"]
+    code = "\n".join(p.read_text(encoding="utf-8") for p in FOLDER.rglob("*.py"))
+    assert '"value", "low", "high"' not in code

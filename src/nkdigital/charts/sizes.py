@@ -7,6 +7,7 @@ import pandas as pd
 
 from nkdigital.api.package import Package
 from nkdigital.charts import credits
+from nkdigital.charts.skeleton import FIGURES
 from nkdigital.text import missing, number
 
 LOG_AXIS_TITLE = "People (log scale: each step is ten times more)"
@@ -30,7 +31,7 @@ def nearest(population: pd.DataFrame, date: object) -> pd.Series:
 def sized_rows(tiers: pd.DataFrame, population: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows with a size in people (shares of the population converted with the population nearest in time), and
     the rest (a share of households is no number of people: it stays as stated, off the people axis)."""
-    has_size = tiers[["value", "low", "high"]].notna().any(axis=1)
+    has_size = tiers[FIGURES].notna().any(axis=1)
     unit = tiers["unit"].astype(str)
     of_people = (tiers["share_of"].isna() | (tiers["share_of"].astype(str) == "population")) if "share_of" in tiers \
         else True
@@ -41,7 +42,7 @@ def sized_rows(tiers: pd.DataFrame, population: pd.DataFrame) -> tuple[pd.DataFr
     sized["_population"] = ""
     for i in sized.index[sized["unit"].astype(str) == "share"]:
         pop = nearest(population, sized.at[i, "ref_date"])
-        for column in ("value", "low", "high"):
+        for column in FIGURES:
             if not missing(sized.at[i, column]):
                 sized.at[i, column] = round(float(sized.at[i, column]) * float(pop["value"]))
         sized.at[i, "input_ids"] = pop["observation_id"]

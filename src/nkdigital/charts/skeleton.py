@@ -7,6 +7,9 @@ import pandas as pd
 
 from nkdigital.api.package import Package
 from nkdigital.charts import credits
+from nkdigital.metadata.roles import ROLES
+
+FIGURES = list(ROLES["figure"])  # the columns of a stated figure: value, low, high (in the order ranges.span takes)
 
 
 def drawable(rows: pd.DataFrame, package: Package, include_weak: bool, what: str) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import pandas as pd
 from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, overlay, palette, ranges, sizes
 from nkdigital.charts.markup import esc, shorten, text_px, wrap
+from nkdigital.charts.skeleton import FIGURES
 from nkdigital.charts.style import GREY, LIGHT_GREY, PAD, WIDTH, rgba
 from nkdigital.metadata.colours import WHITE
 from nkdigital.text import capital, compact, date_of, missing, number, quantity
@@ -127,7 +128,7 @@ def _statements(tiers: pd.DataFrame, package: Package, include_weak: bool,
                          f"{credits.WEAK_HINT}")
     tier_order = _tiers(sized)
     sized["_tier_order"] = sized["tier"].astype(str).map({t: i for i, t in enumerate(tier_order)})
-    spans = {i: ranges.span(*r, log=True) for i, r in zip(sized.index, sized[["value", "low", "high", "qualifier"]]
+    spans = {i: ranges.span(*r, log=True) for i, r in zip(sized.index, sized[[*FIGURES, "qualifier"]]
                                                           .itertuples(index=False, name=None), strict=True)}
     sized["_mark"] = pd.Series({i: s.mark for i, s in spans.items()})
     sized = sized.sort_values(["_tier_order", "_mark", "tier_id"], kind="stable")

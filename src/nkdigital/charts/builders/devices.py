@@ -10,6 +10,7 @@ from nkdigital import text
 from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, overlay, palette, placement, ranges, skeleton
 from nkdigital.charts.markup import esc, shorten, text_px, wrap
+from nkdigital.charts.skeleton import FIGURES
 from nkdigital.charts.style import GREY, LIGHT_GREY, WIDTH
 from nkdigital.metadata.colours import TEXT
 
@@ -26,8 +27,8 @@ LEGEND_TITLE = "Kind of claim:"
 def _device_rows(device_estimates: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     frame = device_estimates[device_estimates["measure"].astype(str).isin(MEASURES)
                              & device_estimates["unit"].astype(str).isin(UNITS)]
-    frame = frame[frame[["value", "low", "high"]].notna().any(axis=1)]
-    national = frame[["value", "low", "high"]].max(axis=1) >= NATIONAL_MIN
+    frame = frame[frame[FIGURES].notna().any(axis=1)]
+    national = frame[FIGURES].max(axis=1) >= NATIONAL_MIN
     frame = frame[national].copy()
     frame["_group"] = frame["measure"].astype(str).map({"owners": 0, "users": 1, "devices": 2})
     frame["_what"] = [f"{MEASURES[str(m)].format(palette.name('device', d))}, {p}" for d, m, p in
@@ -40,7 +41,7 @@ def _counted_rows(observations: pd.DataFrame, since: pd.Timestamp, names: dict[s
     observations = credits.in_geo(observations)
     frame = observations[observations["indicator"].astype(str).isin(COUNTED) & observations["ref_date"].notna()
                          & (observations["ref_date"] >= since)]
-    frame = frame[frame[["value", "low", "high"]].max(axis=1) >= NATIONAL_MIN]
+    frame = frame[frame[FIGURES].max(axis=1) >= NATIONAL_MIN]
     # One row per source and indicator: its most recent figure.
     frame = frame.sort_values(["ref_date", "observation_id"], kind="stable")
     frame = frame.drop_duplicates(["indicator", "source_id"], keep="last").copy()

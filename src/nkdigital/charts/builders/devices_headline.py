@@ -9,7 +9,7 @@ from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, palette, stated
 from nkdigital.charts.fidelity import plain
 from nkdigital.charts.markup import esc
-from nkdigital.charts.skeleton import indicator_names, stated_share
+from nkdigital.charts.skeleton import FIGURES, indicator_names, stated_share
 from nkdigital.text import compact, date_of, quantity
 
 NATIONAL_MIN = 1000  # owner figures below this are local counts, not national totals
@@ -17,7 +17,7 @@ NATIONAL_MIN = 1000  # owner figures below this are local counts, not national t
 
 def _owner_rows(package: Package, include_weak: bool) -> pd.DataFrame:
     owners = credits.select(package.device_estimates("mobile_phone", measure="owners"), package, include_weak)
-    owners = owners[(owners["unit"].astype(str) == "people") & (owners[stated.FIGURES].max(axis=1) >= NATIONAL_MIN)]
+    owners = owners[(owners["unit"].astype(str) == "people") & (owners[FIGURES].max(axis=1) >= NATIONAL_MIN)]
     return owners.assign(_id=owners["estimate_id"])
 
 
@@ -40,7 +40,7 @@ def owners(package: Package | None = None, *, include_weak: bool = False) -> hou
     package = house.resolve(package)
     estimates = _owner_rows(package, include_weak)
     counted = credits.select(credits.in_geo(package.observations("mobile_subscriptions")), package, include_weak)
-    counted = counted[counted["ref_date"].notna() & counted[stated.FIGURES].notna().any(axis=1)
+    counted = counted[counted["ref_date"].notna() & counted[FIGURES].notna().any(axis=1)
                       & counted["claim_type"].astype(str).isin(["operator_report", "international_statistic"])]
     if estimates.empty or counted.empty:
         raise ValueError("no national estimates of mobile phone owners or no counted subscriptions to draw")

@@ -8,6 +8,7 @@ from nkdigital import text
 from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, milestones, overlay, palette, placement, ranges, skeleton
 from nkdigital.charts.markup import esc, iso, wrap
+from nkdigital.charts.skeleton import FIGURES
 from nkdigital.charts.style import GREY, WIDTH
 
 PER_100 = "mobile_subscriptions_per_100"
@@ -27,7 +28,7 @@ def _figures(observations: pd.DataFrame, per_100: bool, package: Package, includ
     wanted = (PER_100,) if per_100 else ABSOLUTE
     frame = observations[observations["indicator"].astype(str).isin(wanted) & observations["ref_date"].notna()]
     frame = credits.select(credits.in_geo(frame), package, include_weak)
-    frame = frame[frame[["value", "low", "high"]].notna().any(axis=1)].copy()
+    frame = frame[frame[FIGURES].notna().any(axis=1)].copy()
     if frame.empty:
         view = "per-100" if per_100 else "absolute"
         other = "" if per_100 else " (pass per_100=True for mobile_subscriptions_per_100)"
@@ -96,7 +97,7 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
     indicators = list(dict.fromkeys(frame["indicator"]))
     span_days = max((frame["ref_date"].max() - frame["ref_date"].min()).days, 365)
     frame["_x"] = [iso(d, n) for d, n in zip(frame["ref_date"], _nudges(frame, span_days / 170), strict=True)]
-    spans = {i: ranges.span(*r) for i, r in zip(frame.index, frame[["value", "low", "high", "qualifier"]]
+    spans = {i: ranges.span(*r) for i, r in zip(frame.index, frame[[*FIGURES, "qualifier"]]
                                                   .itertuples(index=False, name=None), strict=True)}
     fig = house.HouseFigure()
     _series_lines(fig, frame, spans, titles, labels)
@@ -205,7 +206,7 @@ def _description(frame: pd.DataFrame, titles: dict[str, str], labels: dict[str, 
                  key_lines: int) -> str:
     first, last = frame["ref_date"].min(), frame["ref_date"].max()
     shown = ", ".join(titles[i].lower() for i in dict.fromkeys(frame["indicator"]))
-    top = frame.loc[frame[["value", "low", "high"]].max(axis=1).idxmax()]
+    top = frame.loc[frame[FIGURES].max(axis=1).idxmax()]
     top_value = max(x for x in (top["value"], top["low"], top["high"]) if not text.missing(x))
     sources = len(package.source_ids(frame))  # the sources of the figures, derived rows' inputs included
     return esc(

@@ -8,11 +8,11 @@ import pandas as pd
 from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, overlay, palette, ranges
 from nkdigital.charts.markup import esc, iso
+from nkdigital.charts.skeleton import FIGURES
 from nkdigital.charts.style import LEGEND_ABOVE
 from nkdigital.text import compact, date_of, quantity, quantity_of, when
 
 SERIES_MIN = 5  # a series has at least this many dated figures
-FIGURES = ["value", "low", "high"]
 
 
 def _drawable(frame: pd.DataFrame) -> pd.DataFrame:
