@@ -16,7 +16,7 @@ from nkdigital.metadata.colours import TEXT
 
 MEASURES = {"owners": "{} owners", "users": "{} users", "devices": "{}s in use"}
 UNITS = ("people", "devices")
-COUNTED = ("mobile_users", "mobile_subscriptions")
+COUNTED = {"mobile_users": "Users (counted)", "mobile_subscriptions": "Subscriptions (counted)"}  # group headings
 NATIONAL_MIN = 1000  # smaller figures are per-person or local counts, not national totals
 ROW_PX = 36
 GROUP_GAP = 1.1
@@ -52,7 +52,7 @@ def _counted_rows(observations: pd.DataFrame, since: pd.Timestamp, names: dict[s
 
 
 GROUP_TITLES = {0: "Estimated owners", 1: "Estimated users", 2: "Estimated phones in use",
-                3: "Active users (counted)", 4: "Users (counted)", 5: "Subscriptions (counted)"}
+                **{3 + i: title for i, title in enumerate(COUNTED.values())}}
 
 
 
@@ -189,20 +189,11 @@ def _x_axis(fig: house.HouseFigure, annotations: list[dict], highest: float) -> 
 
 
 def _words(frame: pd.DataFrame, spans: list, small: int, start: pd.Timestamp) -> house.Words:
-    owners = frame[frame["_group"] == 0]
-    subs = frame[frame["_group"] == 5]
-    summary = ""
-    if len(owners) and len(subs):
-        own_low = owners[["value", "low"]].min(axis=1).min()
-        own_high = owners[["value", "high"]].max(axis=1).max()
-        subs_high = subs[["value", "high"]].max(axis=1).max()
-        summary = (f" Estimated owners range from {text.number(own_low)} to {text.number(own_high)} people;"
-                   f" the highest subscription count drawn is {text.number(subs_high)}.")
     estimated = int((frame["_group"] < 3).sum())
     description = esc(
         f"Range chart of {len(frame)} figures in people, phones or subscriptions: {estimated} estimates of"
         f" mobile phone owners, users or phones in use, against {len(frame) - estimated} counted figures for"
-        f" subscriptions and users since {start.year} (the latest from each source).{summary} Ranges are drawn"
+        f" subscriptions and users since {start.year} (the latest from each source). Ranges are drawn"
         f" as bars from the low to the high bound; estimates and derived figures are open markers."
     )
     notes = [n for n in (palette.estimate_note(bool(frame["_estimate"].any()), lines=False),
