@@ -903,6 +903,11 @@ BOXES = """() => Array.from(document.querySelectorAll('text')).filter(t => t.tex
 
 def rendered_texts(fig, tmp_path) -> list[dict]:
     """The text elements of `fig` exported as SVG (kaleido, system Chromium), with their boxes in a browser."""
+    return measured(fig, tmp_path, BOXES)
+
+
+def measured(fig, tmp_path, script: str):
+    """What `script` (a JavaScript function) returns on `fig` exported as SVG (kaleido, system Chromium)."""
     from playwright.sync_api import sync_playwright
 
     from nkdigital.export.images import write_image
@@ -913,9 +918,9 @@ def rendered_texts(fig, tmp_path) -> list[dict]:
                                              args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
         page = browser.new_page()
         page.set_content(f"<html><body style='margin:0'>{svg}</body></html>")
-        texts = page.evaluate(BOXES)
+        found = page.evaluate(script)
         browser.close()
-    return texts
+    return found
 
 
 def narrow_embed(fig: go.Figure, width: int) -> go.Figure:
@@ -965,20 +970,8 @@ MARKS = """() => {
 
 def rendered_marks(fig, tmp_path) -> dict:
     """The text boxes (with their kind: y tick label, annotation, other) and the mark and bar boxes (strokes
-    included) of `fig` exported as SVG (kaleido, system Chromium), measured in a browser."""
-    from playwright.sync_api import sync_playwright
-
-    from nkdigital.export.images import write_image
-
-    svg = write_image(fig, tmp_path / "chart.svg").read_text(encoding="utf-8")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        page = browser.new_page()
-        page.set_content(f"<html><body style='margin:0'>{svg}</body></html>")
-        found = page.evaluate(MARKS)
-        browser.close()
-    return found
+    included) of `fig` exported as SVG, measured in a browser."""
+    return measured(fig, tmp_path, MARKS)
 
 
 def overlaps(a: dict, b: dict, gap: float = 0.0) -> bool:
