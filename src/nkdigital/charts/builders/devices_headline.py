@@ -39,22 +39,12 @@ def owners(package: Package | None = None, *, include_weak: bool = False) -> hou
     each population figure archived), against the latest counted subscriptions."""
     package = house.resolve(package)
     estimates = _owner_rows(package, include_weak)
-    counted = credits.select(credits.in_geo(package.observations("mobile_subscriptions")), package, include_weak)
-    counted = counted[counted["ref_date"].notna() & counted[FIGURES].notna().any(axis=1)
-                      & counted["claim_type"].astype(str).isin(["operator_report", "international_statistic"])]
-    if estimates.empty or counted.empty:
+    latest = _latest_count(package, include_weak)
+    if estimates.empty or latest.empty:
         raise ValueError("no national estimates of mobile phone owners or no counted subscriptions to draw")
-    latest = counted.sort_values(["ref_date", "observation_id"], kind="stable").iloc[-1:]
-    latest = latest.assign(_id=latest["observation_id"])
     records = estimates.to_dict("records")
     share = stated_share(package, records[0])
-    parts = []
-    for row in records:
-        people = quantity(row["value"], row["low"], row["high"], None, None, fmt=compact)
-        parts.append(f"≈ {people} people ({_population_label(package, row)})")
-    said = (f"“{share['phrase']}” ({quantity(share['value'], share['low'], share['high'], 'share', None)})"
-            if share is not None else "")
-    estimate_text = (esc(said) + " <i>(our computation:)</i><br>" if said else "") + "<br>".join(esc(p) for p in parts)
+    estimate_text = _estimate_text(package, records, share)
     sub = latest.iloc[0]
     sub_text = esc(f"{quantity(sub['value'], sub['low'], sub['high'], sub['unit'], sub['qualifier'], fmt=compact)}"
                    f" ({date_of(sub)})")
@@ -67,11 +57,7 @@ def owners(package: Package | None = None, *, include_weak: bool = False) -> hou
     highest = max(stated.bounds(r)[1] for r in [*records, sub.to_dict()])
     house.set_layout(fig, xaxis={"range": [0, highest * 1.08], "tickformat": "~s", "rangemode": "tozero",
                                  "title": {"text": "People or subscriptions"}})
-    first = records[0]
-    title = (f"If {quantity(share['value'], share['low'], share['high'], 'share', None)} of adults own a mobile"
-             f" phone, that is {quantity(first['value'], first['low'], first['high'], None, None, fmt=compact)}"
-             f" people; {compact(sub['value'] if pd.notna(sub['value']) else sub['high'])} subscriptions were"
-             f" counted ({date_of(sub)})") if share is not None else "Phone owners and counted subscriptions"
+    title = _title(share, records[0], sub)
     notes = ["Our computation: the stated share of adults × people aged 15 and over from each archived population"
              " figure (bars: one per population figure); it is a rough range, not a count."
              " Subscriptions count SIM lines, not people."]
@@ -81,6 +67,35 @@ def owners(package: Package | None = None, *, include_weak: bool = False) -> hou
         description=esc(" ".join(f"{plain(r.label)}: {plain(r.text)}." for r in rows)), notes=notes)
     return house.finish(fig, words, house.Box(plot_height=230, margin_left=190, margin_right=30, axis_band=72),
                         drawn=credits.source_frame(estimates, latest), package=package)
+
+
+def _latest_count(package: Package, include_weak: bool) -> pd.DataFrame:
+    """The latest counted subscriptions (the operator's or an international statistic), as a one-row frame."""
+    counted = credits.select(credits.in_geo(package.observations("mobile_subscriptions")), package, include_weak)
+    counted = counted[counted["ref_date"].notna() & counted[FIGURES].notna().any(axis=1)
+                      & counted["claim_type"].astype(str).isin(["operator_report", "international_statistic"])]
+    latest = counted.sort_values(["ref_date", "observation_id"], kind="stable").iloc[-1:]
+    return latest.assign(_id=latest["observation_id"])
+
+
+def _estimate_text(package: Package, records: list[dict], share: pd.Series | None) -> str:
+    """The owners row's text: the stated share in its words, then each figure in people it would mean."""
+    parts = []
+    for row in records:
+        people = quantity(row["value"], row["low"], row["high"], None, None, fmt=compact)
+        parts.append(f"≈ {people} people ({_population_label(package, row)})")
+    said = (f"“{share['phrase']}” ({quantity(share['value'], share['low'], share['high'], 'share', None)})"
+            if share is not None else "")
+    return (esc(said) + " <i>(our computation:)</i><br>" if said else "") + "<br>".join(esc(p) for p in parts)
+
+
+def _title(share: pd.Series | None, first: dict, sub: pd.Series) -> str:
+    if share is None:
+        return "Phone owners and counted subscriptions"
+    return (f"If {quantity(share['value'], share['low'], share['high'], 'share', None)} of adults own a mobile"
+            f" phone, that is {quantity(first['value'], first['low'], first['high'], None, None, fmt=compact)}"
+            f" people; {compact(sub['value'] if pd.notna(sub['value']) else sub['high'])} subscriptions were"
+            f" counted ({date_of(sub)})")
 
 
 def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
