@@ -99,7 +99,8 @@ def tiers(package: Package | None = None, *, include_weak: bool = False) -> hous
                                  "ticktext": ["100", "1,000", "10,000", "100,000", "1 million", "10 million"]})
     used_population = population[population["observation_id"].isin(used)]
     return house.finish(
-        fig, _words(rows, every, sized, whole), house.Box(plot_height=ROW_PX * len(rows) + 30, margin_left=230, margin_right=30, axis_band=72),
+        fig, _words(rows, every, sized, whole),
+        house.Box(plot_height=ROW_PX * len(rows) + 30, margin_left=230, margin_right=30, axis_band=72),
         drawn=credits.source_frame(*[d.drop(columns="input_ids") for d in drawn], used_population), package=package)
 
 
