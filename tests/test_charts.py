@@ -277,7 +277,7 @@ def test_no_chart_module_redefines_an_enum_label_or_colour():
     from pathlib import Path
 
     folder = Path(charts.__file__).parent
-    code = "\n".join(p.read_text(encoding="utf-8") for p in folder.glob("*.py"))
+    code = "\n".join(p.read_text(encoding="utf-8") for p in folder.rglob("*.py"))
     for enum in ("claim_type", "tier", "instrument_type", "precision"):
         for spec in ENUMS[enum].values():
             assert f'"{spec.label}"' not in code and f"'{spec.label}'" not in code, spec.label
@@ -903,6 +903,11 @@ BOXES = """() => Array.from(document.querySelectorAll('text')).filter(t => t.tex
 
 def rendered_texts(fig, tmp_path) -> list[dict]:
     """The text elements of `fig` exported as SVG (kaleido, system Chromium), with their boxes in a browser."""
+    return measured(fig, tmp_path, BOXES)
+
+
+def measured(fig, tmp_path, script: str):
+    """What `script` (a JavaScript function) returns on `fig` exported as SVG (kaleido, system Chromium)."""
     from playwright.sync_api import sync_playwright
 
     from nkdigital.export.images import write_image
@@ -913,9 +918,9 @@ def rendered_texts(fig, tmp_path) -> list[dict]:
                                              args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
         page = browser.new_page()
         page.set_content(f"<html><body style='margin:0'>{svg}</body></html>")
-        texts = page.evaluate(BOXES)
+        found = page.evaluate(script)
         browser.close()
-    return texts
+    return found
 
 
 def narrow_embed(fig: go.Figure, width: int) -> go.Figure:
@@ -949,6 +954,59 @@ def test_timeline_image_labels_the_key_events_without_overlap(package, weak_sour
         overlap_x = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
         overlap_y = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
         assert overlap_x <= 1 or overlap_y <= 1, f"{a['text']!r} overlaps {b['text']!r} at {width} px"
+
+
+MARKS = """() => {
+  const box = (e, pad) => { const r = e.getBoundingClientRect();
+    return {x: r.x - pad, y: r.y - pad, w: r.width + 2 * pad, h: r.height + 2 * pad}; };
+  const kind = t => t.closest('g.ytick') ? 'ytick' : t.closest('g.annotation') ? 'annotation' : 'other';
+  const texts = Array.from(document.querySelectorAll('text')).filter(t => t.textContent.trim())
+    .map(t => ({text: t.textContent, kind: kind(t), ...box(t, 0)}));
+  const bars = Array.from(document.querySelectorAll('g.errorbar path, g.trace.scatter g.lines path, g.points path'))
+    .map(e => box(e, (parseFloat(getComputedStyle(e).strokeWidth) || 0) / 2)).filter(b => b.w > 0 && b.h > 0);
+  return {texts, bars};
+}"""
+
+
+def rendered_marks(fig, tmp_path) -> dict:
+    """The text boxes (with their kind: y tick label, annotation, other) and the mark and bar boxes (strokes
+    included) of `fig` exported as SVG, measured in a browser."""
+    return measured(fig, tmp_path, MARKS)
+
+
+def overlaps(a: dict, b: dict, gap: float = 0.0) -> bool:
+    """Whether boxes `a` and `b` overlap, or come closer than `gap` px, both across and down."""
+    across = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+    down = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+    return across > -gap and down > -gap
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium for kaleido and the browser")
+@pytest.mark.parametrize(("name", "prefix"), [("devices", "value: "), ("access-tiers-headline", "label: ")])
+def test_narrow_images_keep_data_labels_off_bars_and_rows_apart(package, tmp_path, name, prefix):
+    from nkdigital.charts.resize import resized
+
+    fig = resized(charts.chart(name, package), 400)
+    labels = {re.sub(r"\s", "", fidelity.plain(a.text)) for a in fig.layout.annotations
+              if (a.name or "").startswith(prefix)}
+    found = rendered_marks(fig, tmp_path)
+    texts = [t for t in found["texts"] if t["kind"] != "other"]
+    drawn = [t for t in texts if re.sub(r"\s", "", t["text"]) in labels]
+    assert len(drawn) == len(labels) >= 2
+    for label in drawn:
+        assert not [b for b in found["bars"] if overlaps(label, b, gap=-1)], f"{label['text']!r} runs over a bar"
+        assert not [t for t in texts if t is not label and overlaps(label, t)], f"{label['text']!r} touches a text"
+    ticks = [t for t in texts if t["kind"] == "ytick"]
+    assert not [(a["text"], b["text"]) for a, b in itertools.combinations(ticks, 2) if overlaps(a, b, gap=2)]
+
+
+def test_devices_heads_counted_rows_by_what_they_count(gallery, package):
+    fig = gallery["nkdigital-devices"]
+    headings = [fidelity.plain(t).strip() for t in fig.layout.yaxis.ticktext if t.startswith("<b>")]
+    observations = package.observations(geo="all").set_index("observation_id")
+    drawn = {str(observations.at[i, "indicator"]) for i in fig.layout.meta["rows"] if i in observations.index}
+    assert "mobile_subscriptions" in drawn and "Subscriptions (counted)" in headings
+    assert ("Users (counted)" in headings) == ("mobile_users" in drawn)
 
 
 def test_a_derived_figure_is_dated_by_its_inputs(gallery, package, rows):

@@ -17,16 +17,16 @@ scale 2 named ``meta["filename"]``), which ``HouseFigure.show()`` applies by its
 from __future__ import annotations
 
 from nkdigital.charts import fidelity, headline
-from nkdigital.charts.context import comparison
-from nkdigital.charts.events import timeline
+from nkdigital.charts.builders.access_procedure import access_procedure
+from nkdigital.charts.builders.access_tiers import access_tiers
+from nkdigital.charts.builders.context_headline import comparison
+from nkdigital.charts.builders.devices import devices
+from nkdigital.charts.builders.rights import rights
+from nkdigital.charts.builders.subscribers import subscribers
+from nkdigital.charts.builders.timeline import timeline
 from nkdigital.charts.house import HouseFigure, config
 from nkdigital.charts.milestones import key_events
-from nkdigital.charts.mobile import subscribers
-from nkdigital.charts.ownership import devices
-from nkdigital.charts.procedure import access_procedure
 from nkdigital.charts.registry import CHARTS, chart, gallery
-from nkdigital.charts.tiers import access_tiers
-from nkdigital.charts.treaties import rights
 
 __all__ = ["CHARTS", "HouseFigure", "access_procedure", "access_tiers", "chart", "comparison", "config", "devices",
            "fidelity", "gallery", "headline", "key_events", "rights", "subscribers", "timeline"]

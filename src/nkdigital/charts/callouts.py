@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from nkdigital.charts import overlay
 from nkdigital.charts.markup import esc, line_px, text_px
-from nkdigital.charts.style import GREY
+from nkdigital.charts.style import GREY, rgba
+from nkdigital.metadata.colours import CALLOUT_TEXT, WHITE
 
 FONT_SIZE = 11
 RISE = 8  # px between the plot's top edge and the bottom of the boxes
@@ -81,8 +82,8 @@ def draw(fig, dates: list, texts: list[str], ids: list[str], placed: list[Box], 
         annotations.append(dict(
             x=dates[at], xref="x", y=1, yref="paper", yshift=RISE, xshift=3 if box.anchor == "left" else -3,
             xanchor=box.anchor, yanchor="bottom", align="left", showarrow=False,
-            text="<br>".join(esc(line) for line in lines), font={"size": FONT_SIZE, "color": "#333333"},
-            bgcolor="rgba(255,255,255,0.9)", visible=not layout,
+            text="<br>".join(esc(line) for line in lines), font={"size": FONT_SIZE, "color": CALLOUT_TEXT},
+            bgcolor=rgba(WHITE, 0.9), visible=not layout,
             name=f"{layout} key events: ".lstrip() + " ".join(esc(ids[i]) for i in box.members)))
         if lines:
             shapes += [overlay.vline(dates[i], {"color": GREY, "width": 1, "dash": "dot"}) for i in box.members]

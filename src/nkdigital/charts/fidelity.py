@@ -25,9 +25,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from nkdigital.api.package import Package
+from nkdigital.charts.skeleton import FIGURES
 from nkdigital.text import missing
 
-FIGURES = ("value", "low", "high")
 WORDS = ("phrase", "quote", "date_phrase", "group_name", "population", "provision", "instrument", "subject",
          "title", "actor", "attributed_to", "stated_actor")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

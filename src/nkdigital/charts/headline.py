@@ -1,131 +1,14 @@
 """Headline charts a story can carry as is: the strongest series, ranges where sources give ranges, at most a few
-annotations and one legend. The research charts (every source's figure) stay beside them."""
+annotations and one legend. The research charts (every source's figure) stay beside them.
+
+Each headline lives in the builder module named after its chart (:mod:`nkdigital.charts.builders`); this module
+gathers them under the names ``nk.charts.headline.subscriptions``, ``.tiers`` and ``.owners``.
+"""
 
 from __future__ import annotations
 
-import pandas as pd
-
-from nkdigital.api.package import Package
-from nkdigital.charts import credits, house, overlay, palette, ranges
-from nkdigital.charts.markup import esc, iso
-from nkdigital.charts.owner_headline import owners
-from nkdigital.charts.style import LEGEND_ABOVE
-from nkdigital.charts.tier_headline import tiers
-from nkdigital.text import compact, date_of, quantity, quantity_of, when
+from nkdigital.charts.builders.access_tiers_headline import tiers
+from nkdigital.charts.builders.devices_headline import owners
+from nkdigital.charts.builders.subscribers_headline import strongest_series, subscriptions
 
 __all__ = ["owners", "strongest_series", "subscriptions", "tiers"]
-
-SERIES_MIN = 5  # a series has at least this many dated figures
-FIGURES = ["value", "low", "high"]
-
-
-def _drawable(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[frame["ref_date"].notna() & frame[FIGURES].notna().any(axis=1)]
-
-
-def strongest_series(rows: pd.DataFrame, package: Package) -> tuple[pd.DataFrame, str]:
-    """The longest run of one source's figures: international statistics first, else derived rows (an
-    international rate times a population). Ties go to the stronger source, then the later end."""
-    strength = package.sources().set_index("source_id")["strength"].astype(str)
-    rank = {"primary": 0, "secondary": 1}
-    for claim in ("international_statistic", "derived"):
-        candidates = rows[rows["claim_type"].astype(str) == claim]
-        sizes = candidates.groupby("source_id", observed=True).agg(n=("ref_date", "size"), end=("ref_date", "max"))
-        sizes = sizes[sizes["n"] >= SERIES_MIN]
-        if len(sizes):
-            sizes["rank"] = [rank.get(strength.get(i, ""), 2) for i in sizes.index]
-            best = sizes.sort_values(["n", "rank", "end"], ascending=[False, True, False], kind="stable").index[0]
-            series = candidates[candidates["source_id"] == best].sort_values("ref_date", kind="stable")
-            nonzero = series[series[FIGURES].max(axis=1) > 0]
-            if len(nonzero):  # one zero before the first non-zero figure, not a decade of zeros
-                series = series[series["ref_date"] >= series.loc[series["ref_date"] < nonzero["ref_date"].min(),
-                                                                 "ref_date"].max()] \
-                    if (series["ref_date"] < nonzero["ref_date"].min()).any() else series
-            return series, claim
-    raise ValueError(f"no series of at least {SERIES_MIN} international or derived figures to draw")
-
-
-def _stated(row: pd.Series) -> str:
-    """A figure as its row states it, short: '6.35 million', '2.5–3 million', 'more than 2 million'."""
-    return quantity(row["value"], row["low"], row["high"], None, row["qualifier"], fmt=compact)
-
-
-def subscriptions(package: Package | None = None, *, include_weak: bool = False) -> house.HouseFigure:
-    """Mobile subscriptions in North Korea: the international (ITU/WDI) series as a line, with the operator's own
-    reported figures as marks (ranges as bars), two labels and one legend."""
-    package = house.resolve(package)
-    rows = _drawable(credits.select(credits.in_geo(package.observations("mobile_subscriptions")), package,
-                                    include_weak))
-    series, claim = strongest_series(rows, package)
-    operator = rows[rows["claim_type"].astype(str) == "operator_report"].sort_values(["ref_date", "observation_id"])
-    outlet = credits.outlet(package.sources().set_index("source_id").loc[series["source_id"].iloc[0]])
-    series_name = (f"International statistic ({outlet})" if claim == "international_statistic"
-                   else f"{outlet} rate × population (derived by nkdigital)")
-    legend_name = (f"International statistic · {credits.short_outlet(outlet)}" if claim == "international_statistic"
-                   else f"{credits.short_outlet(outlet)} rate × population, derived")
-    fig = house.HouseFigure()
-    series_rows, operator_rows = series.to_dict("records"), operator.to_dict("records")
-    spans = [ranges.span(*(r[c] for c in (*FIGURES, "qualifier"))) for r in series_rows]
-    colour = palette.colour("claim_type", claim)
-    xs, ys = ranges.gapped(series["ref_date"], [s.mark for s in spans], series["ref_date_precision"])
-    fig.add_scatter(x=xs, y=ys, mode="lines", name=esc(legend_name), hoverinfo="skip", legendgroup="series",
-                    line={"color": colour, "width": 2.5, "dash": "dash" if palette.is_estimate(claim) else "solid"})
-    estimated = [ranges.is_estimate(r) for r in series_rows]
-    symbol = palette.symbol("claim_type", claim)
-    fig.add_scatter(x=[iso(d) for d in series["ref_date"]], y=[s.mark for s in spans], mode="markers",
-                    name=esc(legend_name), showlegend=False, legendgroup="series",
-                    marker={"symbol": [f"{symbol}-open" if e else symbol for e in estimated], "size": 7,
-                            "color": colour, "line": {"color": colour, "width": 1.5}},
-                    customdata=[esc(i) for i in series["observation_id"]],
-                    hovertext=[esc(f"{quantity_of(r)} ({date_of(r)})") for r in series_rows],
-                    hovertemplate="%{hovertext}<extra></extra>",
-                    error_y=ranges.error_bars(spans, colour) if any(x.has_range for x in spans) else None)
-    op_spans = [ranges.span(*(r[c] for c in (*FIGURES, "qualifier"))) for r in operator_rows]
-    shade = palette.colour("claim_type", "operator_report")
-    if len(operator):
-        trace = {"x": [iso(d) for d in operator["ref_date"]], "y": [s.mark for s in op_spans], "mode": "markers",
-                 "name": "Operator's reported figures",
-                 "marker": {"symbol": palette.symbol("claim_type", "operator_report"), "size": 9, "color": shade,
-                            "opacity": [0.35 if w else 1.0 for w in operator["_weak"]]},
-                 "customdata": [esc(i) for i in operator["observation_id"]],
-                 "hovertext": [esc(f"{quantity_of(r)} ({date_of(r)})") for r in operator_rows],
-                 "hovertemplate": "%{hovertext}<extra></extra>"}
-        if any(s.has_range for s in op_spans):
-            trace["error_y"] = ranges.error_bars(op_spans, shade)
-        fig.add_scatter(**trace)
-        overlay.add(fig, [arrow for x, s, row_id in zip(trace["x"], op_spans, operator["observation_id"], strict=True)
-                          for arrow in ranges.open_end_arrows(s, x, s.mark, shade, row_id, horizontal=False,
-                                                              length=16)])
-    last = series.iloc[-1]
-    labels = [(iso(last["ref_date"]), spans[-1].mark, f"{_stated(last)} ({when(last['ref_date'], 'year')})",
-               colour, "latest")]
-    if len(operator):
-        top = operator.iloc[-1]
-        labels.append((iso(top["ref_date"]), op_spans[-1].mark, f"{_stated(top)} (operator,"
-                       f" {when(top['ref_date'], top['ref_date_precision'])})", shade, "operator"))
-    overlay.add(fig, [dict(x=x, y=y, text=f"<b>{esc(text)}</b>", showarrow=True, arrowhead=0, ax=-20, ay=-28,
-                           xanchor="right", font={"size": 12, "color": tint}, name=f"label: {name}")
-                      for x, y, text, tint, name in labels])
-    highest = max(s.mark + s.plus for s in [*spans, *op_spans])
-    house.set_layout(fig, yaxis={"title": {"text": "Subscriptions"}, "tickformat": "~s", "range": [0, highest * 1.12],
-                                 "rangemode": "tozero"}, xaxis={"type": "date"},
-                     legend=LEGEND_ABOVE)
-    first_year, last_year = series["ref_date"].min().year, series["ref_date"].max().year
-    gaps = sum(x is None for x in xs)
-    notes = [f"Line: {esc(series_name)}, one figure a year"
-             + (f"; a break where a year has no figure ({gaps} {'gap' if gaps == 1 else 'gaps'})" if gaps else "")
-             + ("; open dots: figures the data mark as estimates" if any(estimated) else "")
-             + ". Marks: figures the operator reported"
-             + (" (bars: ranges; arrows: 'more than' or 'up to')." if any(s.has_range or s.open_up or s.open_down
-                                                                          for s in op_spans) else ".")
-             + " Subscriptions count SIM lines, not people."]
-    description = esc(
-        f"Line chart of mobile subscriptions in North Korea, {first_year}–{last_year}, from {series_name}:"
-        f" {_stated(series.iloc[0])} in {first_year} to {_stated(last)} in {last_year}."
-        + (f" The line breaks where a year has no figure ({gaps} {'gap' if gaps == 1 else 'gaps'})." if gaps else "")
-        + f" {len(operator)} figures reported by the operator are marked.")
-    return house.finish(
-        fig, chart="subscribers-headline", package=package, drawn=credits.source_frame(series, operator),
-        title=esc(f"Mobile subscriptions in North Korea reached {_stated(last)} by {last_year}"),
-        subtitle=esc(f"Subscriptions a year, {first_year}–{last_year}, with the operator's own figures"),
-        description=description, notes=notes, plot_height=380, margin_left=70, margin_right=40, top_extra=30)

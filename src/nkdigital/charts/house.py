@@ -12,6 +12,7 @@ import math
 import sys
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,12 +20,12 @@ from plotly.basedatatypes import BasePlotlyType
 
 from nkdigital.api.package import Package
 from nkdigital.charts import overlay, style
-from nkdigital.charts.credits import credit
+from nkdigital.charts.credits import Credit, credit
 from nkdigital.charts.markup import esc, fit, line_px
 from nkdigital.charts.style import FONT, GREY, PAD, WIDTH
 from nkdigital.core.limits import MAX_IMAGE_PX
 
-__all__ = ["FONT", "HouseFigure", "config", "finish", "image_size", "resolve"]
+__all__ = ["FONT", "Box", "HouseFigure", "Words", "config", "finish", "image_size", "resolve"]
 
 MIMETYPE = "application/vnd.plotly.v1+json"
 
@@ -165,60 +166,90 @@ def _below_plot(name: str, lines: list[str], size: int, left: int, drop: int) ->
                 name=name)
 
 
-def finish(fig: HouseFigure, *, chart: str, title: str, subtitle: str, drawn: pd.DataFrame, package: Package,
-           description: str, notes: Sequence[str] = (), plot_height: int = 420, margin_left: int = 80,
-           margin_right: int = 40, axis_band: int = 56, top_extra: int = 0, width: int = WIDTH) -> HouseFigure:
+@dataclass(frozen=True)
+class Words:
+    """What a chart says: its registry name, title, subtitle, plain-text description and notes (each already
+    escaped where it holds data)."""
+
+    chart: str
+    title: str
+    subtitle: str
+    description: str
+    notes: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Box:
+    """The room a chart takes (px): the plot's height, the margins beside it, `axis_band` under it (tick labels
+    and axis title), `top_extra` over it (legends or labels above the plot), and the `width` it is laid out for
+    (its exported images' width)."""
+
+    plot_height: int = 420
+    margin_left: int = 80
+    margin_right: int = 40
+    axis_band: int = 56
+    top_extra: int = 0
+    width: int = WIDTH
+
+
+def finish(fig: HouseFigure, words: Words, box: Box, *, drawn: pd.DataFrame, package: Package) -> HouseFigure:
     """Apply the house template, title, subtitle, notes, source line, terms, height and meta to `fig`.
 
-    `title`, `subtitle`, `description` and `notes` must already be escaped where they hold data;
     `drawn` (see :func:`~nkdigital.charts.credits.source_frame`) holds every row the chart shows.
     Notes gain a line for rows from weak sources; third-party terms go to ``meta["terms"]`` (the caption, a
-    page's Sources tab, the CSV), not into the figure.
-    The height is the plot's (`plot_height`) plus the space the wrapped title and subtitle, `top_extra`
-    (legends or labels above the plot), `axis_band` (tick labels and axis title), notes and source line take.
-    `width` (px) is the width the figure is laid out for (its exported images' width).
+    page's Sources tab, the CSV), not into the figure. The height is the plot's plus the space the wrapped
+    title and subtitle, the box's `top_extra` and `axis_band`, notes and source line take.
     """
     given = credit(package, drawn)
-    notes = list(notes)
-    if given.weak:
-        notes.append(f"Faded marks, or '(N weak)' beside a figure: rows from {given.weak} weak"
-                     f" source{'s' * (given.weak != 1)} (reposts, mirrors, forums), drawn on request.")
+    notes = [*words.notes, *_weak_note(given.weak)]
     note_lines, source_lines = footer_lines(notes, given.line)
-    title_lines = fit(title, style.TITLE_FONT, width - 2 * PAD, bold=True)
-    subtitle_lines = fit(subtitle, style.SUBTITLE_FONT, width - 2 * PAD, most=style.SUBTITLE_CHARS)
+    title_lines = fit(words.title, style.TITLE_FONT, box.width - 2 * PAD, bold=True)
+    subtitle_lines = fit(words.subtitle, style.SUBTITLE_FONT, box.width - 2 * PAD, most=style.SUBTITLE_CHARS)
     top = math.ceil(PAD + line_px(style.TITLE_FONT) * len(title_lines) + 4
-                    + line_px(style.SUBTITLE_FONT) * len(subtitle_lines) + 14 + top_extra)
+                    + line_px(style.SUBTITLE_FONT) * len(subtitle_lines) + 14 + box.top_extra)
     notes_px = line_px(style.NOTE_FONT) * len(note_lines)
-    sources_at = math.ceil(axis_band + notes_px + (8 if note_lines else 0))
+    sources_at = math.ceil(box.axis_band + notes_px + (8 if note_lines else 0))
     bottom = math.ceil(sources_at + line_px(style.SOURCE_FONT) * len(source_lines) + PAD)
-    height = top + plot_height + bottom
+    height = top + box.plot_height + bottom
     set_layout(
         fig, autosize=True, height=height,
-        margin={"l": margin_left, "r": margin_right, "t": top, "b": bottom, "autoexpand": False},
-        title={"text": "<br>".join(f"<b>{t}</b>" for t in title_lines), "x": PAD / width, "xanchor": "left",
+        margin={"l": box.margin_left, "r": box.margin_right, "t": top, "b": bottom, "autoexpand": False},
+        title={"text": "<br>".join(f"<b>{t}</b>" for t in title_lines), "x": PAD / box.width, "xanchor": "left",
                "xref": "container", "y": 1 - PAD / height, "yanchor": "top", "yref": "container",
                "font": {"size": style.TITLE_FONT},
                "subtitle": {"text": "<br>".join(subtitle_lines), "font": {"size": style.SUBTITLE_FONT, "color": GREY}}},
     )
-    left = PAD - margin_left
-    overlay.add(fig, [*([_below_plot("notes", note_lines, style.NOTE_FONT, left, axis_band)] if note_lines else []),
+    left = PAD - box.margin_left
+    overlay.add(fig, [*([_below_plot("notes", note_lines, style.NOTE_FONT, left, box.axis_band)] if note_lines else []),
                       _below_plot("footer", source_lines, style.SOURCE_FONT, left, round(sources_at))])
     readable_text(fig)
-    fig.layout.meta = {
-        "description": description,
+    fig.layout.meta = _meta(words, box, given, notes, drawn, height, title_lines, subtitle_lines)
+    return fig
+
+
+def _weak_note(weak: int) -> list[str]:
+    """The note a chart gains when it draws rows from `weak` weak sources (none when it draws none)."""
+    return [f"Faded marks, or '(N weak)' beside a figure: rows from {weak} weak"
+            f" source{'s' * (weak != 1)} (reposts, mirrors, forums), drawn on request."] if weak else []
+
+
+def _meta(words: Words, box: Box, given: Credit, notes: list[str], drawn: pd.DataFrame, height: int,
+          title_lines: list[str], subtitle_lines: list[str]) -> dict:
+    """The figure's ``layout.meta``: its texts, credits, rows and size."""
+    return {
+        "description": words.description,
         "source_line": given.line,
         "sources": [esc(name) for name in given.outlets],
         "source_ids": given.source_ids,
         "terms": [esc(t) for t in given.terms],
-        "filename": f"nkdigital-{chart}",
+        "filename": f"nkdigital-{words.chart}",
         "notes": notes,
         "rows": sorted(set(drawn["row_id"].dropna())),
-        "width": width,
+        "width": box.width,
         "height": height,
         "title": " ".join(title_lines),
         "subtitle": " ".join(subtitle_lines),
         # an embed narrower than WIDTH shows title, notes and source line as page text (export.html): the figure
         # then keeps only the room for legends or labels above the plot and for the axis below it
-        "narrow_margins": {"t": math.ceil(PAD + top_extra), "b": math.ceil(axis_band + PAD)},
+        "narrow_margins": {"t": math.ceil(PAD + box.top_extra), "b": math.ceil(box.axis_band + PAD)},
     }
-    return fig

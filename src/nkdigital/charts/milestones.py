@@ -9,6 +9,7 @@ import pandas as pd
 from nkdigital.charts import overlay, placement
 from nkdigital.charts.markup import esc, iso, shorten, text_px
 from nkdigital.charts.style import GREY
+from nkdigital.metadata.colours import CALLOUT_TEXT
 
 FONT_SIZE = 11
 STEP = 17  # px between levels of event labels above the plot
@@ -78,7 +79,7 @@ def label_lines(fig, rows: list[dict], texts: list[str], placed: list[tuple[int,
         labels.append(dict(
             x=x, xref="x", y=1, yref="paper", ax=0, ay=-(RISE + STEP * level), axref="pixel", ayref="pixel",
             showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=GREY, standoff=0, xanchor=anchor,
-            yanchor="middle", text=esc(text), align="left", font={"size": FONT_SIZE, "color": "#333333"},
+            yanchor="middle", text=esc(text), align="left", font={"size": FONT_SIZE, "color": CALLOUT_TEXT},
             name=f"event: {esc(row['event_id'])}",
         ))
     overlay.add(fig, labels, shapes)

@@ -5,6 +5,7 @@ gets the rows it now needs. Used by :mod:`nkdigital.charts.resize`."""
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import re
 
@@ -16,6 +17,9 @@ from nkdigital.charts.style import PAD
 
 LABEL_SHARE = 0.4  # the most of a narrow image's width the label column left of the plot may take
 LEGEND_ROW_PX = 22
+LABEL_GAP = 9  # px between a range bar's end and its label
+ROW_GAP = 10  # px between a text set above a row and the marks of the row above it
+TICK_GAP = 4  # px between two wrapped y tick labels
 LEGEND_SLACK = 0.85  # plotly.js breaks a legend row somewhat before the estimate does
 
 
@@ -85,7 +89,8 @@ def _to_px(fig, axis: str, value) -> float | None:
 
 
 def _fit_annotation(fig, note, width: int) -> None:
-    """Turn or wrap a data label (an annotation at a data x) that would pass the image's left or right edge."""
+    """Turn or wrap a data label (an annotation at a data x) that would pass the image's left or right edge. A
+    label right of a range bar turns to the bar's other end, and keeps out of the label column left of the plot."""
     if not note.text or note.xref is None or note.xref.endswith("domain"):
         return
     if note.xref == "paper":
@@ -98,20 +103,61 @@ def _fit_annotation(fig, note, width: int) -> None:
     at += (note.xshift or 0) + (note.ax or 0 if note.showarrow and note.axref == "pixel" else 0)
     size = note.font.size or 12
     longest = max(text_px(plain(line), size) for line in note.text.split("<br>"))
-    room_right, room_left = width - PAD - at, at - PAD
     anchor = note.xanchor or "center"
+    start = _bar_start(fig, note) if anchor == "left" and note.xref != "paper" else None
+    room_right, room_left = width - PAD - at, at - PAD
+    if start is not None:  # the other side of a range bar: left of its low end, inside the plot
+        start_px = _to_px(fig, "xaxis" + note.xref[1:], start[0])
+        room_left = start_px - start[1] - (fig.layout.margin.l or 0) if start_px is not None else 0
     fits = {"left": longest <= room_right, "right": longest <= room_left,
             "center": longest / 2 <= min(room_left, room_right)}
     if fits[anchor]:
         return
-    if anchor in ("left", "right") and fits["right" if anchor == "left" else "left"]:
-        note.xanchor = "right" if anchor == "left" else "left"
-        if note.xshift:
-            note.xshift = -note.xshift
+    if anchor == "center":
+        note.xanchor = anchor
+        note.text = _rewrap(note.text, max(8, int(2 * min(room_left, room_right) / (size * CHAR_PX))))
         return
-    room = max(room_right, room_left) if anchor != "center" else 2 * min(room_left, room_right)
-    note.xanchor = anchor if anchor == "center" else ("left" if room_right >= room_left else "right")
-    note.text = _rewrap(note.text, max(8, int(room / (size * CHAR_PX))))
+    if fits["right" if anchor == "left" else "left"]:
+        _turn(note, start)
+        return
+    note.text = _rewrap(note.text, max(8, int(max(room_right, room_left) / (size * CHAR_PX))))
+    if room_right < room_left and start is not None:
+        _turn(note, start)
+    else:  # wrapped on the side with more room
+        note.xanchor = "left" if room_right >= room_left else "right"
+
+
+def _turn(note, start: tuple[float, int] | None) -> None:
+    """Put a data label on the other side of its mark, or left of the low end of its range bar (`start`)."""
+    if start is not None:
+        note.update(x=start[0], xanchor="right", xshift=-start[1])
+        return
+    note.xanchor = "right" if note.xanchor == "left" else "left"
+    if note.xshift:
+        note.xshift = -note.xshift
+
+
+def _bar_start(fig, note) -> tuple[float, int] | None:
+    """For a label at the high end of a horizontal range bar (error_x of a marker): the bar's low end (in the
+    label's x units: log10 on a log axis) and the px to keep from it (past an open end's arrow); else None."""
+    log = fig.layout["xaxis" + note.xref[1:]].type == "log"
+    for trace in fig.data:
+        bars = trace.error_x
+        if (trace.xaxis or "x") != note.xref or trace.x is None or trace.y is None or bars.array is None:
+            continue
+        minus = bars.arrayminus if bars.arrayminus is not None else bars.array
+        for x, y, plus, less in zip(trace.x, trace.y, bars.array, minus, strict=False):
+            high = None if x is None or plus is None else x + plus
+            if y != note.y or high is None or high <= 0 or not math.isclose(
+                    math.log10(high) if log else high, note.x, rel_tol=1e-3, abs_tol=1e-9):
+                continue
+            low = x - (less or 0)
+            if log and low <= 0:
+                return None
+            arrows = [-(a.ax or 0) for a in fig.layout.annotations
+                      if a.showarrow and a.y == note.y and (a.ax or 0) < 0 and (a.ay or 0) == 0]
+            return (round(math.log10(low), 4) if log else low), (max(arrows) + 6 if arrows else LABEL_GAP)
+    return None
 
 
 def _fit_trace_text(fig, trace, width: int) -> None:
@@ -164,3 +210,27 @@ def legend_px(fig, rows_before: int, width: int) -> tuple[int, int]:
     """(px above, px below the plot) the horizontal legend needs more at `width` than its `rows_before`."""
     px = max(0, legend_rows(fig, width) - rows_before) * LEGEND_ROW_PX
     return (px, 0) if (fig.layout.legend.y or 0) >= 1 else (0, px)
+
+
+def rows_px(fig) -> int:
+    """px the plot must grow so that, on a y axis of rows read top to bottom, no wrapped y tick label runs into
+    its neighbour and no text set above a row (an annotation anchored at its bottom to the row's y) runs into
+    the row above."""
+    axis = fig.layout.yaxis
+    if axis.range is None or axis.range[0] <= axis.range[1]:
+        return 0
+    margin = fig.layout.margin
+    plot = fig.layout.height - (margin.t or 0) - (margin.b or 0)
+    ticks = sorted(zip(axis.tickvals or (), axis.ticktext or (), strict=False))
+    tick_px = line_px(axis.tickfont.size or 13)
+    need = [((a.count("<br>") + b.count("<br>") + 2) * tick_px / 2 + TICK_GAP) / (y2 - y1)
+            for (y1, a), (y2, b) in itertools.pairwise(ticks) if y2 > y1]
+    for note in fig.layout.annotations or ():
+        if note.yref != "y" or note.yanchor != "bottom" or note.showarrow or not note.text:
+            continue
+        above = [y for y, _ in ticks if y < note.y]
+        room = note.y - (above[-1] if above else axis.range[1])
+        text_px_ = (note.yshift or 0) + (note.text.count("<br>") + 1) * line_px(note.font.size or 12)
+        if room > 0:
+            need.append((text_px_ + (ROW_GAP if above else 0)) / room)
+    return max(0, math.ceil(max(need, default=0) * (axis.range[0] - axis.range[1]) - plot))

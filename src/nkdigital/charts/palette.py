@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from nkdigital.charts.markup import esc
 from nkdigital.charts.style import GREY
-from nkdigital.metadata.colours import DARKEST_TEXT
+from nkdigital.metadata.colours import DARKEST_TEXT, WHITE
 from nkdigital.metadata.enums import ENUMS, ESTIMATE_CLAIMS, values
 from nkdigital.text import missing
 
@@ -88,7 +88,7 @@ def _luminance(colour: str) -> float:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
-def contrast(colour: str, background: str = "#ffffff") -> float:
+def contrast(colour: str, background: str = WHITE) -> float:
     """WCAG contrast ratio of two '#rrggbb' colours (1 to 21)."""
     light, dark = sorted((_luminance(colour), _luminance(background)), reverse=True)
     return (light + 0.05) / (dark + 0.05)

@@ -9,22 +9,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from nkdigital.api.package import Package
-from nkdigital.charts import headline, house
-from nkdigital.charts.context import comparison
-from nkdigital.charts.events import timeline
-from nkdigital.charts.milestones import key_events
-from nkdigital.charts.mobile import subscribers
-from nkdigital.charts.ownership import devices
-from nkdigital.charts.procedure import access_procedure
-from nkdigital.charts.tiers import access_tiers
-from nkdigital.charts.treaties import rights
+from nkdigital.charts import house
+from nkdigital.charts.builders import (
+    access_procedure,
+    access_tiers,
+    access_tiers_headline,
+    context_headline,
+    devices,
+    devices_headline,
+    rights,
+    subscribers,
+    subscribers_headline,
+    subscribers_per_100,
+    timeline,
+)
 
 Builder = Callable[[Package, bool], house.HouseFigure]
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart in the registry: its name (the file stem without 'nkdigital-'), what it shows, and its builder."""
+    """A chart in the registry: its name (the file stem without 'nkdigital-'), what it shows, and its builder: the
+    ``build`` of the module named after it (``nkdigital.charts.builders.<name with '_' for '-'>``)."""
 
     name: str
     summary: str
@@ -34,29 +40,22 @@ class Chart:
 
 CHARTS: dict[str, Chart] = {chart.name: chart for chart in (
     Chart("subscribers-headline", "Mobile subscriptions: the international series with the operator's milestones",
-          "headline", lambda p, weak: headline.subscriptions(p, include_weak=weak)),
+          "headline", subscribers_headline.build),
     Chart("access-tiers-headline", "How many people have each level of access: one bar per tier", "headline",
-          lambda p, weak: headline.tiers(p, include_weak=weak)),
+          access_tiers_headline.build),
     Chart("devices-headline", "Estimated phone owners against counted subscriptions", "headline",
-          lambda p, weak: headline.owners(p, include_weak=weak)),
+          devices_headline.build),
     Chart("context-headline", "North Korea against South Korea and the world: press freedom, civil liberties,"
-          " phones and internet use", "headline", lambda p, weak: comparison(p, include_weak=weak)),
-    Chart("timeline", "Dated events by category, as the sources date them", "research",
-          lambda p, weak: timeline(p.events(), package=p, include_weak=weak)),
-    Chart("subscribers", "Mobile subscriptions and users: every source's figure", "research",
-          lambda p, weak: subscribers(p.observations(), events=key_events(p.events()), package=p,
-                                      include_weak=weak)),
+          " phones and internet use", "headline", context_headline.build),
+    Chart("timeline", "Dated events by category, as the sources date them", "research", timeline.build),
+    Chart("subscribers", "Mobile subscriptions and users: every source's figure", "research", subscribers.build),
     Chart("subscribers-per-100", "Mobile subscriptions per 100 people: every source's figure", "research",
-          lambda p, weak: subscribers(p.observations(), per_100=True, events=key_events(p.events()), package=p,
-                                      include_weak=weak)),
+          subscribers_per_100.build),
     Chart("devices", "Estimated phone owners and users against counted lines, every figure", "research",
-          lambda p, weak: devices(p.device_estimates(), p.observations(), package=p, include_weak=weak)),
-    Chart("access-tiers", "Every stated size of a group with each level of access", "research",
-          lambda p, weak: access_tiers(p.access_tiers(), package=p, include_weak=weak)),
-    Chart("access-procedure", "The procedure for getting online, step by step", "research",
-          lambda p, weak: access_procedure(p.access_controls(), package=p, include_weak=weak)),
-    Chart("rights", "Ratifications and the articles at stake", "research",
-          lambda p, weak: rights(p.rights_framework(), package=p, include_weak=weak)),
+          devices.build),
+    Chart("access-tiers", "Every stated size of a group with each level of access", "research", access_tiers.build),
+    Chart("access-procedure", "The procedure for getting online, step by step", "research", access_procedure.build),
+    Chart("rights", "Ratifications and the articles at stake", "research", rights.build),
 )}
 
 

@@ -59,6 +59,8 @@ def resized(fig, width: int, height: int | None = None):
     if width < meta["width"]:
         taller = narrow.label_column(new, width)
         narrow.legend_inside(new, width)
+    narrow.data_labels(new, width)
+    taller = max(taller, narrow.rows_px(new))
     above, below = narrow.legend_px(new, rows_before, width)
     margin, measure = new.layout.margin, width - 2 * PAD
     titles = fit(meta["title"], style.TITLE_FONT, measure, bold=True)
@@ -83,7 +85,6 @@ def resized(fig, width: int, height: int | None = None):
         footer["notes"].update(text="<br>".join(notes), yshift=-round(axis_band))
     footer["footer"].update(text="<br>".join(sources), yshift=-round(sources_at))
     _legend_names(new, width)
-    narrow.data_labels(new, width)
     new.layout.update(height=total, margin={"t": top, "b": bottom})
     new.layout.meta = {**meta, "width": width, "height": total}
     return new

@@ -14,10 +14,11 @@ import pandas as pd
 
 from nkdigital.charts import house, overlay, ranges
 from nkdigital.charts.markup import esc
+from nkdigital.charts.skeleton import FIGURES
 from nkdigital.charts.style import rgba
+from nkdigital.metadata.colours import TEXT
 from nkdigital.text import missing
 
-FIGURES = ["value", "low", "high"]
 BAR_PX = 9  # thickness of a range bar
 FADED = 0.35
 
@@ -77,7 +78,7 @@ def draw(fig: house.HouseFigure, rows: list[Row], *, log: bool) -> None:
         if row.text:
             annotations.append({"x": 0, "xref": "paper", "y": k, "yref": "y", "yshift": 17, "xanchor": "left",
                                 "yanchor": "bottom", "text": row.text, "showarrow": False, "align": "left",
-                                "font": {"size": 12, "color": "#222222"}, "name": f"label: {esc(row.key)}"})
+                                "font": {"size": 12, "color": TEXT}, "name": f"label: {esc(row.key)}"})
     if log:
         for a in annotations:  # annotations on a log axis take log10 positions
             if a.get("xref") == "x":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from nkdigital.metadata.colours import GREY, LIGHT_GREY, OKABE_ITO
+from nkdigital.metadata.colours import AXIS_LINE, GREY, GRID, LIGHT_GREY, OKABE_ITO, TEXT, WHITE
 
 __all__ = ["FONT", "GREY", "LEGEND_ABOVE", "LIGHT_GREY", "PAD", "PALETTE", "TEMPLATE", "WIDTH", "rgba"]
 
@@ -19,25 +19,25 @@ NOTE_FONT, SOURCE_FONT = 11, 11
 SUBTITLE_CHARS = 140  # a comfortable measure for the subtitle
 LEGEND_ABOVE = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"}  # one row over the plot
 
-TEMPLATE = go.layout.Template(
-    layout={
-        "font": {"family": FONT, "size": 13, "color": "#222222"},
-        "colorway": PALETTE,
-        "paper_bgcolor": "#ffffff",
-        "plot_bgcolor": "#ffffff",
-        "hoverlabel": {"font": {"family": FONT, "size": 12}, "align": "left", "bgcolor": "#ffffff"},
-        "hovermode": "closest",
-        "xaxis": {"showgrid": True, "gridcolor": "#ebebeb", "zeroline": False, "showline": True,
-                  "linecolor": "#8c8c8c", "ticks": "outside", "tickcolor": "#8c8c8c", "automargin": False},
-        "yaxis": {"showgrid": True, "gridcolor": "#ebebeb", "zeroline": False, "showline": False,
-                  "ticks": "", "automargin": False},
-        "legend": {"font": {"size": 12}, "bgcolor": "rgba(255,255,255,0.85)", "tracegroupgap": 4},
-    }
-)
-
-
 def rgba(colour: str, alpha: float) -> str:
     """A '#rrggbb' colour with transparency, as plotly's 'rgba(r,g,b,a)'."""
     colour = colour.lstrip("#")
     red, green, blue = (int(colour[i: i + 2], 16) for i in (0, 2, 4))
     return f"rgba({red},{green},{blue},{alpha})"
+
+
+TEMPLATE = go.layout.Template(
+    layout={
+        "font": {"family": FONT, "size": 13, "color": TEXT},
+        "colorway": PALETTE,
+        "paper_bgcolor": WHITE,
+        "plot_bgcolor": WHITE,
+        "hoverlabel": {"font": {"family": FONT, "size": 12}, "align": "left", "bgcolor": WHITE},
+        "hovermode": "closest",
+        "xaxis": {"showgrid": True, "gridcolor": GRID, "zeroline": False, "showline": True,
+                  "linecolor": AXIS_LINE, "ticks": "outside", "tickcolor": AXIS_LINE, "automargin": False},
+        "yaxis": {"showgrid": True, "gridcolor": GRID, "zeroline": False, "showline": False,
+                  "ticks": "", "automargin": False},
+        "legend": {"font": {"size": 12}, "bgcolor": rgba(WHITE, 0.85), "tracegroupgap": 4},
+    }
+)

@@ -9,7 +9,7 @@ from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, palette, stated
 from nkdigital.charts.fidelity import plain
 from nkdigital.charts.markup import esc
-from nkdigital.charts.mobile import indicator_names
+from nkdigital.charts.skeleton import FIGURES, indicator_names, stated_share
 from nkdigital.text import compact, date_of, quantity
 
 NATIONAL_MIN = 1000  # owner figures below this are local counts, not national totals
@@ -17,17 +17,8 @@ NATIONAL_MIN = 1000  # owner figures below this are local counts, not national t
 
 def _owner_rows(package: Package, include_weak: bool) -> pd.DataFrame:
     owners = credits.select(package.device_estimates("mobile_phone", measure="owners"), package, include_weak)
-    owners = owners[(owners["unit"].astype(str) == "people") & (owners[stated.FIGURES].max(axis=1) >= NATIONAL_MIN)]
+    owners = owners[(owners["unit"].astype(str) == "people") & (owners[FIGURES].max(axis=1) >= NATIONAL_MIN)]
     return owners.assign(_id=owners["estimate_id"])
-
-
-def stated_share(package: Package, row: dict) -> pd.Series | None:
-    """The stated share a derived owner figure multiplies (its input in device_estimates), if any."""
-    shares = package.device_estimates().set_index("estimate_id")
-    ids = [i for i in str(row.get("input_ids") or "").split() if i in shares.index]
-    found = shares.loc[ids]
-    found = found[found["unit"].astype(str) == "share"]
-    return found.iloc[0] if len(found) else None
 
 
 def _population_label(package: Package, row: dict) -> str:
@@ -48,22 +39,12 @@ def owners(package: Package | None = None, *, include_weak: bool = False) -> hou
     each population figure archived), against the latest counted subscriptions."""
     package = house.resolve(package)
     estimates = _owner_rows(package, include_weak)
-    counted = credits.select(credits.in_geo(package.observations("mobile_subscriptions")), package, include_weak)
-    counted = counted[counted["ref_date"].notna() & counted[stated.FIGURES].notna().any(axis=1)
-                      & counted["claim_type"].astype(str).isin(["operator_report", "international_statistic"])]
-    if estimates.empty or counted.empty:
+    latest = _latest_count(package, include_weak)
+    if estimates.empty or latest.empty:
         raise ValueError("no national estimates of mobile phone owners or no counted subscriptions to draw")
-    latest = counted.sort_values(["ref_date", "observation_id"], kind="stable").iloc[-1:]
-    latest = latest.assign(_id=latest["observation_id"])
     records = estimates.to_dict("records")
     share = stated_share(package, records[0])
-    parts = []
-    for row in records:
-        people = quantity(row["value"], row["low"], row["high"], None, None, fmt=compact)
-        parts.append(f"≈ {people} people ({_population_label(package, row)})")
-    said = (f"“{share['phrase']}” ({quantity(share['value'], share['low'], share['high'], 'share', None)})"
-            if share is not None else "")
-    estimate_text = (esc(said) + " <i>(our computation:)</i><br>" if said else "") + "<br>".join(esc(p) for p in parts)
+    estimate_text = _estimate_text(package, records, share)
     sub = latest.iloc[0]
     sub_text = esc(f"{quantity(sub['value'], sub['low'], sub['high'], sub['unit'], sub['qualifier'], fmt=compact)}"
                    f" ({date_of(sub)})")
@@ -76,16 +57,47 @@ def owners(package: Package | None = None, *, include_weak: bool = False) -> hou
     highest = max(stated.bounds(r)[1] for r in [*records, sub.to_dict()])
     house.set_layout(fig, xaxis={"range": [0, highest * 1.08], "tickformat": "~s", "rangemode": "tozero",
                                  "title": {"text": "People or subscriptions"}})
-    first = records[0]
-    title = (f"If {quantity(share['value'], share['low'], share['high'], 'share', None)} of adults own a mobile"
-             f" phone, that is {quantity(first['value'], first['low'], first['high'], None, None, fmt=compact)}"
-             f" people; {compact(sub['value'] if pd.notna(sub['value']) else sub['high'])} subscriptions were"
-             f" counted ({date_of(sub)})") if share is not None else "Phone owners and counted subscriptions"
+    title = _title(share, records[0], sub)
     notes = ["Our computation: the stated share of adults × people aged 15 and over from each archived population"
              " figure (bars: one per population figure); it is a rough range, not a count."
              " Subscriptions count SIM lines, not people."]
-    return house.finish(
-        fig, chart="devices-headline", package=package, drawn=credits.source_frame(estimates, latest),
-        title=esc(title), subtitle="A share of adults, as a source states it, and what it would mean in people",
-        description=esc(" ".join(f"{plain(r.label)}: {plain(r.text)}." for r in rows)), notes=notes,
-        plot_height=230, margin_left=190, margin_right=30, axis_band=72)
+    words = house.Words(
+        chart="devices-headline", title=esc(title),
+        subtitle="A share of adults, as a source states it, and what it would mean in people",
+        description=esc(" ".join(f"{plain(r.label)}: {plain(r.text)}." for r in rows)), notes=notes)
+    return house.finish(fig, words, house.Box(plot_height=230, margin_left=190, margin_right=30, axis_band=72),
+                        drawn=credits.source_frame(estimates, latest), package=package)
+
+
+def _latest_count(package: Package, include_weak: bool) -> pd.DataFrame:
+    """The latest counted subscriptions (the operator's or an international statistic), as a one-row frame."""
+    counted = credits.select(credits.in_geo(package.observations("mobile_subscriptions")), package, include_weak)
+    counted = counted[counted["ref_date"].notna() & counted[FIGURES].notna().any(axis=1)
+                      & counted["claim_type"].astype(str).isin(["operator_report", "international_statistic"])]
+    latest = counted.sort_values(["ref_date", "observation_id"], kind="stable").iloc[-1:]
+    return latest.assign(_id=latest["observation_id"])
+
+
+def _estimate_text(package: Package, records: list[dict], share: pd.Series | None) -> str:
+    """The owners row's text: the stated share in its words, then each figure in people it would mean."""
+    parts = []
+    for row in records:
+        people = quantity(row["value"], row["low"], row["high"], None, None, fmt=compact)
+        parts.append(f"≈ {people} people ({_population_label(package, row)})")
+    said = (f"“{share['phrase']}” ({quantity(share['value'], share['low'], share['high'], 'share', None)})"
+            if share is not None else "")
+    return (esc(said) + " <i>(our computation:)</i><br>" if said else "") + "<br>".join(esc(p) for p in parts)
+
+
+def _title(share: pd.Series | None, first: dict, sub: pd.Series) -> str:
+    if share is None:
+        return "Phone owners and counted subscriptions"
+    return (f"If {quantity(share['value'], share['low'], share['high'], 'share', None)} of adults own a mobile"
+            f" phone, that is {quantity(first['value'], first['low'], first['high'], None, None, fmt=compact)}"
+            f" people; {compact(sub['value'] if pd.notna(sub['value']) else sub['high'])} subscriptions were"
+            f" counted ({date_of(sub)})")
+
+
+def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
+    """The registered chart 'devices-headline' drawn from `package`."""
+    return owners(package, include_weak=include_weak)

@@ -7,14 +7,15 @@ import math
 import pandas as pd
 
 from nkdigital.api.package import Package
-from nkdigital.charts import credits, house, overlay, palette, ranges
+from nkdigital.charts import credits, house, overlay, palette, ranges, sizes
 from nkdigital.charts.markup import esc, shorten, text_px, wrap
-from nkdigital.charts.style import GREY, LIGHT_GREY, PAD, WIDTH
+from nkdigital.charts.skeleton import FIGURES
+from nkdigital.charts.style import GREY, LIGHT_GREY, PAD, WIDTH, rgba
+from nkdigital.metadata.colours import WHITE
 from nkdigital.text import capital, compact, date_of, missing, number, quantity
 
 ROW_PX = 26  # px per row of the chart (one statement, or a tier's heading)
 LOG_MAX = 8.6  # x axis up to 10**8.6 people
-LOG_AXIS_TITLE = "People (log scale: each step is ten times more)"
 GROUP_GAP = 0.7  # extra rows of space before each tier's heading
 NAME_CHARS = 44  # row labels: the group's name cut to this many characters (the full name is in the hover)
 MARGIN_LEFT, MARGIN_RIGHT = 300, 40
@@ -27,45 +28,6 @@ def _tiers(frame: pd.DataFrame) -> list[str]:
     order = [str(c) for c in column.cat.categories] if hasattr(column, "cat") else palette.order("tier")
     present = set(column.astype(str))
     return [t for t in order if t in present]
-
-
-def population_rows(package: Package) -> pd.DataFrame:
-    rows = credits.select(credits.in_geo(package.observations("population")), package)
-    rows = rows[rows["value"].notna() & rows["ref_date"].notna()].copy()
-    rows["_official"] = ~rows["claim_type"].astype(str).eq("international_statistic")
-    return rows
-
-
-def _nearest(population: pd.DataFrame, date: object) -> pd.Series:
-    """The population row nearest in time to `date` (international statistics first, then by id)."""
-    when = pd.Timestamp(date) if not missing(date) else population["ref_date"].max()
-    distance = (population["ref_date"] - when).abs()
-    ranked = population.assign(_distance=distance).sort_values(["_official", "_distance", "observation_id"])
-    return ranked.iloc[0]
-
-
-def sized_rows(tiers: pd.DataFrame, population: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rows with a size in people (shares of the population converted with the population nearest in time), and
-    the rest (a share of households is no number of people: it stays as stated, off the people axis)."""
-    has_size = tiers[["value", "low", "high"]].notna().any(axis=1)
-    unit = tiers["unit"].astype(str)
-    of_people = (tiers["share_of"].isna() | (tiers["share_of"].astype(str) == "population")) if "share_of" in tiers \
-        else True
-    sized = tiers[has_size & ((unit == "people") | ((unit == "share") & of_people))].copy()
-    rest = tiers[~tiers.index.isin(sized.index)].copy()
-    sized["input_ids"] = pd.Series(pd.NA, index=sized.index, dtype="string")
-    sized["_converted"] = False
-    sized["_population"] = ""
-    for i in sized.index[sized["unit"].astype(str) == "share"]:
-        pop = _nearest(population, sized.at[i, "ref_date"])
-        for column in ("value", "low", "high"):
-            if not missing(sized.at[i, column]):
-                sized.at[i, column] = round(float(sized.at[i, column]) * float(pop["value"]))
-        sized.at[i, "input_ids"] = pop["observation_id"]
-        sized.at[i, "_converted"] = True
-        sized.at[i, "_population"] = (f"{number(pop['value'])} people"
-                                      f" ({pop['ref_date'].year}, {pop['observation_id']})")
-    return sized, rest
 
 
 def _hover(row: dict, source_name: str, original: dict) -> str:
@@ -130,67 +92,101 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
     Rows from weak sources are left out unless ``include_weak``; then they are faded.
     """
     package = house.resolve(package)
-    population = population_rows(package)
-    sized, rest = sized_rows(credits.select(tiers, package, include_weak), population)
+    population = sizes.population_rows(package)
+    sized, rest, spans = _statements(tiers, package, include_weak, population)
+    tier_order = _tiers(sized)
+    headings, bottom_row = _rows_by_tier(sized, tier_order)
+    whole = sizes.nearest(population, sized["ref_date"].max())
+    unsized = _unsized(rest, _all_tiers(sized, rest)) if len(rest) else {}
+    fig = house.HouseFigure()
+    annotations = _draw_tiers(fig, sized, spans, tiers, tier_order, whole,
+                              credits.source_labels(package, sized["source_id"].unique(), width=56))
+    shapes = [overlay.vline(float(whole["value"]), {"color": GREY, "width": 1, "dash": "dot"})]
+    annotations.append(dict(x=round(math.log10(float(whole["value"])), 4), xref="x", y=1, yref="paper",
+                            yanchor="bottom", xanchor="right", showarrow=False, font={"size": 11, "color": GREY},
+                            text=f"Whole population ≈ {esc(compact(whole['value']))} ({whole['ref_date'].year})",
+                            name="population line"))
+    _headings(headings, rest, unsized, annotations, shapes)
+    overlay.add(fig, annotations, shapes)
+    _axes(fig, sized, bottom_row)
+    used = {whole["observation_id"], *sized["input_ids"].dropna()}
+    return house.finish(
+        fig, _words(sized, rest, tiers, spans, whole, unsized),
+        house.Box(plot_height=int((bottom_row + 1.4) * ROW_PX), margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT,
+                  axis_band=72, top_extra=20),
+        drawn=credits.source_frame(sized.drop(columns="input_ids"), rest if len(rest) else None,
+                                   population[population["observation_id"].isin(used)]), package=package)
+
+
+def _statements(tiers: pd.DataFrame, package: Package, include_weak: bool,
+                population: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The statements drawn (a size in people), in tier order, smallest first; those not drawn; each drawn
+    statement's span on the log axis, by index."""
+    sized, rest = sizes.sized_rows(credits.select(tiers, package, include_weak), population)
     if sized.empty:
         raise ValueError("no access tier rows with a size in people or a share of the population"
                          f"{credits.WEAK_HINT}")
     tier_order = _tiers(sized)
     sized["_tier_order"] = sized["tier"].astype(str).map({t: i for i, t in enumerate(tier_order)})
-    spans = {i: ranges.span(*r, log=True) for i, r in zip(sized.index, sized[["value", "low", "high", "qualifier"]]
+    spans = {i: ranges.span(*r, log=True) for i, r in zip(sized.index, sized[[*FIGURES, "qualifier"]]
                                                           .itertuples(index=False, name=None), strict=True)}
     sized["_mark"] = pd.Series({i: s.mark for i, s in spans.items()})
     sized = sized.sort_values(["_tier_order", "_mark", "tier_id"], kind="stable")
     sized["_estimate"] = sized["_converted"] | sized["qualifier"].astype(str).eq("range")
-    labels = credits.source_labels(package, sized["source_id"].unique(), width=56)
+    return sized, rest, spans
 
+
+def _rows_by_tier(sized: pd.DataFrame, tier_order: list[str]) -> tuple[list[tuple[float, str]], float]:
+    """Give each statement its row (``_y``) under its tier's heading; the headings (y, tier) and the last row."""
     y, ys, headings = 0.0, {}, []
     for tier in tier_order:
-        rows = sized.index[sized["tier"].astype(str) == tier]
+        indices = sized.index[sized["tier"].astype(str) == tier]
         headings.append((y, tier))
-        for k, i in enumerate(rows):
+        for k, i in enumerate(indices):
             ys[i] = y + 1 + k
-        y += 1 + len(rows) + GROUP_GAP
+        y += 1 + len(indices) + GROUP_GAP
     sized["_y"] = pd.Series(ys)
-    bottom_row = y - GROUP_GAP - 1
+    return headings, y - GROUP_GAP - 1
 
-    whole = _nearest(population, sized["ref_date"].max())
-    population_x = math.log10(float(whole["value"]))
-    px_per_decade = PLOT_PX / LOG_MAX
-    all_tiers = list(dict.fromkeys([*tier_order, *(_tiers(rest) if len(rest) else [])]))
-    unsized = _unsized(rest, all_tiers) if len(rest) else {}
+
+def _draw_tiers(fig: house.HouseFigure, sized: pd.DataFrame, spans: dict, tiers: pd.DataFrame,
+                tier_order: list[str], whole: pd.Series, labels: dict[str, str]) -> list[dict]:
+    """One trace of marks and range bars per tier; the open ends' arrows and the value labels it needs."""
     originals = dict(zip(tiers.index, tiers.to_dict("records"), strict=True))
-    fig = house.HouseFigure()
-    annotations, shapes = [], []
+    population_x, px_per_decade = math.log10(float(whole["value"])), PLOT_PX / LOG_MAX
+    annotations = []
     for tier in tier_order:
         colour = palette.colour("tier", tier)
-        rows = sized[sized["tier"].astype(str) == tier]
-        row_spans = [spans[i] for i in rows.index]
-        symbols = [("circle-open" if e else "circle") if s.has_value else "line-ns-open"
-                   for s, e in zip(row_spans, rows["_estimate"], strict=True)]
+        statements = sized[sized["tier"].astype(str) == tier]
+        row_spans = [spans[i] for i in statements.index]
+        records = statements.to_dict("records")
         trace = {
-            "x": [s.mark for s in row_spans], "y": rows["_y"].tolist(), "mode": "markers",
+            "x": [s.mark for s in row_spans], "y": statements["_y"].tolist(), "mode": "markers",
             "name": esc(palette.legend_name("tier", tier)),
-            "marker": {"symbol": symbols, "size": 11, "color": colour, "line": {"color": colour, "width": 2},
-                       "opacity": [0.35 if weak else 1.0 for weak in rows["_weak"]]},
-            "customdata": [esc(i) for i in rows["tier_id"]],
+            "marker": {"symbol": [("circle-open" if e else "circle") if s.has_value else "line-ns-open"
+                                  for s, e in zip(row_spans, statements["_estimate"], strict=True)],
+                       "size": 11, "color": colour, "line": {"color": colour, "width": 2},
+                       "opacity": [0.35 if weak else 1.0 for weak in statements["_weak"]]},
+            "customdata": [esc(i) for i in statements["tier_id"]],
             "hovertext": [_hover(r, labels[r["source_id"]], originals[i])
-                          for i, r in zip(rows.index, rows.to_dict("records"), strict=True)],
+                          for i, r in zip(statements.index, records, strict=True)],
             "hovertemplate": "%{hovertext}<extra></extra>",
         }
         if any(s.has_range for s in row_spans):
             trace["error_x"] = ranges.range_band(row_spans, colour)
         fig.add_scatter(**trace)
-        for i, row, s in zip(rows.index, rows.to_dict("records"), row_spans, strict=True):
+        for i, row, s in zip(statements.index, records, row_spans, strict=True):
             annotations += ranges.open_end_arrows(s, math.log10(s.mark), row["_y"], colour, row["tier_id"],
-                                                 horizontal=True, length=22)
-            label_ = _value_label(row, s, originals[i], population_x, px_per_decade)
-            if label_:
-                annotations.append(label_)
-    shapes.append(overlay.vline(float(whole["value"]), {"color": GREY, "width": 1, "dash": "dot"}))
-    annotations.append(dict(x=round(population_x, 4), xref="x", y=1, yref="paper", yanchor="bottom", xanchor="right",
-                            text=f"Whole population ≈ {esc(compact(whole['value']))} ({whole['ref_date'].year})",
-                            showarrow=False, font={"size": 11, "color": GREY}, name="population line"))
+                                                  horizontal=True, length=22)
+            label = _value_label(row, s, originals[i], population_x, px_per_decade)
+            if label:
+                annotations.append(label)
+    return annotations
+
+
+def _headings(headings: list[tuple[float, str]], rest: pd.DataFrame, unsized: dict[str, list[str]],
+              annotations: list[dict], shapes: list[dict]) -> None:
+    """Each tier's heading (its hover lists the groups named without a size) and a rule above all but the first."""
     for heading_y, tier in headings:
         if heading_y > 0:
             shapes.append(overlay.hline(heading_y - (GROUP_GAP + 1) / 2, {"color": LIGHT_GREY, "width": 1}))
@@ -205,17 +201,26 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
             text=f"<b>{esc(palette.name('tier', tier))}</b>{more}", name=f"tier: {esc(tier)}",
             hovertext=(f"<b>Groups named in this tier without a size in people</b><br>{listing}" if names else None),
         ))
-    overlay.add(fig, annotations, shapes)
 
+
+def _axes(fig: house.HouseFigure, sized: pd.DataFrame, bottom_row: float) -> None:
     house.set_layout(
         fig, yaxis={"tickvals": sized["_y"].tolist(), "range": [bottom_row + 0.7, -0.7], "showgrid": False,
                     "fixedrange": True, "tickfont": {"size": 12},
                     "ticktext": [esc(shorten(capital(n), NAME_CHARS)) for n in sized["group_name"]]},
         xaxis={"type": "log", "range": [0, LOG_MAX], "tickvals": [10**k for k in range(9)],
-               "title": {"text": LOG_AXIS_TITLE},
+               "title": {"text": sizes.LOG_AXIS_TITLE},
                "ticktext": ["1", "10", "100", "1,000", "10,000", "100,000", "1 million", "10 million", "100 million"]},
         showlegend=False)
 
+
+def _all_tiers(sized: pd.DataFrame, rest: pd.DataFrame) -> list[str]:
+    """The tiers of the statements drawn, then those only statements without a size name."""
+    return list(dict.fromkeys([*_tiers(sized), *(_tiers(rest) if len(rest) else [])]))
+
+
+def _notes(sized: pd.DataFrame, rest: pd.DataFrame, tiers: pd.DataFrame, spans: dict,
+           whole: pd.Series) -> list[str]:
     examples = _examples(sized, tiers)
     notes = []
     if any(s.has_range for s in spans.values()):
@@ -232,31 +237,28 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
                  f" ({whole['ref_date'].year}).")
     if len(rest):
         counts = ", ".join(f"{palette.name('tier', t).lower()}: {int((rest['tier'].astype(str) == t).sum())} statements"
-                           for t in all_tiers if (rest["tier"].astype(str) == t).any())
+                           for t in _all_tiers(sized, rest) if (rest["tier"].astype(str) == t).any())
         notes.append(f"Not drawn: {len(rest)} statements naming a group without a size in people ({counts});"
                      " hover a tier's heading for the groups.")
-    drawn_rest = rest if len(rest) else None
-    used = {whole["observation_id"], *sized["input_ids"].dropna()}
-    used_population = population[population["observation_id"].isin(used)]
+    return notes
+
+
+def _words(sized: pd.DataFrame, rest: pd.DataFrame, tiers: pd.DataFrame, spans: dict, whole: pd.Series,
+           unsized: dict[str, list[str]]) -> house.Words:
     smallest = sized.loc[sized["_mark"].idxmin()]
     listing = " ".join(f"{palette.name('tier', t)}: {'; '.join(names)}." for t, names in unsized.items() if names)
     description = esc(
         f"Range chart on a log scale of {len(sized)} statements of how many people have each level of access:"
         + "".join(f" {palette.name('tier', t).lower()}: {int((sized['tier'].astype(str) == t).sum())} statements;"
-                  for t in tier_order)
+                  for t in _tiers(sized))
         + f" from {quantity(smallest['value'], smallest['low'], smallest['high'], 'people', None)}"
         f" ({smallest['group_name']}) to the whole population of about {compact(whole['value'])}."
         + (f" {len(rest)} more statements name a group without a size in people and are not drawn. {listing}"
            if len(rest) else "")
     )
-    return house.finish(
-        fig, chart="access-tiers", package=package,
-        drawn=credits.source_frame(sized.drop(columns="input_ids"), drawn_rest, used_population),
-        title="Who can go online: every stated size of each access tier",
-        subtitle="Each group a source places in a tier, in people, on a log scale",
-        description=description, notes=notes, plot_height=int((bottom_row + 1.4) * ROW_PX),
-        margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72, top_extra=20,
-    )
+    return house.Words(chart="access-tiers", title="Who can go online: every stated size of each access tier",
+                       subtitle="Each group a source places in a tier, in people, on a log scale",
+                       description=description, notes=_notes(sized, rest, tiers, spans, whole))
 
 
 def _value_label(row: dict, s: ranges.Span, original: dict, population_x: float,
@@ -281,5 +283,10 @@ def _value_label(row: dict, s: ranges.Span, original: dict, population_x: float,
         return None
     # annotations on a log axis take log10 positions (shapes and traces take the values)
     return {"x": round(x, 4), "xref": "x", "y": row["_y"], "yref": "y", "text": esc(text), "showarrow": False,
-            "xanchor": anchor, "xshift": shift, "font": {"size": VALUE_FONT}, "bgcolor": "rgba(255,255,255,0.8)",
+            "xanchor": anchor, "xshift": shift, "font": {"size": VALUE_FONT}, "bgcolor": rgba(WHITE, 0.8),
             "name": f"value: {esc(row['tier_id'])}"}
+
+
+def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
+    """The registered chart 'access-tiers' drawn from `package`."""
+    return access_tiers(package.access_tiers(), package=package, include_weak=include_weak)

@@ -63,6 +63,33 @@ def _x_range(package: Package, indicator: str, rows: pd.DataFrame, lower: bool) 
     return [high, low] if lower else [low, high]
 
 
+def _draw_panel(fig: house.HouseFigure, row_number: int, rows: pd.DataFrame, span: list[float],
+                labels: dict[str, str]) -> None:
+    """Panel `row_number`: a trace per place, each figure labelled as its row states it, on the panel's scale."""
+    names = {code: geo.name for code, geo in GEOS.items()}
+    records = rows.to_dict("records")
+    for code in [c for c in GEOS if c in set(rows["geo"].astype(str))]:
+        mine = [r for r in records if str(r["geo"]) == code]
+        colour = GEOS[code].colour
+        fig.add_scatter(
+            x=[r["value"] for r in mine], y=[names[code]] * len(mine), mode="markers+text",
+            text=[esc(_label(r)) for r in mine], textposition=[_side(r["value"], span) for r in mine],
+            textfont={"size": 12, "color": colour}, marker={"size": 13, "color": colour,
+                                                             "opacity": [0.35 if r["_weak"] else 1 for r in mine]},
+            name=esc(names[code]), legendgroup=code, showlegend=False, row=row_number, col=1,
+            customdata=[esc(r["observation_id"]) for r in mine],
+            hovertext=[esc(f"{names[code]}: {_label(r)}, {labels[r['source_id']]}") for r in mine],
+            hovertemplate="%{hovertext}<extra></extra>")
+    axis = "xaxis" if row_number == 1 else f"xaxis{row_number}"
+    yaxis = "yaxis" if row_number == 1 else f"yaxis{row_number}"
+    house.set_layout(fig, **{
+        axis: {"showticklabels": False, "showgrid": True, "gridcolor": LIGHT_GREY, "fixedrange": True,
+               "range": span},
+        yaxis: {"categoryorder": "array", "categoryarray": [names[c] for c in reversed(GEOS)],
+                "range": [-0.6, len(GEOS) - 0.4], "fixedrange": True, "tickfont": {"size": 12, "color": GREY}},
+    })
+
+
 def comparison(package: Package | None = None, *, include_weak: bool = False) -> house.HouseFigure:
     """One panel per measure; in each, North Korea, South Korea and the world (where the source has it) on one
     scale, for the latest year all of them share, labelled with the figure as its row states it and the year."""
@@ -78,28 +105,7 @@ def comparison(package: Package | None = None, *, include_weak: bool = False) ->
     names = {code: geo.name for code, geo in GEOS.items()}
     labels = credits.source_labels(package, pd.concat([p[3]["source_id"] for p in panels]).unique(), width=60)
     for row_number, (indicator, _, lower, rows) in enumerate(panels, start=1):
-        records = rows.to_dict("records")
-        span = _x_range(package, indicator, rows, lower)
-        for code in [c for c in GEOS if c in set(rows["geo"].astype(str))]:
-            mine = [r for r in records if str(r["geo"]) == code]
-            colour = GEOS[code].colour
-            fig.add_scatter(
-                x=[r["value"] for r in mine], y=[names[code]] * len(mine), mode="markers+text",
-                text=[esc(_label(r)) for r in mine], textposition=[_side(r["value"], span) for r in mine],
-                textfont={"size": 12, "color": colour}, marker={"size": 13, "color": colour,
-                                                                 "opacity": [0.35 if r["_weak"] else 1 for r in mine]},
-                name=esc(names[code]), legendgroup=code, showlegend=False, row=row_number, col=1,
-                customdata=[esc(r["observation_id"]) for r in mine],
-                hovertext=[esc(f"{names[code]}: {_label(r)}, {labels[r['source_id']]}") for r in mine],
-                hovertemplate="%{hovertext}<extra></extra>")
-        axis = "xaxis" if row_number == 1 else f"xaxis{row_number}"
-        yaxis = "yaxis" if row_number == 1 else f"yaxis{row_number}"
-        house.set_layout(fig, **{
-            axis: {"showticklabels": False, "showgrid": True, "gridcolor": LIGHT_GREY, "fixedrange": True,
-                   "range": span},
-            yaxis: {"categoryorder": "array", "categoryarray": [names[c] for c in reversed(GEOS)],
-                    "range": [-0.6, len(GEOS) - 0.4], "fixedrange": True, "tickfont": {"size": 12, "color": GREY}},
-        })
+        _draw_panel(fig, row_number, rows, _x_range(package, indicator, rows, lower), labels)
     drawn = pd.concat([p[3] for p in panels], ignore_index=True)
     description = esc("Four measures of North Korea against South Korea and the world, each for the latest year"
                       " all places share: " + "; ".join(
@@ -107,11 +113,17 @@ def comparison(package: Package | None = None, *, include_weak: bool = False) ->
                               "records")) for p in panels) + ".")
     notes = ["Each panel: the latest year every place has a figure in the same kind of series; the world where"
              " the source gives it. Ranks and index values are expert assessments, not counts."]
-    return house.finish(
-        fig, chart="context-headline", package=package, drawn=credits.source_frame(drawn),
+    words = house.Words(
+        chart="context-headline",
         title="North Korea in context: near the bottom for press freedom and civil liberties, with far fewer phones"
               " and almost no internet users",
         subtitle="North Korea against South Korea and the world on press freedom, civil liberties, mobile"
                  " subscriptions and internet use; each figure as its source states it, with its year",
-        description=description, notes=notes, plot_height=PANEL_PX * len(panels), margin_left=MARGIN_LEFT,
-        axis_band=24)
+        description=description, notes=notes)
+    return house.finish(fig, words, house.Box(plot_height=PANEL_PX * len(panels), margin_left=MARGIN_LEFT,
+                                              axis_band=24), drawn=credits.source_frame(drawn), package=package)
+
+
+def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
+    """The registered chart 'context-headline' drawn from `package`."""
+    return comparison(package, include_weak=include_weak)

@@ -10,8 +10,8 @@ from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, overlay, palette, stated
 from nkdigital.charts.fidelity import plain
 from nkdigital.charts.markup import esc, wrap
+from nkdigital.charts.sizes import LOG_AXIS_TITLE, population_rows, sized_rows
 from nkdigital.charts.style import GREY
-from nkdigital.charts.tiers import LOG_AXIS_TITLE, population_rows, sized_rows
 from nkdigital.metadata.enums import TIER_PART_OF
 from nkdigital.text import compact, number, quantity
 
@@ -97,6 +97,15 @@ def tiers(package: Package | None = None, *, include_weak: bool = False) -> hous
     house.set_layout(fig, xaxis={"type": "log", "title": {"text": LOG_AXIS_TITLE}, "range": reach,
                                  "tickvals": [10**k for k in range(2, 8)],
                                  "ticktext": ["100", "1,000", "10,000", "100,000", "1 million", "10 million"]})
+    used_population = population[population["observation_id"].isin(used)]
+    return house.finish(
+        fig, _words(rows, every, sized, whole),
+        house.Box(plot_height=ROW_PX * len(rows) + 30, margin_left=230, margin_right=30, axis_band=72),
+        drawn=credits.source_frame(*[d.drop(columns="input_ids") for d in drawn], used_population), package=package)
+
+
+def _words(rows: list[stated.Row], every: pd.DataFrame, sized: pd.DataFrame, whole: pd.Series) -> house.Words:
+    """The title (the first and last tier's statements), the description (every row's text) and the notes."""
     lead_rows = [r for r in rows if r.lead is not None]
     first, last = lead_rows[0], lead_rows[-1]
     title = (f"{_plain_label(first)}: {_said(every.loc[first.lead], compact)}; "
@@ -111,13 +120,9 @@ def tiers(package: Package | None = None, *, include_weak: bool = False) -> hous
     if any(TIER_PART_OF.get(t) for t in sized["tier"].astype(str)):
         notes.append("Monitored access to the global internet is a part of global internet access, not a"
                      " separate group: do not add the two.")
-    used_population = population[population["observation_id"].isin(used)]
-    return house.finish(
-        fig, chart="access-tiers-headline", package=package,
-        drawn=credits.source_frame(*[d.drop(columns="input_ids") for d in drawn], used_population),
-        title=esc(title), subtitle="How many people have each level of access, in the sources' own words",
-        description=esc(description), notes=notes, plot_height=ROW_PX * len(rows) + 30, margin_left=230,
-        margin_right=30, axis_band=72)
+    return house.Words(chart="access-tiers-headline", title=esc(title),
+                       subtitle="How many people have each level of access, in the sources' own words",
+                       description=esc(description), notes=notes)
 
 
 def _plain_label(row: stated.Row) -> str:
@@ -127,3 +132,8 @@ def _plain_label(row: stated.Row) -> str:
 def _plain(text: str) -> str:
     """Raw text of markup, on one line."""
     return " ".join(plain(text).split())
+
+
+def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
+    """The registered chart 'access-tiers-headline' drawn from `package`."""
+    return tiers(package, include_weak=include_weak)

@@ -6,10 +6,10 @@ import pandas as pd
 
 from nkdigital import text
 from nkdigital.api.package import Package
-from nkdigital.charts import callouts, credits, house, overlay, palette, placement
+from nkdigital.charts import callouts, credits, house, overlay, palette, placement, skeleton
 from nkdigital.charts.markup import esc, iso, shorten, wrap
 from nkdigital.charts.style import GREY, LIGHT_GREY, WIDTH
-from nkdigital.metadata.colours import DISPUTED
+from nkdigital.metadata.colours import DISPUTED, WHITE
 
 LANE_PX = 18
 MAX_HOVER_SOURCES = 8  # vertical space per lane of events
@@ -115,17 +115,47 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None, include_we
     drawn faded.
     """
     package = house.resolve(package)
-    frame = credits.select(events[events["event_date"].notna()], package, include_weak)
-    if frame.empty:
-        raise ValueError(f"no dated events to draw{credits.WEAK_HINT}")
+    frame = _accounts(events, package, include_weak)
+    marks = _marks(frame)
+    first, last = marks["_start"].min(), marks["_end"].max()
+    span_days = max((last - first).days, 365)
+    yaxis, separators, lanes_total = _lanes_by_category(marks, _categories(frame), span_days)
+    fig = house.HouseFigure()
+    _draw_marks(fig, frame, marks, credits.source_labels(package, frame["source_id"].unique(), width=48))
+    overlay.add(fig, shapes=[overlay.hline(sep, {"color": LIGHT_GREY, "width": 1}) for sep in separators])
+    pad = pd.Timedelta(days=span_days * 0.02)
+    plot_height = int(lanes_total * LANE_PX + 30)
+    house.set_layout(fig, yaxis=yaxis)
+    house.set_layout(fig, xaxis={"type": "date", "range": [iso(first - pad), iso(last + pad)], "title": {"text": None}},
+                     legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -AXIS_PX / plot_height,
+                             "yanchor": "top"})
+    labelled, levels = _key_labels(fig, marks, first - pad, last + pad, width)
+    if width >= WIDTH:  # the labels of a narrow embed, hidden until it shows them (meta["narrow_relayout"])
+        _key_labels(fig, marks, first - pad, last + pad, NARROW_WIDTH, layout="narrow")
+    legend = [_precision_name(p) for p in marks["event_date_precision"].value_counts().index]
+    legend += [DISPUTED_NAME] if marks["disputed"].any() else []
+    fig = house.finish(fig, _words(frame, marks, labelled), house.Box(
+        plot_height=plot_height, margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, width=width,
+        # the legend under the axis: plotly wraps a horizontal legend at the plot's width
+        axis_band=AXIS_PX + 8 + 22 * placement.legend_rows(legend, width - MARGIN_LEFT - MARGIN_RIGHT),
+        top_extra=levels), drawn=credits.source_frame(frame), package=package)
+    fig.layout.meta = {**fig.layout.meta, "narrow_relayout": narrow_relayout(fig)}
+    return fig
+
+
+def _accounts(events: pd.DataFrame, package: Package, include_weak: bool) -> pd.DataFrame:
+    """One row per account of a dated event (an event and a source that attests it), in date order."""
+    frame = skeleton.drawable(events[events["event_date"].notna()], package, include_weak, "dated events")
     frame["category"] = frame["category"].astype(str)
     frame["event_date_precision"] = frame["event_date_precision"].astype(str)
     frame["_disputed"] = frame["is_disputed"].astype("boolean").fillna(False).astype(bool)
     frame["_key"] = (frame["is_key"].astype("boolean").fillna(False).astype(bool) if "is_key" in frame
                      else False)
-    frame = frame.sort_values(["event_date", "event_id", "source_id"], kind="stable").reset_index(drop=True)
-    labels = credits.source_labels(package, frame["source_id"].unique(), width=48)
+    return frame.sort_values(["event_date", "event_id", "source_id"], kind="stable").reset_index(drop=True)
 
+
+def _marks(frame: pd.DataFrame) -> pd.DataFrame:
+    """One mark per event: its date as a period (``_start`` to ``_end``, drawn at ``_mid``) and its sources."""
     marks = frame.groupby("event_id", sort=False).agg(
         category=("category", "first"), subject=("subject", "first"), event_date=("event_date", "first"),
         event_date_precision=("event_date_precision", "first"), event_date_end=("event_date_end", "first"),
@@ -136,11 +166,13 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None, include_we
     marks["_end"] = [pd.Timestamp(text.period_end(d, p, e)) for d, p, e in
                      zip(marks["_start"], marks["event_date_precision"], marks["event_date_end"], strict=True)]
     marks["_mid"] = marks["_start"] + (marks["_end"] - marks["_start"]) / 2
-    marks = marks.sort_values(["_start", "event_id"], kind="stable").reset_index(drop=True)
+    return marks.sort_values(["_start", "event_id"], kind="stable").reset_index(drop=True)
 
-    first, last = marks["_start"].min(), marks["_end"].max()
-    span_days = max((last - first).days, 365)
-    categories = _categories(frame)
+
+def _lanes_by_category(marks: pd.DataFrame, categories: list[str],
+                       span_days: int) -> tuple[dict, list[float], float]:
+    """Give each mark its y (``_y``: its category's block, then its lane); the y axis (a tick per category), the
+    separators between categories and the number of lanes in all."""
     marks["_y"] = 0.0
     tickvals, ticktext, separators, y = [], [], [], 0.0
     for category in categories:
@@ -153,8 +185,13 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None, include_we
                         f"{len(rows)} event{'s' * (len(rows) != 1)}</span>")
         y += count + CATEGORY_GAP
         separators.append(y - (CATEGORY_GAP + 1) / 2)
+    lanes_total = y - CATEGORY_GAP
+    return {"tickvals": tickvals, "ticktext": ticktext, "range": [lanes_total - 0.4, -0.6], "showgrid": False,
+            "fixedrange": True}, separators[:-1], lanes_total
 
-    fig = house.HouseFigure()
+
+def _draw_marks(fig: house.HouseFigure, frame: pd.DataFrame, marks: pd.DataFrame, labels: dict[str, str]) -> None:
+    """Per date precision, the periods as lines and the marks; a legend entry for disputed events."""
     by_event: dict[str, list[dict]] = {}
     for account in frame.to_dict("records"):
         by_event.setdefault(account["event_id"], []).append(account)
@@ -175,9 +212,8 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None, include_we
             legendgroup=precision,
             marker={"symbol": palette.symbol("precision", precision),
                     "size": [round(8 + 3 * (n - 1) ** 0.5, 1) for n in rows["sources"]],
-                    "opacity": [0.35 if weak else 1.0 for weak in rows["weak"]],
-                    "color": colour,
-                    "line": {"color": [DISPUTED if d else "#ffffff" for d in rows["disputed"]],
+                    "opacity": [0.35 if weak else 1.0 for weak in rows["weak"]], "color": colour,
+                    "line": {"color": [DISPUTED if d else WHITE for d in rows["disputed"]],
                              "width": [3 if d else 1 for d in rows["disputed"]]}},
             customdata=[esc(i) for i in rows["accounts"]],
             hovertext=[_hover(by_event[i], labels) for i in rows["event_id"]],
@@ -185,35 +221,24 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None, include_we
         )
     if marks["disputed"].any():
         fig.add_scatter(x=[None], y=[None], mode="markers", name=DISPUTED_NAME, legendgroup="disputed",
-                        marker={"symbol": "circle", "size": 10, "color": "#ffffff",
+                        marker={"symbol": "circle", "size": 10, "color": WHITE,
                                 "line": {"color": DISPUTED, "width": 3}}, hoverinfo="skip")
-    overlay.add(fig, shapes=[overlay.hline(sep, {"color": LIGHT_GREY, "width": 1}) for sep in separators[:-1]])
 
-    lanes_total = y - CATEGORY_GAP
-    house.set_layout(fig, yaxis={"tickvals": tickvals, "ticktext": ticktext, "range": [lanes_total - 0.4, -0.6],
-                                 "showgrid": False, "fixedrange": True})
-    pad = pd.Timedelta(days=span_days * 0.02)
-    plot_height = int(lanes_total * LANE_PX + 30)
-    house.set_layout(fig, xaxis={"type": "date", "range": [iso(first - pad), iso(last + pad)], "title": {"text": None}},
-                     legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -AXIS_PX / plot_height,
-                             "yanchor": "top"})
-    labelled, levels = _key_labels(fig, marks, first - pad, last + pad, width)
-    if width >= WIDTH:  # the labels of a narrow embed, hidden until it shows them (meta["narrow_relayout"])
-        _key_labels(fig, marks, first - pad, last + pad, NARROW_WIDTH, layout="narrow")
 
+def _words(frame: pd.DataFrame, marks: pd.DataFrame, labelled: pd.DataFrame) -> house.Words:
+    first, last = marks["_start"].min(), marks["_end"].max()
     counts = marks["category"].value_counts()
-    by_category = ", ".join(f"{palette.name('category', c).lower()}: {counts[c]} events" for c in categories)
+    by_category = ", ".join(f"{palette.name('category', c).lower()}: {counts[c]} events" for c in _categories(frame))
     precisions = marks["event_date_precision"].value_counts()
     busiest = marks.sort_values(["sources", "_start"], ascending=[False, True], kind="stable").iloc[0]
-    disputed = int(marks["disputed"].sum())
     description = esc(
         f"Timeline of {len(marks)} dated events from {first.year} to {last.year}, reported in {len(frame)}"
         f" accounts, one row of marks per category ({by_category}). The most widely reported is"
         f" {busiest['subject']} ({text.when(busiest['event_date'], busiest['event_date_precision'])},"
-        f" {busiest['sources']} sources). {disputed} events are disputed: their sources disagree on the date or"
-        f" the actor. Dates known to the day: {precisions.get('day', 0)} events; to the month:"
-        f" {precisions.get('month', 0)} events; only to the year: {precisions.get('year', 0)} events; only as a range:"
-        f" {precisions.get('range', 0)} events."
+        f" {busiest['sources']} sources). {int(marks['disputed'].sum())} events are disputed: their sources"
+        f" disagree on the date or the actor. Dates known to the day: {precisions.get('day', 0)} events; to the"
+        f" month: {precisions.get('month', 0)} events; only to the year: {precisions.get('year', 0)} events; only"
+        f" as a range: {precisions.get('range', 0)} events."
         + (" Labelled key events: " + "; ".join(_key_text(r) for r in labelled.to_dict("records")) + "."
            if len(labelled) else "")
     )
@@ -227,20 +252,10 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None, include_we
         fit = (f" ({len(labelled)} of {keys} key events fit at this width: those more sources report)."
                if len(labelled) < keys else ".")
         notes.append("Dotted lines: key events, labelled above the plot" + fit)
-    legend = [_precision_name(p) for p in precisions.index] + ([DISPUTED_NAME] if disputed else [])
-    fig = house.finish(
-        fig, chart="timeline", package=package, drawn=credits.source_frame(frame),
-        title="Digital access in North Korea: a timeline of networks, laws and reviews",
+    return house.Words(
+        chart="timeline", title="Digital access in North Korea: a timeline of networks, laws and reviews",
         subtitle=f"Dated events by category, {first.year}–{last.year}: one mark per event, every source's account"
-                 " in the hover",
-        description=description, notes=notes, plot_height=plot_height, margin_left=MARGIN_LEFT,
-        margin_right=MARGIN_RIGHT, width=width,
-        # the legend under the axis: plotly wraps a horizontal legend at the plot's width
-        axis_band=AXIS_PX + 8 + 22 * placement.legend_rows(legend, width - MARGIN_LEFT - MARGIN_RIGHT),
-        top_extra=levels,
-    )
-    fig.layout.meta = {**fig.layout.meta, "narrow_relayout": narrow_relayout(fig)}
-    return fig
+                 " in the hover", description=description, notes=notes)
 
 
 def narrow_relayout(fig: house.HouseFigure) -> dict[str, bool]:
@@ -248,3 +263,8 @@ def narrow_relayout(fig: house.HouseFigure) -> dict[str, bool]:
     names = [a.name or "" for a in fig.layout.annotations]
     return {f"annotations[{i}].visible": name.startswith("narrow key events: ") for i, name in enumerate(names)
             if name.startswith(("key events: ", "narrow key events: "))}
+
+
+def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
+    """The registered chart 'timeline' drawn from `package`."""
+    return timeline(package.events(), package=package, include_weak=include_weak)

@@ -1,0 +1,36 @@
+"""The steps chart builders share: the rows a chart draws (the preamble every builder starts with) and the package
+look-ups more than one chart needs."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from nkdigital.api.package import Package
+from nkdigital.charts import credits
+from nkdigital.metadata.roles import ROLES
+
+FIGURES = list(ROLES["figure"])  # the columns of a stated figure: value, low, high (in the order ranges.span takes)
+
+
+def drawable(rows: pd.DataFrame, package: Package, include_weak: bool, what: str) -> pd.DataFrame:
+    """The rows of `rows` a chart draws: from non-weak sources, or all with `include_weak` (flagged ``_weak``).
+    None left is a ValueError: 'no `what` to draw'."""
+    frame = credits.select(rows, package, include_weak)
+    if frame.empty:
+        raise ValueError(f"no {what} to draw{credits.WEAK_HINT}")
+    return frame
+
+
+def indicator_names(package: Package) -> dict[str, str]:
+    """Each indicator's display name: its title in the package's `indicators` resource."""
+    table = package.indicators()
+    return dict(zip(table["indicator"].astype(str), table["title"].astype(str), strict=True))
+
+
+def stated_share(package: Package, row: dict) -> pd.Series | None:
+    """The stated share a derived owner figure multiplies (its input in device_estimates), if any."""
+    shares = package.device_estimates().set_index("estimate_id")
+    ids = [i for i in str(row.get("input_ids") or "").split() if i in shares.index]
+    found = shares.loc[ids]
+    found = found[found["unit"].astype(str) == "share"]
+    return found.iloc[0] if len(found) else None
