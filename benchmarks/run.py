@@ -99,8 +99,9 @@ def measure(only: list[str], factors: list[int], runs: int, scratch: Path) -> li
 
 
 def names(text: str) -> list[str]:
-    chosen = [n.strip() for n in text.split(",") if n.strip()]
-    chosen = [m for m in MEASUREMENTS if m.startswith("export-")] if chosen == ["export"] else chosen
+    chosen = {n.strip() for n in text.split(",") if n.strip()}
+    if "export" in chosen:  # every export
+        chosen = (chosen - {"export"}) | {m for m in MEASUREMENTS if m.startswith("export-")}
     unknown = sorted(set(chosen) - set(MEASUREMENTS))
     if unknown:
         raise argparse.ArgumentTypeError(f"unknown measurement {unknown[0]!r}; choose from {', '.join(MEASUREMENTS)}")
