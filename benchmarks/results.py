@@ -33,6 +33,12 @@ class Result:
     note: str = ""
 
 
+def first_problem(output: str) -> str:
+    """The first problem a failed command names (a `  - ` line), else its last line of output."""
+    lines = output.strip().splitlines() or ["no output"]
+    return next((line.strip(" -") for line in lines if line.startswith("  - ")), lines[-1])
+
+
 def verdict(ratio: float, target: float | None) -> str:
     return "" if target is None else f" (≤ {target:g}× {'✓' if ratio <= target else '✗'})"
 

@@ -49,19 +49,13 @@ def value(run: dict, metric: str) -> float:
     return float(run["last"]) if metric == "reported" else run[metric]
 
 
-def problem(run: dict) -> str:
-    """The first problem a failed command names (a `  - ` line), else its last line of output."""
-    lines = run["tail"].splitlines() or ["no output"]
-    return next((line.strip(" -") for line in lines if line.startswith("  - ")), lines[-1])
-
-
 def compare(pair: Pair, factor: int, rows: int, cache: Path, runs: int) -> Result:
     """Warm both once, then `runs` interleaved pairs; a command of ours that fails is reported, not timed."""
     result = Result(pair.name, factor, rows, target=pair.target, metric=pair.metric,
                     memory_target=pair.memory_target)
     first = sample(pair.ours, cache, pair.fresh_cache)
     if first["rc"]:
-        result.note = f"ours failed (exit {first['rc']}): {problem(first)}"
+        result.note = f"ours failed (exit {first['rc']}): {results.first_problem(first['tail'])}"
         return result
     sample(pair.peer, cache, pair.fresh_cache)
     runs_done = [(sample(pair.ours, cache, pair.fresh_cache), sample(pair.peer, cache, pair.fresh_cache))

@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from pairs import BIN, NKDIGITAL, ROOT
-from results import Result
+from results import Result, first_problem
 
 PAGE = "/nkdigital/observations"
 
@@ -41,7 +41,7 @@ def first_response(command: list[str], env: dict[str, str]) -> float:
                 return time.perf_counter() - start
             except (urllib.error.URLError, ConnectionError):
                 if process.poll() is not None:
-                    raise Refused((process.stderr.read().strip().splitlines() or ["no message"])[-1]) from None
+                    raise Refused(first_problem(process.stderr.read())) from None
                 time.sleep(0.02)
     finally:
         process.terminate()
@@ -57,7 +57,7 @@ def compare(factor: int, rows: int, descriptor: Path, cache: Path, runs: int) ->
     try:
         first_response(ours, env)  # builds the database once
     except Refused as refused:
-        return Result(name, factor, rows, target=1.5, note=f"refused: {refused}")
+        return Result(name, factor, rows, target=1.5, note=f"ours failed: {refused}")
     database = next(cache.rglob("*.sqlite"))
     peer = [str(BIN / "datasette"), "serve", "--immutable", str(database), "--port", "{port}"]
     first_response(peer, env)
