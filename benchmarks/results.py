@@ -45,9 +45,10 @@ def verdict(ratio: float, target: float | None) -> str:
 
 def row(r: Result) -> str:
     size = f"×{r.factor} ({r.rows:,} rows)"
-    if r.ratio is None:
-        return f"| {r.name} | {size} | — | — | {r.note} | — |"
     unit = UNITS[r.metric]
+    if r.ratio is None:
+        peer, memory = ("—", "—") if r.peer is None else (f"{r.peer:.3f} {unit} (1 run)", f"— / {r.peak_peer:.0f}")
+        return f"| {r.name} | {size} | — | {peer} | {r.note} | {memory} |"
     memory = "—"
     if r.peak_ours is not None:
         memory = f"{r.peak_ours:.0f} / {r.peak_peer:.0f}"

@@ -50,14 +50,17 @@ def value(run: dict, metric: str) -> float:
 
 
 def compare(pair: Pair, factor: int, rows: int, cache: Path, runs: int) -> Result:
-    """Warm both once, then `runs` interleaved pairs; a command of ours that fails is reported, not timed."""
+    """Warm both once, then `runs` interleaved pairs; a command of ours that fails is reported, not timed (its
+    peer's warm-up run is)."""
     result = Result(pair.name, factor, rows, target=pair.target, metric=pair.metric,
                     memory_target=pair.memory_target)
     first = sample(pair.ours, cache, pair.fresh_cache)
-    if first["rc"]:
+    peer = sample(pair.peer, cache, pair.fresh_cache)
+    if first["rc"]:  # the peer's one run still shows what this size costs it
         result.note = f"ours failed (exit {first['rc']}): {results.first_problem(first['tail'])}"
+        if not peer["rc"]:
+            result.peer, result.peak_peer = value(peer, pair.metric), peer["peak_mib"]
         return result
-    sample(pair.peer, cache, pair.fresh_cache)
     runs_done = [(sample(pair.ours, cache, pair.fresh_cache), sample(pair.peer, cache, pair.fresh_cache))
                  for _ in range(runs)]
     for ours, peer in runs_done:
