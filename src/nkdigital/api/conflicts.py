@@ -13,17 +13,17 @@ import numpy as np
 import pandas as pd
 
 from nkdigital.core.periods import period_end
+from nkdigital.metadata.resources import RESOURCES, primary_key
+from nkdigital.metadata.roles import ROLES, having
 
 GROUP = ["indicator", "geo", "unit", "period_start", "period_end"]  # `conflict` numbers these groups from 1
 SPREAD = ["sources", "spread_min", "spread_max", "spread_ratio"]
 ROUNDING = 1e-3  # figures within 0.1 % of each other differ only by rounding
-QUANTITY = ["value", "low", "high", "unit", "qualifier", "phrase", "claim_type", "source_id", "quote"]
-# How each resource's rows are keyed for `across`: its id column, what it counts, and its date column.
-KEYS = {
-    "observations": ("observation_id", ["indicator"], "ref_date"),
-    "device_estimates": ("estimate_id", ["device", "measure", "population"], "ref_date"),
-    "access_tiers": ("tier_id", ["tier"], "ref_date"),
-}
+QUANTITY = [*ROLES["quantity"], "phrase", "claim_type", *ROLES["evidence"]]
+# How each resource whose figures count something (`counts` in its metadata) is keyed for `across`: its id column,
+# what it counts, and its date column.
+KEYS = {r["name"]: (primary_key(r["name"])[0], r["counts"], having("date", r["fields"])[0])
+        for r in RESOURCES if "counts" in r}
 
 
 def _kind(low: pd.Series, high: pd.Series, qualifier: pd.Series) -> str:

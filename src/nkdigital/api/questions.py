@@ -11,6 +11,8 @@ import pandas as pd
 from nkdigital.api import conflicts
 from nkdigital.api.filters import Choice, by_geo, by_value, choices, every
 from nkdigital.core.periods import Bound
+from nkdigital.metadata.resources import primary_key, resource
+from nkdigital.metadata.roles import ROLES, dated_by, having
 
 
 class MissingGeoWarning(UserWarning):
@@ -51,22 +53,19 @@ def tier_sizes(tiers: pd.DataFrame) -> pd.DataFrame:
     result = pd.DataFrame.from_records(records, columns=[
         "tier", "unit", "low", "high", "phrases", "sources", "rows", "rows_without_size", "tier_ids"])
     result["tier"] = pd.Categorical(result["tier"], categories=tiers["tier"].cat.categories)
-    result[["low", "high"]] = result[["low", "high"]].astype("Float64")
+    result[list(ROLES["bounds"])] = result[list(ROLES["bounds"])].astype("Float64")
     return result.sort_values(["tier", "unit"]).reset_index(drop=True)
 
 
-# The columns `about` searches in each resource, its id and date columns, and what it shows as `what`.
-ABOUT = {
-    "events": ("event_id", "event_date", "title", ("subject", "title", "description", "actor")),
-    "event_attestations": ("attestation_id", "stated_date", "quote", ("actor", "quote")),
-    "observations": ("observation_id", "ref_date", "indicator", ("subject", "attributed_to", "quote")),
-    "device_estimates": ("estimate_id", "ref_date", "measure", ("population", "attributed_to", "quote")),
-    "access_tiers": ("tier_id", "ref_date", "group_name", ("group_name", "conditions", "quote")),
-    "access_controls": ("control_id", None, "description", ("actor", "description", "quote")),
-    "rights_framework": ("framework_id", None, "instrument", ("instrument", "provision", "relevance", "quote")),
-    "network_records": ("record_id", "observed_date", "name", ("name", "target", "subject", "quote")),
-}
-ABOUT_COLUMNS = ["resource", "row_id", "date", "what", "value", "low", "high", "unit", "source_id", "quote"]
+# The resources `about` searches, in the order it lists them, each with the column it shows as `what`; it searches
+# their `mentions` columns and dates rows by their date (a year is no date).
+WHAT = {"events": "title", "event_attestations": "quote", "observations": "indicator", "device_estimates": "measure",
+        "access_tiers": "group_name", "access_controls": "description", "rights_framework": "instrument",
+        "network_records": "name"}
+ABOUT = {name: (primary_key(name)[0], dated_by(name, "date"), what, having("mentions", resource(name)["fields"]))
+         for name, what in WHAT.items()}
+STATED = [*ROLES["figure"], "unit", *ROLES["evidence"]]
+ABOUT_COLUMNS = ["resource", "row_id", "date", "what", *STATED]
 
 
 def about(frames: dict[str, pd.DataFrame], subject: str) -> pd.DataFrame:
@@ -91,14 +90,14 @@ def about(frames: dict[str, pd.DataFrame], subject: str) -> pd.DataFrame:
         parts.append(pd.DataFrame({
             "resource": name, "row_id": rows[key], "date": rows[date] if date else pd.NaT,
             "what": rows[what].astype(object),
-            **{c: rows.get(c, pd.NA) for c in ("value", "low", "high", "unit", "source_id", "quote")},
+            **{c: rows.get(c, pd.NA) for c in STATED},
         }))
     found = [p for p in parts if len(p)]
     result = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ABOUT_COLUMNS)
     result["resource"] = pd.Categorical(result["resource"], categories=list(ABOUT))  # an event before its accounts
     result = result.sort_values(["date", "resource", "row_id"], na_position="last", kind="stable")
     return result[ABOUT_COLUMNS].reset_index(drop=True).assign(
-        **{c: lambda f, c=c: f[c].astype("Float64") for c in ("value", "low", "high")})
+        **{c: lambda f, c=c: f[c].astype("Float64") for c in ROLES["figure"]})
 
 
 class Questions:

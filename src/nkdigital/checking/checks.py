@@ -9,10 +9,11 @@ import pandas as pd
 
 from nkdigital.core.errors import Problem
 from nkdigital.core.formula import check_size, evaluate, references
+from nkdigital.metadata.roles import ROLES
 from nkdigital.metadata.units import COUNT_UNITS
 from nkdigital.reading import figures as reading
 
-BOUNDS = ("value", "low", "high")
+BOUNDS = ROLES["figure"]
 STATISTIC = "international_statistic"  # published aggregates keep their decimals, e.g. the world's subscriptions
 NOT_STATED = "is not a figure the quote states"
 

@@ -16,6 +16,7 @@ from nkdigital.checking.quotes import evidence, part, read_archived
 from nkdigital.core.errors import Problem, shown
 from nkdigital.core.urls import clean_url
 from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNTITLED
+from nkdigital.metadata.roles import ROLES, having
 
 WEAK_CLAIM = re.compile(r"\bweak\b", re.IGNORECASE)
 # a header title the archive marks as not the document's own: the headline is not in the excerpt, or was rebuilt
@@ -40,7 +41,7 @@ def check_strength_claims(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     for name, frame in frames.items():
         if "source_id" not in frame or name == "source_copies":
             continue
-        for field in ("note", "strength_reason"):
+        for field in ROLES["remark"]:
             if field not in frame:
                 continue
             for index, source_id, text in frame[["source_id", field]].dropna().itertuples():
@@ -55,10 +56,11 @@ def check_strength_claims(frames: dict[str, pd.DataFrame]) -> list[Problem]:
 def check_creators(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     """Each creator is a person (a family name, perhaps a given name) or an organisation (one literal name)."""
     frame = frames.get("creators")
-    if frame is None or not {"family", "given", "literal"} <= set(frame.columns):
+    names = list(ROLES["creator_name"])  # family, given, literal
+    if frame is None or not set(names) <= set(frame.columns):
         return []
     problems = []
-    for index, family, given, literal in frame[["family", "given", "literal"]].itertuples():
+    for index, family, given, literal in frame[names].itertuples():
         person, organisation = pd.notna(family), pd.notna(literal)
         if person == organisation or (pd.notna(given) and not person):
             field = "literal" if organisation else "family"
@@ -71,11 +73,9 @@ def check_creators(frames: dict[str, pd.DataFrame]) -> list[Problem]:
 def check_urls(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     """Addresses are stored cleaned: no tracking parameters, no redirect or mail-scanner wrapper."""
     problems = []
-    for name, field in (("sources", "url"), ("source_copies", "copy_url")):
-        frame = frames.get(name)
-        if frame is None or field not in frame:
-            continue
-        for index, url in frame[field].dropna().items():
+    for name, frame in frames.items():
+        addresses = ((f, i, u) for f in having("url", frame.columns) for i, u in frame[f].dropna().items())
+        for field, index, url in addresses:
             if clean_url(str(url)) != str(url):
                 problems.append(Problem(*_where(name, frame, index, field),
                                         f"address {shown(url)} carries tracking or a wrapper; store"

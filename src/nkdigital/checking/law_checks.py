@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from nkdigital.core.errors import Problem
+from nkdigital.metadata.roles import chronological
 
 DOMESTIC = "domestic_law"
 
@@ -17,7 +18,7 @@ DOMESTIC = "domestic_law"
 def adoptions(events: pd.DataFrame) -> dict[str, tuple[str, int]]:
     """Law name -> (event id, year) of its earliest law event: the adoption."""
     laws = events[(events["category"].astype(str) == "law") & events["event_date"].notna()]
-    first = laws.sort_values(["event_date", "event_id"]).drop_duplicates("subject")
+    first = laws.sort_values(chronological("events")).drop_duplicates("subject")
     return {str(s): (str(e), int(d.year)) for s, e, d in zip(first["subject"], first["event_id"],
                                                               first["event_date"], strict=True)}
 

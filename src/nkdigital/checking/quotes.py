@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from nkdigital.core.errors import Problem, shown
 from nkdigital.core.limits import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_TOTAL
 from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
+from nkdigital.metadata.roles import ROLES
 
 if TYPE_CHECKING:  # only annotations: the explorer and the content key read this module without pandas
     import pandas as pd
@@ -162,9 +163,9 @@ def check_quotes(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem
             continue
         texts.setdefault(source_id, []).append(normalise(found))
     for name, frame in frames.items():
-        if name == "source_copies" or not {"source_id", "quote"} <= set(frame.columns):
+        if name == "source_copies" or not set(ROLES["evidence"]) <= set(frame.columns):
             continue
-        for index, row in frame[["source_id", "quote"]].dropna().iterrows():
+        for index, row in frame[list(ROLES["evidence"])].dropna().iterrows():
             found = texts.get(row["source_id"])
             if found is not None and not any(normalise(row["quote"]) in text for text in found):
                 problems.append(Problem(frame.attrs.get("path", f"data/{name}.csv"), int(index) + 2, "quote",

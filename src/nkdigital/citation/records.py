@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from nkdigital.metadata.provenance import UNKNOWN_OUTLET, outlet_credit
+from nkdigital.metadata.resources import primary_key
 from nkdigital.reading.links import via_host
 
 if TYPE_CHECKING:  # type hints only: citation sits below the API layer (tests/test_layout.py)
@@ -54,7 +55,7 @@ def creators_of(package: Package) -> dict[str, list[dict]]:
     """Creator rows per source id, in the document's order."""
     if "creators" not in package.resource_names:
         return {}
-    frame = package.resource("creators").sort_values(["source_id", "creator_order"])
+    frame = package.resource("creators").sort_values(primary_key("creators"))
     found: dict[str, list[dict]] = {}
     for row in frame.astype(object).where(frame.notna(), None).to_dict("records"):
         found.setdefault(row["source_id"], []).append(row)

@@ -11,7 +11,7 @@ from nkdigital.metadata import package
 from nkdigital.metadata.field_kinds import TEXT_RULE
 from nkdigital.metadata.fields import FIELDS
 from nkdigital.metadata.phrases import NO_MAGNITUDE, PHRASES, RULES
-from nkdigital.metadata.resources import RESOURCES
+from nkdigital.metadata.resources import RESOURCES, primary_key
 
 
 def field(name: str) -> dict:
@@ -21,7 +21,7 @@ def field(name: str) -> dict:
 def resource_descriptor(spec: dict, previous: dict) -> dict:
     name = spec["name"]
     fields = [field(f) for f in spec["fields"]]
-    key = spec.get("primaryKey", [spec["fields"][0]])
+    key = primary_key(name)
     schema: dict = {"fields": fields, "missingValues": [""], "primaryKey": key}
     references = {"source_id": "sources"} if name != "sources" and "source_id" in spec["fields"] else {}
     references |= spec.get("references", {})

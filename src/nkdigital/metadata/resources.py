@@ -1,7 +1,15 @@
-"""The resources of the package: name, title, description, fields (by name, from `fields.py`) and keys."""
+"""The resources of the package: name, title, description, fields (by name, from `fields.py`) and keys.
+
+`counts`, where given, names the columns that say what a resource's figures count: rows that agree on them, on
+geo, unit and period state the same quantity (`nkdigital.conflicts`).
+"""
 
 from __future__ import annotations
 
+# A dated figure as a source states it, read by the reading rules, and derived rows' formula.
+STATED_FIGURE = ["ref_date", "ref_date_precision", "ref_date_end", "date_phrase", "value", "low", "high", "unit",
+                 "qualifier", "phrase", "claim_type", "attributed_to", "source_id", "quote", "formula", "input_ids",
+                 "note"]
 RESOURCES: list[dict] = [
     {
         "name": "sources",
@@ -62,21 +70,17 @@ RESOURCES: list[dict] = [
         "title": "Observations",
         "description": "Every counted quantity in the archive, long form: one row per source, indicator and"
         " reference date. Conflicting figures are separate rows; derived rows carry their formula.",
-        "fields": ["observation_id", "indicator", "geo", "subject", "ref_date", "ref_date_precision", "ref_date_end",
-                   "date_phrase", "value", "low",
-                   "high", "unit", "qualifier", "phrase", "claim_type", "attributed_to", "source_id", "quote",
-                   "formula", "input_ids", "note"],
+        "fields": ["observation_id", "indicator", "geo", "subject", *STATED_FIGURE],
         "references": {"indicator": "indicators"},
+        "counts": ["indicator"],
     },
     {
         "name": "device_estimates",
         "title": "Device estimates",
         "description": "Ownership and use of devices with ranges and the population each figure refers to;"
         " derived absolute numbers are separate rows.",
-        "fields": ["estimate_id", "device", "measure", "population", "ref_date", "ref_date_precision", "ref_date_end",
-                   "date_phrase", "value",
-                   "low", "high", "unit", "qualifier", "phrase", "claim_type", "attributed_to", "source_id",
-                   "quote", "formula", "input_ids", "note"],
+        "fields": ["estimate_id", "device", "measure", "population", *STATED_FIGURE],
+        "counts": ["device", "measure", "population"],
     },
     {
         "name": "access_tiers",
@@ -86,6 +90,7 @@ RESOURCES: list[dict] = [
         "fields": ["tier_id", "tier", "group_name", "ref_date", "ref_date_precision", "ref_date_end",
                    "date_phrase", "value", "low", "high",
                    "unit", "share_of", "qualifier", "phrase", "conditions", "source_id", "quote"],
+        "counts": ["tier"],
     },
     {
         "name": "access_controls",
@@ -114,3 +119,14 @@ RESOURCES: list[dict] = [
                    "date_added", "list_category", "source_id", "quote", "note"],
     },
 ]
+
+
+def resource(name: str) -> dict:
+    """The resource called `name`."""
+    return next(r for r in RESOURCES if r["name"] == name)
+
+
+def primary_key(name: str) -> list[str]:
+    """The primary key of resource `name`: its declared `primaryKey`, else its first field."""
+    spec = resource(name)
+    return list(spec.get("primaryKey", spec["fields"][:1]))

@@ -9,9 +9,10 @@ import pandas as pd
 
 from nkdigital.core.urls import clean_url
 from nkdigital.metadata.provenance import OWN_SITE_COPIES
+from nkdigital.metadata.roles import ROLES
 
-SOURCE_FIELDS = ("original_outlet", "url", "strength")
-COPY_FIELDS = ("archive_path", "copy", "host", "copy_url", "sha256")
+SOURCE_FIELDS = ROLES["credit"]  # original_outlet, url, strength
+COPY_FIELDS = ROLES["copy"]  # archive_path, copy, host, copy_url, sha256
 
 
 def source_table(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
+from nkdigital.metadata.roles import ROLES
 from nkdigital.metadata.units import UNITS
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -115,8 +116,8 @@ def quantity(value: object, low: object, high: object, unit: object, qualifier: 
 
 
 def quantity_of(row: pd.Series | dict, fmt: Callable[[float, object], str] = number) -> str:
-    """:func:`quantity` of a package row (value, low, high, unit, qualifier)."""
-    return quantity(*(row.get(c) for c in ("value", "low", "high", "unit", "qualifier")), fmt=fmt)
+    """:func:`quantity` of a package row (its `quantity` columns: value, low, high, unit, qualifier)."""
+    return quantity(*(row.get(c) for c in ROLES["quantity"]), fmt=fmt)
 
 
 def when(date: object, precision: object, end: object = None, phrase: object = None) -> str:
