@@ -62,8 +62,8 @@ def tier_sizes(tiers: pd.DataFrame) -> pd.DataFrame:
 WHAT = {"events": "title", "event_attestations": "quote", "observations": "indicator", "device_estimates": "measure",
         "access_tiers": "group_name", "access_controls": "description", "rights_framework": "instrument",
         "network_records": "name"}
-ABOUT = {name: (primary_key(name)[0], dated_by(name, "date"), what, having("mentions", resource(name)["fields"]))
-         for name, what in WHAT.items()}
+ABOUT = {name: (primary_key(name)[0], dated_by(fields, "date"), what, having("mentions", fields))
+         for name, what in WHAT.items() for fields in [resource(name)["fields"]]}
 STATED = [*ROLES["figure"], "unit", *ROLES["evidence"]]
 ABOUT_COLUMNS = ["resource", "row_id", "date", "what", *STATED]
 

@@ -14,15 +14,14 @@ from collections.abc import Callable
 from contextlib import closing
 
 from nkdigital.api.package import Package
-from nkdigital.explorer.names import CONFLICTS, PERIODS, SNIPPET
+from nkdigital.explorer.names import CONFLICTS, FROM_SOURCES, PERIODS, SNIPPET
 from nkdigital.export.tables import sqlite_quote
-from nkdigital.metadata.roles import having
+from nkdigital.metadata.roles import ROLES, having
 
 DEFAULT_GEO = inspect.signature(Package.observations).parameters["geo"].default
-FIGURE = ("ref_date", "date_phrase", "indicator", "geo", "value", "low", "high", "unit", "qualifier", "claim_type",
-          "original_outlet", "strength", "source_id", "quote", "observation_id")
-# The column that says what a row is about, in order of preference (else the table's first column).
-ABOUT = ("title", "indicator", "group_name", "step", "device", "instrument", "subject", "event_id")
+FIGURE = ("ref_date", "date_phrase", "indicator", "geo", *ROLES["quantity"], "claim_type", *FROM_SOURCES,
+          *ROLES["evidence"], "observation_id")
+ABOUT = ROLES["about"]  # the column that says what a row is about, in order of preference (else the first)
 
 
 def _geo(alias: str) -> str:

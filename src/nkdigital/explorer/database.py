@@ -19,13 +19,12 @@ import pandas as pd
 from nkdigital.api.package import Package
 from nkdigital.core.atomic import atomic_path
 from nkdigital.core.periods import period_end
-from nkdigital.explorer.names import CONFLICTS, COPIES, HELPERS, PERIODS
+from nkdigital.explorer.names import CONFLICTS, COPIES, FROM_SOURCES, HELPERS, PERIODS
 from nkdigital.export.tables import sqlite_quote, to_sqlite
 from nkdigital.metadata.roles import LEAD, having
 
 CITATION_STYLE = "apa"
 SEARCHED_TOO = ("citation",)  # columns only the explorer adds that are worth searching
-FROM_SOURCES = ("original_outlet", "strength")  # copied onto every table whose rows name a source
 CONFLICT_COLUMNS = ("conflict", "indicator", "geo", "unit", "period_start", "period_end", "sources", "spread_min",
                     "spread_max", "spread_ratio", "observation_id", "ref_date", "date_phrase", "value", "low", "high",
                     "qualifier", "claim_type", "source_id", "quote")

@@ -15,6 +15,8 @@ PERIODS = "observation_periods"  # each observation's first and last day, as the
 CONFLICTS = "conflicts"  # pkg.conflicts() for every geo
 HELPERS = (PERIODS, CONFLICTS)  # tables the canned queries read; hidden in the explorer
 VALUES = ROLES["figure"]
+# What of a source's credit facets (outlet, strength): copied onto every table whose rows name a source.
+FROM_SOURCES = tuple(c for c in ROLES["credit"] if c in ROLES["facet"])
 SPREAD = ("spread_min", "spread_max")  # shown with the row's unit, like value, low and high
 SNIPPET = ("\x02", "\x03")  # marks a search hit inside `search`'s snippets; the explorer renders them as <mark>
 

@@ -13,11 +13,14 @@ import pandas as pd
 from nkdigital.api.package import Package
 from nkdigital.core.atomic import atomic_write_bytes
 from nkdigital.export.formats import CHART_FILE_FORMATS
+from nkdigital.metadata.fields import FIELDS
+from nkdigital.metadata.roles import ROLES, dated_by, precision_of
 from nkdigital.metadata.terms import restricts_reuse
 
-DATES = (("ref_date", "ref_date_precision"), ("event_date", "event_date_precision"))
 COLUMNS = ["row_id", "resource", "date", "date_precision", "value", "low", "high", "unit", "qualifier", "outlet",
            "url", "quote", "source_id", "usage_terms", "restricts_reuse", "chart", "chart_source_line", "chart_terms"]
+FROM_ROW = (*ROLES["quantity"], *ROLES["evidence"])
+FROM_SOURCE = [c for c in COLUMNS if c in FIELDS and c not in FROM_ROW]  # the source's url and usage_terms
 
 
 def format_of(out: str | os.PathLike) -> str:
@@ -45,15 +48,16 @@ def chart_rows(fig, package: Package) -> pd.DataFrame:
         if frame.empty:
             continue
         part = pd.DataFrame({"row_id": frame.iloc[:, 0].astype(str), "resource": name})
-        date, precision = next(((d, p) for d, p in DATES if d in frame), (None, None))
+        date = dated_by(frame.columns, "date")
+        precision = precision_of(date) if date else None
         part["date"] = frame[date].dt.strftime("%Y-%m-%d") if date else None
         part["date_precision"] = frame[precision].astype("string") if precision else None
-        for column in ("value", "low", "high", "unit", "qualifier", "quote", "source_id"):
+        for column in FROM_ROW:
             part[column] = frame.get(column)
         parts.append(part)
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     rows["outlet"] = [outlet(sources.loc[i]) for i in rows["source_id"]]
-    for column in ("url", "usage_terms"):
+    for column in FROM_SOURCE:
         rows[column] = [sources.at[i, column] if column in sources else None for i in rows["source_id"]]
     rows["restricts_reuse"] = [restricts_reuse(t) for t in rows["usage_terms"]]
     rows["chart"] = meta.get("filename", "")

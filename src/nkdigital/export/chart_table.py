@@ -11,17 +11,14 @@ import pandas as pd
 from nkdigital import text
 from nkdigital.api.package import Package
 from nkdigital.export.chart_file import write_frame_csv
+from nkdigital.metadata.enums import ENUMS
+from nkdigital.metadata.fields import FIELDS
+from nkdigital.metadata.resources import RESOURCES
+from nkdigital.metadata.roles import ROLES, having
 
-# What a row of each resource is about, as readers name it: (column, enum for its label or None), in order.
-WHAT = {
-    "observations": (("indicator", None),),
-    "event_attestations": (("event_id", None),),
-    "device_estimates": (("device", "device"), ("measure", "measure"), ("population", None)),
-    "access_tiers": (("tier", "tier"), ("group_name", None)),
-    "access_controls": (("step", "step"), ("description", None)),
-    "rights_framework": (("instrument", None), ("provision", None)),
-}
-DATE_COLUMNS = ("ref_date", "stated_date", "event_date")
+WHAT = {r["name"]: r["what"] for r in RESOURCES if "what" in r}  # what a row is about, as readers name it
+# A row sorts by its value, else the upper bound of its range, else the lower.
+SORTED_BY = (*ROLES["figure"][:1], *reversed(ROLES["bounds"]))
 TABLE_COLUMNS = ["Date", "What", "Figure", "Source", "Strength", "row_id", "date_key", "value_key"]
 
 
@@ -41,18 +38,17 @@ def _what(titles: dict[str, str], resource: str, row: dict) -> str:
         return f"{titles.get(row['indicator'], row['indicator'])}{place}"
     if resource == "event_attestations":
         return titles.get(row["event_id"], row["event_id"])
-    parts = [name(enum, row[column]) if enum else str(row[column])
-             for column, enum in WHAT.get(resource, ()) if column in row and not text.missing(row[column])]
+    parts = [name(column, row[column]) if column in ENUMS else str(row[column])
+             for column in WHAT.get(resource, ()) if column in row and not text.missing(row[column])]
     return ": ".join(parts)
 
 
 def _date(row: dict) -> tuple[str, str]:
     """The row's date in words and as an ISO sort key ('' when undated)."""
-    for column in DATE_COLUMNS:
-        if column in row and not text.missing(row[column]):
-            return text.date_of(row, column), pd.Timestamp(row[column]).strftime("%Y-%m-%d")
-    if not text.missing(row.get("ratification_year")):
-        return str(row["ratification_year"]), f"{int(row['ratification_year']):04d}"
+    for column in (c for c in having("date", list(row)) if not text.missing(row[c])):
+        if FIELDS[column]["type"] == "year":
+            return str(row[column]), f"{int(row[column]):04d}"
+        return text.date_of(row, column), pd.Timestamp(row[column]).strftime("%Y-%m-%d")
     return "", ""
 
 
@@ -72,7 +68,7 @@ def reader_rows(fig, package: Package) -> pd.DataFrame:
         for row in frame[frame.iloc[:, 0].isin(wanted)].to_dict("records"):
             date, date_key = _date(row)
             figure = text.quantity_of(row) if "unit" in row else ""
-            number = next((row[c] for c in ("value", "high", "low") if c in row and not text.missing(row[c])), None)
+            number = next((row[c] for c in SORTED_BY if c in row and not text.missing(row[c])), None)
             source = sources.loc[row["source_id"]] if not text.missing(row.get("source_id")) else None
             lines.append({"Date": date, "What": _what(titles, resource, row), "Figure": figure,
                           "Source": outlet(source) if source is not None else "",

@@ -10,8 +10,6 @@ import pandas as pd
 
 from nkdigital.api.package import Package
 
-URL_HINT = "https?"  # a field whose pattern names this holds web addresses
-
 
 def steps(items: list, enabled: bool, what: str, unit: str = "table") -> Iterable:
     """`items`, with a progress bar when `enabled` and stderr is a terminal (no `\\r` lines in logs)."""
@@ -40,10 +38,6 @@ def guard(out: Path, package: Package) -> None:
 
 def schemas(package: Package) -> dict[str, dict]:
     return {r["name"]: r["schema"] for r in package.descriptor["resources"]}
-
-
-def is_url_field(field: dict) -> bool:
-    return URL_HINT in field.get("constraints", {}).get("pattern", "")
 
 
 def fields_table(package: Package) -> pd.DataFrame:

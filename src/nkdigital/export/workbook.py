@@ -13,8 +13,9 @@ import pandas as pd
 from nkdigital.api.package import Package
 from nkdigital.core.atomic import atomic_path
 from nkdigital.core.limits import MAX_XLSX_CELL_CHARS
-from nkdigital.export.common import fields_table, guard, is_url_field, steps
+from nkdigital.export.common import fields_table, guard, steps
 from nkdigital.metadata.package import LICENCE_NOTE
+from nkdigital.metadata.roles import having
 
 SHEET_CHARS = 31
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
@@ -105,7 +106,7 @@ def to_xlsx(package: Package, out: str | os.PathLike, progress: bool = False) ->
     dictionary.insert(1, "sheet", dictionary["resource"].map(names))
     _sheet(book, "fields", dictionary)
     for resource in steps(package.descriptor["resources"], progress, "xlsx"):
-        links = {f["name"] for f in resource["schema"]["fields"] if is_url_field(f)}
+        links = set(having("url", [f["name"] for f in resource["schema"]["fields"]]))
         _sheet(book, names[resource["name"]], package.resource(resource["name"]), links)
     with atomic_path(out) as temporary:
         book.save(temporary)

@@ -1,7 +1,8 @@
 """The resources of the package: name, title, description, fields (by name, from `fields.py`) and keys.
 
 `counts`, where given, names the columns that say what a resource's figures count: rows that agree on them, on
-geo, unit and period state the same quantity (`nkdigital.conflicts`).
+geo, unit and period state the same quantity (`nkdigital.conflicts`). `what` names the columns that say, in a
+reader's words, what a row is about (a chart's table joins them: "Mobile phone: Owners: women aged 15-49").
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ RESOURCES: list[dict] = [
         " states them and a verbatim quote. Every disagreement between sources stays visible here.",
         "fields": ["attestation_id", "event_id", "source_id", "stated_date", "stated_date_precision",
                    "stated_date_end", "date_phrase", "actor", "quote", "note"],
+        "what": ["event_id"],
         "references": {"event_id": "events"},
     },
     {
@@ -73,6 +75,7 @@ RESOURCES: list[dict] = [
         "fields": ["observation_id", "indicator", "geo", "subject", *STATED_FIGURE],
         "references": {"indicator": "indicators"},
         "counts": ["indicator"],
+        "what": ["indicator"],
     },
     {
         "name": "device_estimates",
@@ -81,6 +84,7 @@ RESOURCES: list[dict] = [
         " derived absolute numbers are separate rows.",
         "fields": ["estimate_id", "device", "measure", "population", *STATED_FIGURE],
         "counts": ["device", "measure", "population"],
+        "what": ["device", "measure", "population"],
     },
     {
         "name": "access_tiers",
@@ -91,6 +95,7 @@ RESOURCES: list[dict] = [
                    "date_phrase", "value", "low", "high",
                    "unit", "share_of", "qualifier", "phrase", "conditions", "source_id", "quote"],
         "counts": ["tier"],
+        "what": ["tier", "group_name"],
     },
     {
         "name": "access_controls",
@@ -99,6 +104,7 @@ RESOURCES: list[dict] = [
         " step, with durations and counts.",
         "fields": ["control_id", "step", "step_order", "actor", "description", "value", "low", "high", "unit",
                    "qualifier", "phrase", "source_id", "quote"],
+        "what": ["step", "description"],
     },
     {
         "name": "rights_framework",
@@ -107,6 +113,7 @@ RESOURCES: list[dict] = [
         " goals sources connect to internet access; DPRK laws that restrict it, with their adoption year.",
         "fields": ["framework_id", "instrument", "instrument_type", "ratification_year", "adoption_year", "provision",
                    "relevance", "source_id", "quote"],
+        "what": ["instrument", "provision"],
     },
     {
         "name": "network_records",

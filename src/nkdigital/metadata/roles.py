@@ -71,15 +71,15 @@ def roles_of(field: str) -> list[str]:
     return [role for role, names in ROLES.items() if field in names]
 
 
-def dated_by(name: str, kind: str | None = None) -> str | None:
-    """The date column resource `name`'s rows are dated by (the first of its `date` fields, of field type `kind`
-    when given: "date" or "year"), or None where it has none."""
-    return next((f for f in having("date", resource(name)["fields"]) if kind in (None, FIELDS[f]["type"])), None)
+def dated_by(columns: list[str] | tuple[str, ...], kind: str | None = None) -> str | None:
+    """The column among `columns` that rows are dated by (the first `date` field, of field type `kind` when given:
+    "date" or "year"), or None where there is none."""
+    return next((f for f in having("date", columns) if kind in (None, FIELDS[f]["type"])), None)
 
 
 def chronological(name: str) -> list[str]:
     """The columns that sort resource `name`'s rows oldest first: its date (`dated_by`), then its primary key."""
-    date = dated_by(name)
+    date = dated_by(resource(name)["fields"])
     return [date, *primary_key(name)] if date else primary_key(name)
 
 
