@@ -19,7 +19,7 @@ from nkdigital.checking.content import content_key
 from nkdigital.explorer import archive, build, prepare, queries
 from nkdigital.explorer.database import link_copies, search_columns, table_columns
 from nkdigital.explorer.limits import MAX_FACETS, MAX_QUERY_STRING, refusal
-from nkdigital.explorer.metadata import metadata
+from nkdigital.explorer.metadata import DEFAULT_FACETS, metadata
 from nkdigital.explorer.names import fts_words
 from nkdigital.explorer.serve import prepared
 from nkdigital.metadata.fields import FIELDS
@@ -94,6 +94,26 @@ def test_metadata_describes_every_column_and_keeps_facets_few(built, package):
     assert tables["conflicts"] == {"hidden": True} and tables["observation_periods"] == {"hidden": True}
     assert tables["sources"]["label_column"] == "title"
     assert tables["sources"]["columns"]["citation"].startswith("How to cite")
+
+
+def test_facet_search_label_and_lead_columns_are_the_field_dictionarys_roles(built):
+    """Every list the explorer shows comes from the roles each field declares (metadata/roles.py)."""
+    database, path = built
+    with closing(sqlite3.connect(database)) as connection:
+        columns = table_columns(connection)
+        fts = {t: [r[1] for r in connection.execute("SELECT * FROM pragma_table_info(?)", [f"{t}_fts"])]
+               for t in columns}
+    tables = json.loads(path.read_text(encoding="utf-8"))["databases"]["nkdigital"]["tables"]
+    for table, names in columns.items():
+        if tables[table].get("hidden"):
+            continue
+        present = {role: [c for c in ROLES[role] if c in names] for role in ("facet", "searchable", "label")}
+        assert tables[table]["facets"] == present["facet"][:DEFAULT_FACETS], table
+        assert tables[table].get("label_column") == next(iter(present["label"]), None), table
+        assert [c for c in fts[table] if c in FIELDS] == present["searchable"], table
+        lead = [c for c in LEAD if c in names and c != names[0]]
+        assert names[:1 + len(lead)] == [names[0], *lead], table
+    assert tables["observations"]["facets"] and fts["observations"] and columns["observations"][1] == "ref_date"
 
 
 def test_each_source_shows_the_citation_nk_cite_gives_and_its_creators_are_searchable(built, package):
