@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from nkdigital.metadata.field_kinds import TEXT
 from nkdigital.metadata.fields import FIELDS
 from nkdigital.metadata.resources import RESOURCES, primary_key, resource
-from nkdigital.metadata.roles import LEAD, ROLES, chronological, dated_by, precision_of, roles_of
+from nkdigital.metadata.roles import LEAD, MEANINGS, ROLES, chronological, dated_by, precision_of, roles_of
 
 from .conftest import ROOT
 
@@ -163,3 +164,13 @@ def test_the_allowed_literals_are_still_there():
     for (name, names), _reason in NOT_ROLES.items():
         path = next(p for p in scanned() if p.name == name)
         assert names in [n for _, n in role_literals(path.read_text(encoding="utf-8"))], (name, names)
+
+
+def test_the_descriptor_and_the_data_dictionary_show_each_fields_roles():
+    descriptor = json.loads((ROOT / "datapackage" / "datapackage.json").read_text(encoding="utf-8"))
+    shown = {f["name"]: f.get("roles", []) for r in descriptor["resources"] for f in r["schema"]["fields"]}
+    assert shown == {name: roles_of(name) for name in FIELDS}
+    assert shown["value"] == ["figure", "quantity"] and shown["is_key"] == ["key_event"]
+    readme = (ROOT / "datapackage" / "README.md").read_text(encoding="utf-8")
+    assert set(MEANINGS) == set(ROLES)
+    assert all(f"- `{role}`: {meaning}." in readme for role, meaning in MEANINGS.items())

@@ -12,10 +12,13 @@ from nkdigital.metadata.field_kinds import TEXT_RULE
 from nkdigital.metadata.fields import FIELDS
 from nkdigital.metadata.phrases import NO_MAGNITUDE, PHRASES, RULES
 from nkdigital.metadata.resources import RESOURCES, primary_key
+from nkdigital.metadata.roles import MEANINGS, roles_of
 
 
 def field(name: str) -> dict:
-    return {"name": name, **FIELDS[name]}
+    """The descriptor of field `name`, with its column roles (`roles.py`) as the custom property `roles`."""
+    roles = roles_of(name)
+    return {"name": name, **FIELDS[name], **({"roles": roles} if roles else {})}
 
 
 def resource_descriptor(spec: dict, previous: dict) -> dict:
@@ -104,6 +107,14 @@ def _scale(indicator: dict[str, str]) -> str:
     return ", ".join(p for p in (bounds, indicator.get("direction") or "") if p)
 
 
+def column_roles() -> list[str]:
+    """What each column role is for (`metadata/roles.py`), as Markdown lines: the tools read a column's use from
+    its roles, shown per field in the tables below and as `roles` in `datapackage.json`."""
+    lines = ["Column roles (the `roles` of each field below and in `datapackage.json`) say what the explorer, exports,"
+             " checks and charts use a column for:", ""]
+    return lines + [f"- `{role}`: {meaning}." for role, meaning in MEANINGS.items()] + [""]
+
+
 def dictionary(descriptor: dict, indicators: list[dict[str, str]] = ()) -> str:
     """The generated part of datapackage/README.md: the reading rules, the indicators, then one table per
     resource."""
@@ -112,20 +123,21 @@ def dictionary(descriptor: dict, indicators: list[dict[str, str]] = ()) -> str:
              "| indicator | title | unit | definition | claim types | scale |", "|---|---|---|---|---|---|"]
     parts += [f"| `{i['indicator']}` | {i['title']} | {i['unit']} | {i['definition'].replace('|', '/')} |"
               f" {i['claim_types']} | {_scale(i)} |" for i in indicators]
-    parts += ["", "## Data dictionary", "", TEXT_RULES, ""]
+    parts += ["", "## Data dictionary", "", TEXT_RULES, "", *column_roles()]
     for resource in descriptor["resources"]:
         schema = resource["schema"]
         parts += [f"### `{resource['name']}` — {resource['title']}", "", resource["description"], "",
                   f"File `{resource['path']}`; primary key `{', '.join(schema['primaryKey'])}`"
                   + "".join(f"; `{fk['fields'][0]}` references `{fk['reference']['resource']}`"
                             for fk in schema.get("foreignKeys", [])) + ".", "",
-                  "| field | type | required | description | allowed values / example |", "|---|---|---|---|---|"]
+                  "| field | type | required | description | allowed values / example | roles |",
+                  "|---|---|---|---|---|---|"]
         for f in schema["fields"]:
             constraints = f["constraints"]
             allowed = ", ".join(constraints["enum"]) if "enum" in constraints else f"e.g. `{f['example']}`"
             description = f["description"].replace(TEXT_RULE, " (plain text).").replace("|", "/")
             parts.append(f"| `{f['name']}` | {f['type']} | {'yes' if constraints.get('required') else ''} |"
-                         f" {description} | {allowed} |")
+                         f" {description} | {allowed} | {', '.join(f.get('roles', []))} |")
         parts.append("")
     return "\n".join(parts)
 

@@ -5,21 +5,7 @@ Every name here is a field of the dictionary, of the kind its role needs (a test
 the order of preference (facets shown by default, the label column, the date a row is dated by) and, for `LEAD`,
 the order columns are shown in.
 
-- `label`: the column that names a row where another table links to it.
-- `about`: the column that says what a row is about, in order of preference (search hits, an outlet's rows).
-- `searchable`: prose and names worth full-text search.
-- `facet`: short categorical values worth counting, most useful first.
-- `url`: web addresses (http or https), shown as links.
-- `date`: the date a row is about, in order of preference (a row is dated by the first it has).
-- `figure`: the stated figures, shown with the row's unit; `bounds`: the two that bound a range.
-- `quantity`: a stated quantity as printed: the figures, their unit and qualifier.
-- `evidence`: what backs a row: its source and the verbatim quote.
-- `credit`: what a row's source line names about its source: outlet, address, strength.
-- `copy`: where and how a source's archived copy was read.
-- `creator_name`: the parts of a creator's name (a person's family and given name, or an organisation's one).
-- `remark`: our own remarks on a row or its source, never a source's claim.
-- `mentions`: the words in which a row names what it is about (`Package.about` searches them).
-- `key_event`: the flag marking an event a printed timeline labels.
+`MEANINGS` says what each role is for; the data README's dictionary lists them and each field's roles.
 """
 
 from __future__ import annotations
@@ -27,6 +13,24 @@ from __future__ import annotations
 from nkdigital.metadata.fields import FIELDS
 from nkdigital.metadata.resources import primary_key, resource
 
+MEANINGS: dict[str, str] = {
+    "label": "the column that names a row where another table links to it",
+    "about": "the column that says what a row is about, in order of preference (search hits, an outlet's rows)",
+    "searchable": "prose and names worth full-text search",
+    "facet": "short categorical values worth counting, most useful first",
+    "url": "web addresses (http or https), shown as links",
+    "date": "the date a row is about, in order of preference (a row is dated by the first it has)",
+    "figure": "the stated figures, shown with the row's unit",
+    "bounds": "the two figures that bound a range",
+    "quantity": "a stated quantity as printed: the figures, their unit and qualifier",
+    "evidence": "what backs a row: its source and the verbatim quote",
+    "credit": "what a row's source line names about its source: outlet, address, strength",
+    "copy": "where and how a source's archived copy was read",
+    "creator_name": "the parts of a creator's name (a person's family and given name, or an organisation's one)",
+    "remark": "our own remarks on a row or its source, never a source's claim",
+    "mentions": "the words in which a row names what it is about (`Package.about` searches them)",
+    "key_event": "the flag marking an event a printed timeline labels",
+}
 BOUNDS = ("low", "high")
 FIGURE = ("value", *BOUNDS)
 ROLES: dict[str, tuple[str, ...]] = {
