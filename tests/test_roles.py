@@ -55,6 +55,8 @@ KINDS = {
     "remark": (_plain, False),
     "mentions": (_plain, False),
     "key_event": (lambda f: f["type"] == "boolean", False),
+    "position": (lambda f: f["type"] == "integer" and f["constraints"]["minimum"] == 1, False),
+    "scale": (lambda f: f["type"] == "number", True),
 }
 
 

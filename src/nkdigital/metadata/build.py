@@ -12,7 +12,7 @@ from nkdigital.metadata.field_kinds import TEXT_RULE
 from nkdigital.metadata.fields import FIELDS
 from nkdigital.metadata.phrases import NO_MAGNITUDE, PHRASES, RULES
 from nkdigital.metadata.resources import RESOURCES, primary_key
-from nkdigital.metadata.roles import MEANINGS, roles_of
+from nkdigital.metadata.roles import MEANINGS, ROLES, roles_of
 
 
 def field(name: str) -> dict:
@@ -102,7 +102,7 @@ TEXT_RULES = (
 
 def _scale(indicator: dict[str, str]) -> str:
     """An index's scale and better end for the indicators table ('0-100, lower_better'); empty for others."""
-    low, high = (indicator.get(b) or "" for b in ("scale_min", "scale_max"))
+    low, high = (indicator.get(b) or "" for b in ROLES["scale"])
     bounds = f"{low}-{high}" if low and high else f"from {low}" if low else f"up to {high}" if high else ""
     return ", ".join(p for p in (bounds, indicator.get("direction") or "") if p)
 

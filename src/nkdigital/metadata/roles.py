@@ -30,6 +30,8 @@ MEANINGS: dict[str, str] = {
     "remark": "our own remarks on a row or its source, never a source's claim",
     "mentions": "the words in which a row names what it is about (`Package.about` searches them)",
     "key_event": "the flag marking an event a printed timeline labels",
+    "position": "a row's place in a sequence (a step of the procedure, a creator in the byline)",
+    "scale": "the lowest and highest value an index's scale allows",
 }
 BOUNDS = ("low", "high")
 FIGURE = ("value", *BOUNDS)
@@ -56,6 +58,8 @@ ROLES: dict[str, tuple[str, ...]] = {
     "mentions": ("subject", "title", "group_name", "instrument", "name", "target", "actor", "population",
                  "attributed_to", "description", "conditions", "provision", "relevance", "quote"),
     "key_event": ("is_key",),
+    "position": ("step_order", "creator_order"),
+    "scale": ("scale_min", "scale_max"),
 }
 
 # Columns shown first, in this order, wherever a table has them: when, what, how much, who says it, how strong, the
