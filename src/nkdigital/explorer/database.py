@@ -16,18 +16,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from nkdigital.api.conflicts import GROUP, SPREAD
 from nkdigital.api.package import Package
 from nkdigital.core.atomic import atomic_path
 from nkdigital.core.periods import period_end
 from nkdigital.explorer.names import CONFLICTS, COPIES, FROM_SOURCES, HELPERS, PERIODS
 from nkdigital.export.tables import sqlite_quote, to_sqlite
-from nkdigital.metadata.roles import LEAD, having
+from nkdigital.metadata.roles import LEAD, ROLES, having
 
 CITATION_STYLE = "apa"
 SEARCHED_TOO = ("citation",)  # columns only the explorer adds that are worth searching
-CONFLICT_COLUMNS = ("conflict", "indicator", "geo", "unit", "period_start", "period_end", "sources", "spread_min",
-                    "spread_max", "spread_ratio", "observation_id", "ref_date", "date_phrase", "value", "low", "high",
-                    "qualifier", "claim_type", "source_id", "quote")
+# What the conflicts query shows of `pkg.conflicts()`: the group, its spread, then each row's date and figures.
+CONFLICT_COLUMNS = ("conflict", *GROUP, *SPREAD, "observation_id", "ref_date", "date_phrase", *ROLES["figure"],
+                    "qualifier", "claim_type", *ROLES["evidence"])
 
 
 def build(package: Package, out: str | os.PathLike) -> Path:
