@@ -19,6 +19,7 @@ import pandas as pd
 from nkdigital.api.package import Package
 from nkdigital.charts.markup import esc, shorten
 from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNNAMED_OUTLET, outlet_credit
+from nkdigital.metadata.roles import ROLES
 from nkdigital.metadata.terms import restricts_reuse
 from nkdigital.reading.links import via_host
 from nkdigital.text import listing
@@ -160,13 +161,13 @@ def line_for(outlets: list[str], version: str) -> str:
 
 def credit(package: Package, drawn: pd.DataFrame) -> Credit:
     """The credit for the rows in `drawn` (see :func:`source_frame`), derived rows' inputs included."""
-    ids = package.source_ids(drawn[["source_id", "input_ids"]])
+    ids = package.source_ids(drawn[list(ROLES["provenance"])])
     table = package.source_table
     unknown = sorted(set(ids) - set(table.index))
     if unknown:
         raise KeyError(f"unknown source id {unknown[0]!r}: not in the package's sources")
     weights = _weights(package, drawn)
-    rows = _source_rows(package, ids, ["original_outlet", "usage_terms", "strength"])
+    rows = _source_rows(package, ids, [*ROLES["credit"], "usage_terms"])
     by_outlet: Counter = Counter()
     for i in ids:
         by_outlet[outlet(rows[i])] += weights.get(i, 0) or 1

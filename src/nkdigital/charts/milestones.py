@@ -10,6 +10,7 @@ from nkdigital.charts import overlay, placement
 from nkdigital.charts.markup import esc, iso, shorten, text_px
 from nkdigital.charts.style import GREY
 from nkdigital.metadata.colours import CALLOUT_TEXT
+from nkdigital.metadata.roles import chronological
 
 FONT_SIZE = 11
 STEP = 17  # px between levels of event labels above the plot
@@ -45,7 +46,7 @@ def event_lines(events: pd.DataFrame | None, first: pd.Timestamp,
     frame["_precision"] = frame["event_date_precision"].astype(str).map(rank).fillna(3)
     frame["_year"] = frame["event_date"].dt.year
     frame = frame.sort_values(["subject", "_year", "_precision", "event_date", "event_id"], kind="stable")
-    lines = frame.drop_duplicates(["subject", "_year"]).sort_values(["event_date", "event_id"], kind="stable")
+    lines = frame.drop_duplicates(["subject", "_year"]).sort_values(chronological("events"), kind="stable")
     return lines.reset_index(drop=True), frame
 
 

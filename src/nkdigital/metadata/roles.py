@@ -32,6 +32,8 @@ MEANINGS: dict[str, str] = {
     "key_event": "the flag marking an event a printed timeline labels",
     "position": "a row's place in a sequence (a step of the procedure, a creator in the byline)",
     "scale": "the lowest and highest value an index's scale allows",
+    "series": "what makes one series of figures: an indicator in one place as one source states it (a chart's line)",
+    "provenance": "what a row rests on: its source, and a derived row's input rows",
 }
 BOUNDS = ("low", "high")
 FIGURE = ("value", *BOUNDS)
@@ -60,6 +62,8 @@ ROLES: dict[str, tuple[str, ...]] = {
     "key_event": ("is_key",),
     "position": ("step_order", "creator_order"),
     "scale": ("scale_min", "scale_max"),
+    "series": ("indicator", "geo", "source_id"),
+    "provenance": ("source_id", "input_ids"),
 }
 
 # Columns shown first, in this order, wherever a table has them: when, what, how much, who says it, how strong, the

@@ -12,6 +12,8 @@ from nkdigital.charts import credits, house, overlay, palette, skeleton
 from nkdigital.charts.markup import esc, wrap
 from nkdigital.charts.style import GREY, LIGHT_GREY
 from nkdigital.metadata.colours import ACCENT, TEXT, WHITE
+from nkdigital.metadata.resources import primary_key
+from nkdigital.metadata.roles import having
 
 NODE_Y = 0.0
 FIRST_LABEL_Y = -1.25
@@ -45,7 +47,8 @@ def access_procedure(controls: pd.DataFrame, *, package: Package | None = None,
     package = house.resolve(package)
     frame = _statements(controls, package, include_weak)
     labels = credits.source_labels(package, frame["source_id"].unique(), width=50)
-    steps = frame.drop_duplicates("step_order")[["step_order", "step"]].reset_index(drop=True)
+    order = having("position", frame.columns)  # step_order
+    steps = frame.drop_duplicates(order)[[*order, "step"]].reset_index(drop=True)
     fig = house.HouseFigure()
     xs = steps["step_order"].tolist()
     _flow(fig, xs)
@@ -68,7 +71,8 @@ def _statements(controls: pd.DataFrame, package: Package, include_weak: bool) ->
     frame["step_order"] = frame["step_order"].astype(int)
     frame["step"] = frame["step"].astype(str)
     frame["_figure"] = [_figure(row) for row in frame.to_dict("records")]
-    return frame.sort_values(["step_order", "control_id"], kind="stable").reset_index(drop=True)
+    in_order = [*having("position", frame.columns), *primary_key("access_controls")]  # step_order, control_id
+    return frame.sort_values(in_order, kind="stable").reset_index(drop=True)
 
 
 def _flow(fig: house.HouseFigure, xs: list[int]) -> None:

@@ -11,6 +11,7 @@ from nkdigital.charts import credits, house
 from nkdigital.charts.markup import esc
 from nkdigital.charts.style import GREY, LIGHT_GREY, TEMPLATE
 from nkdigital.metadata.geos import GEOS
+from nkdigital.metadata.roles import ROLES
 from nkdigital.text import number
 
 PANEL_PX = 120
@@ -35,7 +36,7 @@ def latest_common(rows: pd.DataFrame) -> pd.DataFrame:
     common = years[years == rows["geo"].nunique()]
     if common.empty:
         return rows.iloc[0:0]
-    return rows[rows["_year"] == common.index.max()].sort_values(["geo", "source_id"])
+    return rows[rows["_year"] == common.index.max()].sort_values(list(ROLES["series"]))
 
 
 def _rows(package: Package, indicator: str, claim_type: str, include_weak: bool) -> pd.DataFrame:
@@ -57,7 +58,7 @@ def _side(value: float, span: list[float]) -> str:
 def _x_range(package: Package, indicator: str, rows: pd.DataFrame, lower: bool) -> list[float]:
     """The panel's scale: the index's own (scale_min to scale_max) where the indicator states both, else zero to
     a little beyond the largest figure; reversed where lower is freer, so that freer is always to the right."""
-    scale = package.indicators().set_index("indicator").loc[indicator, ["scale_min", "scale_max"]]
+    scale = package.indicators().set_index("indicator").loc[indicator, list(ROLES["scale"])]
     low, high = (0.0, float(rows["value"].max()) * 1.15) if scale.isna().any() else (float(scale.iloc[0]),
                                                                                      float(scale.iloc[1]))
     return [high, low] if lower else [low, high]

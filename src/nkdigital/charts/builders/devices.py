@@ -13,6 +13,7 @@ from nkdigital.charts.markup import esc, shorten, text_px, wrap
 from nkdigital.charts.skeleton import FIGURES
 from nkdigital.charts.style import GREY, LIGHT_GREY, WIDTH
 from nkdigital.metadata.colours import TEXT
+from nkdigital.metadata.roles import ROLES, chronological
 
 MEASURES = {"owners": "{} owners", "users": "{} users", "devices": "{}s in use"}
 UNITS = ("people", "devices")
@@ -42,9 +43,9 @@ def _counted_rows(observations: pd.DataFrame, since: pd.Timestamp, names: dict[s
     frame = observations[observations["indicator"].astype(str).isin(COUNTED) & observations["ref_date"].notna()
                          & (observations["ref_date"] >= since)]
     frame = frame[frame[FIGURES].max(axis=1) >= NATIONAL_MIN]
-    # One row per source and indicator: its most recent figure.
-    frame = frame.sort_values(["ref_date", "observation_id"], kind="stable")
-    frame = frame.drop_duplicates(["indicator", "source_id"], keep="last").copy()
+    # One row per series (a source's figures for one indicator): its most recent figure.
+    frame = frame.sort_values(chronological("observations"), kind="stable")
+    frame = frame.drop_duplicates(list(ROLES["series"]), keep="last").copy()
     frame["_group"] = frame["indicator"].astype(str).map({name: 3 + i for i, name in enumerate(COUNTED)})
     frame["_what"] = frame["indicator"].astype(str).map(names)
     frame["_id"] = frame["observation_id"]

@@ -10,6 +10,7 @@ from nkdigital.charts import credits, house, palette, stated
 from nkdigital.charts.fidelity import plain
 from nkdigital.charts.markup import esc
 from nkdigital.charts.skeleton import FIGURES, indicator_names, stated_share
+from nkdigital.metadata.roles import chronological
 from nkdigital.text import compact, date_of, quantity
 
 NATIONAL_MIN = 1000  # owner figures below this are local counts, not national totals
@@ -74,7 +75,7 @@ def _latest_count(package: Package, include_weak: bool) -> pd.DataFrame:
     counted = credits.select(credits.in_geo(package.observations("mobile_subscriptions")), package, include_weak)
     counted = counted[counted["ref_date"].notna() & counted[FIGURES].notna().any(axis=1)
                       & counted["claim_type"].astype(str).isin(["operator_report", "international_statistic"])]
-    latest = counted.sort_values(["ref_date", "observation_id"], kind="stable").iloc[-1:]
+    latest = counted.sort_values(chronological("observations"), kind="stable").iloc[-1:]
     return latest.assign(_id=latest["observation_id"])
 
 

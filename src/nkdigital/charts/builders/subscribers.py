@@ -10,6 +10,7 @@ from nkdigital.charts import credits, house, milestones, overlay, palette, place
 from nkdigital.charts.markup import esc, iso, wrap
 from nkdigital.charts.skeleton import FIGURES
 from nkdigital.charts.style import GREY, WIDTH
+from nkdigital.metadata.roles import ROLES, chronological
 
 PER_100 = "mobile_subscriptions_per_100"
 ABSOLUTE = ("mobile_subscriptions", "mobile_users")
@@ -46,7 +47,8 @@ def _figures(observations: pd.DataFrame, per_100: bool, package: Package, includ
 
 def _nudges(frame: pd.DataFrame, step: float) -> pd.Series:
     """Days to shift each row so that different sources' figures for the same date sit side by side."""
-    groups = frame.assign(_source=pd.Categorical(frame["source_id"]).codes).groupby(["indicator", "ref_date"])
+    same_date = [*(c for c in ROLES["series"] if c != "source_id"), "ref_date"]  # a series but for its source
+    groups = frame.assign(_source=pd.Categorical(frame["source_id"]).codes).groupby(same_date)
     rank = groups["_source"].rank(method="dense") - 1  # the source's place among the group's sources, by id
     return ((rank - (groups["_source"].transform("nunique") - 1) / 2) * step).fillna(0.0)
 
@@ -128,10 +130,11 @@ def subscribers(observations: pd.DataFrame, per_100: bool = False, events: pd.Da
 def _series_lines(fig: house.HouseFigure, frame: pd.DataFrame, spans: dict, titles: dict[str, str],
                   labels: dict[str, str]) -> None:
     """Lines first (under the marks): one per source with a run of figures for one indicator."""
-    for (indicator, source_id), series in frame.groupby(["indicator", "source_id"], sort=True):
+    for _, series in frame.groupby(list(ROLES["series"]), sort=True):
         if len(series) < SERIES_MIN:
             continue
-        series = series.sort_values(["ref_date", "observation_id"], kind="stable")
+        indicator, source_id = series["indicator"].iloc[0], series["source_id"].iloc[0]
+        series = series.sort_values(chronological("observations"), kind="stable")
         claims = set(series["claim_type"])
         colour = palette.colour("claim_type", claims.pop()) if len(claims) == 1 else GREY
         xs, ys = ranges.gapped(series["ref_date"], [spans[i].mark for i in series.index],

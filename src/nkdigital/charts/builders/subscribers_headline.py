@@ -10,6 +10,7 @@ from nkdigital.charts import credits, house, overlay, palette, ranges
 from nkdigital.charts.markup import esc, iso
 from nkdigital.charts.skeleton import FIGURES
 from nkdigital.charts.style import LEGEND_ABOVE
+from nkdigital.metadata.roles import chronological
 from nkdigital.text import compact, date_of, quantity, quantity_of, when
 
 SERIES_MIN = 5  # a series has at least this many dated figures
@@ -54,7 +55,7 @@ def subscriptions(package: Package | None = None, *, include_weak: bool = False)
                                        include_weak))
     series, claim = strongest_series(figures, package)
     operator = figures[figures["claim_type"].astype(str) == "operator_report"].sort_values(
-        ["ref_date", "observation_id"])
+        chronological("observations"))
     outlet = credits.outlet(package.sources().set_index("source_id").loc[series["source_id"].iloc[0]])
     series_name = (f"International statistic ({outlet})" if claim == "international_statistic"
                    else f"{outlet} rate × population (derived by nkdigital)")
