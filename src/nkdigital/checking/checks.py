@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from nkdigital.core.errors import Problem
@@ -35,6 +37,32 @@ def _present(value: object) -> bool:
     return value is not None and not pd.isna(value)
 
 
+def _mask(series: pd.Series) -> np.ndarray:
+    """A boolean column as a numpy mask, missing as False."""
+    return np.array(series.to_numpy(dtype=bool, na_value=False), dtype=bool)
+
+
+def _floats(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A number column as floats, missing as NaN (so every comparison with a missing bound is False)."""
+    return pd.to_numeric(frame[column].astype(object), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _texts(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A text or enum column as an object array, missing as None."""
+    return frame[column].astype(object).where(frame[column].notna(), None).to_numpy()
+
+
+def _flagged(label: str, frame: pd.DataFrame, mask: np.ndarray, field: str | Callable, message: Callable) -> list:
+    """One problem in `field` (or `field(position)`) for each row `mask` flags, its message `message(position)`."""
+    return [Problem(label, _row(frame.index[p]), field(p) if callable(field) else field, message(p))
+            for p in np.flatnonzero(mask)]
+
+
+def _by_row(problems: list[Problem]) -> list[Problem]:
+    """Problems in row order, those of one row in the order their rules were applied (a stable sort)."""
+    return sorted(problems, key=lambda p: p.row)
+
+
 def check_quantities(frame: pd.DataFrame, label: str) -> list[Problem]:
     """low <= value <= high, qualifier and unit consistent with the bounds, counts whole, shares in 0-1.
 
@@ -42,119 +70,134 @@ def check_quantities(frame: pd.DataFrame, label: str) -> list[Problem]:
     """
     if not {*BOUNDS, "qualifier", "unit"} <= set(frame.columns):
         return []
-    problems = []
-    for index, row in _rows(frame):
-        r = _row(index)
-        value, low, high = (row[b] if _present(row[b]) else None for b in BOUNDS)
-        qualifier = row["qualifier"] if _present(row["qualifier"]) else None
-        unit = row["unit"] if _present(row["unit"]) else None
-        order = []
-        if low is not None and high is not None and low > high:
-            order.append(Problem(label, r, "low", f"low {low:g} is greater than high {high:g}"))
-        if value is not None and low is not None and value < low:
-            order.append(Problem(label, r, "value", f"value {value:g} is below low {low:g}"))
-        if value is not None and high is not None and value > high:
-            order.append(Problem(label, r, "value", f"value {value:g} is above high {high:g}"))
-        problems += order
-        has_quantity = any(b is not None for b in (value, low, high))
-        if has_quantity and (unit is None or qualifier is None):
-            missing = "unit" if unit is None else "qualifier"
-            problems.append(Problem(label, r, missing, f"a figure is given, so {missing} is required"))
-        rule = {
-            "range": (value is None and low is not None and high is not None,
-                      "qualifier range needs low and high and an empty value"),
-            "at_least": (value is not None and low == value, "qualifier at_least needs value equal to low"),
-            "up_to": (value is not None and high == value, "qualifier up_to needs value equal to high"),
-            "exact": (value is not None, "qualifier exact needs a value"),
-            "about": (value is not None, "qualifier about needs a value"),
-        }.get(qualifier)
-        if rule and not rule[0] and not order:
-            problems.append(Problem(label, r, "qualifier", rule[1]))
-        for name, bound in zip(BOUNDS, (value, low, high), strict=True):
-            if bound is None:
-                continue
-            if unit in COUNT_UNITS and bound != math.floor(bound) and row.get("claim_type") != STATISTIC:
-                problems.append(Problem(label, r, name, f"{bound:g} {unit} is not a whole number"))
-            if unit == "share" and not 0 <= bound <= 1:
-                problems.append(Problem(label, r, name, f"share {bound:g} is outside 0-1"))
-    return problems
+    bounds = {b: _floats(frame, b) for b in BOUNDS}
+    value, low, high = bounds.values()
+    has = {b: ~np.isnan(s) for b, s in bounds.items()}
+    unit, qualifier = _texts(frame, "unit"), _texts(frame, "qualifier")
+    has_unit, has_qualifier = unit != None, qualifier != None  # noqa: E711 (element-wise)
+    low_above, below, above = low > high, value < low, value > high
+    number = {b: (lambda i, b=b: f"{bounds[b][i]:g}") for b in BOUNDS}
+    problems = _flagged(label, frame, low_above, "low", lambda i: f"low {number['low'](i)} is greater than high"
+                        f" {number['high'](i)}")
+    problems += _flagged(label, frame, below, "value", lambda i: f"value {number['value'](i)} is below low"
+                         f" {number['low'](i)}")
+    problems += _flagged(label, frame, above, "value", lambda i: f"value {number['value'](i)} is above high"
+                         f" {number['high'](i)}")
+    has_quantity = has["value"] | has["low"] | has["high"]
+    problems += _flagged(label, frame, has_quantity & ~(has_unit & has_qualifier),
+                         lambda i: "unit" if unit[i] is None else "qualifier",
+                         lambda i: f"a figure is given, so {'unit' if unit[i] is None else 'qualifier'} is required")
+    in_order = ~(low_above | below | above)
+    rules = {
+        "range": (~has["value"] & has["low"] & has["high"], "qualifier range needs low and high and an empty value"),
+        "at_least": (has["value"] & (low == value), "qualifier at_least needs value equal to low"),
+        "up_to": (has["value"] & (high == value), "qualifier up_to needs value equal to high"),
+        "exact": (has["value"], "qualifier exact needs a value"),
+        "about": (has["value"], "qualifier about needs a value"),
+    }
+    broken = np.zeros(len(frame), dtype=bool)
+    for name, (holds, _) in rules.items():
+        broken |= (qualifier == name) & ~holds
+    problems += _flagged(label, frame, broken & in_order, "qualifier", lambda i: rules[qualifier[i]][1])
+    counted = _mask(frame["unit"].isin(COUNT_UNITS))
+    if "claim_type" in frame:
+        counted &= _texts(frame, "claim_type") != STATISTIC
+    share = unit == "share"
+    for name, bound in bounds.items():
+        problems += _flagged(label, frame, has[name] & counted & (bound != np.floor(bound)), name,
+                             lambda i, name=name: f"{number[name](i)} {unit[i]} is not a whole number")
+        problems += _flagged(label, frame, has[name] & share & ~((bound >= 0) & (bound <= 1)), name,
+                             lambda i, name=name: f"share {number[name](i)} is outside 0-1")
+    return _by_row(problems)
 
 
 def check_dates(frame: pd.DataFrame, label: str, today: dt.date) -> list[Problem]:
     """No date in the future; each date agrees with its precision column."""
     problems = []
     for column in [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]:
-        precision_column = f"{column}_precision"
-        for index, stamp in frame[column].items():
-            r = _row(index)
-            precision = frame[precision_column][index] if precision_column in frame else None
-            has_precision = _present(precision)
-            if not _present(stamp):
-                if has_precision:
-                    problems.append(Problem(label, r, precision_column, "precision given without a date"))
-                continue
-            day = stamp.date()
-            if day > today:
-                problems.append(Problem(label, r, column, f"{day} is in the future"))
-            if precision_column in frame and not has_precision:
-                problems.append(Problem(label, r, precision_column, "a date needs its precision"))
-            elif precision == "month" and day.day != 1:
-                problems.append(Problem(label, r, column, f"{day} has month precision, so the day must be 01"))
-            elif precision == "year" and (day.month, day.day) != (1, 1):
-                problems.append(Problem(label, r, column, f"{day} has year precision, so it must be YYYY-01-01"))
-            problems += _range_end_problems(frame, label, index, column, precision)
+        problems += _by_row(_date_problems(frame, label, column, today))
     return problems
 
 
-def _range_end_problems(frame: pd.DataFrame, label: str, index, column: str, precision: object) -> list[Problem]:
+def _date_problems(frame: pd.DataFrame, label: str, column: str, today: dt.date) -> list[Problem]:
+    stamps = frame[column]
+    precision_column = f"{column}_precision"
+    precision = frame.get(precision_column)
+    dated = _mask(stamps.notna())
+    has_precision = _mask(precision.notna()) if precision is not None else np.zeros(len(frame), dtype=bool)
+    day = lambda i: stamps.iloc[i].date()  # noqa: E731
+    problems = _flagged(label, frame, ~dated & has_precision, precision_column,
+                        lambda i: "precision given without a date")
+    problems += _flagged(label, frame, dated & _mask(stamps >= pd.Timestamp(today) + pd.Timedelta(days=1)), column,
+                         lambda i: f"{day(i)} is in the future")
+    if precision is not None:
+        named = precision.astype(object)
+        problems += _flagged(label, frame, dated & ~has_precision, precision_column,
+                             lambda i: "a date needs its precision")
+        problems += _flagged(label, frame, dated & _mask(named == "month") & _mask(stamps.dt.day != 1), column,
+                             lambda i: f"{day(i)} has month precision, so the day must be 01")
+        problems += _flagged(label, frame, dated & _mask(named == "year")
+                             & _mask((stamps.dt.month != 1) | (stamps.dt.day != 1)), column,
+                             lambda i: f"{day(i)} has year precision, so it must be YYYY-01-01")
+    return problems + _range_end_problems(frame, label, column, dated)
+
+
+def _range_end_problems(frame: pd.DataFrame, label: str, column: str, dated: np.ndarray) -> list[Problem]:
     """A `range` precision needs the period's last day in `<column>_end`, on or after the date; others leave it
     empty."""
-    end_column = f"{column}_end"
+    end_column, precision_column = f"{column}_end", f"{column}_precision"
     if end_column not in frame:
         return []
-    end = frame[end_column][index]
-    r = _row(index)
-    if precision == "range":
-        if not _present(end):
-            return [Problem(label, r, end_column, "range precision needs the last day of the range")]
-        if end < frame[column][index]:
-            return [Problem(label, r, end_column, f"{end.date()} is before {frame[column][index].date()}")]
-    elif _present(end):
-        return [Problem(label, r, end_column, f"only a range precision has an end date, not {precision}")]
-    return []
+    ends, stamps = frame[end_column], frame[column]
+    precision = frame.get(precision_column)
+    ranged = _mask(precision.astype(object) == "range") if precision is not None else np.zeros(len(frame), bool)
+    has_end = _mask(ends.notna())
+    problems = _flagged(label, frame, dated & ranged & ~has_end, end_column,
+                        lambda i: "range precision needs the last day of the range")
+    problems += _flagged(label, frame, dated & ranged & has_end & _mask(ends < stamps), end_column,
+                         lambda i: f"{ends.iloc[i].date()} is before {stamps.iloc[i].date()}")
+    shown = (lambda i: precision.iloc[i]) if precision is not None else (lambda i: None)
+    problems += _flagged(label, frame, dated & ~ranged & has_end, end_column,
+                         lambda i: f"only a range precision has an end date, not {shown(i)}")
+    return problems
 
 
 def check_unique_ids(frames: dict[str, pd.DataFrame], keys: dict[str, str]) -> list[Problem]:
     """Row ids are unique across resources, so formulas can name any row."""
-    seen: dict[str, str] = {}
-    problems = []
-    for name, frame in frames.items():
-        key = keys[name]
-        for index, identifier in frame[key].items():
-            if not _present(identifier):
-                continue
-            if identifier in seen and seen[identifier] != name:
-                problems.append(Problem(_label(name, frame), _row(index), key,
-                                        f"id '{identifier}' is also used in {seen[identifier]}"))
-            seen.setdefault(identifier, name)
-    return problems
+    parts = [pd.DataFrame({"name": name, "position": np.arange(len(frame)), "id": frame[keys[name]].astype(object)})
+             for name, frame in frames.items()]
+    if not parts:
+        return []
+    ids = pd.concat(parts, ignore_index=True)
+    ids = ids[ids["id"].notna()]
+    owner = ids.groupby("id", sort=False)["name"].transform("first")
+    return [Problem(_label(name, frames[name]), _row(frames[name].index[position]), keys[name],
+                    f"id '{identifier}' is also used in {first}")
+            for name, position, identifier, first in zip(ids["name"], ids["position"], ids["id"], owner, strict=True)
+            if name != first]
 
 
 def check_derived(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     """Derived rows name their inputs, never compute from themselves, and their bounds recompute from the inputs.
 
     A cycle of derived rows is one problem, at the first of its rows; its rows get no other derived-row check.
+    Only derived rows, rows with a formula or input_ids, and the rows they name are looked at.
     """
+    own_rows, wanted = {}, set()
+    for name, frame in frames.items():
+        if {*BOUNDS, "claim_type", "formula", "input_ids", "unit"} <= set(frame.columns):
+            derived = _mask(frame["claim_type"].astype(object) == "derived")
+            chosen = derived | _mask(frame["formula"].notna()) | _mask(frame["input_ids"].notna())
+            own_rows[name] = _label(name, frame), frame[chosen]
+            wanted.update(frame.iloc[:, 0][chosen].dropna())
+            wanted.update(i for cell in frame["input_ids"][derived].dropna() for i in cell.split())
     rows = {}
     for frame in frames.values():
         if set(BOUNDS) <= set(frame.columns):
             key = frame.columns[0]
-            rows.update({row[key]: row for _, row in _rows(frame)})
+            rows.update({row[key]: row for _, row in _rows(frame[_mask(frame[key].isin(wanted))])})
     problems, in_cycles = [], set()
-    for name, frame in frames.items():
-        if not {*BOUNDS, "claim_type", "formula", "input_ids", "unit"} <= set(frame.columns):
-            continue
-        label = _label(name, frame)
+    for label, frame in own_rows.values():
         for index, row in _rows(frame):
             own = row[frame.columns[0]]
             if own in in_cycles:
@@ -255,10 +298,16 @@ def check_sources_used(frames: dict[str, pd.DataFrame]) -> list[Problem]:
 
 def check_sorted(frame: pd.DataFrame, label: str, key: list[str]) -> list[Problem]:
     """Rows are sorted by primary key, so diffs stay small (`nkdigital refresh` sorts them)."""
-    values = [tuple(str(v) for v in row) for row in frame[key].itertuples(index=False)]
-    for i in range(1, len(values)):
-        if values[i] < values[i - 1]:
-            return [Problem(label, i + 2, key[0], "rows are not sorted by the primary key; run `nkdigital refresh`")]
+    if len(frame) < 2:
+        return []
+    columns = [np.array([str(v) for v in frame[k].tolist()], dtype=object) for k in key]
+    before, tied = np.zeros(len(frame) - 1, dtype=bool), np.ones(len(frame) - 1, dtype=bool)
+    for column in columns:  # tuples compared field by field, as Python compares them
+        before |= tied & (column[1:] < column[:-1])
+        tied &= column[1:] == column[:-1]
+    if before.any():
+        return [Problem(label, int(np.argmax(before)) + 3, key[0],
+                        "rows are not sorted by the primary key; run `nkdigital refresh`")]
     return []
 
 
@@ -267,42 +316,52 @@ def check_indicators(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     indicators, observations = frames.get("indicators"), frames.get("observations")
     if indicators is None or observations is None:
         return []
-    defined = {row["indicator"]: row for _, row in _rows(indicators)}
+    names = indicators["indicator"].tolist()
+    units = dict(zip(names, indicators["unit"].tolist(), strict=True))
+    takes = {(name, kind) for name, kinds in zip(names, indicators["claim_types"].tolist(), strict=True)
+             for kind in str(kinds).split()}
     label = _label("observations", observations)
-    problems = []
-    for index, row in _rows(observations):
-        indicator = defined.get(row["indicator"])
-        if indicator is None:
-            continue  # a dangling foreign key, reported by frictionless
-        if _present(row["unit"]) and row["unit"] != indicator["unit"]:
-            problems.append(Problem(label, _row(index), "unit",
-                                    f"{row['unit']} is not the unit of {row['indicator']} ({indicator['unit']})"))
-        if row["claim_type"] not in str(indicator["claim_types"]).split():
-            problems.append(Problem(label, _row(index), "claim_type",
-                                    f"{row['claim_type']} is not a claim type {row['indicator']} takes"))
-    return problems
+    indicator = observations["indicator"].astype(object)
+    known = _mask(indicator.isin(set(units)))
+    unit = _texts(observations, "unit")
+    their_unit = indicator.map(units).astype(object).to_numpy()
+    kinds = observations["claim_type"].tolist()
+    pairs = pd.Series(list(zip(indicator.tolist(), kinds, strict=True)), dtype=object)
+    problems = _flagged(label, observations, known & (unit != None) & (unit != their_unit), "unit",  # noqa: E711
+                        lambda p: f"{unit[p]} is not the unit of {indicator.iloc[p]} ({their_unit[p]})")
+    problems += _flagged(label, observations, known & ~_mask(pairs.isin(takes)), "claim_type",
+                         lambda p: f"{kinds[p]} is not a claim type {indicator.iloc[p]} takes")
+    return _by_row(problems)
 
 
 def check_stated_figures(frame: pd.DataFrame, label: str) -> list[Problem]:
     """Each bound of a non-derived row is a figure its quote states, read by the reading rules (where the row's
-    phrase occurs in the quote, from that part); rows with a formula are derived and recompute instead."""
+    phrase occurs in the quote, from that part); rows with a formula are derived and recompute instead.
+
+    Each distinct quote (with its unit and phrase) is read once, however many rows share it."""
     if not {*BOUNDS, "quote", "unit"} <= set(frame.columns):
         return []
+    bounds = {b: _floats(frame, b) for b in BOUNDS}
+    checked = (~np.isnan(bounds["value"]) | ~np.isnan(bounds["low"]) | ~np.isnan(bounds["high"])) \
+        & _mask(frame["quote"].notna())
+    if "claim_type" in frame:
+        checked &= _texts(frame, "claim_type") != "derived"
+    if "formula" in frame:
+        checked &= ~_mask(frame["formula"].notna())
+    quotes, units = _texts(frame, "quote"), _texts(frame, "unit")
+    phrases = _texts(frame, "phrase") if "phrase" in frame else np.full(len(frame), None)
+    read: dict[tuple, list[reading.Figure]] = {}
     problems = []
-    for index, row in _rows(frame):
-        bounds = [(b, float(row[b])) for b in BOUNDS if _present(row[b])]
-        if not bounds or not _present(row["quote"]) or row.get("claim_type") == "derived" \
-                or _present(row.get("formula")):
-            continue
-        unit = row["unit"] if _present(row["unit"]) else None
-        phrase = row["phrase"] if _present(row.get("phrase")) else None
-        figures = reading.stated(row["quote"], unit, phrase)
-        for name, bound in bounds:
+    for p in np.flatnonzero(checked):
+        key = (quotes[p], units[p], phrases[p])
+        if key not in read:
+            read[key] = reading.stated(*key)
+        figures = read[key]
+        for name, bound in ((b, bounds[b][p]) for b in BOUNDS if not np.isnan(bounds[b][p])):
             if not any(reading.matches(bound, f) for f in figures):
                 states = ", ".join(dict.fromkeys(_number(f.value) for f in figures))
-                states = f"it states {states}" if states else f"it states no figure in unit {unit}"
-                problems.append(Problem(label, _row(index), name,
-                                        f"{_number(bound)} {NOT_STATED} ({states})"))
+                states = f"it states {states}" if states else f"it states no figure in unit {units[p]}"
+                problems.append(Problem(label, _row(frame.index[p]), name, f"{_number(bound)} {NOT_STATED} ({states})"))
     return problems
 
 
