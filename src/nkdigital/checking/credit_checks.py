@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkdigital.checking.quotes import evidence, part, read_archived
+from nkdigital.checking.checks import _label, _row
+from nkdigital.checking.quotes import Archive, evidence, part
 from nkdigital.core.errors import Problem, shown
 from nkdigital.core.urls import clean_url
 from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNTITLED
@@ -27,7 +28,7 @@ PARENTHESIS = re.compile(r"\s*\([^)]*\)\s*$")
 
 
 def _where(name: str, frame: pd.DataFrame, index: object, field: str) -> tuple:
-    return frame.attrs.get("path", f"data/{name}.csv"), int(index) + 2, field
+    return _label(name, frame), _row(index), field
 
 
 def check_strength_claims(frames: dict[str, pd.DataFrame]) -> list[Problem]:
@@ -44,12 +45,14 @@ def check_strength_claims(frames: dict[str, pd.DataFrame]) -> list[Problem]:
         for field in ROLES["remark"]:
             if field not in frame:
                 continue
-            for index, source_id, text in frame[["source_id", field]].dropna().itertuples():
-                rated = strength.get(source_id)
-                if rated and WEAK_CLAIM.search(str(text)) and (rated != "weak" or name != "sources"):
-                    problems.append(Problem(*_where(name, frame, index, field),
-                                            f"calls source '{source_id}' weak (its strength is {rated}); a note"
-                                            " never states a strength: `sources.strength` is the one truth"))
+            rows = frame[["source_id", field]].dropna()
+            rated = rows["source_id"].astype(object).map(strength)
+            claims = rows[field].astype(str).str.contains(WEAK_CLAIM).to_numpy(dtype=bool)
+            wrong = rated.notna().to_numpy() & claims & ((rated != "weak").to_numpy() | (name != "sources"))
+            problems += [Problem(*_where(name, frame, index, field), f"calls source '{source_id}' weak (its strength"
+                                 f" is {strength[source_id]}); a note never states a strength: `sources.strength`"
+                                 " is the one truth")
+                         for index, source_id in rows["source_id"][wrong].items()]
     return problems
 
 
@@ -83,20 +86,20 @@ def check_urls(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     return problems
 
 
-def _header(archive: Path, relative: str) -> str:
+def _header(archive: Archive, relative: str) -> str:
     """The header of an archived file (read as the quote check reads it: no symlink, bounded); empty if none."""
     try:
-        text = read_archived(archive, relative).decode("utf-8", errors="replace")
+        text = archive.text(relative)
     except OSError:
         return ""
     head, rule, _ = text.partition("\n---\n")
     return head if rule else ""
 
 
-def _index(archive: Path) -> dict[str, dict[str, str]]:
+def _index(archive: Archive) -> dict[str, dict[str, str]]:
     """INDEX.csv's rows by file; empty when the archive has no (readable) index."""
     try:
-        text = read_archived(archive, "INDEX.csv").decode("utf-8", errors="replace")
+        text = archive.text("INDEX.csv")
     except OSError:
         return {}
     return {row.get("file", ""): row for row in csv.DictReader(io.StringIO(text, newline=""))}
@@ -108,7 +111,7 @@ def named_outlets(named: str) -> set[str]:
     return set(parts) | {PARENTHESIS.sub("", p) for p in parts}
 
 
-def check_archive_credits(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem]:
+def check_archive_credits(frames: dict[str, pd.DataFrame], archive: Archive) -> list[Problem]:
     """Titles the header marks absent are bracketed descriptions; outlets are named by INDEX.csv for the file."""
     sources, copies = frames.get("sources"), frames.get("source_copies")
     if sources is None or copies is None or not {"archive_path", "source_id", "role"} <= set(copies.columns):
@@ -116,7 +119,7 @@ def check_archive_credits(frames: dict[str, pd.DataFrame], archive: Path) -> lis
     primary = copies[copies["role"].astype(str) == "primary"]
     path_of = dict(zip(primary["source_id"], primary["archive_path"], strict=False))
     index, problems = _index(archive), []
-    for i, row in sources.iterrows():
+    for i, row in zip(sources.index, sources.to_dict("records"), strict=True):
         path = path_of.get(row["source_id"])
         if not isinstance(path, str) or Path(path).is_absolute() or ".." in Path(path).parts:
             continue
@@ -151,7 +154,7 @@ def date_forms(stamp: pd.Timestamp, precision: str) -> set[str]:
     return {str(year)}
 
 
-def check_shared_file_dates(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem]:
+def check_shared_file_dates(frames: dict[str, pd.DataFrame], archive: Archive) -> list[Problem]:
     """A source read from a section of a file (or from a file that holds another source's document too) is dated
     only by a date its own part of the text states, or a `published:` header item naming its outlet; never by the
     dateline of the host's post that quotes it. The data files of one data rehost (a release of several files) are
@@ -161,32 +164,35 @@ def check_shared_file_dates(frames: dict[str, pd.DataFrame], archive: Path) -> l
         return []
     shared = copies.groupby("archive_path")["source_id"].transform("nunique") > 1
     chosen = copies[shared | copies["section"].fillna("").astype(str).ne("")]
+    first_path = chosen.drop_duplicates("source_id").set_index("source_id")["archive_path"]
+    sections = copies.assign(section=copies["section"].fillna("").astype(str)) \
+        .groupby("archive_path")["section"].agg(list).to_dict()
+    own = {source_id: group.to_dict("records") for source_id, group in copies.groupby("source_id", sort=False)}
     problems = []
-    for i, row in sources.iterrows():
-        copy = chosen[chosen["source_id"] == row["source_id"]]
+    for i, row in zip(sources.index, sources.to_dict("records"), strict=True):
         stamp = row.get("published_date")
-        if copy.empty or not isinstance(stamp, pd.Timestamp) or pd.isna(stamp):
+        if row["source_id"] not in first_path or not isinstance(stamp, pd.Timestamp) or pd.isna(stamp):
             continue
         forms = date_forms(stamp, str(row.get("published_date_precision")))
-        own = copies[copies["source_id"] == row["source_id"]]  # any of its copies may give the date
-        if not any(_dated(archive, c, copies, forms, str(row.get("original_outlet", ""))) for _, c in own.iterrows()):
+        outlet = str(row.get("original_outlet", ""))
+        if not any(_dated(archive, c, sections, forms, outlet) for c in own.get(row["source_id"], [])):
             problems.append(Problem(*_where("sources", sources, i, "published_date"),
                                     f"{stamp:%Y-%m-%d} is not stated for this document in its part of"
-                                    f" {copy['archive_path'].iloc[0]} (a host post's dateline dates the post, not"
+                                    f" {first_path[row['source_id']]} (a host post's dateline dates the post, not"
                                     f" the document it quotes); leave the date empty (n.d.)"))
     return problems
 
 
-def _dated(archive: Path, copy: pd.Series, copies: pd.DataFrame, forms: set[str], outlet: str) -> bool:
+def _dated(archive: Archive, copy: dict, sections: dict[str, list[str]], forms: set[str], outlet: str) -> bool:
     path = str(copy["archive_path"])
     if Path(path).is_absolute() or ".." in Path(path).parts:
         return True  # the quote check reports such a path
     try:
-        text = read_archived(archive, path).decode("utf-8", errors="replace")
+        text = archive.text(path)
     except OSError:
         return True  # the quote check reports a missing file
-    sections = copies.loc[copies["archive_path"] == path, "section"].fillna("").astype(str).tolist()
-    own = DATELINE.sub("", part(evidence(text), copy["section"], sections) or "")
+    section = copy["section"] if isinstance(copy["section"], str) else ""
+    own = DATELINE.sub("", part(evidence(text), section, sections.get(path, [])) or "")
     published = re.search(r"^published:(.*)$", _header(archive, path), re.MULTILINE)
     release = str(copy["copy"]) == "data_rehost"
     named = [item for item in (published.group(1).split(";") if published else [])

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from nkdigital.checking.checks import _label, _row
 from nkdigital.core.errors import Problem
+from nkdigital.core.errors import shown as quoted
 from nkdigital.core.periods import period_end
 
 Span = tuple[pd.Timestamp, pd.Timestamp]
@@ -64,7 +66,7 @@ def check_event_dates(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     events, accounts = frames.get("events"), frames.get("event_attestations")
     if events is None or accounts is None:
         return []
-    label = events.attrs.get("path", "data/events.csv")
+    label = _label("events", events)
     accounts = accounts[accounts["stated_date"].notna() & _has_end(accounts, "stated_date")]
     ends = period_end(accounts, "stated_date")
     spans = pd.Series(list(zip(accounts["stated_date"], ends, strict=True)), index=accounts.index)
@@ -80,7 +82,7 @@ def check_event_dates(frames: dict[str, pd.DataFrame]) -> list[Problem]:
         span, strong_agree = agreed_span(strong[event_id] if event_id in strong.index else stated[event_id])
         end = row["event_date_end"] if row["event_date_precision"] == "range" else None
         own = (row["event_date"], str(row["event_date_precision"]), end)
-        r = int(index) + 2
+        r = _row(index)
         if own != coded(span):
             why = "agree on" if strong_agree else "disagree on the date and together span"
             problems.append(Problem(label, r, "event_date", f"its strongest attestations {why} {shown(*coded(span))};"
@@ -97,16 +99,16 @@ def check_one_account_per_source(frames: dict[str, pd.DataFrame]) -> list[Proble
     accounts = frames.get("event_attestations")
     if accounts is None:
         return []
-    label = accounts.attrs.get("path", "data/event_attestations.csv")
+    label = _label("event_attestations", accounts)
     seen: dict[tuple[str, str], int] = {}
     problems = []
     for index, event_id, source_id in zip(accounts.index, accounts["event_id"], accounts["source_id"], strict=True):
         if pd.isna(event_id) or pd.isna(source_id):
             continue
-        r = int(index) + 2
+        r = _row(index)
         first = seen.setdefault((event_id, source_id), r)
         if first != r:
-            problems.append(Problem(label, r, "source_id", f"{source_id} already gives an account of {event_id}"
-                                    f" in row {first}; one source is one account of a happening"))
+            problems.append(Problem(label, r, "source_id", f"{quoted(source_id)} already gives an account of"
+                                    f" {quoted(event_id)} in row {first}; one source is one account of a happening"))
     return problems
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nkdigital.core.errors import Problem
+from nkdigital.checking.checks import _label, _row
+from nkdigital.core.errors import Problem, shown
 from nkdigital.metadata.roles import chronological
 
 DOMESTIC = "domestic_law"
@@ -27,16 +28,16 @@ def check_laws(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     rights, events = frames.get("rights_framework"), frames.get("events")
     if rights is None or events is None or "adoption_year" not in rights:
         return []
-    label = rights.attrs.get("path", "data/rights_framework.csv")
+    label = _label("rights_framework", rights)
     laws = adoptions(events)
     problems, seen = [], {}
     for index, row in zip(rights.index, rights.to_dict("records"), strict=True):
-        r = int(index) + 2
+        r = _row(index)
         problems += _law_problems(row, laws, label, r)
         key = (row["instrument"], row["source_id"], " ".join(str(row["quote"]).split()))
         if key in seen:
-            problems.append(Problem(label, r, "quote", f"the same statement on {row['instrument']} from this source"
-                                    f" is already row {seen[key]}; one statement is one row"))
+            problems.append(Problem(label, r, "quote", f"the same statement on {shown(row['instrument'])} from this"
+                                    f" source is already row {seen[key]}; one statement is one row"))
         seen.setdefault(key, r)
     return problems
 
@@ -47,11 +48,12 @@ def _law_problems(row: dict, laws: dict[str, tuple[str, int]], label: str, r: in
         return [] if year is None else [Problem(label, r, "adoption_year", "only a domestic law has an adoption"
                                                 " year; leave it empty")]
     if row["instrument"] not in laws:
-        names = "; ".join(sorted(laws)) or "none"
-        return [Problem(label, r, "instrument", f"'{row['instrument']}' is not the subject of a law event in events"
-                        f" (laws there: {names}); one law goes by one name, the one its adoption event gives it")]
+        names = "; ".join(shown(law) for law in sorted(laws)) or "none"
+        return [Problem(label, r, "instrument", f"{shown(row['instrument'])} is not the subject of a law event in"
+                        f" events (laws there: {names}); one law goes by one name, the one its adoption event"
+                        " gives it")]
     event_id, adopted = laws[row["instrument"]]
     if year != adopted:
-        return [Problem(label, r, "adoption_year", f"{event_id} dates the law's adoption to {adopted}; adoption_year"
-                        f" must be {adopted}, not {year if year is not None else 'empty'}")]
+        return [Problem(label, r, "adoption_year", f"{shown(event_id)} dates the law's adoption to {adopted};"
+                        f" adoption_year must be {adopted}, not {year if year is not None else 'empty'}")]
     return []

@@ -6,7 +6,8 @@ import ipaddress
 
 import pandas as pd
 
-from nkdigital.core.errors import Problem
+from nkdigital.checking.checks import _label, _row
+from nkdigital.core.errors import Problem, shown
 
 TEST_LIST = "test_list_entry"
 
@@ -28,12 +29,12 @@ def _address(row: dict) -> str:
 def _row_problems(row: dict, label: str, r: int) -> list[Problem]:
     problems = []
     quote = " ".join(_text(row["quote"]).split())
-    shown = _text(row["name"])
+    written = _text(row["name"])
     if row["record_type"] == "ptr_record":  # a PTR record writes its address reversed: 15.176.45.175.in-addr.arpa.
-        shown = ".".join(reversed(shown.split("."))) + ".in-addr.arpa."
-    for field, cell in (("name", shown), ("target", _text(row["target"]))):
+        written = ".".join(reversed(written.split("."))) + ".in-addr.arpa."
+    for field, cell in (("name", written), ("target", _text(row["target"]))):
         if cell and cell not in quote:
-            problems.append(Problem(label, r, field, f"'{cell}' does not occur in the row's quote"))
+            problems.append(Problem(label, r, field, f"{shown(cell)} does not occur in the row's quote"))
     block, address = _text(row["address_block"]), _address(row)
     if block:
         if not address:
@@ -49,12 +50,15 @@ def _row_problems(row: dict, label: str, r: int) -> list[Problem]:
     return problems
 
 
-def check_network_records(frame: pd.DataFrame, label: str) -> list[Problem]:
+def check_network_records(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     """Name and target occur in the quote (a PTR record's name is its address, written reversed there); an
     address_block contains the record's address; test-list entries carry date_added, other records observed_date."""
-    if not {"record_type", "name", "target", "address_block", "observed_date", "date_added", "quote"} <= set(frame):
+    frame = frames.get("network_records")
+    if frame is None or not {"record_type", "name", "target", "address_block", "observed_date", "date_added",
+                             "quote"} <= set(frame):
         return []
+    label = _label("network_records", frame)
     problems = []
     for index, row in zip(frame.index, frame.to_dict("records"), strict=True):
-        problems += _row_problems(row, label, int(index) + 2)
+        problems += _row_problems(row, label, _row(index))
     return problems

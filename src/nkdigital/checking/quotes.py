@@ -98,6 +98,33 @@ def read_archived(archive: Path, relative: str) -> bytes:
         return file.read(MAX_ARCHIVE_BYTES + 1)
 
 
+class Archive:
+    """An archive folder whose files are each read once (by :func:`read_archived`) however many checks ask."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.name = root.name
+        self._read: dict[str, bytes | OSError] = {}
+
+    def __str__(self) -> str:
+        return str(self.root)
+
+    def read(self, relative: str) -> bytes:
+        """The bytes of one archived file; OSError as :func:`read_archived` raises it."""
+        if relative not in self._read:
+            try:
+                self._read[relative] = read_archived(self.root, relative)
+            except OSError as error:
+                self._read[relative] = error
+        found = self._read[relative]
+        if isinstance(found, OSError):
+            raise found
+        return found
+
+    def text(self, relative: str) -> str:
+        """An archived file as text (undecodable bytes replaced), for checks that only look into it."""
+        return self.read(relative).decode("utf-8", errors="replace")
+
 def check_quote_lengths(frame: pd.DataFrame, label: str) -> list[Problem]:
     if "quote" not in frame:
         return []
@@ -109,7 +136,7 @@ def check_quote_lengths(frame: pd.DataFrame, label: str) -> list[Problem]:
     ]
 
 
-def check_quotes(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem]:
+def check_quotes(frames: dict[str, pd.DataFrame], archive: Archive) -> list[Problem]:
     """Each archived copy is a regular file that matches its recorded SHA-256, and each quote occurs in the text
     (not the header) of one of its source's copies, after whitespace normalisation."""
     copies = frames.get("source_copies")
@@ -118,14 +145,14 @@ def check_quotes(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem
     texts: dict[str, list[str]] = {}
     problems, read = [], 0
     label = copies.attrs.get("path", "data/source_copies.csv")
-    others = set(archive_entries(archive)[1])
+    others = set(archive_entries(archive.root)[1])
     referenced = set(copies["archive_path"].dropna())
     problems += [Problem(f"{archive.name}/{other}", None, None, f"{other} {NOT_REGULAR}; replace it with the file"
                          " itself or remove it") for other in sorted(others - referenced)]
     has_sections = "section" in copies
     sections = copies.groupby("archive_path")["section"].agg(lambda c: [s for s in c if isinstance(s, str)]) \
         if has_sections else {}
-    for index, row in copies.iterrows():
+    for index, row in zip(copies.index, copies.to_dict("records"), strict=True):
         relative, source_id = row["archive_path"], row["source_id"]
         if not isinstance(relative, str) or not isinstance(source_id, str):
             continue  # an empty cell, reported by the table reader
@@ -137,7 +164,7 @@ def check_quotes(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem
             problems.append(Problem(*where, f"archived file {relative} {NOT_REGULAR}"))
             continue
         try:
-            data = read_archived(archive, relative)
+            data = archive.read(relative)
         except OSError:
             problems.append(Problem(*where, f"archived file {relative} not found (or not a regular file of at most"
                                             f" {MAX_ARCHIVE_BYTES:,} bytes) in {archive}"))
@@ -163,12 +190,19 @@ def check_quotes(frames: dict[str, pd.DataFrame], archive: Path) -> list[Problem
             continue
         texts.setdefault(source_id, []).append(normalise(found))
     for name, frame in frames.items():
-        if name == "source_copies" or not set(ROLES["evidence"]) <= set(frame.columns):
-            continue
-        for index, row in frame[list(ROLES["evidence"])].dropna().iterrows():
-            found = texts.get(row["source_id"])
-            if found is not None and not any(normalise(row["quote"]) in text for text in found):
-                problems.append(Problem(frame.attrs.get("path", f"data/{name}.csv"), int(index) + 2, "quote",
-                                        f"quote not found verbatim in the text of {row['source_id']}:"
-                                        f" {shown(row['quote'])}"))
+        if name != "source_copies" and set(ROLES["evidence"]) <= set(frame.columns):
+            problems += _quotes_not_found(frame.attrs.get("path", f"data/{name}.csv"), frame, texts)
     return problems
+
+
+def _quotes_not_found(label: str, frame: pd.DataFrame, texts: dict[str, list[str]]) -> list[Problem]:
+    """Rows whose quote is in none of its source's texts; each distinct (source, quote) pair looked up once."""
+    rows = frame[list(ROLES["evidence"])].dropna()
+    pairs = list(zip(rows["source_id"].astype(object), rows["quote"].astype(object), strict=True))
+    found = {}
+    for source_id, quote in set(pairs):
+        copies = texts.get(source_id)
+        found[source_id, quote] = copies is None or any(normalise(quote) in text for text in copies)
+    return [Problem(label, int(index) + 2, "quote", f"quote not found verbatim in the text of {source_id}:"
+                    f" {shown(quote)}")
+            for index, (source_id, quote) in zip(rows.index, pairs, strict=True) if not found[source_id, quote]]

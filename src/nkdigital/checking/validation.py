@@ -26,7 +26,7 @@ from nkdigital.checking.event_dates import check_event_dates, check_one_account_
 from nkdigital.checking.law_checks import check_laws
 from nkdigital.checking.network import check_network_records
 from nkdigital.checking.provenance import check_provenance
-from nkdigital.checking.quotes import check_quote_lengths, check_quotes
+from nkdigital.checking.quotes import Archive, check_quote_lengths, check_quotes
 from nkdigital.checking.tier_checks import check_share_of
 from nkdigital.core.errors import PackageError, Problem, shown, sort_problems
 from nkdigital.core.limits import MAX_PACKAGE_BYTES, megabytes
@@ -149,9 +149,10 @@ def _check_quotes(report: Report, descriptor_path: Path, archive: str | os.PathL
                                        f"source archive {what}: quotes cannot be checked (pass --archive PATH to"
                                        f" the folder holding INDEX.csv, core/ and library/)"))
     elif "sources" in report.frames:
-        report.problems += check_quotes(report.frames, archive_path)
-        report.problems += check_archive_credits(report.frames, archive_path)
-        report.problems += check_shared_file_dates(report.frames, archive_path)
+        files = Archive(archive_path)  # each archived file read once for all three checks
+        report.problems += check_quotes(report.frames, files)
+        report.problems += check_archive_credits(report.frames, files)
+        report.problems += check_shared_file_dates(report.frames, files)
 
 
 def _unsealed(descriptor: dict, name: str) -> list[Problem]:
@@ -191,8 +192,6 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
         problems += checks.check_dates(frame, label, today)
         problems += checks.check_sorted(frame, label, key)
         problems += check_quote_lengths(frame, label)
-        if name == "network_records":
-            problems += check_network_records(frame, label)
     problems += checks.check_unique_ids({n: f for n, f in frames.items() if n != "sources"}, keys)
     problems += checks.check_derived(frames)
     problems += checks.check_sources_used(frames)
@@ -205,6 +204,7 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
     problems += check_one_account_per_source(frames)
     problems += check_laws(frames)
     problems += check_share_of(frames)
+    problems += check_network_records(frames)
     return problems
 
 

@@ -52,11 +52,12 @@ def shown(value: object, limit: int = 60) -> str:
     return f"'{_printable(text)}'"
 
 
-def _printable(text: str) -> str:
-    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+def _printable(text: str, keep: str = "") -> str:
+    """`text` with every character that is not printable (other than those in `keep`) shown as its escape."""
+    return text if text.isprintable() else "".join(c if c.isprintable() or c in keep else repr(c)[1:-1] for c in text)
 
 
 def for_terminal(text: str) -> str:
     """`text` safe to print: control characters (ANSI escape sequences among them) and invisible formatting
     characters shown as escapes, line breaks and tabs kept."""
-    return "".join(c if c.isprintable() or c in "\n\t" else repr(c)[1:-1] for c in str(text))
+    return _printable(str(text), keep="\n\t")
