@@ -82,3 +82,25 @@ def test_an_invalid_package_is_never_remembered(copy, monkeypatch):
             nk.load(copy, validate=True)
     assert len(runs) == 2
     assert not content.cache_dir().joinpath(content.VERDICTS).exists()
+
+
+def test_a_file_changed_while_validating_leaves_no_verdict(copy, monkeypatch):
+    """The key is hashed once, before validating; a write meanwhile (here a new archive file) keeps the verdict
+    out of the cache, so the changed content is validated again."""
+    archived = copy.parent.parent / ARCHIVE_DIR
+    real = validation.validate
+    calls = []
+
+    def changing(*args, **kwargs):
+        calls.append(1)
+        report = real(*args, **kwargs)
+        if len(calls) == 1:
+            shutil.copyfile(sorted(archived.rglob("*.txt"))[0], archived / "extra.txt")
+        return report
+
+    monkeypatch.setattr(validation, "validate", changing)
+    validation.validated(copy)
+    assert not content.cache_dir().joinpath(content.VERDICTS).exists()
+    validation.validated(copy)
+    validation.validated(copy)
+    assert len(calls) == 2

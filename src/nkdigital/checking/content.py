@@ -81,6 +81,25 @@ def content_key(descriptor_path: Path, archive: Path) -> str | None:
     return digest.hexdigest()
 
 
+def stamp(descriptor_path: Path, archive: Path) -> tuple | None:
+    """Inode, size, modification and change times of everything :func:`content_key` reads, without reading it:
+    equal stamps before hashing and after validating mean no byte changed in between (any write moves a file's
+    change time), so the verdict belongs to the key. None if something cannot be stamped."""
+    def of(path: Path, follow: bool = True) -> tuple:
+        info = os.stat(path, follow_symlinks=follow)
+        return str(path), info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+    from nkdigital.quotes import archive_entries
+
+    try:
+        descriptor = json.loads(descriptor_path.read_bytes())
+        files, others = archive_entries(archive)
+        return (of(descriptor_path), *(of(descriptor_path.parent / r["path"]) for r in descriptor["resources"]),
+                of(archive, follow=False), *(of(archive / f, follow=False) for f in [*files, *others]))
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
+        return None
+
+
 def verdict_file(key: str) -> Path:
     return cache_dir() / VERDICTS / key
 

@@ -115,6 +115,7 @@ def validated(path: str | os.PathLike | None = None, archive: str | os.PathLike 
 
     descriptor_path = resolve_descriptor(path)
     archive_path = Path(archive) if archive is not None else default_archive(descriptor_path)
+    before = content.stamp(descriptor_path, archive_path)
     key = content.content_key(descriptor_path, archive_path)
     if key is not None and (key in _VALID or content.remembered(key)):
         _VALID.add(key)
@@ -122,7 +123,8 @@ def validated(path: str | os.PathLike | None = None, archive: str | os.PathLike 
     report = validate(descriptor_path, archive_path)
     if report.problems:
         raise PackageError(report.problems)
-    if key is not None and key == content.content_key(descriptor_path, archive_path):  # unchanged meanwhile
+    # hashed once: unchanged meanwhile when every file keeps its inode, size and change time (no second hashing)
+    if key is not None and before is not None and before == content.stamp(descriptor_path, archive_path):
         _VALID.add(key)
         content.remember(key)
     return report
