@@ -46,6 +46,23 @@ def conflicts(observations: pd.DataFrame, include_rounding: bool = False) -> pd.
     their figures do not agree within the tolerance above. Rows without any figure are left out. The spread is
     the lowest and highest figure and their ratio (max/min, empty when min is 0).
     """
+    frame = _conflicting(observations, include_rounding)
+    frame = frame.sort_values(["period_start", "indicator", "geo", "unit", "period_end", "observation_id"])
+    frame = frame.assign(conflict=_numbered(frame, GROUP))
+    columns = ["conflict", *GROUP, *SPREAD, *(c for c in observations.columns if c not in GROUP), "kind"]
+    result = frame[columns].reset_index(drop=True)
+    result.attrs = {**observations.attrs, "resource": "observations"}
+    return result
+
+
+def _numbered(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Group numbers from 1 for rows sorted so that each group's rows are consecutive."""
+    key = frame[columns].astype(str)
+    return (key != key.shift()).any(axis=1).cumsum()
+
+
+def _conflicting(observations: pd.DataFrame, include_rounding: bool) -> pd.DataFrame:
+    """The rows of `conflicts`, with key, spread and kind, neither numbered nor sorted."""
     obs = observations[observations["claim_type"].astype(object) != "derived"]
     low, high = obs["low"].fillna(obs["value"]), obs["high"].fillna(obs["value"])
     has_figure = (low.notna() | high.notna()).to_numpy(dtype=bool)
@@ -64,13 +81,7 @@ def conflicts(observations: pd.DataFrame, include_rounding: bool = False) -> pd.
     groups = frame.groupby(GROUP, observed=True, dropna=False, sort=False)
     frame = frame.assign(spread_min=groups["_low"].transform("min"), spread_max=groups["_high"].transform("max"))
     ratio = frame["spread_max"] / frame["spread_min"].where(frame["spread_min"] != 0)
-    frame = frame.assign(spread_ratio=ratio.astype("Float64"))
-    columns = ["conflict", *GROUP, *SPREAD, *(c for c in observations.columns if c not in GROUP), "kind"]
-    frame = frame.sort_values(["period_start", "indicator", "geo", "unit", "period_end", "observation_id"])
-    frame["conflict"] = (frame[GROUP].astype(str) != frame[GROUP].astype(str).shift()).any(axis=1).cumsum()
-    result = frame[columns].reset_index(drop=True)
-    result.attrs = {**observations.attrs, "resource": "observations"}
-    return result
+    return frame.assign(spread_ratio=ratio.astype("Float64"))
 
 
 def _as_observations(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -90,12 +101,11 @@ def _as_observations(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 def across(frames: dict[str, pd.DataFrame], include_rounding: bool = False) -> pd.DataFrame:
     """Conflicts within each of observations, device estimates and access tiers (same rules and tolerance as
     `conflicts`); `resource` says where a row comes from, `observation_id` holds its id whatever the resource."""
-    parts = [conflicts(_as_observations(name, frames[name]), include_rounding).assign(resource=name)
+    parts = [_conflicting(_as_observations(name, frames[name]), include_rounding).assign(resource=name)
              for name in KEYS if name in frames]
     result = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]
     result = result.rename(columns={"observation_id": "row_id"})
     result = result.sort_values(["period_start", "resource", "indicator", "row_id"], kind="stable")
-    result["conflict"] = (result[["resource", *GROUP]].astype(str)
-                          != result[["resource", *GROUP]].astype(str).shift()).any(axis=1).cumsum()
+    result = result.assign(conflict=_numbered(result, ["resource", *GROUP]))
     columns = ["conflict", "resource", *GROUP, *SPREAD, "row_id", *QUANTITY, "kind"]
     return result[columns].reset_index(drop=True)

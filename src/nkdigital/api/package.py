@@ -245,6 +245,13 @@ class Package(Questions):
         """Sources indexed by source_id, URLs cleaned, with the fields of each source's archived copy."""
         return links.source_table(self._frames)
 
+    @functools.cached_property
+    def creators_by_source(self) -> dict[str, list[dict]]:
+        """Creator rows per source id, in the document's order: built once, read by every citation."""
+        from nkdigital.cite.records import creators_of
+
+        return creators_of(self)
+
     def row(self, row_id: str) -> Row:
         """One row of any resource by its id (obs-, evt-, att-, dev-, tier-, ctl-, rgt- or a source id), with
         `resource`, its source's outlet, URL, access date and archived copy, `source_ids` and its `citation`;

@@ -114,5 +114,5 @@ def _notes(roles: dict, host: str | None, outlet: str | None, strength: str) -> 
 
 def records(package: Package, source_ids: list[str]) -> list[dict]:
     """CSL-JSON items for `source_ids`, in that order."""
-    table, creators = package.source_table, creators_of(package)
+    table, creators = package.source_table, package.creators_by_source
     return [record(i, table.loc[i], creators.get(i, [])) for i in source_ids]
