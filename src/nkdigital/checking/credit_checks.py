@@ -167,7 +167,9 @@ def check_shared_file_dates(frames: dict[str, pd.DataFrame], archive: Archive) -
     first_path = chosen.drop_duplicates("source_id").set_index("source_id")["archive_path"]
     sections = copies.assign(section=copies["section"].fillna("").astype(str)) \
         .groupby("archive_path")["section"].agg(list).to_dict()
-    own = {source_id: group.to_dict("records") for source_id, group in copies.groupby("source_id", sort=False)}
+    own: dict[str, list[dict]] = {}  # any of a source's copies may give the date
+    for copy in copies.to_dict("records"):
+        own.setdefault(copy["source_id"], []).append(copy)
     problems = []
     for i, row in zip(sources.index, sources.to_dict("records"), strict=True):
         stamp = row.get("published_date")

@@ -20,7 +20,7 @@ def check_provenance(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     problems = []
     primary = copies[copies["role"] == "primary"]
     shared = copies.groupby("archive_path")["source_id"].nunique()
-    for index, row in primary.iterrows():
+    for index, row in zip(primary.index, primary.to_dict("records"), strict=True):
         stem, source_id = PurePosixPath(str(row["archive_path"])).stem, str(row["source_id"])
         if stem != source_id and not (shared.get(row["archive_path"], 1) > 1 and source_id.startswith(stem + "-")):
             problems.append(Problem(copy_label, int(index) + 2, "archive_path",
@@ -28,7 +28,7 @@ def check_provenance(frames: dict[str, pd.DataFrame]) -> list[Problem]:
                                     " file that holds several documents, the start of it)"))
     kinds = copies.groupby("source_id", observed=True)["copy"].agg(lambda c: set(c.astype(str)))
     primaries = primary["source_id"].value_counts()
-    for index, row in sources.iterrows():
+    for index, row in zip(sources.index, sources.to_dict("records"), strict=True):
         source_id, where = row["source_id"], int(index) + 2
         count = int(primaries.get(source_id, 0))
         if count != 1:

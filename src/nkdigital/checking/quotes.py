@@ -128,11 +128,12 @@ class Archive:
 def check_quote_lengths(frame: pd.DataFrame, label: str) -> list[Problem]:
     if "quote" not in frame:
         return []
+    quotes = frame["quote"].dropna().astype(object)
+    wrong = {q for q in set(quotes) if not has_quote_length(q)}  # each distinct quote counted once
     return [
         Problem(label, int(i) + 2, "quote",
                 f"quote has {quote_words(q)} words; {MIN_QUOTE_WORDS} to {MAX_QUOTE_WORDS} are allowed")
-        for i, q in frame["quote"].dropna().items()
-        if not has_quote_length(q)
+        for i, q in quotes[quotes.isin(wrong)].items()
     ]
 
 
