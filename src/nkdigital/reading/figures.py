@@ -19,6 +19,7 @@ UNITS_WORDS = {w: i for i, w in enumerate((
 TENS_WORDS = {w: 10 * i for i, w in enumerate(
     ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), 2)}
 SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+HALF = re.compile(rf"\bhalf\b(?! a (?:{'|'.join(SCALE_WORDS)}))")
 ABBREVIATIONS = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9}  # only straight after digits: 2.4m, 3bn
 CJK_SCALES = {"千": 1e3, "천": 1e3, "万": 1e4, "만": 1e4, "億": 1e8, "억": 1e8}
 N_WORDS = "hundred|thousand|million|billion|dozen"
@@ -29,6 +30,8 @@ NOT_ZERO_AFTER_NO = {"more", "less", "fewer", "longer", "later", "earlier", "soo
 THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")
 DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")  # in a semicolon-separated row: 81,28 = 81.28
 RANGE_JOINS = re.compile(r"\s*(?:-|–|to|and|or)\s*")
+SPACE_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])")
+QUOTED_CELL = re.compile(r'"[^"]*"')
 RATIO_JOINS = re.compile(r"\s+(?:in|out of|out of every)\s+")
 
 TOKEN = re.compile(
@@ -169,7 +172,7 @@ def _numbers(text: str) -> list[_Number]:
 def _space_grouped(text: str) -> list[_Number]:
     """'26 418 196' written with spaces as thousands separators reads 26418196 (besides its parts)."""
     return [_Number(float(m.group().replace(" ", "")), 1.0, m.start(), m.end())
-            for m in re.finditer(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])", text)]
+            for m in SPACE_GROUPED.finditer(text)]
 
 
 def table_cells(text: str) -> str | None:
@@ -178,8 +181,8 @@ def table_cells(text: str) -> str | None:
     such as 100,000 aside), or by semicolons, whose cells write decimals with a comma (81,28 = 81.28)."""
     if text.count(";") >= 2 and "; " not in text:
         return DECIMAL_COMMA.sub(".", text).replace(";", "|")
-    unquoted = re.sub(r'"[^"]*"', lambda m: "x" * len(m.group()), text)
-    separators = {m.start() for m in re.finditer(r",", unquoted) if not THOUSANDS.match(unquoted, m.start() - 1)}
+    unquoted = QUOTED_CELL.sub(lambda m: "x" * len(m.group()), text)
+    separators = {i for i, c in enumerate(unquoted) if c == "," and not THOUSANDS.match(unquoted, i - 1)}
     if len(separators) < 2 or ", " in unquoted:
         return None
     return "".join("|" if i in separators else t for i, t in enumerate(text))
@@ -210,7 +213,7 @@ def read(text: str) -> list[Figure]:
             if not percent and nxt_value and RATIO_JOINS.fullmatch(between):
                 figures.append(Figure(value / nxt_value, "ratio", start, nxt_end))
     figures += [Figure(0.5, "fraction", m.start(), m.end())
-                for m in re.finditer(rf"\bhalf\b(?! a (?:{'|'.join(SCALE_WORDS)}))", text)]
+                for m in HALF.finditer(text)]
     bounds = _phrase_bounds(text)
     figures = [f for f in figures if not any(b.start <= f.start and f.end <= b.end for b in bounds)]
     return sorted(figures + bounds, key=lambda f: (f.start, f.end, f.value))
@@ -268,10 +271,20 @@ def stated(quote: str, unit: str | None, part: str | None = None) -> list[Figure
     phrase) occurs in the quote."""
     figures = [f for f in read(quote) if f.kind in KINDS_BY_UNIT.get(unit or "", DEFAULT_KINDS)]
     text, phrase = normalise(quote), normalise(part or "")
-    spans = [(m.start(), m.end()) for m in re.finditer(re.escape(phrase), text)] if phrase else []
+    spans = _spans(text, phrase) if phrase else []
     if spans:
         figures = [f for f in figures if any(f.start < e and s < f.end for s, e in spans)]
     return figures
+
+
+def _spans(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Where `phrase` occurs in `text`, left to right without overlap (as `re.finditer` of it would find it, but
+    without compiling a pattern per phrase)."""
+    spans, start = [], text.find(phrase)
+    while start >= 0:
+        spans.append((start, start + len(phrase)))
+        start = text.find(phrase, start + len(phrase))
+    return spans
 
 
 def matches(bound: float, figure: Figure) -> bool:
