@@ -71,17 +71,25 @@ def _printable_key(key: str) -> str:
     return shown(key)[1:-1]
 
 
+def _path(keys: tuple) -> str:
+    """Where a value sits in the descriptor (`resources.0.schema`): spelt out only for a problem."""
+    return ".".join(_printable_key(str(key)) for key in keys).lstrip(".")
+
+
 def _text_problems(descriptor: object, name: str) -> list[Problem]:
     """Nesting deeper than MAX_JSON_DEPTH, and control characters (ANSI escapes among them), invisible formatting
     characters or lone surrogates anywhere in the descriptor's text (keys included)."""
-    problems, pending = [], [("", descriptor, 0)]
+    problems, pending = [], [((), descriptor, 0)]
     while pending:
-        where, value, depth = pending.pop()
+        keys, value, depth = pending.pop()
         if depth > MAX_JSON_DEPTH:
+            where = _path(keys)
             return [Problem(name, None, where or None, f"nested more than {MAX_JSON_DEPTH} levels deep")]
         texts = [value] if isinstance(value, str) else list(value) if isinstance(value, dict) else []
         found = next((m for m in map(INVISIBLE.search, texts) if m), None)
         control = next((m for m in map(CONTROL.search, texts) if m), None)
+        if found or control:
+            where = _path(keys)
         if found:
             problems.append(Problem(name, None, where or None, f"text contains {invisible(found.group())}"))
         elif control:
@@ -89,7 +97,7 @@ def _text_problems(descriptor: object, name: str) -> list[Problem]:
                                     f" {control.group()!r}; remove it"))
         if isinstance(value, dict | list):
             items = value.items() if isinstance(value, dict) else enumerate(value)
-            pending += [(f"{where}.{_printable_key(str(key))}".lstrip("."), item, depth + 1) for key, item in items]
+            pending += [((*keys, key), item, depth + 1) for key, item in items]
     return problems
 
 

@@ -227,6 +227,7 @@ def _fast(cells: list[str | None], field: dict, pattern_holds: bool) -> list[obj
             or (constraints.get("required") and "" in cells)
             or (allowed is not None and not set(present) <= set(allowed))
             or (kind in _PATTERNS and not all(_PATTERNS[kind].fullmatch(c) for c in present))
+            or (kind == "boolean" and not set(present) <= _BOOLEANS.keys())
             or (kind in _LONGEST and any(len(c) > _LONGEST[kind] for c in present))
             or not pattern_holds):
         return None
@@ -240,7 +241,8 @@ def _fast(cells: list[str | None], field: dict, pattern_holds: bool) -> list[obj
 _LONGEST = {"number": MAX_NUMBER_CHARS, "integer": MAX_INTEGER_DIGITS}  # longer: the slow path says why
 
 
-_CONVERTERS = {"string": str, "number": float, "integer": int, "year": int, "date": dt.date.fromisoformat}
+_CONVERTERS = {"string": str, "number": float, "integer": int, "year": int, "date": dt.date.fromisoformat,
+               "boolean": _BOOLEANS.__getitem__}
 
 
 def _slow(cells: list[str | None], field: dict, label: str, problems: list[Problem]) -> list[object]:
