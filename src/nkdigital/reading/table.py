@@ -17,6 +17,7 @@ import pandas as pd
 from nkdigital.core.errors import Problem, shown
 from nkdigital.core.limits import MAX_CELLS, MAX_FILE_BYTES, MAX_INTEGER_DIGITS, MAX_NUMBER_CHARS, megabytes
 from nkdigital.core.patterns import all_match, fullmatch, pattern_message
+from nkdigital.reading.arrow_table import read_plain
 
 # ASCII digits only: `\d` would also accept Arabic-Indic and other scripts' digits
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -164,6 +165,9 @@ def read_table(base: Path, resource: dict) -> tuple[pd.DataFrame | None, list[Pr
     text, problems = decode(file, label)
     if text is None:
         return None, problems
+    fast = read_plain(text, resource["schema"]["fields"], label) if not problems else None
+    if fast is not None:
+        return fast, []
     records, cut = _records(text, label)
     problems += cut
     cut_rows = {p.row for p in cut}
