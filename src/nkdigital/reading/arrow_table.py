@@ -24,9 +24,9 @@ _LONGEST = {"number": MAX_NUMBER_CHARS, "integer": MAX_INTEGER_DIGITS}
 _TRUE, _FALSE = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")
 
 
-def read_plain(text: str, fields: list[dict], label: str) -> pd.DataFrame | None:
-    """The typed frame of `text` (a decoded CSV file without problems so far), or None if it is not plainly
-    valid."""
+def read_plain(text: str, raw: bytes, fields: list[dict], label: str) -> pd.DataFrame | None:
+    """The typed frame of a CSV file (`text`, decoded from `raw`, without problems so far), or None if it is not
+    plainly valid."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -36,7 +36,7 @@ def read_plain(text: str, fields: list[dict], label: str) -> pd.DataFrame | None
         return None
     try:
         table = pcsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(raw),
             parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
                                                 strings_can_be_null=True))  # an empty cell, quoted or not

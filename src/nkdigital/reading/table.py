@@ -92,23 +92,23 @@ PARSERS: dict[str, Callable[[str], object]] = {
 }
 
 
-def decode(file: Path, label: str) -> tuple[str | None, list[Problem]]:
-    """The file's text, plus problems with its encoding and line endings.
+def decode(file: Path, label: str) -> tuple[str | None, bytes, list[Problem]]:
+    """The file's text, its bytes, and problems with its encoding and line endings (empty when unreadable).
 
     Only a regular file of at most MAX_FILE_BYTES is opened: a FIFO or device would block or never end.
     """
     try:
         if not file.exists():
-            return None, [Problem(label, None, None, "resource file is missing")]
+            return None, b"", [Problem(label, None, None, "resource file is missing")]
         if not file.is_file():
-            return None, [Problem(label, None, None, "resource is not a regular file (a folder, FIFO or device?)")]
+            return None, b"", [Problem(label, None, None, "resource is not a regular file (a folder, FIFO or device?)")]
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, [Problem(label, None, None, f"file is {megabytes(size)}; the limit is"
+            return None, b"", [Problem(label, None, None, f"file is {megabytes(size)}; the limit is"
                                   f" {megabytes(MAX_FILE_BYTES)}")]
         raw = file.read_bytes()
     except OSError as error:
-        return None, [Problem(label, None, None, f"resource file cannot be read: {error.strerror}")]
+        return None, b"", [Problem(label, None, None, f"resource file cannot be read: {error.strerror}")]
     problems = []
     if raw.startswith(b"\xef\xbb\xbf"):
         problems.append(Problem(label, 1, None, "file starts with a byte-order mark (BOM); save as UTF-8 without BOM"))
@@ -116,13 +116,13 @@ def decode(file: Path, label: str) -> tuple[str | None, list[Problem]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return None, [Problem(label, line, None, f"not valid UTF-8 (byte {raw[error.start]:#04x}); save as UTF-8")]
-    if "\r" in text:
+        return None, b"", [Problem(label, line, None, f"not valid UTF-8 (byte {raw[error.start]:#04x}); save as UTF-8")]
+    if b"\r" in raw:
         line = text[: text.index("\r")].count("\n") + 1
         problems.append(Problem(label, line, None, "Windows (CRLF) line endings; save with LF line endings"))
-    if not text.strip():
-        return None, [*problems, Problem(label, None, None, "file is empty")]
-    return text, problems
+    if not text or text.isspace():
+        return None, raw, [*problems, Problem(label, None, None, "file is empty")]
+    return text, raw, problems
 
 
 def _records(text: str, label: str) -> tuple[list[list[str]], list[Problem]]:
@@ -162,10 +162,10 @@ def read_table(base: Path, resource: dict) -> tuple[pd.DataFrame | None, list[Pr
     file = base / label
     if not file.resolve().is_relative_to(base.resolve()):
         return None, [Problem(label, None, None, "resource file lies outside the package folder")]
-    text, problems = decode(file, label)
+    text, raw, problems = decode(file, label)
     if text is None:
         return None, problems
-    fast = read_plain(text, resource["schema"]["fields"], label) if not problems else None
+    fast = read_plain(text, raw, resource["schema"]["fields"], label) if not problems else None
     if fast is not None:
         return fast, []
     records, cut = _records(text, label)
