@@ -8,6 +8,7 @@ cell-by-cell reader then finds and words every problem. Each rule is one vectori
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 
@@ -46,19 +47,28 @@ def read_plain(text: str, raw: bytes, fields: list[dict], label: str) -> pd.Data
     # a line break inside a cell is a control character; rows + header lines must account for every break
     if table.column_names != names or not rows or text.count("\n") != rows + 1 or (rows + 1) * len(names) > MAX_CELLS:
         return None
-    columns = {}
+    columns = []
     for field in fields:
         column = _typed(table.column(field["name"]).combine_chunks(), field)
         if column is None:
             return None
-        columns[field["name"]] = column
-    frame = pd.DataFrame(columns)
+        columns.append(column)
+    frame = pa.table(columns, names=names).to_pandas(types_mapper=_dtypes().get)
     frame.attrs["path"] = label
     return frame
 
 
+@functools.cache
+def _categories(allowed: tuple[str, ...]):
+    """An enum's values as an arrow array, built once per process."""
+    import pyarrow as pa
+
+    return pa.array(allowed, pa.string())
+
+
 def _typed(cells, field: dict):
-    """The column's values in the frame's dtype, or None if a cell is not plainly valid."""
+    """The column's values as an arrow array that converts to the frame's dtype (an enum as a dictionary array
+    over its allowed values, which converts to a Categorical of them), or None if a cell is not plainly valid."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -67,8 +77,11 @@ def _typed(cells, field: dict):
         return None
     present = cells.drop_null() if cells.null_count else cells
     allowed = constraints.get("enum")
-    if allowed is not None and not _all(pc.is_in(present, value_set=pa.array(allowed, pa.string()))):
-        return None
+    if allowed is not None:
+        values = _categories(tuple(allowed))
+        codes = pc.index_in(cells, value_set=values)
+        if codes.null_count != cells.null_count:  # a value the enum does not allow
+            return None
     if kind in _FORMS and not _all_match(present, _FORMS[kind]):
         return None
     if kind in _LONGEST and len(present) and pc.max(pc.utf8_length(present)).as_py() > _LONGEST[kind]:
@@ -76,11 +89,9 @@ def _typed(cells, field: dict):
     pattern = constraints.get("pattern")
     if kind == "string" and pattern and not _all_match(present, pattern):
         return None
-    values = cells
     if kind == "string" and allowed is not None:
-        codes = pc.index_in(values, value_set=pa.array(allowed, pa.string())).fill_null(-1)
-        return pd.Categorical.from_codes(codes.to_numpy(), dtype=pd.CategoricalDtype(list(allowed)))
-    return _converted(values, kind)
+        return pa.DictionaryArray.from_arrays(codes.cast(pa.int32()), values)
+    return _converted(cells, kind)
 
 
 def _all(flags) -> bool:
@@ -101,24 +112,33 @@ def _all_match(cells, pattern: str) -> bool:
 
 
 def _converted(values, kind: str):
+    """`values` cast to the arrow type that converts to the frame's dtype (see _DTYPES), or None."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     try:
         if kind == "string":
-            return pd.array(values, dtype="string")
+            return values
         if kind == "number":
-            return pd.array(values.cast(pa.float64()), dtype="Float64")
+            return values.cast(pa.float64())
         if kind in ("integer", "year"):
-            return pd.array(values.cast(pa.int64()), dtype="Int64")
+            return values.cast(pa.int64())
         if kind == "date":  # an impossible day (2021-02-30) fails the cast
-            days = values.cast(pa.date32()).cast(pa.timestamp("s"))
-            return pd.Series(days.to_numpy(zero_copy_only=False).astype("datetime64[s]"))
+            return values.cast(pa.date32()).cast(pa.timestamp("s"))
         if kind == "boolean":
             if not _all(pc.is_in(values.drop_null(), value_set=pa.array(_TRUE + _FALSE))):
                 return None
-            truth = pc.is_in(values, value_set=pa.array(_TRUE)).to_numpy(zero_copy_only=False)
-            return pd.arrays.BooleanArray(truth, values.is_null().to_numpy(zero_copy_only=False))
+            truth = pc.is_in(values, value_set=pa.array(_TRUE))
+            return pc.if_else(values.is_null(), pa.scalar(None, pa.bool_()), truth)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OverflowError):
         return None
     return None
+
+
+@functools.cache
+def _dtypes() -> dict:
+    """The frame's dtype of each arrow type a column converts from (dates and enums convert by themselves)."""
+    import pyarrow as pa
+
+    return {pa.string(): pd.StringDtype("pyarrow"), pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype(),
+            pa.bool_(): pd.BooleanDtype()}
