@@ -17,6 +17,9 @@ ISO_DATE = "%Y-%m-%d"
 _HASH = re.compile(r"(sha256|md5|sha1|sha512):[0-9a-f]+")
 # resource and field names become SQL identifiers, file names and sheet names: plain lowercase words only
 NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+# a raw character the text checks refuse (JSON's own whitespace aside) or an escape that may write one
+_MAYBE_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u202e"
+                            "\u2060\u2066-\u2069\ufeff\ud800-\udfff]|\\\\[bfnrtu]")
 NAME_RULE = "must be a lowercase name of letters, digits and _ (at most 63 characters, starting with a letter)"
 
 
@@ -61,7 +64,9 @@ def read_descriptor(path: Path) -> dict:
         raise PackageError([Problem(name, error.lineno, None, message)]) from None
     except RecursionError:
         raise PackageError([Problem(name, None, None, "not valid JSON: nested too deeply")]) from None
-    problems = _text_problems(descriptor, name) or _structure_problems(descriptor, name)
+    # no raw refused character and no escape that could write one: no value needs searching, only the depth
+    searched = _MAYBE_REFUSED.search(text) is not None
+    problems = _text_problems(descriptor, name, searched) or _structure_problems(descriptor, name)
     if problems:
         raise PackageError(problems)
     return descriptor
@@ -76,16 +81,17 @@ def _path(keys: tuple) -> str:
     return ".".join(_printable_key(str(key)) for key in keys).lstrip(".")
 
 
-def _text_problems(descriptor: object, name: str) -> list[Problem]:
+def _text_problems(descriptor: object, name: str, searched: bool = True) -> list[Problem]:
     """Nesting deeper than MAX_JSON_DEPTH, and control characters (ANSI escapes among them), invisible formatting
-    characters or lone surrogates anywhere in the descriptor's text (keys included)."""
+    characters or lone surrogates anywhere in the descriptor's text (keys included); the text only if `searched`."""
     problems, pending = [], [((), descriptor, 0)]
     while pending:
         keys, value, depth = pending.pop()
         if depth > MAX_JSON_DEPTH:
             where = _path(keys)
             return [Problem(name, None, where or None, f"nested more than {MAX_JSON_DEPTH} levels deep")]
-        texts = [value] if isinstance(value, str) else list(value) if isinstance(value, dict) else []
+        texts = [] if not searched else [value] if isinstance(value, str) else list(value) \
+            if isinstance(value, dict) else []
         found = next((m for m in map(INVISIBLE.search, texts) if m), None)
         control = next((m for m in map(CONTROL.search, texts) if m), None)
         if found or control:
