@@ -25,16 +25,21 @@ _LONGEST = {"number": MAX_NUMBER_CHARS, "integer": MAX_INTEGER_DIGITS}
 _TRUE, _FALSE = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")
 
 
-def read_plain(text: str, raw: bytes, fields: list[dict], label: str) -> pd.DataFrame | None:
-    """The typed frame of a CSV file (`text`, decoded from `raw`, without problems so far), or None if it is not
-    plainly valid."""
+def plain_lines(text: str) -> int | None:
+    """The number of lines of `text` (a decoded CSV file without problems so far), or None when a blank line, a
+    missing final newline or a refused character leaves it to the careful reader to word the problem."""
+    if not text.endswith("\n") or "\n\n" in text or text.startswith("\n") or _REFUSED.search(text):
+        return None
+    return text.count("\n")
+
+
+def read_plain(raw: bytes, lines: int, fields: list[dict], label: str) -> pd.DataFrame | None:
+    """The typed frame of a CSV file of `lines` lines (its bytes `raw`; see :func:`plain_lines`), or None if it is
+    not plainly valid."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     names = [f["name"] for f in fields]
-    # a blank line, a missing final newline or a refused character: the careful reader words the problem
-    if not text.endswith("\n") or "\n\n" in text or text.startswith("\n") or _REFUSED.search(text):
-        return None
     try:
         table = pcsv.read_csv(
             io.BytesIO(raw),
@@ -45,14 +50,15 @@ def read_plain(text: str, raw: bytes, fields: list[dict], label: str) -> pd.Data
         return None
     rows = table.num_rows
     # a line break inside a cell is a control character; rows + header lines must account for every break
-    if table.column_names != names or not rows or text.count("\n") != rows + 1 or (rows + 1) * len(names) > MAX_CELLS:
+    if table.column_names != names or not rows or lines != rows + 1 or (rows + 1) * len(names) > MAX_CELLS:
         return None
     columns = []
     for field in fields:
-        column = _typed(table.column(field["name"]).combine_chunks(), field)
+        column = _typed(table.column(field["name"]), field)
         if column is None:
             return None
         columns.append(column)
+    del table  # its columns live on in `columns` where unchanged
     frame = pa.table(columns, names=names).to_pandas(types_mapper=_dtypes().get)
     frame.attrs["path"] = label
     return frame
@@ -82,6 +88,7 @@ def _typed(cells, field: dict):
         codes = pc.index_in(cells, value_set=values)
         if codes.null_count != cells.null_count:  # a value the enum does not allow
             return None
+        codes = codes.cast(pa.int32())
     if kind in _FORMS and not _all_match(present, _FORMS[kind]):
         return None
     if kind in _LONGEST and len(present) and pc.max(pc.utf8_length(present)).as_py() > _LONGEST[kind]:
@@ -90,7 +97,8 @@ def _typed(cells, field: dict):
     if kind == "string" and pattern and not _all_match(present, pattern):
         return None
     if kind == "string" and allowed is not None:
-        return pa.DictionaryArray.from_arrays(codes.cast(pa.int32()), values)
+        return pa.chunked_array([pa.DictionaryArray.from_arrays(c, values) for c in codes.chunks],
+                                pa.dictionary(pa.int32(), pa.string()))
     return _converted(cells, kind)
 
 
@@ -129,7 +137,7 @@ def _converted(values, kind: str):
             if not _all(pc.is_in(values.drop_null(), value_set=pa.array(_TRUE + _FALSE))):
                 return None
             truth = pc.is_in(values, value_set=pa.array(_TRUE))
-            return pc.if_else(values.is_null(), pa.scalar(None, pa.bool_()), truth)
+            return pc.if_else(pc.is_null(values), pa.scalar(None, pa.bool_()), truth)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OverflowError):
         return None
     return None

@@ -17,7 +17,7 @@ import pandas as pd
 from nkdigital.core.errors import Problem, shown
 from nkdigital.core.limits import MAX_CELLS, MAX_FILE_BYTES, MAX_INTEGER_DIGITS, MAX_NUMBER_CHARS, megabytes
 from nkdigital.core.patterns import all_match, fullmatch, pattern_message
-from nkdigital.reading.arrow_table import read_plain
+from nkdigital.reading.arrow_table import plain_lines, read_plain
 
 # ASCII digits only: `\d` would also accept Arabic-Indic and other scripts' digits
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -165,9 +165,13 @@ def read_table(base: Path, resource: dict) -> tuple[pd.DataFrame | None, list[Pr
     text, raw, problems = decode(file, label)
     if text is None:
         return None, problems
-    fast = read_plain(text, raw, resource["schema"]["fields"], label) if not problems else None
-    if fast is not None:
-        return fast, []
+    lines = plain_lines(text) if not problems else None
+    if lines is not None:  # the text is let go while pyarrow reads the bytes, and decoded again only if needed
+        text = None
+        fast = read_plain(raw, lines, resource["schema"]["fields"], label)
+        if fast is not None:
+            return fast, []
+        text = raw.decode("utf-8")
     records, cut = _records(text, label)
     problems += cut
     cut_rows = {p.row for p in cut}
