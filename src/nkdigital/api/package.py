@@ -248,7 +248,7 @@ class Package(Questions):
     @functools.cached_property
     def creators_by_source(self) -> dict[str, list[dict]]:
         """Creator rows per source id, in the document's order: built once, read by every citation."""
-        from nkdigital.cite.records import creators_of
+        from nkdigital.citation.records import creators_of
 
         return creators_of(self)
 

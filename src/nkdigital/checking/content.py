@@ -89,7 +89,7 @@ def stamp(descriptor_path: Path, archive: Path) -> tuple | None:
         info = os.stat(path, follow_symlinks=follow)
         return str(path), info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
-    from nkdigital.quotes import archive_entries
+    from nkdigital.checking.quotes import archive_entries
 
     try:
         descriptor = json.loads(descriptor_path.read_bytes())
