@@ -26,7 +26,9 @@ def check_provenance(frames: dict[str, pd.DataFrame]) -> list[Problem]:
             problems.append(Problem(copy_label, int(index) + 2, "archive_path",
                                     f"a primary copy's file name must be its source_id '{source_id}' (or, for a"
                                     " file that holds several documents, the start of it)"))
-    kinds = copies.groupby("source_id", observed=True)["copy"].agg(lambda c: set(c.astype(str)))
+    kinds: dict = {}  # copy kinds per source, in one pass over two columns
+    for source_id, kind in zip(copies["source_id"].tolist(), copies["copy"].astype(str).tolist(), strict=True):
+        kinds.setdefault(source_id, set()).add(kind)
     primaries = primary["source_id"].value_counts()
     for index, row in zip(sources.index, sources.to_dict("records"), strict=True):
         source_id, where = row["source_id"], int(index) + 2
