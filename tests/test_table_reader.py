@@ -1,0 +1,54 @@
+"""The reader's two paths: pyarrow for a plainly valid file, cell by cell for anything else, same frame."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from nkdigital.core.paths import bundled_descriptor
+from nkdigital.reading import table
+
+DEFAULT_DESCRIPTOR = bundled_descriptor()
+
+
+def _resources() -> list[dict]:
+    return json.loads(DEFAULT_DESCRIPTOR.read_text(encoding="utf-8"))["resources"]
+
+
+def _careful(resource: dict, monkeypatch) -> pd.DataFrame:
+    with monkeypatch.context() as patched:
+        patched.setattr(table, "read_plain", lambda *args: None)
+        frame, problems = table.read_table(DEFAULT_DESCRIPTOR.parent, resource)
+    assert problems == []
+    return frame
+
+
+@pytest.mark.parametrize("resource", _resources(), ids=lambda r: r["name"])
+def test_the_fast_path_reads_every_bundled_file_into_the_frame_the_careful_reader_builds(resource, monkeypatch):
+    text = (DEFAULT_DESCRIPTOR.parent / resource["path"]).read_text(encoding="utf-8")
+    fast = table.read_plain(text.encode("utf-8"), table.plain_lines(text), resource["schema"]["fields"],
+                            resource["path"])
+    assert fast is not None  # the bundled files are plainly valid: no cell goes the slow way
+    pd.testing.assert_frame_equal(fast, _careful(resource, monkeypatch), check_dtype=True)
+    assert fast.attrs == {"path": resource["path"]}
+
+
+@pytest.mark.parametrize("text", [
+    "a,b\n1,2\n\n3,4\n",  # a blank line
+    "a,b\n1,2",  # no final newline
+    "a,b\n1,2\u200b\n",  # an invisible character
+])
+def test_a_file_that_is_not_plainly_valid_goes_to_the_careful_reader(text):
+    assert table.plain_lines(text) is None
+
+
+def test_a_cell_breaking_its_type_or_enum_goes_to_the_careful_reader():
+    fields = [{"name": "n", "type": "number"}, {"name": "e", "type": "string", "constraints": {"enum": ["x", "y"]}}]
+    assert table.read_plain(b"n,e\n1.5,x\n", 2, fields, "f.csv") is not None
+    assert table.read_plain(b"n,e\n1e5,x\n", 2, fields, "f.csv") is None  # not a plain number
+    assert table.read_plain(b"n,e\n1.5,z\n", 2, fields, "f.csv") is None  # not in the enum
+    assert table.read_plain(b"n,e,x\n1.5,x,1\n", 2, fields, "f.csv") is None  # a column off the schema
+    text = 'n,e\n"1.5",x\n2,"x\ny"\n'  # a line break inside a cell: more lines than rows
+    assert table.read_plain(text.encode(), table.plain_lines(text), fields, "f.csv") is None
