@@ -76,15 +76,20 @@ def _printable_key(key: str) -> str:
     return shown(key)[1:-1]
 
 
-def _path(keys: tuple) -> str:
-    """Where a value sits in the descriptor (`resources.0.schema`): spelt out only for a problem."""
-    return ".".join(_printable_key(str(key)) for key in keys).lstrip(".")
+def _path(place: tuple | None) -> str:
+    """Where a value sits in the descriptor (`resources.0.schema`), from its (parent's place, key) chain: spelt out
+    only for a problem."""
+    keys = []
+    while place is not None:
+        place, key = place
+        keys.append(key)
+    return ".".join(_printable_key(str(key)) for key in reversed(keys)).lstrip(".")
 
 
 def _text_problems(descriptor: object, name: str, searched: bool = True) -> list[Problem]:
     """Nesting deeper than MAX_JSON_DEPTH, and control characters (ANSI escapes among them), invisible formatting
     characters or lone surrogates anywhere in the descriptor's text (keys included); the text only if `searched`."""
-    problems, pending = [], [((), descriptor, 0)]
+    problems, pending = [], [(None, descriptor, 0)]
     while pending:
         keys, value, depth = pending.pop()
         if depth > MAX_JSON_DEPTH:
@@ -103,7 +108,7 @@ def _text_problems(descriptor: object, name: str, searched: bool = True) -> list
                                     f" {control.group()!r}; remove it"))
         if isinstance(value, dict | list):
             items = value.items() if isinstance(value, dict) else enumerate(value)
-            pending += [((*keys, key), item, depth + 1) for key, item in items]
+            pending += [((keys, key), item, depth + 1) for key, item in items]
     return problems
 
 
