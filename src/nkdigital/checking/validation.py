@@ -22,6 +22,7 @@ from nkdigital.checking.credit_checks import (
     check_strength_claims,
     check_urls,
 )
+from nkdigital.checking.date_checks import check_dates
 from nkdigital.checking.event_dates import check_event_dates, check_one_account_per_source
 from nkdigital.checking.law_checks import check_laws
 from nkdigital.checking.network import check_network_records
@@ -191,7 +192,7 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
         frame = frames[name]
         problems += checks.check_quantities(frame, label)
         problems += checks.check_stated_figures(frame, label)
-        problems += checks.check_dates(frame, label, today)
+        problems += check_dates(frame, label, today)
         problems += checks.check_sorted(frame, label, key)
         problems += check_quote_lengths(frame, label)
     problems += checks.check_unique_ids({n: f for n, f in frames.items() if n != "sources"}, keys)
