@@ -57,9 +57,9 @@ def pair(measurement: str, factor: int, descriptor: Path) -> Pair:
                     [NKDIGITAL, "export", fmt, f"{{out}}/out.{fmt}", "--package", str(descriptor)],
                     [PYTHON, TASKS, "export", fmt, f"{{out}}/out.{fmt}", data], 1.5)
     if measurement == "report":
-        return Pair("`nkdigital report` vs `jupyter nbconvert --execute --to html` of the same notebooks",
+        return Pair("`nkdigital report` vs `jupyter nbconvert --to html` of the same stored notebooks",
                     [NKDIGITAL, "report", "{out}/site"],
-                    [str(BIN / "jupyter"), "nbconvert", "--execute", "--to", "html", "--output-dir", "{out}",
+                    [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--output-dir", "{out}",
                      *notebooks()], 2)
     if measurement == "nbval":
         return Pair(f"`pytest --nbval` over {len(notebooks())} notebooks vs as many bare kernel starts (CPU)",
