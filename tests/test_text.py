@@ -84,13 +84,62 @@ def test_markdown_findings_render_a_rows_text_inert_and_as_written():
     assert "[link](javascript:x) *b* 6.5–7\n# h &amp; `c`." in html_out
 
 
-def test_dates_and_quantities_write_a_whole_column_in_words(package):
-    import nkdigital as nk
+DATED = [("sources", "published_date"), ("events", "event_date"), ("event_attestations", "stated_date"),
+         ("observations", "ref_date"), ("device_estimates", "ref_date"), ("access_tiers", "ref_date")]
+FIGURED = ["observations", "device_estimates", "access_tiers", "access_controls"]
 
-    subs = package.observations("mobile_subscriptions").head(5)
-    assert list(nk.text.dates(subs)) == [nk.text.date_of(row) for _, row in subs.iterrows()]
-    assert list(nk.text.quantities(subs)) == [nk.text.quantity_of(row) for _, row in subs.iterrows()]
-    assert list(nk.text.dates(subs).index) == list(subs.index)
+
+@pytest.mark.parametrize(("resource", "column"), DATED)
+def test_dates_equal_date_of_on_every_row_of_the_package(package, resource, column):
+    rows = package.resource(resource)
+    shown = nk.text.dates(rows, column)
+    assert shown.tolist() == [nk.text.date_of(row, column) for _, row in rows.iterrows()]
+    assert shown.index.equals(rows.index) and nk.text.date_of(rows, column).equals(shown)
+    assert shown.nunique() > 5 and "date not stated" not in set(shown[rows[column].notna()])
+
+
+@pytest.mark.parametrize("resource", FIGURED)
+@pytest.mark.parametrize("fmt", [text.number, text.compact])
+def test_quantities_equal_quantity_of_on_every_row_of_the_package(package, resource, fmt):
+    rows = package.resource(resource)
+    shown = nk.text.quantities(rows, fmt)
+    assert shown.tolist() == [nk.text.quantity_of(row, fmt) for _, row in rows.iterrows()]
+    assert shown.index.equals(rows.index) and nk.text.quantity_of(rows, fmt).equals(shown)
+
+
+def test_a_column_of_ranges_prints_both_stated_ends_never_a_midpoint():
+    rows = pd.DataFrame({"value": [None, 5.0, None], "low": [2000.0, None, None], "high": [5000.0, None, 9.0],
+                         "unit": ["people", "hours", "authorities"], "qualifier": ["range", "about", "up_to"]},
+                        index=[7, 3, 9])
+    shown = nk.text.quantities(rows)
+    assert shown.to_dict() == {7: "2,000–5,000 people", 3: "about 5 hours", 9: "up to 9 authorities"}
+    assert "3,500" not in "".join(shown)
+    assert nk.text.quantities(rows.iloc[:0]).tolist() == []
+
+
+def test_dates_of_a_table_missing_the_precision_columns_say_so_rather_than_guess():
+    rows = pd.DataFrame({"ref_date": pd.to_datetime(["2021-07-13", None]),
+                         "ref_date_precision": ["month", None]})
+    assert nk.text.dates(rows).tolist() == ["July 2021", "date not stated"]
+
+
+def test_fill_writes_a_template_per_row_with_format_specs_and_blank_missing_values():
+    rows = pd.DataFrame({"who": ["KCNA", "NK News", "KCNA"], "ratio": [1.25, None, 1.25]}, index=[5, 6, 7])
+    filled = nk.text.fill("{who} ({ratio:.1f} times)", who=rows["who"], ratio=rows["ratio"])
+    assert filled.to_dict() == {5: "KCNA (1.2 times)", 6: "NK News ( times)", 7: "KCNA (1.2 times)"}
+    assert nk.text.listing(filled) == "KCNA (1.2 times), NK News ( times) and KCNA (1.2 times)"
+    with pytest.raises(ValueError, match="same rows"):
+        nk.text.fill("{a} {b}", a=rows["who"], b=rows["who"].reset_index(drop=True))
+
+
+def test_markdown_lines_render_one_inert_line_per_row():
+    import mistune
+
+    rows = pd.DataFrame({"id": ["est-1", "<img src=x onerror=alert(1)>"], "figure": ["*6.5–7 million*", "[a](b)"]})
+    lines = nk.text.markdown_lines("* {id}: **{figure}**", id=rows["id"], figure=rows["figure"])
+    html_out = mistune.html(lines.data)
+    assert html_out.count("<li>") == 2 and "<img" not in html_out and "<a " not in html_out
+    assert "<li>est-1: <strong>*6.5–7 million*</strong></li>" in html_out
 
 
 def test_labelled_shows_enum_labels_unit_words_titles_and_column_names_in_words(package):

@@ -12,6 +12,9 @@
 >>> nk.text.when("2000-01-01", "range", end="2004-12-31", phrase="early 2000s")
 'early 2000s (2000–2004)'
 
+Over a whole table, :func:`dates`, :func:`quantities` and :func:`fill` write a column at once (one call per
+distinct value, never a loop over rows), equal row by row to :func:`date_of` and :func:`quantity_of`.
+
 Every function returns raw text (escape it before putting it into HTML, or with :func:`md` into Markdown); a
 missing figure or date is never written as a number. Units read their words from :mod:`nkdigital.metadata.units`.
 """
@@ -21,8 +24,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import string
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from nkdigital.metadata.roles import ROLES
@@ -32,8 +37,8 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December"]
 QUALIFIER_WORDS = {"about": "about ", "at_least": "at least ", "up_to": "up to "}
 
-__all__ = ["capital", "compact", "date_of", "dates", "labelled", "listing", "markdown", "md", "missing", "number",
-           "period_end", "quantities", "quantity", "quantity_of", "tidy", "unit_words", "when"]
+__all__ = ["capital", "compact", "date_of", "dates", "fill", "labelled", "listing", "markdown", "markdown_lines", "md",
+           "missing", "number", "period_end", "quantities", "quantity", "quantity_of", "tidy", "unit_words", "when"]
 
 
 def missing(value: object) -> bool:
@@ -115,8 +120,11 @@ def quantity(value: object, low: object, high: object, unit: object, qualifier: 
     return text
 
 
-def quantity_of(row: pd.Series | dict, fmt: Callable[[float, object], str] = number) -> str:
-    """:func:`quantity` of a package row (its `quantity` columns: value, low, high, unit, qualifier)."""
+def quantity_of(row: pd.Series | dict | pd.DataFrame, fmt: Callable[[float, object], str] = number):
+    """:func:`quantity` of a package row (its `quantity` columns: value, low, high, unit, qualifier); of a table,
+    :func:`quantities`."""
+    if isinstance(row, pd.DataFrame):
+        return quantities(row, fmt)
     return quantity(*(row.get(c) for c in ROLES["quantity"]), fmt=fmt)
 
 
@@ -141,9 +149,74 @@ def when(date: object, precision: object, end: object = None, phrase: object = N
     return f"{stamp.day} {MONTHS[stamp.month - 1]} {stamp.year}"
 
 
-def date_of(row: pd.Series | dict, column: str = "ref_date") -> str:
-    """:func:`when` of a package row's date `column` with its ``_precision``, ``_end`` and ``date_phrase``."""
-    return when(row.get(column), row.get(f"{column}_precision"), row.get(f"{column}_end"), row.get("date_phrase"))
+def _date_fields(column: str) -> list[str]:
+    """The fields :func:`when` reads for a date `column`: the date, its precision, its end and the source's phrase."""
+    return [column, f"{column}_precision", f"{column}_end", "date_phrase"]
+
+
+def date_of(row: pd.Series | dict | pd.DataFrame, column: str = "ref_date"):
+    """:func:`when` of a package row's date `column` with its ``_precision``, ``_end`` and ``date_phrase``; of a
+    table, :func:`dates`."""
+    if isinstance(row, pd.DataFrame):
+        return dates(row, column)
+    return when(*(row.get(field) for field in _date_fields(column)))
+
+
+def _per_distinct(frame: pd.DataFrame, fields: Sequence[str], write: Callable[..., str]) -> pd.Series:
+    """`write(*values)` once per distinct combination of `fields` in `frame`, as a text column with its index;
+    a field `frame` lacks and every missing value (NaN, NaT, NA) reaches `write` as None."""
+    parts = frame.reindex(columns=list(fields)).astype("object")
+    parts = parts.where(parts.notna(), None)
+    codes, distinct = pd.factorize(pd.Series(list(parts.itertuples(index=False, name=None)), dtype="object"))
+    words = np.asarray([write(*values) for values in distinct], dtype="object")
+    return pd.Series(words[codes], index=frame.index, dtype="object")
+
+
+def dates(frame: pd.DataFrame, column: str = "ref_date") -> pd.Series:
+    """The date `column` of every row in words at its precision (:func:`date_of` per row), same index."""
+    return _per_distinct(frame, _date_fields(column), when)
+
+
+def quantities(frame: pd.DataFrame, fmt: Callable[[float, object], str] = number) -> pd.Series:
+    """The stated figure of every row in words (:func:`quantity_of` per row): a range as its two stated ends,
+    never a midpoint; same index."""
+    return _per_distinct(frame, ROLES["quantity"], lambda *values: quantity(*values, fmt=fmt))
+
+
+def _aligned(columns: dict[str, object]) -> pd.DataFrame:
+    """Named columns (Series of one table, or single values) side by side; Series from different rows refused."""
+    series = [column for column in columns.values() if isinstance(column, pd.Series)]
+    if not series or any(not column.index.equals(series[0].index) for column in series):
+        raise ValueError("the columns must be Series of the same rows (one index)")
+    return pd.DataFrame({name: column.to_numpy(dtype="object") if isinstance(column, pd.Series) else column
+                         for name, column in columns.items()}, index=series[0].index)
+
+
+class _RowFormatter(string.Formatter):
+    """str.format for one row: a missing value (None) prints as '', each field passes through `escape` last."""
+
+    def __init__(self, escape: Callable[[str], str] = str):
+        self.escape = escape
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        return "" if value is None else self.escape(super().format_field(value, format_spec))
+
+
+def _filled(template: str, columns: dict[str, object], escape: Callable[[str], str] = str) -> pd.Series:
+    """`template` filled once per distinct row of `columns` (see :func:`fill`)."""
+    names, formatter = list(columns), _RowFormatter(escape)
+    return _per_distinct(_aligned(columns), names, lambda *values: formatter.format(
+        template, **dict(zip(names, values, strict=True))))
+
+
+def fill(template: str, **columns: object) -> pd.Series:
+    """`template` filled once per row with the ``{name}`` values of `columns` (Series of one table, e.g. from
+    :func:`dates`; format specs allowed, ``{ratio:.1f}``); a missing value prints as ''. Same index.
+
+    >>> fill("{who} ({n})", who=pd.Series(["KCNA", "NK News"]), n=pd.Series([2, 1])).tolist()
+    ['KCNA (2)', 'NK News (1)']
+    """
+    return _filled(template, columns)
 
 
 def period_end(date: object, precision: object, end: object = None) -> dt.date:
@@ -161,6 +234,7 @@ def period_end(date: object, precision: object, end: object = None) -> dt.date:
 
 def listing(names: Sequence[str], lower: bool = False) -> str:
     """'A', 'A and B', 'A, B and C' (later names lower-cased with `lower`)."""
+    names = list(names)  # a Series too, in its order
     names = [names[0], *(n.lower() if lower else n for n in names[1:])] if names else []
     return "" if not names else names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
@@ -187,22 +261,20 @@ def md(value: object) -> str:
     return "".join(_HTML_SPECIAL.get(char, char) for char in escaped)
 
 
-def dates(frame: pd.DataFrame, column: str = "ref_date") -> pd.Series:
-    """:func:`date_of` for every row of `frame` at once (a column of dates in words, same index)."""
-    return pd.Series([date_of(row, column) for row in frame.to_dict("records")], index=frame.index, dtype="object")
-
-
-def quantities(frame: pd.DataFrame, fmt: Callable[[float, object], str] = number) -> pd.Series:
-    """:func:`quantity_of` for every row of `frame` at once (a column of figures in words, same index)."""
-    return pd.Series([quantity_of(row, fmt) for row in frame.to_dict("records")], index=frame.index, dtype="object")
-
-
 def markdown(template: str, **values: object):
     """A finding as rendered Markdown: `template` (our own words, Markdown allowed) with ``{name}`` fields filled
     by `values`, each made inert with :func:`md`. Returns an IPython ``Markdown`` object (displayed in a notebook)."""
     from IPython.display import Markdown
 
     return Markdown(template.format(**{name: md(value) for name, value in values.items()}))
+
+
+def markdown_lines(template: str, **columns: object):
+    """Rendered Markdown with one line per row: `template` (e.g. a bullet, ``"* {id}: **{figure}**"``) filled
+    with each row's values of `columns` as :func:`fill` does, each value made inert with :func:`md`."""
+    from IPython.display import Markdown
+
+    return Markdown("\n".join(_filled(template, columns, md)))
 
 
 def _enum_of(column: str) -> str | None:
