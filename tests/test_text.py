@@ -96,6 +96,9 @@ def test_dates_equal_date_of_on_every_row_of_the_package(package, resource, colu
     assert shown.tolist() == [nk.text.date_of(row, column) for _, row in rows.iterrows()]
     assert shown.index.equals(rows.index) and nk.text.date_of(rows, column).equals(shown)
     assert shown.nunique() > 5 and "date not stated" not in set(shown[rows[column].notna()])
+    columns = nk.text.when(rows[column], rows[f"{column}_precision"], rows.get(f"{column}_end"),
+                           rows.get("date_phrase"))
+    assert columns.equals(shown)
 
 
 @pytest.mark.parametrize("resource", FIGURED)
@@ -121,6 +124,7 @@ def test_dates_of_a_table_missing_the_precision_columns_say_so_rather_than_guess
     rows = pd.DataFrame({"ref_date": pd.to_datetime(["2021-07-13", None]),
                          "ref_date_precision": ["month", None]})
     assert nk.text.dates(rows).tolist() == ["July 2021", "date not stated"]
+    assert nk.text.when(rows["ref_date"], "year").tolist() == ["2021", "date not stated"]
 
 
 def test_fill_writes_a_template_per_row_with_format_specs_and_blank_missing_values():

@@ -128,12 +128,16 @@ def quantity_of(row: pd.Series | dict | pd.DataFrame, fmt: Callable[[float, obje
     return quantity(*(row.get(c) for c in ROLES["quantity"]), fmt=fmt)
 
 
-def when(date: object, precision: object, end: object = None, phrase: object = None) -> str:
+def when(date: object, precision: object, end: object = None, phrase: object = None):
     """A date as precisely as it is known: '13 July 2021', 'July 2021', '2021', 'date not stated'.
 
     With precision ``range`` the period runs from `date` to `end`: '2000–2004', or the source's own `phrase`
-    with the years, 'early 2000s (2000–2004)'.
+    with the years, 'early 2000s (2000–2004)'. Given Series (columns of one table; the others may be single
+    values), a column of dates in words with their index.
     """
+    if isinstance(date, pd.Series):
+        parts = {"date": date, "precision": precision, "end": end, "phrase": phrase}
+        return _per_distinct(_aligned(parts), list(parts), when)
     if missing(date):
         return "date not stated"
     stamp = pd.Timestamp(date)
