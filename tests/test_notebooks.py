@@ -179,3 +179,17 @@ def test_execution_keeps_only_cell_tags_the_language_name_and_a_fixed_kernelspec
     cleaned = _clean(notebook)
     assert cleaned.metadata == {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     assert [cell.metadata for cell in cleaned.cells] == [{}, {"tags": ["x"]}]
+
+
+def test_execution_stores_a_cells_consecutive_prints_as_one_output_however_the_kernel_flushed_them():
+    import nbformat
+
+    from nkdigital.report.notebooks import _clean
+
+    cell = nbformat.v4.new_code_cell("print(1); print(2); 3", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="2\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "3"}, execution_count=1)])
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    outputs = _clean(notebook).cells[0].outputs
+    assert [(o.output_type, o.get("text")) for o in outputs] == [("stream", "1\n2\n"), ("execute_result", None)]

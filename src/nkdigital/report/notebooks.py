@@ -22,9 +22,10 @@ def notebook_paths(folder: str | os.PathLike | None = None) -> list[Path]:
 
 
 def _clean(notebook):
-    """Keep only cell tags, the language name and a fixed kernelspec: no timing, no machine details."""
+    """Keep only cell tags, the language name and a fixed kernelspec: no timing, no machine details; a cell's
+    consecutive prints as one stream output (how the kernel split them depends on timing)."""
     import nbformat
-    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbconvert.preprocessors import ClearMetadataPreprocessor, CoalesceStreamsPreprocessor
 
     class ClearEveryCell(ClearMetadataPreprocessor):
         def preprocess_cell(self, cell, resources, index):  # the base class clears code cells only
@@ -32,6 +33,7 @@ def _clean(notebook):
             return cell, resources
 
     notebook, _ = ClearEveryCell(preserve_cell_metadata_mask={"tags"}).preprocess(notebook, {})
+    notebook, _ = CoalesceStreamsPreprocessor().preprocess(notebook, {})
     notebook.metadata["kernelspec"] = KERNELSPEC
     return nbformat.from_dict(notebook)
 
