@@ -166,6 +166,24 @@ def test_opens_with_its_answer_computed_and_rendered_as_markdown(number):
     assert len(shown) == 1 and shown[0].startswith("**In short:**") and len(shown[0].split(". ")) <= 3, shown
 
 
+ROW_LOOP = re.compile(r"\.(?:iterrows|itertuples)\(|\bfor _, row in\b")
+NUMBERED_FIELD = re.compile(r"\{v\d+[}:!]|\bv\d+=")
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_code_never_loops_over_rows_and_template_fields_say_what_they_hold(number):
+    for index, cell in enumerate(load(number)["cells"]):
+        code = text_of(cell["source"]) if cell["cell_type"] == "code" else ""
+        assert not ROW_LOOP.search(code), f"cell {index} loops over rows: use nk.text.dates/quantities/fill"
+        assert not NUMBERED_FIELD.search(code), f"cell {index} names a template field v<N>: name it for its value"
+
+
+def test_the_notebook_code_checks_catch_a_row_loop_and_a_numbered_field():
+    assert ROW_LOOP.search("[nk.text.date_of(row) for _, row in frame.iterrows()]")
+    assert NUMBERED_FIELD.search("nk.text.markdown('{v0} events', v0=len(events))")
+    assert not ROW_LOOP.search("nk.text.dates(frame)") and not NUMBERED_FIELD.search("'{events}', events=n, dev0=1")
+
+
 def test_execution_keeps_only_cell_tags_the_language_name_and_a_fixed_kernelspec():
     import nbformat
 
