@@ -24,14 +24,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import string
 from collections.abc import Callable, Sequence
 
-import numpy as np
 import pandas as pd
 
 from nkdigital.metadata.roles import ROLES
 from nkdigital.metadata.units import UNITS
+from nkdigital.text.columns import aligned, filled, per_distinct
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
@@ -137,7 +136,7 @@ def when(date: object, precision: object, end: object = None, phrase: object = N
     """
     if isinstance(date, pd.Series):
         parts = {"date": date, "precision": precision, "end": end, "phrase": phrase}
-        return _per_distinct(_aligned(parts), list(parts), when)
+        return per_distinct(aligned(parts), list(parts), when)
     if missing(date):
         return "date not stated"
     stamp = pd.Timestamp(date)
@@ -166,51 +165,15 @@ def date_of(row: pd.Series | dict | pd.DataFrame, column: str = "ref_date"):
     return when(*(row.get(field) for field in _date_fields(column)))
 
 
-def _per_distinct(frame: pd.DataFrame, fields: Sequence[str], write: Callable[..., str]) -> pd.Series:
-    """`write(*values)` once per distinct combination of `fields` in `frame`, as a text column with its index;
-    a field `frame` lacks and every missing value (NaN, NaT, NA) reaches `write` as None."""
-    parts = frame.reindex(columns=list(fields)).astype("object")
-    parts = parts.where(parts.notna(), None)
-    codes, distinct = pd.factorize(pd.Series(list(parts.itertuples(index=False, name=None)), dtype="object"))
-    words = np.asarray([write(*values) for values in distinct], dtype="object")
-    return pd.Series(words[codes], index=frame.index, dtype="object")
-
-
 def dates(frame: pd.DataFrame, column: str = "ref_date") -> pd.Series:
     """The date `column` of every row in words at its precision (:func:`date_of` per row), same index."""
-    return _per_distinct(frame, _date_fields(column), when)
+    return per_distinct(frame, _date_fields(column), when)
 
 
 def quantities(frame: pd.DataFrame, fmt: Callable[[float, object], str] = number) -> pd.Series:
     """The stated figure of every row in words (:func:`quantity_of` per row): a range as its two stated ends,
     never a midpoint; same index."""
-    return _per_distinct(frame, ROLES["quantity"], lambda *values: quantity(*values, fmt=fmt))
-
-
-def _aligned(columns: dict[str, object]) -> pd.DataFrame:
-    """Named columns (Series of one table, or single values) side by side; Series from different rows refused."""
-    series = [column for column in columns.values() if isinstance(column, pd.Series)]
-    if not series or any(not column.index.equals(series[0].index) for column in series):
-        raise ValueError("the columns must be Series of the same rows (one index)")
-    return pd.DataFrame({name: column.to_numpy(dtype="object") if isinstance(column, pd.Series) else column
-                         for name, column in columns.items()}, index=series[0].index)
-
-
-class _RowFormatter(string.Formatter):
-    """str.format for one row: a missing value (None) prints as '', each field passes through `escape` last."""
-
-    def __init__(self, escape: Callable[[str], str] = str):
-        self.escape = escape
-
-    def format_field(self, value: object, format_spec: str) -> str:
-        return "" if value is None else self.escape(super().format_field(value, format_spec))
-
-
-def _filled(template: str, columns: dict[str, object], escape: Callable[[str], str] = str) -> pd.Series:
-    """`template` filled once per distinct row of `columns` (see :func:`fill`)."""
-    names, formatter = list(columns), _RowFormatter(escape)
-    return _per_distinct(_aligned(columns), names, lambda *values: formatter.format(
-        template, **dict(zip(names, values, strict=True))))
+    return per_distinct(frame, ROLES["quantity"], lambda *values: quantity(*values, fmt=fmt))
 
 
 def fill(template: str, **columns: object) -> pd.Series:
@@ -220,7 +183,7 @@ def fill(template: str, **columns: object) -> pd.Series:
     >>> fill("{who} ({n})", who=pd.Series(["KCNA", "NK News"]), n=pd.Series([2, 1])).tolist()
     ['KCNA (2)', 'NK News (1)']
     """
-    return _filled(template, columns)
+    return filled(template, columns)
 
 
 def period_end(date: object, precision: object, end: object = None) -> dt.date:
@@ -278,7 +241,7 @@ def markdown_lines(template: str, **columns: object):
     with each row's values of `columns` as :func:`fill` does, each value made inert with :func:`md`."""
     from IPython.display import Markdown
 
-    return Markdown("\n".join(_filled(template, columns, md)))
+    return Markdown("\n".join(filled(template, columns, md)))
 
 
 def _enum_of(column: str) -> str | None:
