@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import importlib.util
+import re
 import shutil
 from pathlib import Path
 
@@ -119,3 +120,15 @@ def test_a_figure_the_quote_does_not_state_is_refused_with_its_place(recipe, cap
     assert capsys.readouterr().err.splitlines()[1:] == [
         f"  - data/observations.csv, row {line}, field value: 3300000 is not a figure the quote states"
         " (it states 3250000)"]
+
+
+def test_every_path_the_contributing_guide_names_exists():
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:src|tests|scripts|datapackage|notebooks)/[^`\s]+)`", guide)) - {"tests/test_x.py"}
+    assert len(named) > 20
+    missing = []
+    for path in sorted(named):
+        path = path.split("#")[0].split("<")[0]  # an anchor or a placeholder: the part before it
+        if not (ROOT / path).exists():
+            missing.append(path)
+    assert missing == [], "CONTRIBUTING.md names paths that are not in the tree"
