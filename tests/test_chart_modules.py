@@ -45,6 +45,10 @@ def test_no_chart_function_is_longer_than_fifty_lines():
     assert long_functions(FOLDER, MOST_LINES) == []
 
 
+def test_no_function_in_the_library_is_longer_than_sixty_lines():
+    assert long_functions(FOLDER.parent, 60) == []
+
+
 def test_the_length_check_finds_a_long_function(tmp_path):
     body = "\n".join(f"    x{i} = {i}" for i in range(MOST_LINES))
     (tmp_path / "long.py").write_text(f"def long():\n{body}\n", encoding="utf-8")

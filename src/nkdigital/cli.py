@@ -20,7 +20,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nkdigital", description=__doc__)
     parser.add_argument("--version", action="version", version=f"nkdigital {VERSION}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_package_commands, _add_chart_commands, _add_reader_commands):
+        add(commands)
+    return parser
 
+
+def _add_package_commands(commands) -> None:
+    """validate, refresh and export: commands about the package itself."""
     validate = commands.add_parser("validate", help="check schema, keys, hashes, quotes and logic",
                                    description="Validate the bundled package or any copy of it.")
     validate.add_argument("package", nargs="?", help=PACKAGE_HELP)
@@ -39,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("out", help="output file (a new folder for csv and parquet); its folder must exist")
     _package_options(export)
 
+
+def _add_chart_commands(commands) -> None:
+    """charts, chart and report: commands that draw."""
     charts = commands.add_parser("charts", help=f"write every chart as {', '.join(CHART_FORMATS)} (one or more)",
                                  description="Write every house chart; PNG, SVG and PDF need a Chromium browser.")
     charts.add_argument("out", help="output folder")
@@ -67,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--execute", action="store_true", help="re-execute every notebook in place first")
     report.add_argument("--execute-only", action="store_true", help="only re-execute the notebooks")
 
+
+def _add_reader_commands(commands) -> None:
+    """cite, info and serve: commands for reading what the package says."""
     cite = commands.add_parser("cite", help="print the citation of a source or row (or of the package)",
                                description="Cite sources by id, the sources behind rows (obs-, evt-, att-,"
                                " dev-, tier-, ctl-, rgt- id), or the package with no id.")
@@ -87,7 +99,6 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--package", help=PACKAGE_HELP)
     serve.add_argument("--allow-sql", action="store_true",
                        help="allow arbitrary read-only SQL (time, row and size limits apply; default: off)")
-    return parser
 
 
 def _package_options(command: argparse.ArgumentParser) -> None:

@@ -29,8 +29,9 @@ class _Unkeyable(Exception):
     pass
 
 
-def _feed(digest, label: str, path: Path, budget: list[int]) -> None:
-    """Add `label` and the bytes of the regular file `path` to `digest`; _Unkeyable for anything else."""
+def _feed(digest, label: str, path: Path, budget: list[int], keep: bytearray | None = None) -> None:
+    """Add `label` and the bytes of the regular file `path` to `digest` (and to `keep`, if given); _Unkeyable for
+    anything else."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # never open a FIFO: it would block
             raise _Unkeyable
@@ -45,6 +46,15 @@ def _feed(digest, label: str, path: Path, budget: list[int]) -> None:
         digest.update(f"\0{label}\0{info.st_size}\0".encode("utf-8", "surrogatepass"))
         for block in iter(lambda: file.read(1 << 20), b""):
             digest.update(block)
+            if keep is not None:
+                keep += block
+
+
+def _descriptor(path: Path, digest=None) -> dict:
+    """The descriptor's JSON, read only from a regular file within its size limit (fed to `digest` if given)."""
+    raw = bytearray()
+    _feed(digest or hashlib.sha256(), "datapackage.json", path, [MAX_DESCRIPTOR_BYTES], raw)
+    return json.loads(raw)
 
 
 @functools.cache
@@ -64,8 +74,7 @@ def content_key(descriptor_path: Path, archive: Path) -> str | None:
 
     digest = hashlib.sha256(code_fingerprint().encode())
     try:
-        _feed(digest, "datapackage.json", descriptor_path, [MAX_DESCRIPTOR_BYTES])
-        descriptor = json.loads(descriptor_path.read_bytes())
+        descriptor = _descriptor(descriptor_path, digest)
         budget = [MAX_PACKAGE_BYTES]
         for resource in descriptor["resources"]:
             _feed(digest, f"resource {resource['path']}", descriptor_path.parent / resource["path"], budget)
@@ -92,11 +101,11 @@ def stamp(descriptor_path: Path, archive: Path) -> tuple | None:
     from nkdigital.checking.quotes import archive_entries
 
     try:
-        descriptor = json.loads(descriptor_path.read_bytes())
+        descriptor = _descriptor(descriptor_path)
         files, others = archive_entries(archive)
         return (of(descriptor_path), *(of(descriptor_path.parent / r["path"]) for r in descriptor["resources"]),
                 of(archive, follow=False), *(of(archive / f, follow=False) for f in [*files, *others]))
-    except (OSError, ValueError, TypeError, KeyError, RecursionError):
+    except (_Unkeyable, OSError, ValueError, TypeError, KeyError, RecursionError):
         return None
 
 

@@ -121,11 +121,7 @@ def _numbers(text: str) -> list[_Number]:
     while i < len(tokens):
         token, word = tokens[i], words[i]
         if token.kind in ("num", "cjk"):
-            if token.kind == "cjk":
-                run = flush(_Run(token, _cjk_value(token.text), max(CJK_SCALES[c] for c in token.text
-                                                                     if c in CJK_SCALES)))
-            else:
-                run = flush(_Run(token, float(token.text.replace(",", ""))))
+            run = flush(_digits_run(token))
             if words[i + 1] in ABBREVIATIONS and tokens[i + 1].start == token.end:
                 run.multiply(tokens[i + 1], ABBREVIATIONS[words[i + 1]])
                 i += 1
@@ -142,11 +138,8 @@ def _numbers(text: str) -> list[_Number]:
             run = run or _Run(token)
             run.multiply(token, N_VALUES[word])
         elif word == "point" and run is not None and run.current is not None and run.current.is_integer():
-            j = i + 1
-            while j < len(tokens) and (UNITS_WORDS.get(words[j], 10) < 10 or tokens[j].text.isdigit()):
-                j += 1
-            if j > i + 1:
-                digits = "".join(str(UNITS_WORDS.get(words[k], tokens[k].text)) for k in range(i + 1, j))
+            digits, j = _decimals(tokens, words, i)
+            if digits:
                 run.current, run.end = float(f"{int(run.current)}.{digits}"), tokens[j - 1].end
                 i = j
                 continue
@@ -167,6 +160,21 @@ def _numbers(text: str) -> list[_Number]:
         i += 1
     flush()
     return sorted(set(_space_grouped(text) + found), key=lambda n: (n.start, n.end, n.value))
+
+
+def _digits_run(token: _Token) -> _Run:
+    """A run that starts with a number in digits (or in CJK numerals)."""
+    if token.kind == "cjk":
+        return _Run(token, _cjk_value(token.text), max(CJK_SCALES[c] for c in token.text if c in CJK_SCALES))
+    return _Run(token, float(token.text.replace(",", "")))
+
+
+def _decimals(tokens: list[_Token], words: list[str], i: int) -> tuple[str, int]:
+    """The digits spoken or written after "point" at `i`, and the index after them."""
+    j = i + 1
+    while j < len(tokens) and (UNITS_WORDS.get(words[j], 10) < 10 or tokens[j].text.isdigit()):
+        j += 1
+    return "".join(str(UNITS_WORDS.get(words[k], tokens[k].text)) for k in range(i + 1, j)), j
 
 
 def _space_grouped(text: str) -> list[_Number]:
