@@ -16,6 +16,7 @@ import pytest
 import nkdigital as nk
 from nkdigital import export
 from nkdigital.export.workbook import SHEET_CHARS, sheet_names
+from nkdigital.frame_attrs import plain
 
 from . import broken as b
 
@@ -83,6 +84,120 @@ def test_duckdb_export_has_typed_tables_keys_and_column_comments(package, tmp_pa
     assert all(comments.values())
     assert fields == field_count(package)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nk.duckdb"], "a .wal file was left behind"
+
+
+def _cells(frame: pd.DataFrame, dates_as_text: bool = False) -> list[tuple]:
+    """The frame's rows as plain Python values: None for missing, dates as dates (or ISO text), enums as text."""
+    columns = []
+    for name in frame.columns:
+        column = frame[name].astype(object).where(frame[name].notna(), None)
+        if pd.api.types.is_datetime64_any_dtype(frame[name].dtype):
+            column = [None if v is None else (v.date().isoformat() if dates_as_text else v.date()) for v in column]
+        columns.append([v.item() if hasattr(v, "item") else v for v in column])
+    return list(zip(*columns, strict=True))
+
+
+def _schema(package, name: str) -> dict:
+    return next(r for r in package.descriptor["resources"] if r["name"] == name)["schema"]
+
+
+def test_bulk_written_sqlite_tables_equal_the_frames_row_for_row(package, tmp_path):
+    out = export.to_sqlite(package, tmp_path / "nk.sqlite")
+    with sqlite3.connect(out) as db:
+        for name in package.resource_names:
+            frame, schema, quoted = package.resource(name), _schema(package, name), export.tables.sqlite_quote(name)
+            rows = db.execute(f"SELECT * FROM {quoted} ORDER BY rowid").fetchall()
+            info = db.execute(f"PRAGMA table_info({quoted})").fetchall()
+            assert rows == _cells(frame, dates_as_text=True), name
+            assert [(r[1], r[2]) for r in info] == [(f["name"], export.tables.SQL_TYPES[f["type"]])
+                                                    for f in schema["fields"]]
+            assert [r[1] for r in sorted(info, key=lambda r: r[5]) if r[5]] == schema["primaryKey"]
+        stored = {row for (kind,) in db.execute("SELECT DISTINCT typeof(is_core) FROM sources") for row in [kind]}
+    assert stored == {"integer"}  # booleans as 0/1
+
+
+def test_bulk_written_duckdb_tables_equal_the_frames_row_for_row(package, tmp_path):
+    import duckdb
+
+    out = export.to_duckdb(package, tmp_path / "nk.duckdb")
+    with duckdb.connect(str(out), read_only=True) as db:
+        for name in package.resource_names:
+            frame, schema, quoted = package.resource(name), _schema(package, name), export.tables.duckdb_quote(name)
+            assert db.execute(f"SELECT * FROM {quoted}").fetchall() == _cells(frame), name
+            columns = db.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?"
+                                 " ORDER BY column_index", [name]).fetchall()
+            assert columns == [(f["name"], export.tables.DUCKDB_TYPES[f["type"]]) for f in schema["fields"]]
+            [key] = db.execute("SELECT constraint_column_names FROM duckdb_constraints() WHERE table_name = ?"
+                               " AND constraint_type = 'PRIMARY KEY'", [name]).fetchall()
+            assert key[0] == schema["primaryKey"]
+        assert db.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchone()[0] == 0
+
+
+def test_bulk_written_parquet_files_equal_the_frames(package, tmp_path):
+    out = export.to_parquet(package, tmp_path / "parquet")
+    for name in package.resource_names:
+        frame, expected = pd.read_parquet(out / f"{name}.parquet"), package.resource(name)
+        for column in frame.columns:  # date32 comes back as dates: typed like the package's again
+            if pd.api.types.is_datetime64_any_dtype(expected[column].dtype):
+                frame[column] = pd.to_datetime(frame[column]).astype(expected[column].dtype)
+        pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+        assert frame.attrs == plain(expected.attrs)  # metadata kept, read back by pandas
+
+
+def test_xlsx_sheets_equal_the_frames_cell_for_cell(package, tmp_path):
+    from openpyxl import load_workbook
+
+    book = load_workbook(export.to_xlsx(package, tmp_path / "nk.xlsx"))
+    for name in package.resource_names:
+        frame = package.resource(name)
+        rows = list(book[name].iter_rows(values_only=True))
+        assert rows[0] == tuple(frame.columns)
+        dates = [i for i, c in enumerate(frame.columns) if pd.api.types.is_datetime64_any_dtype(frame[c].dtype)]
+        read = [tuple(v.date() if i in dates and v is not None else v for i, v in enumerate(row)) for row in rows[1:]]
+        assert read == _cells(frame), name
+
+
+HOSTILE = ['x" (a INTEGER); DROP TABLE sources; --', "nkdigital_rows", "a'b", 'q""uoted', "sel ect", "ünï"]
+
+
+@pytest.mark.parametrize("database", ["sqlite", "duckdb"])
+def test_hostile_table_and_column_names_are_written_as_names(database, tmp_path):
+    """Bulk writing quotes every name: the table holds exactly the rows given, under exactly the names given."""
+    from nkdigital.export import tables
+
+    schema = {"fields": [{"name": name, "type": kind} for name, kind in zip(HOSTILE, ["string", "integer", "date",
+              "number", "boolean", "string"], strict=True)], "primaryKey": [HOSTILE[0]]}
+    frame = pd.DataFrame({HOSTILE[0]: pd.array(["'); DROP TABLE t; --", "b"], dtype="string"),
+                          HOSTILE[1]: pd.array([1, None], dtype="Int64"),
+                          HOSTILE[2]: pd.to_datetime(["2020-01-02", None]).astype("datetime64[s]"),
+                          HOSTILE[3]: pd.array([1.5, None], dtype="Float64"),
+                          HOSTILE[4]: pd.array([True, None], dtype="boolean"),
+                          HOSTILE[5]: pd.Categorical(["x", None])})
+    if database == "sqlite":
+        db, quote, types, text = sqlite3.connect(tmp_path / "db"), tables.sqlite_quote, tables.SQL_TYPES, True
+        names = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    else:
+        import duckdb
+
+        db, quote, types, text = duckdb.connect(str(tmp_path / "db")), tables.duckdb_quote, tables.DUCKDB_TYPES, False
+        names = "SELECT table_name FROM information_schema.tables"
+    for table in HOSTILE:
+        db.execute(tables._create_table(table, schema, types, quote))
+        tables._insert(db, table, tables._rows(frame, schema, dates_as_text=text), quote)
+    assert sorted(db.execute(names).fetchall()) == sorted((t,) for t in HOSTILE)
+    for table in HOSTILE:
+        assert db.execute(f"SELECT * FROM {quote(table)}").fetchall() == _cells(frame, dates_as_text=text)
+        assert [d[0] for d in db.execute(f"SELECT * FROM {quote(table)}").description] == HOSTILE
+    db.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db"]
+
+
+def test_sqlite_quote_quotes_as_sqlite_itself_does():
+    from nkdigital.export.tables import sqlite_quote
+
+    with sqlite3.connect(":memory:") as db:
+        for name in [*HOSTILE, '"', '""', "", "a\tb", "`[x]`"]:
+            assert sqlite_quote(name) == db.execute("SELECT printf('\"%w\"', ?)", (name,)).fetchone()[0]
 
 
 def test_csv_export_is_a_valid_data_package_with_the_same_layout(package, archive, tmp_path):
