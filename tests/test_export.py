@@ -460,3 +460,32 @@ def test_chart_html_caption_credits_every_outlet_and_prints_the_reuse_terms(pack
     assert all(html.unescape(outlet) in caption for outlet in fig.layout.meta["sources"])
     assert any("non-commercial" in term for term in fig.layout.meta["terms"])
     assert "non-commercial" in caption and "Reuse terms:" in caption
+
+
+def test_every_image_renders_in_one_browser_session_that_loads_nothing_from_the_network(package, tmp_path,
+                                                                                       monkeypatch):
+    """One kaleido batch (one Chromium start) for all figures and formats, each at its own export size, MathJax off
+    (kaleido would load it from a CDN); the rendered files land in the folder."""
+    import kaleido
+
+    from nkdigital.charts.house import image_size
+
+    calls = []
+
+    def render(specs, kopts, cancel_on_error):
+        calls.append((specs, kopts, cancel_on_error))
+        for spec in specs:
+            spec["path"].write_bytes(spec["opts"]["format"].encode())
+
+    monkeypatch.setattr(kaleido, "write_fig_from_object_sync", render)
+    monkeypatch.setattr(export.images, "find_browser", lambda: "chromium")
+    figures = {stem: nk.charts.chart(stem.removeprefix("nkdigital-"), package)
+               for stem in ("nkdigital-subscribers", "nkdigital-devices-headline")}
+    paths = export.write_images(figures, tmp_path / "out", ["png", "svg"])
+    [(specs, kopts, cancel_on_error)] = calls
+    assert kopts == {"mathjax": False} and cancel_on_error
+    assert [(s["opts"]["format"], s["opts"]["scale"], s["opts"]["width"], s["opts"]["height"]) for s in specs] == [
+        (fmt, 2 if fmt == "png" else 1, *image_size(fig)) for fmt in ("png", "svg") for fig in figures.values()]
+    assert [p.name for p in paths] == [f"{stem}.{fmt}" for fmt in ("png", "svg") for stem in figures]
+    assert [p.read_text() for p in paths] == ["png", "png", "svg", "svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
