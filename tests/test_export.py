@@ -489,3 +489,23 @@ def test_every_image_renders_in_one_browser_session_that_loads_nothing_from_the_
     assert [p.name for p in paths] == [f"{stem}.{fmt}" for fmt in ("png", "svg") for stem in figures]
     assert [p.read_text() for p in paths] == ["png", "png", "svg", "svg"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_folder_that_appears_at_the_target_while_an_export_is_written_is_never_replaced(package, tmp_path,
+                                                                                          monkeypatch):
+    """The target is checked again just before the swap: a folder someone else put there meanwhile stays."""
+    import pyarrow.parquet as pq
+
+    out, real = tmp_path / "pq", pq.write_table
+
+    def write_then_someone_takes_the_name(table, where):
+        real(table, where)
+        if not out.exists():
+            out.mkdir()
+            (out / "thesis.tex").write_text("mine")
+
+    monkeypatch.setattr(pq, "write_table", write_then_someone_takes_the_name)
+    with pytest.raises(FileExistsError, match="changed while it was written"):
+        export.to_parquet(package, out)
+    assert [p.name for p in out.iterdir()] == ["thesis.tex"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pq"]
