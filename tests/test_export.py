@@ -509,3 +509,21 @@ def test_a_folder_that_appears_at_the_target_while_an_export_is_written_is_never
         export.to_parquet(package, out)
     assert [p.name for p in out.iterdir()] == ["thesis.tex"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pq"]
+
+
+def test_hostile_descriptions_become_duckdb_comments_word_for_word():
+    import duckdb
+
+    from nkdigital.export import tables
+
+    text = "it's; COMMENT ON TABLE \"t\" IS 'owned'; DROP TABLE \"t\"; -- \\ \u00e9"
+    descriptor = {"resources": [{"name": HOSTILE[0], "description": text, "schema": {"fields": [
+        {"name": HOSTILE[2], "description": text + " (column)"}, {"name": HOSTILE[3]}]}}]}
+    with duckdb.connect() as db:
+        db.execute(f"CREATE TABLE {tables.duckdb_quote(HOSTILE[0])} ({tables.duckdb_quote(HOSTILE[2])} INTEGER,"
+                   f" {tables.duckdb_quote(HOSTILE[3])} INTEGER)")
+        db.execute(";\n".join(tables._comments(descriptor)))
+        assert db.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall() == [(HOSTILE[0], text)]
+        assert db.execute("SELECT column_name, comment FROM duckdb_columns() WHERE NOT internal"
+                          " ORDER BY column_index").fetchall() == [
+            (HOSTILE[2], text + " (column)"), (HOSTILE[3], None)]

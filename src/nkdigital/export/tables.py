@@ -150,6 +150,18 @@ def _sql_text(text: str) -> str:
     return str(duckdb.ConstantExpression(text))
 
 
+def _comments(descriptor: dict) -> list[str]:
+    """COMMENT ON statements for every described table and column, each name and text quoted by DuckDB."""
+    statements = []
+    for resource in descriptor["resources"]:
+        table = duckdb_quote(resource["name"])
+        if resource.get("description"):
+            statements.append(f"COMMENT ON TABLE {table} IS {_sql_text(resource['description'])}")
+        statements += [f"COMMENT ON COLUMN {table}.{duckdb_quote(field['name'])} IS {_sql_text(field['description'])}"
+                       for field in resource["schema"]["fields"] if field.get("description")]
+    return statements
+
+
 def to_duckdb(package: Package, out: str | os.PathLike, progress: bool = False) -> Path:
     """One DuckDB table per resource, with keys, native DATE columns, column comments, plus `fields`."""
     import duckdb
@@ -162,15 +174,7 @@ def to_duckdb(package: Package, out: str | os.PathLike, progress: bool = False) 
             connection.execute("BEGIN TRANSACTION")
             _fill(connection, package, DUCKDB_TYPES, dates_as_text=False, show=progress, what="duckdb",
                   quote=duckdb_quote)
-            for resource in package.descriptor["resources"]:
-                table = resource["name"]
-                if resource.get("description"):
-                    connection.execute(f"COMMENT ON TABLE {duckdb_quote(table)} IS"
-                                       f" {_sql_text(resource['description'])}")
-                for field in resource["schema"]["fields"]:
-                    if field.get("description"):
-                        connection.execute(f"COMMENT ON COLUMN {duckdb_quote(table)}.{duckdb_quote(field['name'])}"
-                                           f" IS {_sql_text(field['description'])}")
+            connection.execute(";\n".join(_comments(package.descriptor)))  # one call: each costs a round trip
             connection.execute("COMMIT")
             connection.execute("CHECKPOINT")
         finally:
