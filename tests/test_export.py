@@ -15,8 +15,9 @@ import pytest
 
 import nkdigital as nk
 from nkdigital import export
+from nkdigital.api.frame_attrs import plain
+from nkdigital.export import images, tables
 from nkdigital.export.workbook import SHEET_CHARS, sheet_names
-from nkdigital.frame_attrs import plain
 
 from . import broken as b
 
@@ -105,11 +106,11 @@ def test_bulk_written_sqlite_tables_equal_the_frames_row_for_row(package, tmp_pa
     out = export.to_sqlite(package, tmp_path / "nk.sqlite")
     with sqlite3.connect(out) as db:
         for name in package.resource_names:
-            frame, schema, quoted = package.resource(name), _schema(package, name), export.tables.sqlite_quote(name)
+            frame, schema, quoted = package.resource(name), _schema(package, name), tables.sqlite_quote(name)
             rows = db.execute(f"SELECT * FROM {quoted} ORDER BY rowid").fetchall()
             info = db.execute(f"PRAGMA table_info({quoted})").fetchall()
             assert rows == _cells(frame, dates_as_text=True), name
-            assert [(r[1], r[2]) for r in info] == [(f["name"], export.tables.SQL_TYPES[f["type"]])
+            assert [(r[1], r[2]) for r in info] == [(f["name"], tables.SQL_TYPES[f["type"]])
                                                     for f in schema["fields"]]
             assert [r[1] for r in sorted(info, key=lambda r: r[5]) if r[5]] == schema["primaryKey"]
         stored = {row for (kind,) in db.execute("SELECT DISTINCT typeof(is_core) FROM sources") for row in [kind]}
@@ -122,11 +123,11 @@ def test_bulk_written_duckdb_tables_equal_the_frames_row_for_row(package, tmp_pa
     out = export.to_duckdb(package, tmp_path / "nk.duckdb")
     with duckdb.connect(str(out), read_only=True) as db:
         for name in package.resource_names:
-            frame, schema, quoted = package.resource(name), _schema(package, name), export.tables.duckdb_quote(name)
+            frame, schema, quoted = package.resource(name), _schema(package, name), tables.duckdb_quote(name)
             assert db.execute(f"SELECT * FROM {quoted}").fetchall() == _cells(frame), name
             columns = db.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?"
                                  " ORDER BY column_index", [name]).fetchall()
-            assert columns == [(f["name"], export.tables.DUCKDB_TYPES[f["type"]]) for f in schema["fields"]]
+            assert columns == [(f["name"], tables.DUCKDB_TYPES[f["type"]]) for f in schema["fields"]]
             [key] = db.execute("SELECT constraint_column_names FROM duckdb_constraints() WHERE table_name = ?"
                                " AND constraint_type = 'PRIMARY KEY'", [name]).fetchall()
             assert key[0] == schema["primaryKey"]
@@ -163,8 +164,6 @@ HOSTILE = ['x" (a INTEGER); DROP TABLE sources; --', "nkdigital_rows", "a'b", 'q
 @pytest.mark.parametrize("database", ["sqlite", "duckdb"])
 def test_hostile_table_and_column_names_are_written_as_names(database, tmp_path):
     """Bulk writing quotes every name: the table holds exactly the rows given, under exactly the names given."""
-    from nkdigital.export import tables
-
     schema = {"fields": [{"name": name, "type": kind} for name, kind in zip(HOSTILE, ["string", "integer", "date",
               "number", "boolean", "string"], strict=True)], "primaryKey": [HOSTILE[0]]}
     frame = pd.DataFrame({HOSTILE[0]: pd.array(["'); DROP TABLE t; --", "b"], dtype="string"),
@@ -248,7 +247,7 @@ def test_a_failed_csv_export_leaves_the_earlier_folder_untouched(package, tmp_pa
 
         return hashlib.new("sha256", data)
 
-    monkeypatch.setattr(export.tables.hashlib, "sha256", failing)
+    monkeypatch.setattr(tables.hashlib, "sha256", failing)
     with pytest.raises(OSError, match="No space left"):
         export.to_csv(package, out)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
@@ -406,7 +405,7 @@ def test_the_command_line_exports_parquet(tmp_path):
 @pytest.mark.parametrize("fmt", ["sqlite", "duckdb"])
 def test_a_full_disk_leaves_no_file_journal_or_wal(fmt, package, tmp_path, monkeypatch):
     """The database fails mid-write as on a full disk: a clean error, and nothing left behind."""
-    real, calls = export.tables._insert, []
+    real, calls = tables._insert, []
 
     def insert_then_fail(connection, name, rows, quote):
         real(connection, name, rows, quote)
@@ -414,7 +413,7 @@ def test_a_full_disk_leaves_no_file_journal_or_wal(fmt, package, tmp_path, monke
         if len(calls) == 2:
             raise _disk_full(fmt)
 
-    monkeypatch.setattr(export.tables, "_insert", insert_then_fail)
+    monkeypatch.setattr(tables, "_insert", insert_then_fail)
     target = tmp_path / f"nk.{fmt}"
     target.write_bytes(b"previous")
     with pytest.raises(OSError, match=f"cannot write {target}: .*full"):
@@ -478,7 +477,7 @@ def test_every_image_renders_in_one_browser_session_that_loads_nothing_from_the_
             spec["path"].write_bytes(spec["opts"]["format"].encode())
 
     monkeypatch.setattr(kaleido, "write_fig_from_object_sync", render)
-    monkeypatch.setattr(export.images, "find_browser", lambda: "chromium")
+    monkeypatch.setattr(images, "find_browser", lambda: "chromium")
     figures = {stem: nk.charts.chart(stem.removeprefix("nkdigital-"), package)
                for stem in ("nkdigital-subscribers", "nkdigital-devices-headline")}
     paths = export.write_images(figures, tmp_path / "out", ["png", "svg"])
@@ -514,7 +513,6 @@ def test_a_folder_that_appears_at_the_target_while_an_export_is_written_is_never
 def test_hostile_descriptions_become_duckdb_comments_word_for_word():
     import duckdb
 
-    from nkdigital.export import tables
 
     text = "it's; COMMENT ON TABLE \"t\" IS 'owned'; DROP TABLE \"t\"; -- \\ \u00e9"
     descriptor = {"resources": [{"name": HOSTILE[0], "description": text, "schema": {"fields": [
