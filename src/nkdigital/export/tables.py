@@ -29,6 +29,8 @@ SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "year": "
              "boolean": "INTEGER"}
 DUCKDB_TYPES = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "year": "BIGINT", "date": "DATE",
                 "boolean": "BOOLEAN"}
+ARROW_TYPES = {"string": "string", "number": "float64", "integer": "int64", "year": "int64", "date": "date32",
+               "boolean": "bool"}
 FIELDS_TABLE = "fields"
 FIELDS_SCHEMA = {"fields": [{"name": name, "type": "boolean" if name == "required" else "string"} for name in
                              ("resource", "field", "type", "required", "allowed_values", "example", "description")]}
@@ -38,10 +40,6 @@ ARROW_VIEW = "nkdigital_rows"  # a temporary name for the frame DuckDB reads fro
 def _ordered(package: Package) -> list[str]:
     """Resources with `sources` first, so foreign keys always point at an existing table."""
     return sorted(package.resource_names, key=lambda name: name != "sources")
-
-
-ARROW_TYPES = {"string": "string", "number": "float64", "integer": "int64", "year": "int64", "date": "date32",
-               "boolean": "bool"}
 
 
 def _rows(frame: pd.DataFrame, schema: dict, dates_as_text: bool):
@@ -174,7 +172,8 @@ def to_duckdb(package: Package, out: str | os.PathLike, progress: bool = False) 
             connection.execute("BEGIN TRANSACTION")
             _fill(connection, package, DUCKDB_TYPES, dates_as_text=False, show=progress, what="duckdb",
                   quote=duckdb_quote)
-            connection.execute(";\n".join(_comments(package.descriptor)))  # one call: each costs a round trip
+            if comments := _comments(package.descriptor):
+                connection.execute(";\n".join(comments))  # in one call: each call costs a round trip
             connection.execute("COMMIT")
             connection.execute("CHECKPOINT")
         finally:

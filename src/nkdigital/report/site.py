@@ -7,6 +7,7 @@ import math
 import os
 import shutil
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from nkdigital.core.atomic import atomic_folder, replaceable_folder
@@ -68,17 +69,14 @@ def _check_target(out: Path) -> None:
 
 def _chart_files(figures: dict, package, charts: Path, base_url: str, version: str,
                  images: bool) -> tuple[list[dict], set[str]]:
-    """Every chart's page and downloads (PNG, SVG and PDF only with `images`) into `charts`; what the index lists
-    about each, and the ids of every source the charts draw on."""
+    """Every chart's page and CSV downloads into `charts`, the pages linking PNG, SVG and PDF too with `images`
+    (rendered by the caller); what the index lists about each, and the ids of every source the charts draw on."""
     from nkdigital import export
     from nkdigital.export.chart_file import write_frame_csv
     from nkdigital.export.chart_table import reader_rows, wide_rows
     from nkdigital.report.chart_page import embed_snippet, unescaped, write_page
 
-    charts.mkdir()
     suffixes = (".png", ".svg", ".pdf", ".csv") if images else (".csv",)
-    if images:
-        export.write_images(figures, charts, ("png", "svg", "pdf"))
     listed, used = [], set()
     for stem, fig in figures.items():
         drawn, table = export.chart_rows(fig, package), reader_rows(fig, package)  # once each per chart
@@ -122,10 +120,11 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
     and the index say how to get one instead of showing a snippet).
     `images`: also each chart as PNG, SVG and PDF (needs Chromium); without them pages offer the CSVs only.
     """
-    from nkdigital import charts
+    from nkdigital import charts, export
     from nkdigital.api.package import load
     from nkdigital.charts.house import FONT
     from nkdigital.core.version import VERSION
+    from nkdigital.export.formats import IMAGE_FORMATS
     from nkdigital.export.html import FIGURE_STYLE, VENDOR, plotly_js_path
     from nkdigital.report.render import environment
 
@@ -137,13 +136,16 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
     package = package or load(validate=True)
     package.require_valid()  # a package passed in is checked too: pages quote it and copy its archived texts
     out.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_folder(out, earlier=_is_report) as staging:  # replaced whole, and only once complete
+    with atomic_folder(out, earlier=_is_report) as staging, ThreadPoolExecutor(max_workers=1) as browser:
+        figures = charts.gallery(package)
+        (staging / "charts").mkdir()
+        # Chromium renders every image (one session) while this thread renders the pages: both cores at work
+        rendering = browser.submit(export.write_images, figures, staging / "charts", IMAGE_FORMATS) if images else None
         html_exporter = exporter()
         paths = notebook_paths(notebooks)
         pages = [render(path, html_exporter, *around) for path, around in zip(paths, neighbours(paths), strict=True)]
         for page in pages:
             (staging / page.file).write_text(with_policy(page.html, page.scripts), encoding="utf-8")
-        figures = charts.gallery(package)
         charts_listed, used = _chart_files(figures, package, staging / "charts", base_url, VERSION, images)
         copies = package.resource("source_copies")
         _archive(package, staging / "archive", set(copies.loc[copies["source_id"].isin(used), "archive_path"]))
@@ -164,5 +166,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         (staging / "index.html").write_text(with_policy(index, []), encoding="utf-8")
         (staging / MARKER).write_text("built by nkdigital report; this folder is replaced by the next build\n",
                                       encoding="utf-8")
+        if rendering:
+            rendering.result()  # the images are in place (or their error is raised) before the site is
         _readable(staging)
     return out
