@@ -101,18 +101,30 @@ def duckdb_quote(name: str) -> str:
 
 
 def _fill(connection, package: Package, types: dict[str, str], dates_as_text: bool, show: bool, what: str,
-          quote: Callable[[str], str]) -> None:
-    """Create one keyed table per resource (sources first) and insert its rows; then the `fields` table."""
+          quote: Callable[[str], str], described: Callable[[dict], list[str]] | None = None) -> None:
+    """Create one keyed table per resource (sources first) and the `fields` table, run the statements
+    `described` gives for the descriptor (DuckDB's comments, set while the tables are empty), then insert the
+    rows."""
     all_schemas = schemas(package)
-    for name in steps(_ordered(package), show, what):
-        connection.execute(_create_table(name, all_schemas[name], types, quote))
-        _insert(connection, name, _rows(package.resource(name), all_schemas[name], dates_as_text), quote)
-    dictionary = fields_table(package)
     text, flag = types["string"], types["boolean"]
-    connection.execute(f'CREATE TABLE "{FIELDS_TABLE}" (resource {text} NOT NULL, field {text} NOT NULL,'
-                       f' type {text} NOT NULL, required {flag} NOT NULL, allowed_values {text}, example {text},'
-                       f' description {text}, PRIMARY KEY (resource, field))')
-    _insert(connection, FIELDS_TABLE, _rows(dictionary, FIELDS_SCHEMA, dates_as_text), quote)
+    statements = [_create_table(name, all_schemas[name], types, quote) for name in _ordered(package)]
+    statements.append(f'CREATE TABLE "{FIELDS_TABLE}" (resource {text} NOT NULL, field {text} NOT NULL,'
+                      f' type {text} NOT NULL, required {flag} NOT NULL, allowed_values {text}, example {text},'
+                      f' description {text}, PRIMARY KEY (resource, field))')
+    _execute_all(connection, statements + (described(package.descriptor) if described else []))
+    for name in steps(_ordered(package), show, what):
+        _insert(connection, name, _rows(package.resource(name), all_schemas[name], dates_as_text), quote)
+    _insert(connection, FIELDS_TABLE, _rows(fields_table(package), FIELDS_SCHEMA, dates_as_text), quote)
+
+
+def _execute_all(connection, statements: list[str]) -> None:
+    """Run `statements` in order: DuckDB takes them in one call (each call costs a round trip), SQLite one by one
+    (its `executescript` would commit the open transaction)."""
+    if isinstance(connection, sqlite3.Connection):
+        for statement in statements:
+            connection.execute(statement)
+    else:
+        connection.execute(";\n".join(statements))
 
 
 @contextmanager
@@ -171,9 +183,7 @@ def to_duckdb(package: Package, out: str | os.PathLike, progress: bool = False) 
         try:
             connection.execute("BEGIN TRANSACTION")
             _fill(connection, package, DUCKDB_TYPES, dates_as_text=False, show=progress, what="duckdb",
-                  quote=duckdb_quote)
-            if comments := _comments(package.descriptor):
-                connection.execute(";\n".join(comments))  # in one call: each call costs a round trip
+                  quote=duckdb_quote, described=_comments)
             connection.execute("COMMIT")
             connection.execute("CHECKPOINT")
         finally:
