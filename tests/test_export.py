@@ -15,6 +15,8 @@ import pytest
 
 import nkdigital as nk
 from nkdigital import export
+from nkdigital.api.frame_attrs import plain
+from nkdigital.export import images, tables
 from nkdigital.export.workbook import SHEET_CHARS, sheet_names
 
 from . import broken as b
@@ -85,6 +87,118 @@ def test_duckdb_export_has_typed_tables_keys_and_column_comments(package, tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nk.duckdb"], "a .wal file was left behind"
 
 
+def _cells(frame: pd.DataFrame, dates_as_text: bool = False) -> list[tuple]:
+    """The frame's rows as plain Python values: None for missing, dates as dates (or ISO text), enums as text."""
+    columns = []
+    for name in frame.columns:
+        column = frame[name].astype(object).where(frame[name].notna(), None)
+        if pd.api.types.is_datetime64_any_dtype(frame[name].dtype):
+            column = [None if v is None else (v.date().isoformat() if dates_as_text else v.date()) for v in column]
+        columns.append([v.item() if hasattr(v, "item") else v for v in column])
+    return list(zip(*columns, strict=True))
+
+
+def _schema(package, name: str) -> dict:
+    return next(r for r in package.descriptor["resources"] if r["name"] == name)["schema"]
+
+
+def test_bulk_written_sqlite_tables_equal_the_frames_row_for_row(package, tmp_path):
+    out = export.to_sqlite(package, tmp_path / "nk.sqlite")
+    with sqlite3.connect(out) as db:
+        for name in package.resource_names:
+            frame, schema, quoted = package.resource(name), _schema(package, name), tables.sqlite_quote(name)
+            rows = db.execute(f"SELECT * FROM {quoted} ORDER BY rowid").fetchall()
+            info = db.execute(f"PRAGMA table_info({quoted})").fetchall()
+            assert rows == _cells(frame, dates_as_text=True), name
+            assert [(r[1], r[2]) for r in info] == [(f["name"], tables.SQL_TYPES[f["type"]])
+                                                    for f in schema["fields"]]
+            assert [r[1] for r in sorted(info, key=lambda r: r[5]) if r[5]] == schema["primaryKey"]
+        stored = {row for (kind,) in db.execute("SELECT DISTINCT typeof(is_core) FROM sources") for row in [kind]}
+    assert stored == {"integer"}  # booleans as 0/1
+
+
+def test_bulk_written_duckdb_tables_equal_the_frames_row_for_row(package, tmp_path):
+    import duckdb
+
+    out = export.to_duckdb(package, tmp_path / "nk.duckdb")
+    with duckdb.connect(str(out), read_only=True) as db:
+        for name in package.resource_names:
+            frame, schema, quoted = package.resource(name), _schema(package, name), tables.duckdb_quote(name)
+            assert db.execute(f"SELECT * FROM {quoted}").fetchall() == _cells(frame), name
+            columns = db.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?"
+                                 " ORDER BY column_index", [name]).fetchall()
+            assert columns == [(f["name"], tables.DUCKDB_TYPES[f["type"]]) for f in schema["fields"]]
+            [key] = db.execute("SELECT constraint_column_names FROM duckdb_constraints() WHERE table_name = ?"
+                               " AND constraint_type = 'PRIMARY KEY'", [name]).fetchall()
+            assert key[0] == schema["primaryKey"]
+        assert db.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchone()[0] == 0
+
+
+def test_bulk_written_parquet_files_equal_the_frames(package, tmp_path):
+    out = export.to_parquet(package, tmp_path / "parquet")
+    for name in package.resource_names:
+        frame, expected = pd.read_parquet(out / f"{name}.parquet"), package.resource(name)
+        for column in frame.columns:  # date32 comes back as dates: typed like the package's again
+            if pd.api.types.is_datetime64_any_dtype(expected[column].dtype):
+                frame[column] = pd.to_datetime(frame[column]).astype(expected[column].dtype)
+        pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+        assert frame.attrs == plain(expected.attrs)  # metadata kept, read back by pandas
+
+
+def test_xlsx_sheets_equal_the_frames_cell_for_cell(package, tmp_path):
+    from openpyxl import load_workbook
+
+    book = load_workbook(export.to_xlsx(package, tmp_path / "nk.xlsx"))
+    for name in package.resource_names:
+        frame = package.resource(name)
+        rows = list(book[name].iter_rows(values_only=True))
+        assert rows[0] == tuple(frame.columns)
+        dates = [i for i, c in enumerate(frame.columns) if pd.api.types.is_datetime64_any_dtype(frame[c].dtype)]
+        read = [tuple(v.date() if i in dates and v is not None else v for i, v in enumerate(row)) for row in rows[1:]]
+        assert read == _cells(frame), name
+
+
+HOSTILE = ['x" (a INTEGER); DROP TABLE sources; --', "nkdigital_rows", "a'b", 'q""uoted', "sel ect", "ünï"]
+
+
+@pytest.mark.parametrize("database", ["sqlite", "duckdb"])
+def test_hostile_table_and_column_names_are_written_as_names(database, tmp_path):
+    """Bulk writing quotes every name: the table holds exactly the rows given, under exactly the names given."""
+    schema = {"fields": [{"name": name, "type": kind} for name, kind in zip(HOSTILE, ["string", "integer", "date",
+              "number", "boolean", "string"], strict=True)], "primaryKey": [HOSTILE[0]]}
+    frame = pd.DataFrame({HOSTILE[0]: pd.array(["'); DROP TABLE t; --", "b"], dtype="string"),
+                          HOSTILE[1]: pd.array([1, None], dtype="Int64"),
+                          HOSTILE[2]: pd.to_datetime(["2020-01-02", None]).astype("datetime64[s]"),
+                          HOSTILE[3]: pd.array([1.5, None], dtype="Float64"),
+                          HOSTILE[4]: pd.array([True, None], dtype="boolean"),
+                          HOSTILE[5]: pd.Categorical(["x", None])})
+    if database == "sqlite":
+        db, quote, types, text = sqlite3.connect(tmp_path / "db"), tables.sqlite_quote, tables.SQL_TYPES, True
+        names = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    else:
+        import duckdb
+
+        db, quote, types, text = duckdb.connect(str(tmp_path / "db")), tables.duckdb_quote, tables.DUCKDB_TYPES, False
+        names = "SELECT table_name FROM information_schema.tables"
+    for table in HOSTILE:
+        db.execute(tables._create_table(table, schema, types, quote))
+        tables._insert(db, table, tables._rows(frame, schema, dates_as_text=text), quote)
+    assert sorted(db.execute(names).fetchall()) == sorted((t,) for t in HOSTILE)
+    for table in HOSTILE:
+        assert db.execute(f"SELECT * FROM {quote(table)}").fetchall() == _cells(frame, dates_as_text=text)
+        assert [d[0] for d in db.execute(f"SELECT * FROM {quote(table)}").description] == HOSTILE
+    db.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db"]
+
+
+def test_sqlite_quote_quotes_as_sqlite_itself_does():
+    from nkdigital.export.tables import sqlite_quote
+
+    with sqlite3.connect(":memory:") as db:
+        for name in [*HOSTILE, '"', '""', "", "a\tb", "`[x]`"]:
+            assert sqlite_quote(name) == db.execute("SELECT printf('\"%w\"', ?)", (name,)).fetchone()[0]
+
+
 def test_csv_export_is_a_valid_data_package_with_the_same_layout(package, archive, tmp_path):
     out = export.export(package, "csv", tmp_path / "csv")
     for resource in package.descriptor["resources"]:
@@ -133,7 +247,7 @@ def test_a_failed_csv_export_leaves_the_earlier_folder_untouched(package, tmp_pa
 
         return hashlib.new("sha256", data)
 
-    monkeypatch.setattr(export.tables.hashlib, "sha256", failing)
+    monkeypatch.setattr(tables.hashlib, "sha256", failing)
     with pytest.raises(OSError, match="No space left"):
         export.to_csv(package, out)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
@@ -291,7 +405,7 @@ def test_the_command_line_exports_parquet(tmp_path):
 @pytest.mark.parametrize("fmt", ["sqlite", "duckdb"])
 def test_a_full_disk_leaves_no_file_journal_or_wal(fmt, package, tmp_path, monkeypatch):
     """The database fails mid-write as on a full disk: a clean error, and nothing left behind."""
-    real, calls = export.tables._insert, []
+    real, calls = tables._insert, []
 
     def insert_then_fail(connection, name, rows, quote):
         real(connection, name, rows, quote)
@@ -299,7 +413,7 @@ def test_a_full_disk_leaves_no_file_journal_or_wal(fmt, package, tmp_path, monke
         if len(calls) == 2:
             raise _disk_full(fmt)
 
-    monkeypatch.setattr(export.tables, "_insert", insert_then_fail)
+    monkeypatch.setattr(tables, "_insert", insert_then_fail)
     target = tmp_path / f"nk.{fmt}"
     target.write_bytes(b"previous")
     with pytest.raises(OSError, match=f"cannot write {target}: .*full"):
@@ -345,3 +459,69 @@ def test_chart_html_caption_credits_every_outlet_and_prints_the_reuse_terms(pack
     assert all(html.unescape(outlet) in caption for outlet in fig.layout.meta["sources"])
     assert any("non-commercial" in term for term in fig.layout.meta["terms"])
     assert "non-commercial" in caption and "Reuse terms:" in caption
+
+
+def test_every_image_renders_in_one_browser_session_that_loads_nothing_from_the_network(package, tmp_path,
+                                                                                       monkeypatch):
+    """One kaleido batch (one Chromium start) for all figures and formats, each at its own export size, MathJax off
+    (kaleido would load it from a CDN); the rendered files land in the folder."""
+    import kaleido
+
+    from nkdigital.charts.house import image_size
+
+    calls = []
+
+    def render(specs, kopts, cancel_on_error):
+        calls.append((specs, kopts, cancel_on_error))
+        for spec in specs:
+            spec["path"].write_bytes(spec["opts"]["format"].encode())
+
+    monkeypatch.setattr(kaleido, "write_fig_from_object_sync", render)
+    monkeypatch.setattr(images, "find_browser", lambda: "chromium")
+    figures = {stem: nk.charts.chart(stem.removeprefix("nkdigital-"), package)
+               for stem in ("nkdigital-subscribers", "nkdigital-devices-headline")}
+    paths = export.write_images(figures, tmp_path / "out", ["png", "svg"])
+    [(specs, kopts, cancel_on_error)] = calls
+    assert kopts == {"mathjax": False} and cancel_on_error
+    assert [(s["opts"]["format"], s["opts"]["scale"], s["opts"]["width"], s["opts"]["height"]) for s in specs] == [
+        (fmt, 2 if fmt == "png" else 1, *image_size(fig)) for fmt in ("png", "svg") for fig in figures.values()]
+    assert [p.name for p in paths] == [f"{stem}.{fmt}" for fmt in ("png", "svg") for stem in figures]
+    assert [p.read_text() for p in paths] == ["png", "png", "svg", "svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_folder_that_appears_at_the_target_while_an_export_is_written_is_never_replaced(package, tmp_path,
+                                                                                          monkeypatch):
+    """The target is checked again just before the swap: a folder someone else put there meanwhile stays."""
+    import pyarrow.parquet as pq
+
+    out, real = tmp_path / "pq", pq.write_table
+
+    def write_then_someone_takes_the_name(table, where):
+        real(table, where)
+        if not out.exists():
+            out.mkdir()
+            (out / "thesis.tex").write_text("mine")
+
+    monkeypatch.setattr(pq, "write_table", write_then_someone_takes_the_name)
+    with pytest.raises(FileExistsError, match="changed while it was written"):
+        export.to_parquet(package, out)
+    assert [p.name for p in out.iterdir()] == ["thesis.tex"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pq"]
+
+
+def test_hostile_descriptions_become_duckdb_comments_word_for_word():
+    import duckdb
+
+
+    text = "it's; COMMENT ON TABLE \"t\" IS 'owned'; DROP TABLE \"t\"; -- \\ \u00e9"
+    descriptor = {"resources": [{"name": HOSTILE[0], "description": text, "schema": {"fields": [
+        {"name": HOSTILE[2], "description": text + " (column)"}, {"name": HOSTILE[3]}]}}]}
+    with duckdb.connect() as db:
+        db.execute(f"CREATE TABLE {tables.duckdb_quote(HOSTILE[0])} ({tables.duckdb_quote(HOSTILE[2])} INTEGER,"
+                   f" {tables.duckdb_quote(HOSTILE[3])} INTEGER)")
+        db.execute(";\n".join(tables._comments(descriptor)))
+        assert db.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall() == [(HOSTILE[0], text)]
+        assert db.execute("SELECT column_name, comment FROM duckdb_columns() WHERE NOT internal"
+                          " ORDER BY column_index").fetchall() == [
+            (HOSTILE[2], text + " (column)"), (HOSTILE[3], None)]

@@ -185,8 +185,7 @@ def test_sql_names_are_quoted_by_the_drivers_own_quoting(tmp_path, database):
     name = 'x" (a INTEGER); COPY (SELECT 1) TO \'escaped.csv\'; --'
     schema = {"fields": [{"name": name, "type": "integer"}], "primaryKey": [name]}
     if database == "sqlite":
-        connection = sqlite3.connect(tmp_path / "db")
-        quote = sqlite_quote(connection)
+        connection, quote = sqlite3.connect(tmp_path / "db"), sqlite_quote
         tables = "SELECT name FROM sqlite_master WHERE type = 'table'"
     else:
         import duckdb

@@ -53,22 +53,31 @@ def _is_data_package(folder: Path) -> bool:
     return (folder / "datapackage.json").is_file()
 
 
+def replaceable_folder(target: Path, earlier: Callable[[Path], bool] = _is_data_package) -> bool:
+    """Whether `target` is missing, an empty folder, or a folder `earlier` recognises as an earlier result (never
+    a symlink or a file)."""
+    return not target.is_symlink() and (not target.exists() or (target.is_dir() and (earlier(target)
+                                                                                   or not any(target.iterdir()))))
+
+
 @contextmanager
 def atomic_folder(target: str | os.PathLike, earlier: Callable[[Path], bool] = _is_data_package) -> Iterator[Path]:
     """Yield an empty folder; on success it takes the place of `target` (an earlier result is then removed).
 
     `target` must not exist yet, be empty, or be a folder `earlier` recognises as an earlier export, so no other
-    folder is ever replaced.
+    folder is ever replaced; it is checked again just before the swap.
     """
     target = Path(target)
-    if target.is_symlink() or (target.exists() and not (target.is_dir() and (earlier(target)
-                                                                             or not any(target.iterdir())))):
+    if not replaceable_folder(target, earlier):
         raise FileExistsError(f"{target} exists and is not an earlier export; choose a new folder")
     with scratch_beside(target) as scratch:
         fresh, previous = scratch / "new", scratch / "previous"
         fresh.mkdir()
         yield fresh
         fresh.chmod(0o755)
+        if not replaceable_folder(target, earlier):  # something else took the name meanwhile
+            raise FileExistsError(f"{target} changed while it was written and is no earlier export; nothing was"
+                                  " replaced")
         if target.exists():
             os.replace(target, previous)  # both renames stay on one file system; the old copy goes with scratch
         os.replace(fresh, target)

@@ -9,9 +9,7 @@ geo (read from the method's signature) and the same period-overlap rule, over th
 from __future__ import annotations
 
 import inspect
-import sqlite3
 from collections.abc import Callable
-from contextlib import closing
 
 from nkdigital.api.package import Package
 from nkdigital.explorer.names import CONFLICTS, FROM_SOURCES, PERIODS, SNIPPET
@@ -31,8 +29,7 @@ def _geo(alias: str) -> str:
 
 def queries(columns: dict[str, list[str]]) -> dict[str, dict]:
     """Canned queries for the questions people ask, each only where its tables and columns exist."""
-    with closing(sqlite3.connect(":memory:")) as connection:  # SQLite's own identifier quoting needs one
-        return _queries(columns, sqlite_quote(connection))
+    return _queries(columns, sqlite_quote)
 
 
 def _queries(columns: dict[str, list[str]], ident: Callable[[str], str]) -> dict[str, dict]:

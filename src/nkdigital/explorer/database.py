@@ -67,7 +67,7 @@ def search_columns(columns: dict[str, list[str]]) -> dict[str, list[str]]:
 
 def add_fts(connection: sqlite3.Connection, table: str, searched: list[str]) -> None:
     """An external-content FTS5 table `<table>_fts`, which Datasette detects and uses for `?_search=`."""
-    ident = sqlite_quote(connection)
+    ident = sqlite_quote
     fts = ident(f"{table}_fts")
     listed = ", ".join(ident(c) for c in searched)
     content = "'" + table.replace("'", "''") + "'"
@@ -89,7 +89,7 @@ def link_copies(connection: sqlite3.Connection) -> None:
 
 def add_source_columns(connection: sqlite3.Connection) -> None:
     """Copy each source's outlet and strength onto every quoted table's rows, so that they facet and show."""
-    columns, ident = table_columns(connection), sqlite_quote(connection)
+    columns, ident = table_columns(connection), sqlite_quote
     copied = [c for c in FROM_SOURCES if c in columns.get("sources", [])]
     for table, names in columns.items():
         if table in ("sources", COPIES) or "source_id" not in names or "quote" not in names:
@@ -120,7 +120,7 @@ def lead_order(names: list[str]) -> list[str]:
 
 def reorder(connection: sqlite3.Connection, table: str, names: list[str]) -> None:
     """Rebuild `table` with its columns in `lead_order`, keeping types, NOT NULL, primary and foreign keys."""
-    order, ident = lead_order(names), sqlite_quote(connection)
+    order, ident = lead_order(names), sqlite_quote
     if order == names:
         return
     info = {row[1]: row for row in connection.execute("SELECT * FROM pragma_table_info(?)", [table])}

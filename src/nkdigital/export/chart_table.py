@@ -3,14 +3,10 @@ Year × Series table, as a chart page shows them and as CSV."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pandas as pd
 
 from nkdigital import text
 from nkdigital.api.package import Package
-from nkdigital.export.chart_file import write_frame_csv
 from nkdigital.metadata.enums import ENUMS
 from nkdigital.metadata.fields import FIELDS
 from nkdigital.metadata.resources import RESOURCES
@@ -79,12 +75,11 @@ def reader_rows(fig, package: Package) -> pd.DataFrame:
     return table.sort_values(["date_key", "row_id"], kind="stable").reset_index(drop=True)
 
 
-def wide_rows(fig, package: Package) -> pd.DataFrame:
-    """The rows drawn as a wide table: one line per year (or per subject when the chart draws no dates), one
-    column per series (subject, then source), each cell the figure as stated ('low–high' for a range, never a
-    midpoint); figures of one series in one year are joined with '; '."""
-    rows = reader_rows(fig, package)
-    rows = rows[rows["Figure"] != ""]
+def wide_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows drawn (`table`: :func:`reader_rows`) as a wide table: one line per year (or per subject when the
+    chart draws no dates), one column per series (subject, then source), each cell the figure as stated
+    ('low–high' for a range, never a midpoint); figures of one series in one year are joined with '; '."""
+    rows = table[table["Figure"] != ""]
     if rows.empty:
         return pd.DataFrame(columns=["Year"])
     dated = rows["date_key"] != ""
@@ -93,8 +88,3 @@ def wide_rows(fig, package: Package) -> pd.DataFrame:
     long = pd.DataFrame({index[0]: index[1], "series": series, "figure": rows["Figure"]})
     wide = long.groupby([index[0], "series"], sort=True)["figure"].agg("; ".join).unstack("series")
     return wide.reset_index().rename_axis(columns=None)
-
-
-def write_chart_wide_csv(fig, out: str | os.PathLike, package: Package) -> Path:
-    """Write :func:`wide_rows` to `out` as UTF-8 CSV."""
-    return write_frame_csv(wide_rows(fig, package), out)

@@ -54,8 +54,6 @@ def _browser_quiet() -> Iterator[None]:
 
 def write_image(fig, out: str | os.PathLike, width: int | None = None, height: int | None = None) -> Path:
     """Render one figure to `out` (.png at scale 2, .svg or .pdf) at its export size or the size given."""
-    import plotly.io as pio
-
     from nkdigital.charts.house import image_size
 
     out = Path(out)
@@ -71,15 +69,26 @@ def write_image(fig, out: str | os.PathLike, width: int | None = None, height: i
     find_browser()
     if not out.parent.is_dir():
         raise FileNotFoundError(f"no folder {out.parent} to write {out.name} into")
-    with atomic_path(out) as temporary, _browser_quiet():
-        pio.write_image(fig, temporary, format=fmt, scale=2 if fmt == "png" else 1, width=size[0], height=size[1])
+    with atomic_path(out) as temporary:
+        _render([(fig, temporary, fmt, size)])
     return out
+
+
+def _render(jobs: list[tuple]) -> None:
+    """Render each (figure, path, format, (width, height)) with kaleido's batch API: one Chromium session for all,
+    PNG at scale 2. MathJax is off: kaleido would otherwise load it from a CDN (no network at run time), and no
+    house chart sets LaTeX. The first failed image raises."""
+    import kaleido
+
+    specs = [{"fig": fig.to_dict(), "path": path,
+              "opts": {"format": fmt, "scale": 2 if fmt == "png" else 1, "width": size[0], "height": size[1]}}
+             for fig, path, fmt, size in jobs]
+    with _browser_quiet():
+        kaleido.write_fig_from_object_sync(specs, kopts={"mathjax": False}, cancel_on_error=True)
 
 
 def write_images(figures: dict, folder: str | os.PathLike, formats: str | Sequence[str] = "png") -> list[Path]:
     """Render figures to PNG (scale 2), SVG and/or PDF with kaleido, every file in one browser session."""
-    import plotly.io as pio
-
     from nkdigital.charts.house import image_size
 
     formats = [formats] if isinstance(formats, str) else list(formats)
@@ -98,11 +107,8 @@ def write_images(figures: dict, folder: str | os.PathLike, formats: str | Sequen
     # rendered into a fresh private folder, so no name a stranger placed (a symlink) is ever written through
     with scratch_beside(folder / ".images") as scratch:
         temporaries = [scratch / target.name for target in targets]
-        figs = [fig for _, fig, _ in jobs]  # batch writing ignores each figure's own size unless given
-        with _browser_quiet():
-            pio.write_images(figs, temporaries, format=[fmt for *_, fmt in jobs],
-                             scale=[2 if fmt == "png" else 1 for *_, fmt in jobs],
-                             width=[image_size(f)[0] for f in figs], height=[image_size(f)[1] for f in figs])
+        _render([(fig, temporary, fmt, image_size(fig))  # each figure at its own export size
+                 for (_, fig, fmt), temporary in zip(jobs, temporaries, strict=True)])
         for temporary, target in zip(temporaries, targets, strict=True):
             os.replace(temporary, target)
     return targets

@@ -29,7 +29,12 @@ SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "year": "
              "boolean": "INTEGER"}
 DUCKDB_TYPES = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "year": "BIGINT", "date": "DATE",
                 "boolean": "BOOLEAN"}
+ARROW_TYPES = {"string": "string", "number": "float64", "integer": "int64", "year": "int64", "date": "date32",
+               "boolean": "bool"}
 FIELDS_TABLE = "fields"
+FIELDS_SCHEMA = {"fields": [{"name": name, "type": "boolean" if name == "required" else "string"} for name in
+                             ("resource", "field", "type", "required", "allowed_values", "example", "description")]}
+ARROW_VIEW = "nkdigital_rows"  # a temporary name for the frame DuckDB reads from
 
 
 def _ordered(package: Package) -> list[str]:
@@ -37,23 +42,19 @@ def _ordered(package: Package) -> list[str]:
     return sorted(package.resource_names, key=lambda name: name != "sources")
 
 
-def _plain(frame: pd.DataFrame, schema: dict, dates_as_text: bool) -> pd.DataFrame:
-    """Plain Python values for database drivers: None for missing, ISO strings (or dates) for dates."""
-    out = {}
-    for f in schema["fields"]:
-        column = frame[f["name"]]
-        if f.get("type") == "date":
-            values = [None if pd.isna(v) else (v.date().isoformat() if dates_as_text else v.date()) for v in column]
-        elif f.get("type") == "boolean":
-            values = [None if pd.isna(v) else bool(v) for v in column]
-        elif f.get("type") in ("integer", "year"):
-            values = [None if pd.isna(v) else int(v) for v in column]
-        elif f.get("type") == "number":
-            values = [None if pd.isna(v) else float(v) for v in column]
-        else:
-            values = [None if pd.isna(v) else str(v) for v in column]
-        out[f["name"]] = values
-    return pd.DataFrame(out, dtype="object")
+def _rows(frame: pd.DataFrame, schema: dict, dates_as_text: bool):
+    """The frame as an Arrow table for a database driver: one column per field in schema order, typed by the
+    field's type (enums decoded to text, missing values null), dates as ISO text when `dates_as_text`."""
+    import pyarrow as pa
+
+    frame = frame.copy(deep=False)
+    frame.attrs = {}  # field notes are written separately; Arrow's pandas metadata is not kept
+    names = [f["name"] for f in schema["fields"]]
+    typed = pa.schema([(f["name"], ARROW_TYPES[f.get("type", "string")]) for f in schema["fields"]])
+    table = pa.Table.from_pandas(frame[names], preserve_index=False).cast(typed)
+    if dates_as_text:  # ISO text from the date, not the timestamp
+        table = table.cast(pa.schema([(c.name, pa.string() if c.type == pa.date32() else c.type) for c in typed]))
+    return table
 
 
 def _create_table(name: str, schema: dict, types: dict[str, str], quote: Callable[[str], str]) -> str:
@@ -70,15 +71,26 @@ def _create_table(name: str, schema: dict, types: dict[str, str], quote: Callabl
     return f"CREATE TABLE {quote(name)} (\n  " + ",\n  ".join(columns) + "\n)"
 
 
-def _insert(connection, name: str, rows: pd.DataFrame, quote: Callable[[str], str]) -> None:
-    marks = ", ".join("?" for _ in rows.columns)
-    values = [list(row) for row in rows.itertuples(index=False)]
-    connection.executemany(f"INSERT INTO {quote(name)} VALUES ({marks})", values)
+def _insert(connection, name: str, rows, quote: Callable[[str], str]) -> None:
+    """Insert the Arrow table `rows` into table `name` in one statement: DuckDB scans the Arrow table itself,
+    SQLite gets every row in one `executemany` (inside the export's one transaction)."""
+    if isinstance(connection, sqlite3.Connection):
+        marks = ", ".join("?" for _ in rows.column_names)
+        connection.executemany(f"INSERT INTO {quote(name)} VALUES ({marks})",
+                               zip(*(column.to_pylist() for column in rows.columns), strict=True))
+        return
+    [(database,)] = connection.execute("SELECT current_database()").fetchall()
+    connection.register(ARROW_VIEW, rows)  # a temporary view: named in full, so no table of that name is meant
+    try:
+        connection.execute(f"INSERT INTO {quote(database)}.main.{quote(name)} SELECT * FROM temp.main.{ARROW_VIEW}")
+    finally:
+        connection.unregister(ARROW_VIEW)
 
 
-def sqlite_quote(connection: sqlite3.Connection) -> Callable[[str], str]:
-    """SQLite's own identifier quoting (printf's %w), for names from the descriptor."""
-    return lambda name: connection.execute("SELECT printf('\"%w\"', ?)", (name,)).fetchone()[0]
+def sqlite_quote(name: str) -> str:
+    """`name` as an SQLite identifier: in double quotes, each inner double quote doubled (what SQLite's own
+    `printf('%w')` does), so no name from the descriptor or the data ever becomes SQL."""
+    return '"' + str(name).replace('"', '""') + '"'
 
 
 def duckdb_quote(name: str) -> str:
@@ -89,18 +101,30 @@ def duckdb_quote(name: str) -> str:
 
 
 def _fill(connection, package: Package, types: dict[str, str], dates_as_text: bool, show: bool, what: str,
-          quote: Callable[[str], str]) -> None:
-    """Create one keyed table per resource (sources first) and insert its rows; then the `fields` table."""
+          quote: Callable[[str], str], described: Callable[[dict], list[str]] | None = None) -> None:
+    """Create one keyed table per resource (sources first) and the `fields` table, run the statements
+    `described` gives for the descriptor (DuckDB's comments, set while the tables are empty), then insert the
+    rows."""
     all_schemas = schemas(package)
-    for name in steps(_ordered(package), show, what):
-        connection.execute(_create_table(name, all_schemas[name], types, quote))
-        _insert(connection, name, _plain(package.resource(name), all_schemas[name], dates_as_text), quote)
-    dictionary = fields_table(package)
     text, flag = types["string"], types["boolean"]
-    connection.execute(f'CREATE TABLE "{FIELDS_TABLE}" (resource {text} NOT NULL, field {text} NOT NULL,'
-                       f' type {text} NOT NULL, required {flag} NOT NULL, allowed_values {text}, example {text},'
-                       f' description {text}, PRIMARY KEY (resource, field))')
-    _insert(connection, FIELDS_TABLE, dictionary.astype("object").where(dictionary.notna(), None), quote)
+    statements = [_create_table(name, all_schemas[name], types, quote) for name in _ordered(package)]
+    statements.append(f'CREATE TABLE "{FIELDS_TABLE}" (resource {text} NOT NULL, field {text} NOT NULL,'
+                      f' type {text} NOT NULL, required {flag} NOT NULL, allowed_values {text}, example {text},'
+                      f' description {text}, PRIMARY KEY (resource, field))')
+    _execute_all(connection, statements + (described(package.descriptor) if described else []))
+    for name in steps(_ordered(package), show, what):
+        _insert(connection, name, _rows(package.resource(name), all_schemas[name], dates_as_text), quote)
+    _insert(connection, FIELDS_TABLE, _rows(fields_table(package), FIELDS_SCHEMA, dates_as_text), quote)
+
+
+def _execute_all(connection, statements: list[str]) -> None:
+    """Run `statements` in order: DuckDB takes them in one call (each call costs a round trip), SQLite one by one
+    (its `executescript` would commit the open transaction)."""
+    if isinstance(connection, sqlite3.Connection):
+        for statement in statements:
+            connection.execute(statement)
+    else:
+        connection.execute(";\n".join(statements))
 
 
 @contextmanager
@@ -117,12 +141,13 @@ def to_sqlite(package: Package, out: str | os.PathLike, progress: bool = False) 
     out = Path(out)
     guard(out, package)
     with atomic_path(out) as temporary, _database_errors(out, sqlite3.Error):
-        connection = sqlite3.connect(temporary)
+        connection = sqlite3.connect(temporary, isolation_level=None)  # transactions as written below
         try:
-            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("PRAGMA foreign_keys = ON")  # outside a transaction, or it does nothing
+            connection.execute("BEGIN")
             _fill(connection, package, SQL_TYPES, dates_as_text=True, show=progress, what="sqlite",
-                  quote=sqlite_quote(connection))
-            connection.commit()
+                  quote=sqlite_quote)
+            connection.execute("COMMIT")
         finally:
             connection.close()
     return out
@@ -135,6 +160,18 @@ def _sql_text(text: str) -> str:
     return str(duckdb.ConstantExpression(text))
 
 
+def _comments(descriptor: dict) -> list[str]:
+    """COMMENT ON statements for every described table and column, each name and text quoted by DuckDB."""
+    statements = []
+    for resource in descriptor["resources"]:
+        table = duckdb_quote(resource["name"])
+        if resource.get("description"):
+            statements.append(f"COMMENT ON TABLE {table} IS {_sql_text(resource['description'])}")
+        statements += [f"COMMENT ON COLUMN {table}.{duckdb_quote(field['name'])} IS {_sql_text(field['description'])}"
+                       for field in resource["schema"]["fields"] if field.get("description")]
+    return statements
+
+
 def to_duckdb(package: Package, out: str | os.PathLike, progress: bool = False) -> Path:
     """One DuckDB table per resource, with keys, native DATE columns, column comments, plus `fields`."""
     import duckdb
@@ -144,17 +181,10 @@ def to_duckdb(package: Package, out: str | os.PathLike, progress: bool = False) 
     with atomic_path(out) as temporary, _database_errors(out, duckdb.Error):
         connection = duckdb.connect(str(temporary))
         try:
+            connection.execute("BEGIN TRANSACTION")
             _fill(connection, package, DUCKDB_TYPES, dates_as_text=False, show=progress, what="duckdb",
-                  quote=duckdb_quote)
-            for resource in package.descriptor["resources"]:
-                table = resource["name"]
-                if resource.get("description"):
-                    connection.execute(f"COMMENT ON TABLE {duckdb_quote(table)} IS"
-                                       f" {_sql_text(resource['description'])}")
-                for field in resource["schema"]["fields"]:
-                    if field.get("description"):
-                        connection.execute(f"COMMENT ON COLUMN {duckdb_quote(table)}.{duckdb_quote(field['name'])}"
-                                           f" IS {_sql_text(field['description'])}")
+                  quote=duckdb_quote, described=_comments)
+            connection.execute("COMMIT")
             connection.execute("CHECKPOINT")
         finally:
             connection.close()
@@ -199,15 +229,18 @@ def _arrow_table(frame: pd.DataFrame, resource: dict):
     each field's description in its metadata."""
     import pyarrow as pa
 
-    frame = frame.copy(deep=False)
-    frame.attrs = plain(frame.attrs)  # pandas stores attrs in the file as JSON
+    attrs, frame = plain(frame.attrs), frame.copy(deep=False)
+    frame.attrs = {}  # converted without attrs: pandas would deep-copy them for every column it reads
     table = pa.Table.from_pandas(frame, preserve_index=False)
+    pandas_meta = json.loads(table.schema.metadata[b"pandas"])
+    pandas_meta["attributes"] = attrs  # pandas reads attrs back from here, as if converted with them
     fields = {f["name"]: f for f in resource["schema"]["fields"]}
     schema = pa.schema([
         column.with_type(pa.date32() if fields[column.name].get("type") == "date" else column.type)
         .with_metadata({"description": fields[column.name].get("description", "")})
         for column in table.schema
-    ], metadata={**table.schema.metadata, b"description": resource.get("description", "").encode("utf-8")})
+    ], metadata={b"pandas": json.dumps(pandas_meta).encode("utf8"),
+                 b"description": resource.get("description", "").encode("utf-8")})
     return table.cast(schema)
 
 
@@ -240,7 +273,7 @@ def read_sqlite(path: str | os.PathLike, package: Package) -> dict[str, pd.DataF
     with sqlite3.connect(path) as connection:
         frames = {}
         for name in package.resource_names:
-            raw = pd.read_sql_query(f"SELECT * FROM {sqlite_quote(connection)(name)}", connection)
+            raw = pd.read_sql_query(f"SELECT * FROM {sqlite_quote(name)}", connection)
             frames[name] = _retyped(raw, package.resource(name))
     return frames
 

@@ -4,7 +4,6 @@ Chart · Table · Sources · Download · Cite · Embed, in one self-contained HT
 from __future__ import annotations
 
 import html
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,14 +42,13 @@ def unescaped(value: object) -> str:
     return "" if text.missing(value) else html.unescape(str(value))
 
 
-def sources_of(fig, package: Package, rows: pd.DataFrame) -> list[Source]:
-    """Every source of the rows drawn (and of the inputs of derived rows), sorted by outlet, with the quotes of
-    the drawn rows it gives and the archived copies it was read from."""
+def sources_of(package: Package, drawn: pd.DataFrame) -> list[Source]:
+    """Every source of the rows drawn (`drawn`: :func:`nkdigital.export.chart_rows`; inputs of derived rows
+    included), sorted by outlet, with the quotes of the drawn rows it gives and the archived copies it was read
+    from."""
     from nkdigital.charts.credits import outlet
     from nkdigital.charts.palette import name
-    from nkdigital.export.chart_file import chart_rows
 
-    drawn = chart_rows(fig, package)
     ids = package.source_ids(drawn) if len(drawn) else []
     table = package.sources().set_index("source_id")
     copies = package.resource("source_copies")
@@ -78,19 +76,16 @@ def data_as_of(fig, package: Package) -> str:
     return text.when(dates.max(), "day") if len(dates) else "date not stated"
 
 
-def citations(fig, package: Package, rows: pd.DataFrame) -> list[dict]:
-    """The chart (as part of the package) and its sources in every citation style :func:`nkdigital.citation` has."""
-    from nkdigital.export.chart_file import chart_rows
+def citations(fig, package: Package, drawn: pd.DataFrame) -> list[dict]:
+    """The chart (as part of the package) and the sources of the rows it draws (`drawn`) in every citation style
+    :func:`nkdigital.citation.cite` has."""
+    from nkdigital.citation import cite
+    from nkdigital.citation.styles import STYLES
 
-    cite_module = importlib.import_module("nkdigital.citation")  # the module: `nkdigital.citation` is the function
-
-    drawn = chart_rows(fig, package)
     title = unescaped((fig.layout.meta or {}).get("title"))
-    styles = cite_module.STYLES
-    return [{"style": style, "about": styles[style] if isinstance(styles, dict) else "",
-             "chart": cite_module.cite(None, style, package=package),
-             "sources": cite_module.cite(drawn, style, package=package) if len(drawn) else "",
-             "title": title} for style in cite_module.STYLES]
+    return [{"style": style, "about": about, "chart": cite(None, style, package=package),
+             "sources": cite(drawn, style, package=package) if len(drawn) else "", "title": title}
+            for style, about in STYLES.items()]
 
 
 def embed_snippet(src: str, title: str, height: int, origin: str) -> str:
@@ -102,17 +97,21 @@ def embed_snippet(src: str, title: str, height: int, origin: str) -> str:
 
 
 def render_page(fig, package: Package, stem: str, downloads: dict[str, str], embed: str | None,
-                version: str) -> str:
+                version: str, drawn: pd.DataFrame | None = None, table: pd.DataFrame | None = None) -> str:
     """The complete chart page. `downloads`: suffix → file name beside the page (see :data:`DOWNLOADS`);
-    `embed`: the embed snippet, or None when the report has no base URL."""
+    `embed`: the embed snippet, or None when the report has no base URL; `drawn` and `table`: the chart's
+    :func:`~nkdigital.export.chart_rows` and :func:`~nkdigital.export.chart_table.reader_rows` if the caller
+    has them already."""
     from nkdigital.charts.house import FONT
+    from nkdigital.export.chart_file import chart_rows
     from nkdigital.export.chart_table import reader_rows
     from nkdigital.export.html import PAGE_STYLE, figure_block, plotly_script
     from nkdigital.metadata import package as facts
     from nkdigital.report.render import environment
 
     meta = fig.layout.meta or {}
-    rows = reader_rows(fig, package)
+    drawn = chart_rows(fig, package) if drawn is None else drawn
+    table = reader_rows(fig, package) if table is None else table
     context = {
         "stem": stem, "version": version, "font": FONT,
         "title": unescaped(meta.get("title", stem)), "subtitle": unescaped(meta.get("subtitle")),
@@ -120,24 +119,24 @@ def render_page(fig, package: Package, stem: str, downloads: dict[str, str], emb
         "figure": markupsafe.Markup(figure_block(fig, narrow_below=ALWAYS_NARROW)),
         "figure_style": markupsafe.Markup(PAGE_STYLE.format(font=FONT)),
         "plotly": markupsafe.Markup(plotly_script(fig)),
-        "rows": rows.to_dict("records"), "sources": sources_of(fig, package, rows),
+        "rows": table.to_dict("records"), "sources": sources_of(package, drawn),
         "terms": [unescaped(t) for t in meta.get("terms", [])],
         "downloads": [{"href": name, "label": DOWNLOADS[suffix][0], "type": DOWNLOADS[suffix][1]}
                       for suffix, name in downloads.items()],
-        "citations": citations(fig, package, rows), "embed": embed, "no_embed": NO_BASE_URL,
+        "citations": citations(fig, package, drawn), "embed": embed, "no_embed": NO_BASE_URL,
         "as_of": data_as_of(fig, package), "licence": facts.LICENCE_TITLE, "licence_url": facts.LICENCE_URL,
     }
     return environment().get_template("chart.html.j2").render(**context)
 
 
 def write_page(fig, package: Package, out: Path, downloads: dict[str, str], embed: str | None,
-               version: str) -> Path:
+               version: str, drawn: pd.DataFrame | None = None, table: pd.DataFrame | None = None) -> Path:
     """Write :func:`render_page` to `out`."""
     from nkdigital.core.atomic import atomic_write_bytes
     from nkdigital.export.csp import with_policy
 
-    page = with_policy(render_page(fig, package, out.stem, downloads, embed, version))  # autoescaped: every
-    atomic_write_bytes(out, page.encode("utf-8"))                                     # inline script is ours
+    page = with_policy(render_page(fig, package, out.stem, downloads, embed, version, drawn, table))  # autoescaped:
+    atomic_write_bytes(out, page.encode("utf-8"))                                        # every inline script is ours
     return out
 
 

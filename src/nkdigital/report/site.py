@@ -6,10 +6,11 @@ import html
 import math
 import os
 import shutil
-import tempfile
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from nkdigital.core.atomic import atomic_folder, replaceable_folder
 from nkdigital.export.csp import with_policy
 from nkdigital.report.chart_page import NO_BASE_URL
 from nkdigital.report.notebooks import notebook_paths
@@ -52,53 +53,50 @@ def _readable(folder: Path) -> None:
 MARKER = ".nkdigital-report"  # written into every site we build: only such a folder is ever replaced
 
 
+def _is_report(folder: Path) -> bool:
+    return (folder / MARKER).is_file()
+
+
 def _check_target(out: Path) -> None:
     """`out` may be missing, an empty folder, or a report we built (it carries MARKER); nothing else is replaced."""
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
+    if replaceable_folder(out, _is_report):
+        return
+    if out.is_symlink() or not out.is_dir():
         raise ValueError(f"{out} is not a folder: choose a new folder for the report")
-    if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise ValueError(f"{out} is neither empty nor a report built by nkdigital (no {MARKER} file in it):"
-                         " choose a new folder")
+    raise ValueError(f"{out} is neither empty nor a report built by nkdigital (no {MARKER} file in it):"
+                     " choose a new folder")
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Put `staging` in the place of `out` by renames only; the earlier report (checked again) is then removed."""
-    _check_target(out)
-    previous = staging.with_name(staging.name + ".previous")
-    if out.exists():
-        os.replace(out, previous)
-    os.replace(staging, out)
-    shutil.rmtree(previous, ignore_errors=True)
-
-
-def _chart_files(figures: dict, package, charts: Path, base_url: str, version: str, images: bool) -> list[dict]:
-    """Every chart's page and downloads (PNG, SVG and PDF only with `images`) into `charts`; what the index lists
-    about each."""
+def _chart_files(figures: dict, package, charts: Path, base_url: str, version: str,
+                 images: bool) -> tuple[list[dict], set[str]]:
+    """Every chart's page and CSV downloads into `charts`, the pages linking PNG, SVG and PDF too with `images`
+    (rendered by the caller); what the index lists about each, and the ids of every source the charts draw on."""
     from nkdigital import export
-    from nkdigital.export.chart_table import wide_rows, write_chart_wide_csv
+    from nkdigital.export.chart_file import write_frame_csv
+    from nkdigital.export.chart_table import reader_rows, wide_rows
     from nkdigital.report.chart_page import embed_snippet, unescaped, write_page
 
-    charts.mkdir()
     suffixes = (".png", ".svg", ".pdf", ".csv") if images else (".csv",)
-    if images:
-        export.write_images(figures, charts, ("png", "svg", "pdf"))
-    listed = []
+    listed, used = [], set()
     for stem, fig in figures.items():
+        drawn, table = export.chart_rows(fig, package), reader_rows(fig, package)  # once each per chart
+        used.update(package.source_ids(drawn))
         downloads = {suffix: f"{stem}{suffix}" for suffix in suffixes}
-        export.write_chart_csv(fig, charts / downloads[".csv"], package)
-        if len(wide_rows(fig, package)):
+        write_frame_csv(drawn, charts / downloads[".csv"])
+        wide = wide_rows(table)
+        if len(wide):
             downloads["-wide.csv"] = f"{stem}-wide.csv"
-            write_chart_wide_csv(fig, charts / downloads["-wide.csv"], package)
+            write_frame_csv(wide, charts / downloads["-wide.csv"])
         meta = fig.layout.meta
         title = unescaped(meta.get("title", stem))
         embed = embed_snippet(f"{base_url}charts/{stem}.html", title, embed_height(fig),
                               urllib.parse.urlsplit(base_url)._replace(path="", query="", fragment="").geturl()
                               ) if base_url else None
-        write_page(fig, package, charts / f"{stem}.html", downloads, embed, version)
+        write_page(fig, package, charts / f"{stem}.html", downloads, embed, version, drawn, table)
         listed.append({"stem": stem, "title": title, "description": unescaped(meta.get("description", stem)),
                        "source_line": unescaped(meta.get("source_line", "")), "downloads": downloads,
                        "embed": embed})
-    return listed
+    return listed, used
 
 
 def _archive(package, folder: Path, paths: set[str]) -> None:
@@ -126,6 +124,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
     from nkdigital.api.package import load
     from nkdigital.charts.house import FONT
     from nkdigital.core.version import VERSION
+    from nkdigital.export.formats import IMAGE_FORMATS
     from nkdigital.export.html import FIGURE_STYLE, VENDOR, plotly_js_path
     from nkdigital.report.render import environment
 
@@ -137,18 +136,18 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
     package = package or load(validate=True)
     package.require_valid()  # a package passed in is checked too: pages quote it and copy its archived texts
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
-    try:
+    with atomic_folder(out, earlier=_is_report) as staging, ThreadPoolExecutor(max_workers=1) as browser:
+        figures = charts.gallery(package)
+        (staging / "charts").mkdir()
+        # Chromium renders every image (one session) while this thread renders the pages: both cores at work
+        rendering = browser.submit(export.write_images, figures, staging / "charts", IMAGE_FORMATS) if images else None
         html_exporter = exporter()
         paths = notebook_paths(notebooks)
         pages = [render(path, html_exporter, *around) for path, around in zip(paths, neighbours(paths), strict=True)]
         for page in pages:
             (staging / page.file).write_text(with_policy(page.html, page.scripts), encoding="utf-8")
-        figures = charts.gallery(package)
-        charts_listed = _chart_files(figures, package, staging / "charts", base_url, VERSION,
-                                     images)
+        charts_listed, used = _chart_files(figures, package, staging / "charts", base_url, VERSION, images)
         copies = package.resource("source_copies")
-        used = {s for fig in figures.values() for s in package.source_ids(export.chart_rows(fig, package))}
         _archive(package, staging / "archive", set(copies.loc[copies["source_id"].isin(used), "archive_path"]))
 
         assets = staging / "assets"
@@ -167,8 +166,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         (staging / "index.html").write_text(with_policy(index, []), encoding="utf-8")
         (staging / MARKER).write_text("built by nkdigital report; this folder is replaced by the next build\n",
                                       encoding="utf-8")
+        if rendering:
+            rendering.result()  # the images are in place (or their error is raised) before the site is
         _readable(staging)
-        _swap(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return out
