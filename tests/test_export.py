@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -525,3 +526,28 @@ def test_hostile_descriptions_become_duckdb_comments_word_for_word():
         assert db.execute("SELECT column_name, comment FROM duckdb_columns() WHERE NOT internal"
                           " ORDER BY column_index").fetchall() == [
             (HOSTILE[2], text + " (column)"), (HOSTILE[3], None)]
+
+
+@pytest.mark.browser
+def test_the_same_figure_renders_to_the_same_svg_and_pdf_bytes_every_time(package, tmp_path):
+    """plotly.js's random clip-path id, random trace ids and Chromium's print time never reach the files."""
+    fig = nk.charts.chart("subscribers", package)
+    first = export.write_images({"chart": fig}, tmp_path / "one", ["svg", "pdf"])
+    second = export.write_images({"chart": fig}, tmp_path / "two", ["svg", "pdf"])
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    assert b"/CreationDate (D:19700101000000+00'00')" in first[1].read_bytes()
+
+
+def test_a_settled_svg_keeps_its_references_and_differs_by_content():
+    from nkdigital.export.settle import settled_svg
+
+    def svg(uid, text):
+        return (f'<svg><defs id="defs-{uid}"><clipPath id="clip{uid}xy"/></defs>'
+                f'<g clip-path="url(#clip{uid}xy)"><text>{text}</text></g></svg>')
+
+    one, again, other = (settled_svg(svg(uid, text)) for uid, text in [("a1b2c3", "A"), ("ffee00", "A"),
+                                                                         ("a1b2c3", "B")])
+    assert one == again
+    uid = re.search(r'defs-([0-9a-f]{6})', one).group(1)
+    assert uid != "a1b2c3" and f'url(#clip{uid}xy)' in one and f'id="clip{uid}xy"' in one
+    assert uid != re.search(r'defs-([0-9a-f]{6})', other).group(1)

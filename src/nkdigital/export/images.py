@@ -17,6 +17,7 @@ from nkdigital.core.atomic import atomic_path, scratch_beside
 from nkdigital.export.common import counter, guard
 from nkdigital.export.formats import CHART_FORMATS, IMAGE_FORMATS, unknown
 from nkdigital.export.html import write_chart_html
+from nkdigital.export.settle import settle
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
@@ -76,15 +77,24 @@ def write_image(fig, out: str | os.PathLike, width: int | None = None, height: i
 
 def _render(jobs: list[tuple]) -> None:
     """Render each (figure, path, format, (width, height)) with kaleido's batch API: one Chromium session for all,
-    PNG at scale 2. MathJax is off: kaleido would otherwise load it from a CDN (no network at run time), and no
-    house chart sets LaTeX. The first failed image raises."""
+    PNG at scale 2, SVG and PDF settled to the same bytes on every run. MathJax is off: kaleido would otherwise
+    load it from a CDN (no network at run time), and no house chart sets LaTeX. The first failed image raises."""
     import kaleido
 
-    specs = [{"fig": fig.to_dict(), "path": path,
+    specs = [{"fig": _numbered_traces(fig.to_dict()), "path": path,
               "opts": {"format": fmt, "scale": 2 if fmt == "png" else 1, "width": size[0], "height": size[1]}}
              for fig, path, fmt, size in jobs]
     with _browser_quiet():
         kaleido.write_fig_from_object_sync(specs, kopts={"mathjax": False}, cancel_on_error=True)
+    for _, path, fmt, _ in jobs:
+        settle(Path(path), fmt)
+
+
+def _numbered_traces(spec: dict) -> dict:
+    """Traces without a `uid` get their position as one (plotly.js would draw a random one into the SVG)."""
+    for number, trace in enumerate(spec.get("data", [])):
+        trace.setdefault("uid", f"trace-{number}")
+    return spec
 
 
 def write_images(figures: dict, folder: str | os.PathLike, formats: str | Sequence[str] = "png") -> list[Path]:
