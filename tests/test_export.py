@@ -479,6 +479,7 @@ def test_every_image_renders_in_one_browser_session_that_loads_nothing_from_the_
 
     monkeypatch.setattr(kaleido, "write_fig_from_object_sync", render)
     monkeypatch.setattr(images, "find_browser", lambda: "chromium")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # nothing kept from an earlier render
     figures = {stem: nk.charts.chart(stem.removeprefix("nkdigital-"), package)
                for stem in ("nkdigital-subscribers", "nkdigital-devices-headline")}
     paths = export.write_images(figures, tmp_path / "out", ["png", "svg"])
@@ -488,7 +489,15 @@ def test_every_image_renders_in_one_browser_session_that_loads_nothing_from_the_
         (fmt, 2 if fmt == "png" else 1, *image_size(fig)) for fmt in ("png", "svg") for fig in figures.values()]
     assert [p.name for p in paths] == [f"{stem}.{fmt}" for fmt in ("png", "svg") for stem in figures]
     assert [p.read_text() for p in paths] == ["png", "png", "svg", "svg"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "out"]
+
+    calls.clear()  # drawn again: every image is copied from the cache, no browser starts
+    fig = figures["nkdigital-subscribers"]
+    again = export.write_images({"a": fig}, tmp_path / "again", ["png", "svg"])
+    assert calls == [] and [p.read_text() for p in again] == ["png", "svg"]
+    fig.update_layout(title_text="Changed")  # a changed figure is drawn anew
+    export.write_images({"a": fig}, tmp_path / "changed", ["svg"])
+    assert [s["opts"]["format"] for s in calls[0][0]] == ["svg"]
 
 
 def test_a_folder_that_appears_at_the_target_while_an_export_is_written_is_never_replaced(package, tmp_path,
@@ -529,10 +538,13 @@ def test_hostile_descriptions_become_duckdb_comments_word_for_word():
 
 
 @pytest.mark.browser
-def test_the_same_figure_renders_to_the_same_svg_and_pdf_bytes_every_time(package, tmp_path):
-    """plotly.js's random clip-path id, random trace ids and Chromium's print time never reach the files."""
+def test_the_same_figure_renders_to_the_same_svg_and_pdf_bytes_every_time(package, tmp_path, monkeypatch):
+    """plotly.js's random clip-path id, random trace ids and Chromium's print time never reach the files (each
+    render with an empty image cache, so both are drawn)."""
     fig = nk.charts.chart("subscribers", package)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-one"))
     first = export.write_images({"chart": fig}, tmp_path / "one", ["svg", "pdf"])
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-two"))
     second = export.write_images({"chart": fig}, tmp_path / "two", ["svg", "pdf"])
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     assert b"/CreationDate (D:19700101000000+00'00')" in first[1].read_bytes()

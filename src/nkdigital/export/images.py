@@ -14,6 +14,7 @@ from pathlib import Path
 
 from nkdigital.api.package import Package
 from nkdigital.core.atomic import atomic_path, scratch_beside
+from nkdigital.export import image_cache
 from nkdigital.export.common import counter, guard
 from nkdigital.export.formats import CHART_FORMATS, IMAGE_FORMATS, unknown
 from nkdigital.export.html import write_chart_html
@@ -76,18 +77,25 @@ def write_image(fig, out: str | os.PathLike, width: int | None = None, height: i
 
 
 def _render(jobs: list[tuple]) -> None:
-    """Render each (figure, path, format, (width, height)) with kaleido's batch API: one Chromium session for all,
-    PNG at scale 2, SVG and PDF settled to the same bytes on every run. MathJax is off: kaleido would otherwise
-    load it from a CDN (no network at run time), and no house chart sets LaTeX. The first failed image raises."""
-    import kaleido
-
+    """Render each (figure, path, format, (width, height)) with kaleido's batch API: one Chromium session for all
+    images not kept from an earlier run (`image_cache`), PNG at scale 2, SVG and PDF settled to the same bytes on
+    every run. MathJax is off: kaleido would otherwise load it from a CDN (no network at run time), and no house
+    chart sets LaTeX. The first failed image raises."""
     specs = [{"fig": _numbered_traces(fig.to_dict()), "path": path,
               "opts": {"format": fmt, "scale": 2 if fmt == "png" else 1, "width": size[0], "height": size[1]}}
              for fig, path, fmt, size in jobs]
+    keys = [image_cache.key_of(spec) for spec in specs]
+    todo = [(spec, key) for spec, key in zip(specs, keys, strict=True)
+            if not image_cache.fetch(key, spec["opts"]["format"], Path(spec["path"]))]
+    if not todo:
+        return
+    import kaleido
+
     with _browser_quiet():
-        kaleido.write_fig_from_object_sync(specs, kopts={"mathjax": False}, cancel_on_error=True)
-    for _, path, fmt, _ in jobs:
-        settle(Path(path), fmt)
+        kaleido.write_fig_from_object_sync([spec for spec, _ in todo], kopts={"mathjax": False}, cancel_on_error=True)
+    for spec, key in todo:
+        settle(Path(spec["path"]), spec["opts"]["format"])
+        image_cache.keep(key, spec["opts"]["format"], Path(spec["path"]))
 
 
 def _numbered_traces(spec: dict) -> dict:
