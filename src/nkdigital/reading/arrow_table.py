@@ -10,27 +10,56 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 
+import numpy as np
 import pandas as pd
 
 from nkdigital.core.limits import MAX_CELLS, MAX_INTEGER_DIGITS, MAX_NUMBER_CHARS
 
-# what the cell-by-cell reader refuses anywhere in a file: control characters other than the line break that
-# ends a row (CONTROL) and invisible formatting characters (INVISIBLE; a decoded file holds no lone surrogate)
-_REFUSED = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+# what the cell-by-cell reader refuses anywhere in a file, as bytes of valid UTF-8: control characters other than
+# the line break that ends a row (_CONTROL; U+0080-U+009F are 0xC2 0x80-0x9F) and invisible formatting characters
+# (_REFUSED_AFTER: U+00AD, U+061C, U+200B-U+200F, U+202A-U+202E, U+2060, U+2066-U+2069, U+FEFF by their lead byte,
+# each as the ranges of its next one or two bytes); a decoded file holds no lone surrogate, and a file pyarrow finds
+# not valid UTF-8 is never plain
+_CONTROL = bytes([*range(0x0a), *range(0x0b, 0x20), 0x7f])
+_REFUSED_AFTER = {0xc2: [((0x80, 0x9f),), ((0xad, 0xad),)], 0xd8: [((0x9c, 0x9c),)],
+                  0xe2: [((0x80, 0x80), (0x8b, 0x8f)), ((0x80, 0x80), (0xaa, 0xae)), ((0x81, 0x81), (0xa0, 0xa0)),
+                         ((0x81, 0x81), (0xa6, 0xa9))],
+                  0xef: [((0xbb, 0xbb), (0xbf, 0xbf))]}
+_NOT_SUSPECT = bytes(set(range(256)) - set(_CONTROL) - set(_REFUSED_AFTER))
 _FORMS = {"number": r"-?[0-9]+(\.[0-9]+)?", "integer": r"-?[0-9]+", "year": r"[0-9]{4}",
           "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}"}
 _LONGEST = {"number": MAX_NUMBER_CHARS, "integer": MAX_INTEGER_DIGITS}
 _TRUE, _FALSE = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")
 
 
-def plain_lines(text: str) -> int | None:
-    """The number of lines of `text` (a decoded CSV file without problems so far), or None when a blank line, a
-    missing final newline or a refused character leaves it to the careful reader to word the problem."""
-    if not text.endswith("\n") or "\n\n" in text or text.startswith("\n") or _REFUSED.search(text):
+def plain_lines(raw: bytes) -> int | None:
+    """The number of lines of `raw` (a CSV file's bytes), or None when a missing final newline or a refused
+    character leaves it to the careful reader to word the problem (a blank line :func:`read_plain` finds)."""
+    if not raw.endswith(b"\n") or _refused(raw):
         return None
-    return text.count("\n")
+    return raw.count(b"\n")
+
+
+def _refused(raw: bytes) -> bool:
+    """`raw` (read as UTF-8, ending with a line break) holds a character the careful reader refuses; one pass over
+    the bytes, and one per lead byte of a refused character that the file holds."""
+    suspects = set(raw.translate(None, _NOT_SUSPECT))
+    if not suspects:
+        return False
+    if not suspects.isdisjoint(_CONTROL):
+        return True
+    # `raw` ends with a line break, so a refused character starts before its last two bytes (else not UTF-8)
+    data = np.frombuffer(raw, dtype=np.uint8)
+    for lead in suspects:
+        at = np.flatnonzero(data[:-2] == lead)
+        for ranges in _REFUSED_AFTER[lead]:
+            hit = np.ones(len(at), dtype=bool)
+            for offset, (low, high) in enumerate(ranges, start=1):
+                hit &= (data[at + offset] >= low) & (data[at + offset] <= high)
+            if hit.any():
+                return True
+    return False
 
 
 def read_plain(raw: bytes, lines: int, fields: list[dict], label: str) -> pd.DataFrame | None:
@@ -43,13 +72,14 @@ def read_plain(raw: bytes, lines: int, fields: list[dict], label: str) -> pd.Dat
     try:
         table = pcsv.read_csv(
             io.BytesIO(raw),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True),
             convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
                                                 strings_can_be_null=True))  # an empty cell, quoted or not
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     rows = table.num_rows
-    # a line break inside a cell is a control character; rows + header lines must account for every break
+    # a line break inside a cell is a control character, and pyarrow skips a blank line: rows + header lines must
+    # account for every line break
     if table.column_names != names or not rows or lines != rows + 1 or (rows + 1) * len(names) > MAX_CELLS:
         return None
     columns = []

@@ -92,23 +92,27 @@ PARSERS: dict[str, Callable[[str], object]] = {
 }
 
 
-def decode(file: Path, label: str) -> tuple[str | None, bytes, list[Problem]]:
-    """The file's text, its bytes, and problems with its encoding and line endings (empty when unreadable).
+def read_bytes(file: Path, label: str) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, or None and the problem when it is missing, not a regular file, too large or unreadable.
 
     Only a regular file of at most MAX_FILE_BYTES is opened: a FIFO or device would block or never end.
     """
     try:
         if not file.exists():
-            return None, b"", [Problem(label, None, None, "resource file is missing")]
+            return None, [Problem(label, None, None, "resource file is missing")]
         if not file.is_file():
-            return None, b"", [Problem(label, None, None, "resource is not a regular file (a folder, FIFO or device?)")]
+            return None, [Problem(label, None, None, "resource is not a regular file (a folder, FIFO or device?)")]
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, b"", [Problem(label, None, None, f"file is {megabytes(size)}; the limit is"
+            return None, [Problem(label, None, None, f"file is {megabytes(size)}; the limit is"
                                   f" {megabytes(MAX_FILE_BYTES)}")]
-        raw = file.read_bytes()
+        return file.read_bytes(), []
     except OSError as error:
-        return None, b"", [Problem(label, None, None, f"resource file cannot be read: {error.strerror}")]
+        return None, [Problem(label, None, None, f"resource file cannot be read: {error.strerror}")]
+
+
+def decode(raw: bytes, label: str) -> tuple[str | None, list[Problem]]:
+    """The file's text (None when unusable), and problems with its encoding and line endings."""
     problems = []
     if raw.startswith(b"\xef\xbb\xbf"):
         problems.append(Problem(label, 1, None, "file starts with a byte-order mark (BOM); save as UTF-8 without BOM"))
@@ -116,13 +120,13 @@ def decode(file: Path, label: str) -> tuple[str | None, bytes, list[Problem]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return None, b"", [Problem(label, line, None, f"not valid UTF-8 (byte {raw[error.start]:#04x}); save as UTF-8")]
+        return None, [Problem(label, line, None, f"not valid UTF-8 (byte {raw[error.start]:#04x}); save as UTF-8")]
     if b"\r" in raw:
         line = text[: text.index("\r")].count("\n") + 1
         problems.append(Problem(label, line, None, "Windows (CRLF) line endings; save with LF line endings"))
     if not text or text.isspace():
-        return None, raw, [*problems, Problem(label, None, None, "file is empty")]
-    return text, raw, problems
+        return None, [*problems, Problem(label, None, None, "file is empty")]
+    return text, problems
 
 
 def _records(text: str, label: str) -> tuple[list[list[str]], list[Problem]]:
@@ -162,16 +166,17 @@ def read_table(base: Path, resource: dict) -> tuple[pd.DataFrame | None, list[Pr
     file = base / label
     if not file.resolve().is_relative_to(base.resolve()):
         return None, [Problem(label, None, None, "resource file lies outside the package folder")]
-    text, raw, problems = decode(file, label)
-    if text is None:
+    raw, problems = read_bytes(file, label)
+    if raw is None:
         return None, problems
-    lines = plain_lines(text) if not problems else None
-    if lines is not None:  # the text is let go while pyarrow reads the bytes, and decoded again only if needed
-        text = None
+    lines = plain_lines(raw)
+    if lines is not None:  # pyarrow reads the bytes; the text is decoded only if the careful reader needs it
         fast = read_plain(raw, lines, resource["schema"]["fields"], label)
         if fast is not None:
             return fast, []
-        text = raw.decode("utf-8")
+    text, problems = decode(raw, label)
+    if text is None:
+        return None, problems
     records, cut = _records(text, label)
     problems += cut
     cut_rows = {p.row for p in cut}
