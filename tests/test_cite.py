@@ -361,3 +361,18 @@ def test_bundled_package_is_loaded_once_and_is_the_default():
 
     assert bundled() is bundled()
     assert nk.cite() == nk.cite(package=bundled())
+
+
+def test_a_rendered_entry_is_kept_on_disk_and_a_changed_item_is_rendered_anew(tmp_path, monkeypatch):
+    from nkdigital.citation import render
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    item = {"id": "SRC-X", "type": "webpage", "title": "A page", "URL": "https://example.org/a",
+            "container-title": "Example Outlet", "issued": {"date-parts": [[2020]]}}
+    [first] = render.csl([item], "apa")
+    assert len(list((tmp_path / "nkdigital" / "citations").iterdir())) == 1
+    render._entry.cache_clear()
+    monkeypatch.setattr(render, "_rendered", lambda style, encoded: pytest.fail("rendered again"))
+    assert render.csl([item], "apa") == [first]  # read back from disk, not rendered
+    with pytest.raises(pytest.fail.Exception, match="rendered again"):
+        render.csl([{**item, "title": "Another page"}], "apa")
