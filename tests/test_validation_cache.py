@@ -8,7 +8,7 @@ import pytest
 
 import nkdigital as nk
 from nkdigital.checking import content, validation
-from nkdigital.core.paths import ARCHIVE_DIR
+from nkdigital.core.paths import ARCHIVE_DIR, cache_dir
 
 from . import broken as b
 
@@ -38,7 +38,7 @@ def test_a_valid_package_is_validated_once_then_served_from_memory_and_disk(copy
     runs = _runs(monkeypatch)
     assert validation.validated(copy).valid
     assert len(runs) == 1
-    [verdict] = list(content.cache_dir().joinpath(content.VERDICTS).iterdir())
+    [verdict] = list(cache_dir().joinpath(content.VERDICTS).iterdir())
     assert verdict.read_text() == "valid\n"
     validation.validated(copy)
     monkeypatch.setattr(validation, "_VALID", set())  # a new process: only the disk remembers
@@ -81,7 +81,7 @@ def test_an_invalid_package_is_never_remembered(copy, monkeypatch):
         with pytest.raises(nk.PackageError, match="U\\+200B"):
             nk.load(copy, validate=True)
     assert len(runs) == 2
-    assert not content.cache_dir().joinpath(content.VERDICTS).exists()
+    assert not cache_dir().joinpath(content.VERDICTS).exists()
 
 
 def test_a_file_changed_while_validating_leaves_no_verdict(copy, monkeypatch):
@@ -100,7 +100,7 @@ def test_a_file_changed_while_validating_leaves_no_verdict(copy, monkeypatch):
 
     monkeypatch.setattr(validation, "validate", changing)
     validation.validated(copy)
-    assert not content.cache_dir().joinpath(content.VERDICTS).exists()
+    assert not cache_dir().joinpath(content.VERDICTS).exists()
     validation.validated(copy)
     validation.validated(copy)
     assert len(calls) == 2

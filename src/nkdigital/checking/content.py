@@ -18,8 +18,8 @@ import os
 import stat
 from pathlib import Path
 
+from nkdigital.core.kept import keep, kept_file
 from nkdigital.core.limits import MAX_ARCHIVE_TOTAL, MAX_DESCRIPTOR_BYTES, MAX_PACKAGE_BYTES
-from nkdigital.core.paths import cache_dir
 
 _SOURCE = Path(__file__).resolve().parents[1]  # the whole nkdigital package
 VERDICTS = "validated"  # the folder of cached verdicts inside the cache folder
@@ -110,7 +110,7 @@ def stamp(descriptor_path: Path, archive: Path) -> tuple | None:
 
 
 def verdict_file(key: str) -> Path:
-    return cache_dir() / VERDICTS / key
+    return kept_file(VERDICTS, key)
 
 
 def remembered(key: str) -> bool:
@@ -120,11 +120,4 @@ def remembered(key: str) -> bool:
 
 def remember(key: str) -> None:
     """Record on disk that the content `key` validated; a cache that cannot be written is only skipped."""
-    from nkdigital.core.atomic import atomic_write_bytes
-
-    target = verdict_file(key)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        atomic_write_bytes(target, b"valid\n")
-    except OSError:
-        pass
+    keep(VERDICTS, key, b"valid\n")

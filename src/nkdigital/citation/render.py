@@ -6,18 +6,16 @@ The libraries are imported when a style is first used, so `import nkdigital` sta
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import html
 import json
 import re
 from functools import cache, lru_cache
-from pathlib import Path
 
-from nkdigital.core.atomic import atomic_write_bytes
-from nkdigital.core.paths import cache_dir
+from nkdigital.core.kept import keep, read_kept
 from nkdigital.metadata.provenance import UNNAMED_OUTLET, UNTITLED
 
+CITATIONS = "citations"  # the folder of kept entries in the cache folder
 CSL_STYLES = {"apa": "apa", "chicago": "chicago-author-date"}
 BIBTEX_TYPES = {"dataset": "misc"}  # everything else is @online, with urldate
 NON_LATIN = re.compile("[\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -44,23 +42,19 @@ def csl(items: list[dict], style: str) -> list[str]:
 def _entry(style: str, encoded: str) -> str:
     """One entry. citeproc-py takes 0.05 to 0.1 s each, so entries are kept once rendered: in the process and on
     disk (`$XDG_CACHE_HOME/nkdigital/citations/`), keyed by the style, the item and the citeproc-py version."""
-    kept = _kept(style, encoded)
-    try:
-        return kept.read_text(encoding="utf-8")
-    except OSError:
-        pass
+    key = _key(style, encoded)
+    kept = read_kept(CITATIONS, key)
+    if kept is not None:
+        return kept.decode("utf-8")
     text = _rendered(style, encoded)
-    with contextlib.suppress(OSError):
-        kept.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        atomic_write_bytes(kept, text.encode("utf-8"))
+    keep(CITATIONS, key, text.encode("utf-8"))
     return text
 
 
-def _kept(style: str, encoded: str) -> Path:
+def _key(style: str, encoded: str) -> str:
     from importlib.metadata import version
 
-    key = hashlib.sha256("\0".join([style, encoded, version("citeproc-py")]).encode("utf-8")).hexdigest()
-    return cache_dir() / "citations" / f"{key}.txt"
+    return hashlib.sha256("\0".join([style, encoded, version("citeproc-py")]).encode("utf-8")).hexdigest() + ".txt"
 
 
 def _rendered(style: str, encoded: str) -> str:

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from importlib.metadata import version
 from pathlib import Path
 
-from nkdigital.core.atomic import atomic_path
-from nkdigital.core.paths import cache_dir
+from nkdigital.core.kept import keep, read_kept
 
 FOLDER = "images"
 
@@ -27,28 +25,15 @@ def key_of(spec: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _cached(key: str, fmt: str) -> Path:
-    return cache_dir() / FOLDER / f"{key}.{fmt}"
-
-
 def fetch(key: str, fmt: str, path: Path) -> bool:
-    """Copy the image kept for `key` to `path`; False when there is none (or it is not a regular file)."""
-    cached = _cached(key, fmt)
-    try:
-        if cached.is_symlink() or not cached.is_file():
-            return False
-        shutil.copyfile(cached, path)
-    except OSError:
+    """Copy the image kept for `key` to `path`; False when there is none."""
+    data = read_kept(FOLDER, f"{key}.{fmt}")
+    if data is None:
         return False
+    path.write_bytes(data)
     return True
 
 
-def keep(key: str, fmt: str, path: Path) -> None:
+def keep_image(key: str, fmt: str, path: Path) -> None:
     """Keep the image just rendered at `path` for `key`."""
-    cached = _cached(key, fmt)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with atomic_path(cached) as temporary:
-            shutil.copyfile(path, temporary)
-    except OSError:
-        pass
+    keep(FOLDER, f"{key}.{fmt}", path.read_bytes())

@@ -95,7 +95,7 @@ def _render(jobs: list[tuple]) -> None:
         kaleido.write_fig_from_object_sync([spec for spec, _ in todo], kopts={"mathjax": False}, cancel_on_error=True)
     for spec, key in todo:
         settle(Path(spec["path"]), spec["opts"]["format"])
-        image_cache.keep(key, spec["opts"]["format"], Path(spec["path"]))
+        image_cache.keep_image(key, spec["opts"]["format"], Path(spec["path"]))
 
 
 def _numbered_traces(spec: dict) -> dict:
