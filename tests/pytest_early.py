@@ -17,3 +17,24 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)
 _KERNELS = str(Path(__file__).resolve().parent / "jupyter")
 os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [_KERNELS, os.environ.get("JUPYTER_PATH")]))
+
+
+class _Formatted:
+    """`pprint.pformat(value)`, computed only if a log record is actually written."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        from pprint import pformat
+
+        return pformat(self.value)
+
+
+def pytest_configure(config) -> None:
+    """nbval logs every kernel message at debug level with an eager `pformat(msg)`: a third of its own CPU time
+    over our notebooks (their plotly figures are large), paid even though nothing logs at debug level. The message
+    is formatted lazily instead (the log text is unchanged)."""
+    kernel = sys.modules.get("nbval.kernel")
+    if kernel is not None and hasattr(kernel, "pformat"):
+        kernel.pformat = _Formatted

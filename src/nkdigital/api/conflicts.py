@@ -26,15 +26,17 @@ KEYS = {r["name"]: (primary_key(r["name"])[0], r["counts"], having("date", r["fi
         for r in RESOURCES if "counts" in r}
 
 
-def _kind(low: pd.Series, high: pd.Series, qualifier: pd.Series) -> str:
-    """'agree' when one figure lies in every row's interval, 'rounding' when that holds within ROUNDING,
-    else 'conflict'."""
-    top = high.where(qualifier.astype(object) != "at_least", np.inf)
-    bottom = low.where(qualifier.astype(object) != "up_to", 0.0)
-    floor, ceiling = float(bottom.max()), float(top.min())
-    if floor <= ceiling:
-        return "agree"
-    return "rounding" if floor - ceiling <= ROUNDING * abs(floor) else "conflict"
+def _kinds(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's group's kind: 'agree' when one figure lies in every row's interval of the group, 'rounding' when
+    that holds within ROUNDING, else 'conflict' (one pass over all groups)."""
+    qualifier = frame["qualifier"].astype(object)
+    top = frame["_high"].astype(float).where(qualifier != "at_least", np.inf)
+    bottom = frame["_low"].astype(float).where(qualifier != "up_to", 0.0)
+    keys = [frame[column] for column in GROUP]
+    floor = bottom.groupby(keys, observed=True, dropna=False, sort=False).transform("max").to_numpy(dtype=float)
+    ceiling = top.groupby(keys, observed=True, dropna=False, sort=False).transform("min").to_numpy(dtype=float)
+    rounding = np.where(floor - ceiling <= ROUNDING * np.abs(floor), "rounding", "conflict")
+    return np.where(floor <= ceiling, "agree", rounding).astype(object)
 
 
 def conflicts(observations: pd.DataFrame, include_rounding: bool = False) -> pd.DataFrame:
@@ -72,10 +74,7 @@ def _conflicting(observations: pd.DataFrame, include_rounding: bool) -> pd.DataF
     groups = frame.groupby(GROUP, observed=True, dropna=False, sort=False)
     frame["sources"] = groups["source_id"].transform("nunique")
     frame = frame[frame["sources"] >= 2]
-    kinds = {key: _kind(g["_low"], g["_high"], g["qualifier"])
-             for key, g in frame.groupby(GROUP, observed=True, dropna=False, sort=False)}
-    keys = list(frame[GROUP].itertuples(index=False, name=None))
-    frame = frame.assign(kind=[kinds[k] for k in keys]) if keys else frame.assign(kind=pd.Series(dtype=object))
+    frame = frame.assign(kind=_kinds(frame)) if len(frame) else frame.assign(kind=pd.Series(dtype=object))
     wanted = {"conflict", "rounding"} if include_rounding else {"conflict"}
     frame = frame[frame["kind"].isin(wanted)]
     groups = frame.groupby(GROUP, observed=True, dropna=False, sort=False)
