@@ -13,8 +13,6 @@ import csv
 import functools
 import hashlib
 import io
-import os
-import stat
 from collections.abc import Callable, Collection
 from pathlib import Path
 
@@ -155,18 +153,18 @@ def _referenced(frame: pd.DataFrame, fields: list[str], refused: Collection[tupl
     return keys
 
 
-def hash_problem(file: Path, resource: dict) -> Problem | None:
-    """HASH_CHANGED when the file's bytes no longer match the resource's recorded `hash` or `bytes`."""
+def seal(raw: bytes, resource: dict) -> tuple[int, str | None]:
+    """The size of a resource file's bytes `raw` and their hex digest by the algorithm of its recorded `hash`
+    (None when it records none)."""
     algorithm, _, recorded = str(resource.get("hash", "")).partition(":")
-    try:
-        descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK)  # never blocks on a FIFO swapped in meanwhile
-        with open(descriptor, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                return None
-            digest = hashlib.file_digest(handle, algorithm or "sha256") if recorded else None
-    except OSError:
-        return None
-    if ("bytes" in resource and resource["bytes"] != info.st_size) or (digest and digest.hexdigest() != recorded):
+    return len(raw), hashlib.new(algorithm, raw).hexdigest() if recorded else None
+
+
+def hash_problem(sealed: tuple[int, str | None], resource: dict) -> Problem | None:
+    """HASH_CHANGED when a file's size and digest (see :func:`seal`) no longer match the resource's recorded
+    `bytes` or `hash`."""
+    size, digest = sealed
+    if ("bytes" in resource and resource["bytes"] != size) or (
+            digest is not None and digest != resource["hash"].partition(":")[2]):
         return Problem(resource["path"], None, None, HASH_CHANGED)
     return None

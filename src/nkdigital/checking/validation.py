@@ -14,6 +14,7 @@ third of its cost per row.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from nkdigital.checking.integrity import (
     hash_problem,
     key_problems,
     limit_problems,
+    seal,
 )
 from nkdigital.checking.law_checks import check_laws
 from nkdigital.checking.network import check_network_records
@@ -89,12 +91,13 @@ def validate(
         report.problems = error.problems
         return report
     base = descriptor_path.parent
-    report.problems += _read_tables(descriptor, base, report.frames)
+    sealed: dict[str, tuple] | None = {} if check_hashes else None  # each file's size and digest, as read
+    report.problems += _read_tables(descriptor, base, report.frames, sealed)
     if check_hashes:
         report.problems += _unsealed(descriptor, descriptor_path.name)
     report.problems += descriptor_problems(descriptor, descriptor_path.name)
     refused = {(p.file, p.row, p.field) for p in report.problems if p.row}
-    report.problems += _not_covered(integrity_problems(descriptor, base, report.frames, check_hashes, refused),
+    report.problems += _not_covered(integrity_problems(descriptor, base, report.frames, sealed, refused),
                                     report.problems)
     if any(p.message != HASH_CHANGED for p in report.problems):
         report.notes.append(SKIPPED)
@@ -105,8 +108,10 @@ def validate(
     return report
 
 
-def _read_tables(descriptor: dict, base: Path, frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Read every resource into `frames` (a file that cannot be used stays out) and return the reader's problems."""
+def _read_tables(descriptor: dict, base: Path, frames: dict[str, pd.DataFrame],
+                 sealed: dict[str, tuple] | None = None) -> list[Problem]:
+    """Read every resource into `frames` (a file that cannot be used stays out) and return the reader's problems;
+    the size and digest of each file's bytes go into `sealed` (if given), hashed as they are read."""
     problems, total = [], 0
     for resource in descriptor["resources"]:
         total += _size(base / resource["path"])
@@ -114,17 +119,22 @@ def _read_tables(descriptor: dict, base: Path, frames: dict[str, pd.DataFrame]) 
             problems.append(Problem(resource["path"], None, None, "the package's files together exceed"
                                     f" {megabytes(MAX_PACKAGE_BYTES)}; this file was not read"))
             continue
-        frame, found = read_table(base, resource)
+        seen = None if sealed is None else functools.partial(_seal, sealed, resource)
+        frame, found = read_table(base, resource, seen)
         problems += found
         if frame is not None:
             frames[resource["name"]] = frame
     return problems
 
 
-def integrity_problems(descriptor: dict, base: Path, frames: dict[str, pd.DataFrame], check_hashes: bool = True,
-                       refused: Collection[tuple] = ()) -> list[Problem]:
-    """Limits, keys, foreign keys and (if `check_hashes`) recorded hashes of every resource read into `frames`;
-    `refused` locates the rows and cells (file, row, field) the reader refused."""
+def _seal(sealed: dict[str, tuple], resource: dict, raw: bytes) -> None:
+    sealed[resource["name"]] = seal(raw, resource)
+
+
+def integrity_problems(descriptor: dict, base: Path, frames: dict[str, pd.DataFrame],
+                       sealed: dict[str, tuple] | None = None, refused: Collection[tuple] = ()) -> list[Problem]:
+    """Limits, keys, foreign keys and (given `sealed`, see `_read_tables`) recorded hashes of every resource read
+    into `frames`; `refused` locates the rows and cells (file, row, field) the reader refused."""
     usable = [r for r in descriptor["resources"] if r["name"] in frames]
     raws = {r["name"]: RawCells(base / r["path"]) for r in usable}
     problems = []
@@ -132,8 +142,8 @@ def integrity_problems(descriptor: dict, base: Path, frames: dict[str, pd.DataFr
         frame, raw = frames[resource["name"]], raws[resource["name"]]
         problems += limit_problems(frame, resource, raw)
         problems += key_problems(frame, resource, raw)
-        if check_hashes:
-            problems += filter(None, [hash_problem(base / resource["path"], resource)])
+        if sealed is not None and resource["name"] in sealed:
+            problems += filter(None, [hash_problem(sealed[resource["name"]], resource)])
     for resource in usable:
         problems += foreign_key_problems(frames, resource, raws[resource["name"]], refused, raws)
     return problems

@@ -157,10 +157,12 @@ def _header_problems(header: list[str], expected: list[str], label: str) -> list
     return problems or [Problem(label, 1, None, "columns are not in the schema's order: " + ", ".join(expected))]
 
 
-def read_table(base: Path, resource: dict) -> tuple[pd.DataFrame | None, list[Problem]]:
+def read_table(base: Path, resource: dict, seen: Callable[[bytes], object] | None = None,
+               ) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read `resource` (a checked descriptor dict) relative to `base`; return the typed frame (None if unusable).
 
     Every cell that breaks its field's type, `required` or `enum` becomes None in the frame and one problem.
+    `seen`, if given, is called with the file's bytes once they are read (validation hashes them there).
     """
     label = resource["path"]
     file = base / label
@@ -169,6 +171,8 @@ def read_table(base: Path, resource: dict) -> tuple[pd.DataFrame | None, list[Pr
     raw, problems = read_bytes(file, label)
     if raw is None:
         return None, problems
+    if seen is not None:
+        seen(raw)
     lines = plain_lines(raw)
     if lines is not None:  # pyarrow reads the bytes; the text is decoded only if the careful reader needs it
         fast = read_plain(raw, lines, resource["schema"]["fields"], label)
