@@ -153,3 +153,19 @@ def test_frictionless_words_a_descriptor_the_profile_refuses(copy):
     b.edit_descriptor(copy, lambda d: d.update(licenses="CC-BY-4.0"))
     assert _only(copy) == Problem("datapackage.json", None, None, "The data package has an error: 'CC-BY-4.0' is"
                                   " not of type 'array' at property 'licenses'")
+
+
+def test_a_foreign_key_to_a_field_the_other_resource_lacks_is_a_descriptor_problem(copy):
+    b.edit_descriptor(copy, lambda d: _resource(d, "observations")["schema"]["foreignKeys"][0]["reference"]
+                      .update(fields=["no_such_field"]))
+    assert _only(copy) == Problem("datapackage.json", None, "observations.foreignKeys",
+                                  "foreignKeys must list fields of this resource and an existing resource's fields")
+
+
+@pytest.mark.parametrize("limit", ["2021-02-30", "yesterday"])
+def test_a_date_limit_that_is_no_calendar_date_is_a_descriptor_problem(copy, limit):
+    b.edit_descriptor(copy, lambda d: next(f for f in _resource(d, "events")["schema"]["fields"]
+                                           if f["name"] == "event_date")["constraints"]
+                      .update(exclusiveMaximum=limit))
+    assert _only(copy) == Problem("datapackage.json", None, "events.event_date",
+                                  "exclusiveMaximum does not fit a date field")

@@ -16,6 +16,7 @@ import io
 from collections.abc import Callable, Collection
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from nkdigital.core.errors import Problem, shown
@@ -80,7 +81,7 @@ def limit_problems(frame: pd.DataFrame, resource: dict, raw: RawCells) -> list[P
         for rule, (breaks, message) in rules.items():
             if rule not in constraints:
                 continue
-            limit = pd.Timestamp(constraints[rule]) if kind == "date" else constraints[rule]
+            limit = np.datetime64(constraints[rule], "s") if kind == "date" else constraints[rule]
             hits = breaks(values, limit).fillna(False).to_numpy(dtype=bool) & ~broken.to_numpy()
             for position in hits.nonzero()[0]:
                 cell = shown(_text(frame, raw, names, field["name"], position))
