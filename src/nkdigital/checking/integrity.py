@@ -77,12 +77,12 @@ def limit_problems(frame: pd.DataFrame, resource: dict, raw: RawCells) -> list[P
             continue
         column = frame[field["name"]]
         values = column.astype("string").str.len() if kind == "string" else column
-        broken = pd.Series(False, index=column.index)
+        broken = np.zeros(len(column), dtype=bool)
         for rule, (breaks, message) in rules.items():
             if rule not in constraints:
                 continue
             limit = np.datetime64(constraints[rule], "s") if kind == "date" else constraints[rule]
-            hits = breaks(values, limit).fillna(False).to_numpy(dtype=bool) & ~broken.to_numpy()
+            hits = breaks(values, limit).fillna(False).to_numpy(dtype=bool) & ~broken
             for position in hits.nonzero()[0]:
                 cell = shown(_text(frame, raw, names, field["name"], position))
                 problems.append(Problem(label, int(position) + 2, field["name"],
