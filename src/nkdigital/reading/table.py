@@ -92,8 +92,10 @@ PARSERS: dict[str, Callable[[str], object]] = {
 }
 
 
-def read_bytes(file: Path, label: str) -> tuple[bytes | None, list[Problem]]:
-    """The file's bytes, or None and the problem when it is missing, not a regular file, too large or unreadable.
+def read_bytes(file: Path, label: str, seen: Callable[[bytes], object] | None = None,
+               ) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, or None and the problem when it is missing, not a regular file, too large or unreadable;
+    `seen`, if given, is called with the bytes read.
 
     Only a regular file of at most MAX_FILE_BYTES is opened: a FIFO or device would block or never end.
     """
@@ -106,9 +108,12 @@ def read_bytes(file: Path, label: str) -> tuple[bytes | None, list[Problem]]:
         if size > MAX_FILE_BYTES:
             return None, [Problem(label, None, None, f"file is {megabytes(size)}; the limit is"
                                   f" {megabytes(MAX_FILE_BYTES)}")]
-        return file.read_bytes(), []
+        raw = file.read_bytes()
     except OSError as error:
         return None, [Problem(label, None, None, f"resource file cannot be read: {error.strerror}")]
+    if seen is not None:
+        seen(raw)
+    return raw, []
 
 
 def decode(raw: bytes, label: str) -> tuple[str | None, list[Problem]]:
@@ -168,11 +173,9 @@ def read_table(base: Path, resource: dict, seen: Callable[[bytes], object] | Non
     file = base / label
     if not file.resolve().is_relative_to(base.resolve()):
         return None, [Problem(label, None, None, "resource file lies outside the package folder")]
-    raw, problems = read_bytes(file, label)
+    raw, problems = read_bytes(file, label, seen)
     if raw is None:
         return None, problems
-    if seen is not None:
-        seen(raw)
     lines = plain_lines(raw)
     if lines is not None:  # pyarrow reads the bytes; the text is decoded only if the careful reader needs it
         fast = read_plain(raw, lines, resource["schema"]["fields"], label)
