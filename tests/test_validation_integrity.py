@@ -3,6 +3,9 @@ with its file, row and field exactly as the row-by-row validation of frictionles
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -149,10 +152,35 @@ def test_a_stale_size_alone(copy, archive):
     assert _only(copy, archive) == Problem("data/indicators.csv", None, None, HASH_CHANGED)
 
 
-def test_frictionless_words_a_descriptor_the_profile_refuses(copy):
-    b.edit_descriptor(copy, lambda d: d.update(licenses="CC-BY-4.0"))
-    assert _only(copy) == Problem("datapackage.json", None, None, "The data package has an error: 'CC-BY-4.0' is"
-                                  " not of type 'array' at property 'licenses'")
+METADATA = {
+    "licenses-text": (lambda d: d.update(licenses="CC-BY-4.0"), "licenses",
+                      "licenses must be a list of objects, each with a name or a path"),
+    "created-not-a-time": (lambda d: d.update(created="yesterday"), "created",
+                           "created must be a date and time such as 2024-01-31T00:00:00Z"),
+    "keywords-text": (lambda d: d.update(keywords="North Korea"), "keywords", "keywords must be a list of text values"),
+    "contributor-nameless": (lambda d: d.update(contributors=[{"roles": ["creator"]}]), "contributors",
+                             "contributors must be a list of objects, each with a title, a name or an organization"),
+    "roles-text": (lambda d: d["contributors"][0].update(roles="creator"), "contributors[0].roles",
+                   "roles must be a list of text values"),
+    "resource-title-number": (lambda d: _resource(d, "events").update(title=5), "events.title", "title must be text"),
+    "field-description-list": (lambda d: _resource(d, "events")["schema"]["fields"][0].update(description=["x"]),
+                               "events.event_id.description", "description must be text"),
+}
+
+
+@pytest.mark.parametrize("kind", METADATA, ids=list(METADATA))
+def test_metadata_off_the_data_package_profile_is_one_located_problem(copy, kind):
+    change, field, message = METADATA[kind]
+    b.edit_descriptor(copy, change)
+    assert _only(copy) == Problem("datapackage.json", None, field, message)
+
+
+def test_the_validate_command_never_imports_frictionless(tmp_path):
+    code = ("import sys; from nkdigital.cli import main; code = main(['validate']);"
+            " sys.exit(10 + code if 'frictionless' in sys.modules else code)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_a_foreign_key_to_a_field_the_other_resource_lacks_is_a_descriptor_problem(copy):
