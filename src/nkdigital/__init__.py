@@ -6,7 +6,7 @@
 >>> nk.cite(subs.iloc[0]["observation_id"])   # a source id, a row id, a frame, or nothing for the package
 
 Every name here loads on first use, so `import nkdigital` imports no pandas, plotly, frictionless or datasette:
-`nk.load` and `nk.cite` bring pandas, `nkdigital.charts` plotly, `nk.validate` frictionless.
+`nk.load`, `nk.cite` and `nk.validate` bring pandas, `nkdigital.charts` plotly (frictionless only the tests).
 """
 
 from __future__ import annotations

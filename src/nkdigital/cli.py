@@ -270,8 +270,9 @@ def command() -> None:
     """The `nkdigital` command: :func:`main` in a process of its own.
 
     Only here, where the whole process is the command, jsonschema's optional `rfc3987_syntax` plugin is marked
-    absent before frictionless imports jsonschema: compiling its IRI grammar cost 1-5 s of every validation, and
-    nothing the command checks is IRI syntax. Calling :func:`main` or the library leaves `sys.modules` alone.
+    absent before anything imports jsonschema (nbformat does; frictionless did, in every validation before issue 25):
+    compiling its IRI grammar cost 1-5 s, and nothing the command checks is IRI syntax. Calling :func:`main` or the
+    library leaves `sys.modules` alone.
     """
     sys.modules.setdefault("rfc3987_syntax", None)
     sys.exit(main())

@@ -1,4 +1,4 @@
-"""Checks frictionless cannot express: bounds, ids, derived rows, source use, stated figures (dates: date_checks)."""
+"""Checks a Table Schema cannot express: bounds, ids, derived rows, source use, stated figures (dates: date_checks)."""
 
 from __future__ import annotations
 

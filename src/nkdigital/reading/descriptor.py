@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path, PurePosixPath
@@ -156,8 +157,9 @@ def _structure_problems(descriptor: object, name: str) -> list[Problem]:
         problems += found
         if not found:
             schemas.append(resource)
+    fields = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in schemas}
     for resource in schemas:  # foreign keys only between resources whose own schema is sound
-        problems += _foreign_key_problems(resource, names, name)
+        problems += _foreign_key_problems(resource, names, fields, name)
     return problems
 
 
@@ -217,7 +219,7 @@ def _field_problems(field: dict, name: str, where: str) -> list[Problem]:
     if reason:
         problems.append(Problem(name, None, where, reason))
     kind = field.get("type", "string")
-    for limit in ("minimum", "maximum"):
+    for limit in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         if limit in constraints and not _is_limit(constraints[limit], kind):
             problems.append(Problem(name, None, where, f"{limit} does not fit a {kind} field"))
     for limit in ("minLength", "maxLength"):
@@ -229,17 +231,26 @@ def _field_problems(field: dict, name: str, where: str) -> list[Problem]:
 
 
 def _is_limit(value: object, kind: str) -> bool:
-    if kind == "date":
-        return isinstance(value, str) and bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value))
+    if kind == "date":  # a real calendar date: the limit is compared with the column's dates
+        if not (isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
+            return False
+        try:
+            return bool(dt.date.fromisoformat(value))
+        except ValueError:
+            return False
     return kind in ("number", "integer", "year") and isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _foreign_key_problems(resource: dict, names: set[str], name: str) -> list[Problem]:
+def _foreign_key_problems(resource: dict, names: set[str], fields: dict[str, list[str]], name: str) -> list[Problem]:
+    """Problems with `resource`'s foreign keys: each names fields of this resource, an existing resource and as
+    many of its fields (checked against its schema when that schema is sound; `fields` maps those to their fields)."""
     keys = resource["schema"].get("foreignKeys", [])
-    fields = [f.get("name") for f in resource["schema"].get("fields") or [] if isinstance(f, dict)]
+    own = [f.get("name") for f in resource["schema"].get("fields") or [] if isinstance(f, dict)]
     ok = isinstance(keys, list) and all(
-        isinstance(k, dict) and _names_in(k.get("fields"), fields) and isinstance(k.get("reference"), dict)
-        and _names_in([k["reference"].get("resource")], list(names)) and _names_in(k["reference"].get("fields"), None)
+        isinstance(k, dict) and _names_in(k.get("fields"), own) and isinstance(k.get("reference"), dict)
+        and _names_in([k["reference"].get("resource")], list(names))
+        and _names_in(k["reference"].get("fields"), fields.get(k["reference"]["resource"]))
+        and len(k["reference"]["fields"]) == len(k["fields"])
         for k in keys
     )
     if ok:

@@ -92,8 +92,10 @@ PARSERS: dict[str, Callable[[str], object]] = {
 }
 
 
-def read_bytes(file: Path, label: str) -> tuple[bytes | None, list[Problem]]:
-    """The file's bytes, or None and the problem when it is missing, not a regular file, too large or unreadable.
+def read_bytes(file: Path, label: str, seen: Callable[[bytes], object] | None = None,
+               ) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, or None and the problem when it is missing, not a regular file, too large or unreadable;
+    `seen`, if given, is called with the bytes read.
 
     Only a regular file of at most MAX_FILE_BYTES is opened: a FIFO or device would block or never end.
     """
@@ -106,9 +108,12 @@ def read_bytes(file: Path, label: str) -> tuple[bytes | None, list[Problem]]:
         if size > MAX_FILE_BYTES:
             return None, [Problem(label, None, None, f"file is {megabytes(size)}; the limit is"
                                   f" {megabytes(MAX_FILE_BYTES)}")]
-        return file.read_bytes(), []
+        raw = file.read_bytes()
     except OSError as error:
         return None, [Problem(label, None, None, f"resource file cannot be read: {error.strerror}")]
+    if seen is not None:
+        seen(raw)
+    return raw, []
 
 
 def decode(raw: bytes, label: str) -> tuple[str | None, list[Problem]]:
@@ -157,16 +162,18 @@ def _header_problems(header: list[str], expected: list[str], label: str) -> list
     return problems or [Problem(label, 1, None, "columns are not in the schema's order: " + ", ".join(expected))]
 
 
-def read_table(base: Path, resource: dict) -> tuple[pd.DataFrame | None, list[Problem]]:
+def read_table(base: Path, resource: dict, seen: Callable[[bytes], object] | None = None,
+               ) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read `resource` (a checked descriptor dict) relative to `base`; return the typed frame (None if unusable).
 
     Every cell that breaks its field's type, `required` or `enum` becomes None in the frame and one problem.
+    `seen`, if given, is called with the file's bytes once they are read (validation hashes them there).
     """
     label = resource["path"]
     file = base / label
     if not file.resolve().is_relative_to(base.resolve()):
         return None, [Problem(label, None, None, "resource file lies outside the package folder")]
-    raw, problems = read_bytes(file, label)
+    raw, problems = read_bytes(file, label, seen)
     if raw is None:
         return None, problems
     lines = plain_lines(raw)
