@@ -252,6 +252,19 @@ class Package(Questions):
 
         return creators_of(self)
 
+    @functools.cached_property
+    def source_rows(self) -> dict[str, dict]:
+        """Each source row of :meth:`sources` as a dict, by source_id: built once, read by every chart page and
+        chart file (a lookup per drawn row)."""
+        frame = self._frames["sources"]
+        return dict(zip(frame["source_id"].tolist(), frame.to_dict("records"), strict=True))
+
+    @functools.cached_property
+    def citation_records(self) -> dict[str, dict]:
+        """CSL-JSON items by source id, filled as sources are first cited
+        (:func:`nkdigital.citation.records.records`); read-only for everyone else."""
+        return {}
+
     def row(self, row_id: str) -> Row:
         """One row of any resource by its id (obs-, evt-, att-, dev-, tier-, ctl-, rgt- or a source id), with
         `resource`, its source's outlet, URL, access date and archived copy, `source_ids` and its `citation`;
