@@ -40,12 +40,8 @@ def chart_rows(fig, package: Package) -> pd.DataFrame:
     wanted = set(meta.get("rows", []))
     sources = package.source_rows
     parts = []
-    for name in package.resource_names:
+    for name, frame in package.rows_by_id(wanted).items():
         if name == "sources":
-            continue
-        frame = package.resource(name)
-        frame = frame[frame.iloc[:, 0].isin(wanted)]
-        if frame.empty:
             continue
         part = pd.DataFrame({"row_id": frame.iloc[:, 0].astype(str), "resource": name})
         date = dated_by(frame.columns, "date")

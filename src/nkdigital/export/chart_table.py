@@ -57,11 +57,10 @@ def reader_rows(fig, package: Package) -> pd.DataFrame:
     sources = package.source_rows
     titles = _titles(package)
     lines = []
-    for resource in package.resource_names:
-        frame = package.resource(resource)
-        if resource == "sources" or frame.empty:
+    for resource, frame in package.rows_by_id(wanted).items():
+        if resource == "sources":
             continue
-        for row in frame[frame.iloc[:, 0].isin(wanted)].to_dict("records"):
+        for row in frame.to_dict("records"):
             date, date_key = _date(row)
             figure = text.quantity_of(row) if "unit" in row else ""
             number = next((row[c] for c in SORTED_BY if c in row and not text.missing(row[c])), None)
