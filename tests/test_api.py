@@ -356,3 +356,21 @@ def test_citations_and_rows_use_clean_urls(package):
     assert all(clean_url(url) == url for url in package.source_table["url"])
     assert (package.with_sources(package.sources(), fields=["url"])["source_url"]
             == package.source_table.loc[package.sources()["source_id"], "url"].to_numpy()).all()
+
+
+def test_rows_by_id_gives_each_resource_the_rows_whose_first_field_is_asked_for(package):
+    observations, events = package.observations(geo=None), package.events()
+    source = observations["source_id"].iloc[0]
+    asked = [*observations.iloc[[5, 2], 0], events.iloc[0, 0], source, "no-such-row"]
+    found = package.rows_by_id(asked)
+    assert list(found) == [n for n in package.resource_names  # the package's order; a source id matches its
+                           if package.resource(n).iloc[:, 0].isin(asked).any()]  # creators (keyed by source) too
+    assert {"sources", "observations", "events"} <= set(found)
+    for name, frame in found.items():
+        whole = package.resource(name)
+        expected = whole[whole.iloc[:, 0].isin(asked)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(frame, expected)
+        assert frame.attrs["resource"] == name
+    assert list(found["observations"].iloc[:, 0]) == sorted(observations.iloc[[5, 2], 0],
+                                                             key=list(observations.iloc[:, 0]).index)
+    assert package.rows_by_id(["no-such-row"]) == {}

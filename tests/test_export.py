@@ -563,3 +563,14 @@ def test_a_settled_svg_keeps_its_references_and_differs_by_content():
     uid = re.search(r'defs-([0-9a-f]{6})', one).group(1)
     assert uid != "a1b2c3" and f'url(#clip{uid}xy)' in one and f'id="clip{uid}xy"' in one
     assert uid != re.search(r'defs-([0-9a-f]{6})', other).group(1)
+
+
+def test_inline_scripts_are_read_up_to_their_first_closing_tag_and_scripts_with_a_src_are_not():
+    from nkdigital.export.csp import inline_scripts
+
+    page = ('<script src="a.js"></script><p>x</p><SCRIPT type="module">var a = "<b>";</SCRIPT >'
+            "<script>one()</script><script>two()</Script>\n<script>never closed")
+    # '</SCRIPT >' is no closing tag: the module script runs to the next '</script>'; an unclosed one is no script
+    assert inline_scripts(page) == ['var a = "<b>";</SCRIPT ><script>one()', "two()"]
+    page = page.replace("</SCRIPT >", "</SCRIPT>")
+    assert inline_scripts(page) == ['var a = "<b>";', "one()", "two()"]

@@ -137,6 +137,28 @@ class Package(Questions):
             raise KeyError(f"no resource {name!r}; the package has {self.resource_names}")
         return self._take(name)
 
+    def rows_by_id(self, ids: Iterable[str]) -> dict[str, pd.DataFrame]:
+        """The rows whose id (first field) is in `ids`, per resource in the package's order, each as
+        :meth:`resource` gives it (a copy, in the resource's order); resources with none of them are left out."""
+        ids, found = set(ids), {}
+        for name, positions in self._first_field_positions.items():
+            hits = [i for row_id in ids for i in positions.get(row_id, ())]
+            if hits:
+                keep = np.zeros(len(self._frames[name]), dtype=bool)
+                keep[hits] = True
+                found[name] = self._take(name, keep)
+        return found
+
+    @functools.cached_property
+    def _first_field_positions(self) -> dict[str, dict[object, list[int]]]:
+        """Per resource: each value of its first field -> the positions of the stored rows that hold it."""
+        found: dict[str, dict[object, list[int]]] = {}
+        for name, frame in self._frames.items():
+            positions = found[name] = {}
+            for i, value in enumerate(frame.iloc[:, 0].tolist()):
+                positions.setdefault(value, []).append(i)
+        return found
+
     def _key(self, name: str) -> str:
         """The id field of resource `name` (its first primary-key field)."""
         schema = self._schemas[name]
@@ -251,6 +273,19 @@ class Package(Questions):
         from nkdigital.citation.records import creators_of
 
         return creators_of(self)
+
+    @functools.cached_property
+    def source_rows(self) -> dict[str, dict]:
+        """Each source row of :meth:`sources` as a dict, by source_id: built once, read by every chart page and
+        chart file (a lookup per drawn row)."""
+        frame = self._frames["sources"]
+        return dict(zip(frame["source_id"].tolist(), frame.to_dict("records"), strict=True))
+
+    @functools.cached_property
+    def citation_records(self) -> dict[str, dict]:
+        """CSL-JSON items by source id, filled as sources are first cited
+        (:func:`nkdigital.citation.records.records`); read-only for everyone else."""
+        return {}
 
     def row(self, row_id: str) -> Row:
         """One row of any resource by its id (obs-, evt-, att-, dev-, tier-, ctl-, rgt- or a source id), with

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # type hints only: citation sits below the API layer (tests/t
 
     from nkdigital.api.package import Package
 
-__all__ = ["STYLES", "cite", "package_citation", "source_ids"]
+__all__ = ["STYLES", "cite", "cite_records", "package_citation", "source_ids"]
 
 
 def source_ids(what: str | pd.DataFrame | Iterable[str], package: Package) -> list[str]:
@@ -37,12 +37,20 @@ def cite(what: str | pd.DataFrame | Iterable[str] | None = None, style: str = DE
     behind a DataFrame, a list of such ids (sorted, once each), or the package (None), from `package`.
 
     `nk.cite` (:func:`nkdigital.api.package.cite`) is this with the bundled package as the default."""
-    from nkdigital.citation import records, render
+    from nkdigital.citation import records
 
     check(style)
     if what is None:
         return package_citation(style, package.version)
-    items = records.records(package, source_ids(what, package))
+    return cite_records(records.records(package, source_ids(what, package)), style)
+
+
+def cite_records(items: list[dict], style: str = DEFAULT) -> str:
+    """CSL-JSON items (:func:`nkdigital.citation.records.records`) in `style`: for a caller that cites the same
+    sources in several styles."""
+    from nkdigital.citation import render
+
+    check(style)
     if style == "csl-json":
         return render.csl_json(items)
     if style == "bibtex":

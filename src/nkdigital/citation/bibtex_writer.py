@@ -9,6 +9,7 @@ URL fields stay verbatim (with any brace percent-encoded, as in a URL).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pybtex.database.output.bibtex import Writer as PybtexWriter
 
@@ -27,8 +28,7 @@ class Writer(PybtexWriter):
         return f"{{{s}}}"
 
     def _encode(self, text: str) -> str:
-        hidden = text.replace("{", LEFT).replace("}", RIGHT)
-        return re.sub(f"[{LEFT}{RIGHT}]", lambda m: COMMANDS[m.group()], super()._encode(hidden))
+        return _as_latex(text, self.encoding)
 
     def _name(self, name: dict) -> str:
         if "literal" in name:
@@ -53,3 +53,11 @@ class Writer(PybtexWriter):
             for type, value in entry.fields.items():
                 self._write_field(stream, type, value)
             stream.write("\n}\n")
+
+
+@lru_cache(maxsize=8192)
+def _as_latex(text: str, encoding: str) -> str:
+    """`text` LaTeX-encoded by pybtex, braces as LaTeX commands; kept per text: latexcodec reads it character by
+    character, and the report writes the same titles and outlets into many chart pages' BibTeX."""
+    hidden = text.replace("{", LEFT).replace("}", RIGHT)
+    return re.sub(f"[{LEFT}{RIGHT}]", lambda m: COMMANDS[m.group()], PybtexWriter(encoding=encoding)._encode(hidden))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from nkdigital.metadata import package as facts
 
 
@@ -12,8 +14,9 @@ def package_item(version: str) -> dict:
             "version": version, "URL": facts.HOMEPAGE, "genre": "Data set"}
 
 
+@lru_cache(maxsize=64)
 def package_citation(style: str, version: str) -> str:
-    """The package's citation in `style`."""
+    """The package's citation in `style` (rendered once per process: every chart page cites the package)."""
     from nkdigital.citation import render
 
     item = package_item(version)

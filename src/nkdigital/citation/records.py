@@ -113,6 +113,10 @@ def _notes(roles: dict, host: str | None, outlet: str | None, strength: str) -> 
 
 
 def records(package: Package, source_ids: list[str]) -> list[dict]:
-    """CSL-JSON items for `source_ids`, in that order."""
-    table, creators = package.source_table, package.creators_by_source
-    return [record(i, table.loc[i], creators.get(i, [])) for i in source_ids]
+    """CSL-JSON items for `source_ids`, in that order; each source's item is built once per package (the report
+    cites every chart's sources in six styles)."""
+    kept = package.citation_records
+    for i in source_ids:
+        if i not in kept:
+            kept[i] = record(i, package.source_table.loc[i], package.creators_by_source.get(i, []))
+    return [kept[i] for i in source_ids]

@@ -52,9 +52,15 @@ def _entry(style: str, encoded: str) -> str:
 
 
 def _key(style: str, encoded: str) -> str:
+    return hashlib.sha256("\0".join([style, encoded, _citeproc_version()]).encode("utf-8")).hexdigest() + ".txt"
+
+
+@cache
+def _citeproc_version() -> str:
+    """citeproc-py's version, looked up once (importlib.metadata scans the installed packages every time)."""
     from importlib.metadata import version
 
-    return hashlib.sha256("\0".join([style, encoded, version("citeproc-py")]).encode("utf-8")).hexdigest() + ".txt"
+    return version("citeproc-py")
 
 
 def _rendered(style: str, encoded: str) -> str:

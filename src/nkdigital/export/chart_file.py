@@ -38,14 +38,10 @@ def chart_rows(fig, package: Package) -> pd.DataFrame:
 
     meta = fig.layout.meta or {}
     wanted = set(meta.get("rows", []))
-    sources = package.sources().set_index("source_id")
+    sources = package.source_rows
     parts = []
-    for name in package.resource_names:
+    for name, frame in package.rows_by_id(wanted).items():
         if name == "sources":
-            continue
-        frame = package.resource(name)
-        frame = frame[frame.iloc[:, 0].isin(wanted)]
-        if frame.empty:
             continue
         part = pd.DataFrame({"row_id": frame.iloc[:, 0].astype(str), "resource": name})
         date = dated_by(frame.columns, "date")
@@ -56,9 +52,9 @@ def chart_rows(fig, package: Package) -> pd.DataFrame:
             part[column] = frame.get(column)
         parts.append(part)
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
-    rows["outlet"] = [outlet(sources.loc[i]) for i in rows["source_id"]]
+    rows["outlet"] = [outlet(sources[i]) for i in rows["source_id"]]
     for column in FROM_SOURCE:
-        rows[column] = [sources.at[i, column] if column in sources else None for i in rows["source_id"]]
+        rows[column] = [sources[i].get(column) for i in rows["source_id"]]
     rows["restricts_reuse"] = [restricts_reuse(t) for t in rows["usage_terms"]]
     rows["chart"] = meta.get("filename", "")
     rows["chart_source_line"] = html.unescape(meta.get("source_line", ""))

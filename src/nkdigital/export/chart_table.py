@@ -54,18 +54,17 @@ def reader_rows(fig, package: Package) -> pd.DataFrame:
     from nkdigital.charts.credits import outlet
 
     wanted = set((fig.layout.meta or {}).get("rows", []))
-    sources = package.sources().set_index("source_id")
+    sources = package.source_rows
     titles = _titles(package)
     lines = []
-    for resource in package.resource_names:
-        frame = package.resource(resource)
-        if resource == "sources" or frame.empty:
+    for resource, frame in package.rows_by_id(wanted).items():
+        if resource == "sources":
             continue
-        for row in frame[frame.iloc[:, 0].isin(wanted)].to_dict("records"):
+        for row in frame.to_dict("records"):
             date, date_key = _date(row)
             figure = text.quantity_of(row) if "unit" in row else ""
             number = next((row[c] for c in SORTED_BY if c in row and not text.missing(row[c])), None)
-            source = sources.loc[row["source_id"]] if not text.missing(row.get("source_id")) else None
+            source = sources[row["source_id"]] if not text.missing(row.get("source_id")) else None
             lines.append({"Date": date, "What": _what(titles, resource, row), "Figure": figure,
                           "Source": outlet(source) if source is not None else "",
                           "Strength": str(source["strength"]) if source is not None else "",

@@ -13,13 +13,19 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+_INLINE_OPEN = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)  # an inline script starts
+_CLOSE = re.compile(r"</script>", re.IGNORECASE)
 _HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
 
 
 def inline_scripts(page: str) -> list[str]:
-    """The text of every inline script in `page` (or in a fragment of one), in order."""
-    return [match.group(1) for match in _INLINE_SCRIPT.finditer(page)]
+    """The text of every inline script in `page` (or in a fragment of one), in order: from its opening tag to the
+    first ``</script>`` after it (found by a plain search: a lazy ``.*?`` crawled the inlined plotly.js)."""
+    found, position = [], 0
+    while (start := _INLINE_OPEN.search(page, position)) and (end := _CLOSE.search(page, start.end())):
+        found.append(page[start.end():end.start()])
+        position = end.end()
+    return found
 
 
 def script_hashes(scripts: Iterable[str]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -215,7 +216,13 @@ def figure_block(fig, narrow_below: int | None = None, div_id: str | None = None
 
 def plotly_script(*figures) -> str:
     """A ``<script>`` element holding the smallest plotly.js that draws `figures`, inlined."""
-    return f"<script>{plotly_js_path(*figures).read_text(encoding='utf-8')}</script>\n"
+    return f"<script>{_bundle_text(plotly_js_path(*figures))}</script>\n"
+
+
+@functools.lru_cache(maxsize=2)
+def _bundle_text(path: Path) -> str:
+    """A plotly.js bundle's text, read once per process (a report inlines it into every chart page)."""
+    return path.read_text(encoding="utf-8")
 
 
 def chart_html(fig, include_plotlyjs: bool | str = True) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -20,9 +21,14 @@ def key_of(spec: dict) -> str:
     """The key of one kaleido spec (`fig` and `opts`)."""
     from plotly.utils import PlotlyJSONEncoder
 
-    text = json.dumps([spec["fig"], spec["opts"], version("plotly"), version("kaleido")], cls=PlotlyJSONEncoder,
-                      sort_keys=True)
+    text = json.dumps([spec["fig"], spec["opts"], *_versions()], cls=PlotlyJSONEncoder, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@cache
+def _versions() -> tuple[str, str]:
+    """The versions of plotly and kaleido, looked up once (importlib.metadata scans the installed packages)."""
+    return version("plotly"), version("kaleido")
 
 
 def fetch(key: str, fmt: str, path: Path) -> bool:

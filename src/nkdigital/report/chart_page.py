@@ -50,20 +50,25 @@ def sources_of(package: Package, drawn: pd.DataFrame) -> list[Source]:
     from nkdigital.charts.palette import name
 
     ids = package.source_ids(drawn) if len(drawn) else []
-    table = package.sources().set_index("source_id")
+    quotes: dict[str, set[str]] = {}
+    for source_id, quote in zip(drawn["source_id"].tolist(), drawn["quote"].tolist(), strict=True):
+        if not pd.isna(quote):
+            quotes.setdefault(source_id, set()).add(quote)
     copies = package.resource("source_copies")
+    copies = copies[copies["source_id"].isin(ids)].sort_values("archive_path", kind="stable")
+    archived: dict[str, list[dict]] = {}
+    for copy in copies.to_dict("records"):
+        archived.setdefault(copy["source_id"], []).append(
+            {"path": copy["archive_path"], "kind": name("copy", copy["copy"]).lower()})
     found = []
     for source_id in ids:
-        row = table.loc[source_id]
-        quotes = sorted(set(drawn.loc[drawn["source_id"] == source_id, "quote"].dropna()))
+        row = package.source_rows[source_id]
         found.append(Source(
             outlet=outlet(row), title=str(row["title"]),
             published=text.when(row["published_date"], row["published_date_precision"]),
             strength=str(row["strength"]), url=str(row["url"]),
             terms="" if text.missing(row["usage_terms"]) else str(row["usage_terms"]),
-            archived=[{"path": c["archive_path"], "kind": name("copy", c["copy"]).lower()}
-                      for c in copies[copies["source_id"] == source_id].sort_values("archive_path").to_dict("records")],
-            quotes=quotes))
+            archived=archived.get(source_id, []), quotes=sorted(quotes.get(source_id, ()))))
     return sorted(found, key=lambda s: (s.outlet.casefold(), s.title))
 
 
@@ -79,12 +84,14 @@ def data_as_of(fig, package: Package) -> str:
 def citations(fig, package: Package, drawn: pd.DataFrame) -> list[dict]:
     """The chart (as part of the package) and the sources of the rows it draws (`drawn`) in every citation style
     :func:`nkdigital.citation.cite` has."""
-    from nkdigital.citation import cite
+    from nkdigital.citation import cite, cite_records, source_ids
+    from nkdigital.citation.records import records
     from nkdigital.citation.styles import STYLES
 
     title = unescaped((fig.layout.meta or {}).get("title"))
+    items = records(package, source_ids(drawn, package)) if len(drawn) else []  # once for every style
     return [{"style": style, "about": about, "chart": cite(None, style, package=package),
-             "sources": cite(drawn, style, package=package) if len(drawn) else "", "title": title}
+             "sources": cite_records(items, style) if len(drawn) else "", "title": title}
             for style, about in STYLES.items()]
 
 

@@ -32,7 +32,8 @@ def plotly_div(figure: dict, div_id: str) -> str:
     from nkdigital.report.chart_page import ALWAYS_NARROW
 
     if "narrow_margins" in (figure.get("layout", {}).get("meta") or {}):
-        fig = go.Figure({key: value for key, value in figure.items() if key != "config"})
+        # not validated again: the output holds what plotly.py wrote from a validated figure (5 times faster)
+        fig = go.Figure({key: value for key, value in figure.items() if key != "config"}, _validate=False)
         return figure_block(fig, narrow_below=ALWAYS_NARROW, div_id=div_id)
     div = pio.to_html(responsive(figure), config=figure.get("config"), include_plotlyjs=False, full_html=False,
                       validate=False, div_id=div_id)
