@@ -183,7 +183,7 @@ def test_hostile_table_and_column_names_are_written_as_names(database, tmp_path)
         names = "SELECT table_name FROM information_schema.tables"
     for table in HOSTILE:
         db.execute(tables._create_table(table, schema, types, quote))
-        tables._insert(db, table, tables._rows(frame, schema, dates_as_text=text), quote)
+        tables._insert(db, table, tables._rows(tables._plain_table(frame), schema, dates_as_text=text), quote)
     assert sorted(db.execute(names).fetchall()) == sorted((t,) for t in HOSTILE)
     for table in HOSTILE:
         assert db.execute(f"SELECT * FROM {quote(table)}").fetchall() == _cells(frame, dates_as_text=text)
