@@ -146,6 +146,23 @@ def test_bulk_written_parquet_files_equal_the_frames(package, tmp_path):
         assert frame.attrs == plain(expected.attrs)  # metadata kept, read back by pandas
 
 
+def test_a_resource_as_arrow_is_what_pandas_makes_of_its_frame(package):
+    """The exports' one Arrow table per resource (rows reordered once, no pandas copy) equals what the exports
+    converted before: the resource's frame through pandas, its attrs in the pandas metadata."""
+    import pyarrow as pa
+
+    for name in package.resource_names:
+        frame = package.resource(name)
+        attrs, frame.attrs = plain(frame.attrs), {}
+        expected = pa.Table.from_pandas(frame, preserve_index=False)
+        table = package.table(name)
+        assert table.schema == expected.schema and table.equals(expected), name
+        metadata = json.loads(expected.schema.metadata[b"pandas"])
+        assert json.loads(table.schema.metadata[b"pandas"]) == {**metadata, "attributes": attrs}, name
+    with pytest.raises(KeyError, match="no resource 'nope'"):
+        package.table("nope")
+
+
 def test_xlsx_sheets_equal_the_frames_cell_for_cell(package, tmp_path):
     from openpyxl import load_workbook
 
