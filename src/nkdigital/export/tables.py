@@ -177,8 +177,7 @@ def to_duckdb(package: Package, out: str | os.PathLike, progress: bool = False) 
     out = Path(out)
     guard(out, package)
     with atomic_path(out) as temporary, _database_errors(out, duckdb.Error):
-        # one thread: on a bulk load this size, a second one costs a fifth more CPU in coordination and no time
-        connection = duckdb.connect(str(temporary), config={"threads": 1})
+        connection = duckdb.connect(str(temporary))
         try:
             connection.execute("BEGIN TRANSACTION")
             _fill(connection, package, DUCKDB_TYPES, dates_as_text=False, show=progress, what="duckdb",
