@@ -146,6 +146,23 @@ def test_bulk_written_parquet_files_equal_the_frames(package, tmp_path):
         assert frame.attrs == plain(expected.attrs)  # metadata kept, read back by pandas
 
 
+def test_a_resource_as_arrow_is_what_pandas_makes_of_its_frame(package):
+    """The exports' one Arrow table per resource (rows reordered once, no pandas copy) equals what the exports
+    converted before: the resource's frame through pandas, its attrs in the pandas metadata."""
+    import pyarrow as pa
+
+    for name in package.resource_names:
+        frame = package.resource(name)
+        attrs, frame.attrs = plain(frame.attrs), {}
+        expected = pa.Table.from_pandas(frame, preserve_index=False)
+        table = package.table(name)
+        assert table.schema == expected.schema and table.equals(expected), name
+        metadata = json.loads(expected.schema.metadata[b"pandas"])
+        assert json.loads(table.schema.metadata[b"pandas"]) == {**metadata, "attributes": attrs}, name
+    with pytest.raises(KeyError, match="no resource 'nope'"):
+        package.table("nope")
+
+
 def test_xlsx_sheets_equal_the_frames_cell_for_cell(package, tmp_path):
     from openpyxl import load_workbook
 
@@ -183,7 +200,7 @@ def test_hostile_table_and_column_names_are_written_as_names(database, tmp_path)
         names = "SELECT table_name FROM information_schema.tables"
     for table in HOSTILE:
         db.execute(tables._create_table(table, schema, types, quote))
-        tables._insert(db, table, tables._rows(frame, schema, dates_as_text=text), quote)
+        tables._insert(db, table, tables._rows(tables._plain_table(frame), schema, dates_as_text=text), quote)
     assert sorted(db.execute(names).fetchall()) == sorted((t,) for t in HOSTILE)
     for table in HOSTILE:
         assert db.execute(f"SELECT * FROM {quote(table)}").fetchall() == _cells(frame, dates_as_text=text)

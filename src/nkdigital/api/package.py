@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from nkdigital.api.filters import Choice, by_geo, by_value, every
-from nkdigital.api.frame_attrs import FieldNotes, SourceIds
+from nkdigital.api.frame_attrs import FieldNotes, SourceIds, plain
 from nkdigital.api.questions import Questions, warn_missing_geo
 from nkdigital.api.rowview import Row
 from nkdigital.citation.styles import DEFAULT
@@ -95,6 +96,15 @@ def _with_attrs(frame: pd.DataFrame, resource: dict, descriptor: dict) -> pd.Dat
     return frame
 
 
+def _attrs_of(attrs: dict, rows: pd.DataFrame) -> dict:
+    """A copy of a resource's `attrs` for a frame of its `rows`: with the rows' sorted source ids, if they have
+    any."""
+    attrs = {**attrs}
+    if "source_id" in rows:
+        attrs["sources"] = SourceIds(sorted(rows["source_id"].dropna().unique()))
+    return attrs
+
+
 class Package(Questions):
     """The loaded data package: one typed DataFrame per resource, with accessors for common questions.
 
@@ -159,6 +169,22 @@ class Package(Questions):
                 positions.setdefault(value, []).append(i)
         return found
 
+    def table(self, name: str):
+        """One resource as a pyarrow Table: what pandas makes of :meth:`resource` (its ``attrs`` in the pandas
+        metadata), built from the stored frame in one take, without the pandas copy (the exports read this)."""
+        import pyarrow as pa
+
+        if name not in self._frames:
+            raise KeyError(f"no resource {name!r}; the package has {self.resource_names}")
+        stored = self._frames[name]
+        frame = stored.copy(deep=False)
+        frame.attrs = {}  # converted without attrs: pandas would deep-copy them for every column it reads
+        table = pa.Table.from_pandas(frame, preserve_index=False).take(self._order(name))
+        metadata = json.loads(table.schema.metadata[b"pandas"])
+        # pandas reads attrs back from here, as if converted with them
+        metadata["attributes"] = plain(_attrs_of(stored.attrs, stored))
+        return table.replace_schema_metadata({b"pandas": json.dumps(metadata).encode("utf8")})
+
     def _key(self, name: str) -> str:
         """The id field of resource `name` (its first primary-key field)."""
         schema = self._schemas[name]
@@ -173,10 +199,15 @@ class Package(Questions):
 
     def _order(self, name: str) -> np.ndarray:
         """Positions of the stored rows in the resource's order: its first date field (empty dates last), then its
-        id."""
+        id; a stable sort by pyarrow (a fifth of what pandas' sort on two columns costs)."""
         if name not in self._order_cache:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
             columns = [c for c in (self._date_field(name), self._key(name)) if c]
-            self._order_cache[name] = self._frames[name].sort_values(columns, kind="stable").index.to_numpy()
+            keys = pa.table({c: pa.array(self._frames[name][c]) for c in columns})
+            order = pc.sort_indices(keys, sort_keys=[(c, "ascending", "at_end") for c in columns])
+            self._order_cache[name] = order.cast(pa.int64()).to_numpy()
         return self._order_cache[name]
 
     def _take(self, name: str, *masks: np.ndarray | None) -> pd.DataFrame:
@@ -185,9 +216,7 @@ class Package(Questions):
         frame = self._frames[name]
         order = self._order(name)
         result = frame.take(order[every(frame, masks)[order]]).reset_index(drop=True)
-        result.attrs = {**frame.attrs}
-        if "source_id" in result:
-            result.attrs["sources"] = SourceIds(sorted(result["source_id"].dropna().unique()))
+        result.attrs = _attrs_of(frame.attrs, result)
         return result
 
     def _dated(self, name: str, start: Bound, end: Bound) -> np.ndarray | None:

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from nkdigital.api.frame_attrs import plain
 from nkdigital.api.package import Package
 from nkdigital.core.atomic import atomic_folder, atomic_path
 from nkdigital.core.paths import ARCHIVE_DIR, default_archive
@@ -42,16 +41,14 @@ def _ordered(package: Package) -> list[str]:
     return sorted(package.resource_names, key=lambda name: name != "sources")
 
 
-def _rows(frame: pd.DataFrame, schema: dict, dates_as_text: bool):
-    """The frame as an Arrow table for a database driver: one column per field in schema order, typed by the
-    field's type (enums decoded to text, missing values null), dates as ISO text when `dates_as_text`."""
+def _rows(table, schema: dict, dates_as_text: bool):
+    """The Arrow table `table` for a database driver: one column per field in schema order, typed by the field's
+    type (enums decoded to text, missing values null), dates as ISO text when `dates_as_text`."""
     import pyarrow as pa
 
-    frame = frame.copy(deep=False)
-    frame.attrs = {}  # field notes are written separately; Arrow's pandas metadata is not kept
     names = [f["name"] for f in schema["fields"]]
     typed = pa.schema([(f["name"], ARROW_TYPES[f.get("type", "string")]) for f in schema["fields"]])
-    table = pa.Table.from_pandas(frame[names], preserve_index=False).cast(typed)
+    table = table.select(names).cast(typed)
     if dates_as_text:  # ISO text from the date, not the timestamp
         table = table.cast(pa.schema([(c.name, pa.string() if c.type == pa.date32() else c.type) for c in typed]))
     return table
@@ -113,8 +110,9 @@ def _fill(connection, package: Package, types: dict[str, str], dates_as_text: bo
                       f' description {text}, PRIMARY KEY (resource, field))')
     _execute_all(connection, statements + (described(package.descriptor) if described else []))
     for name in steps(_ordered(package), show, what):
-        _insert(connection, name, _rows(package.resource(name), all_schemas[name], dates_as_text), quote)
-    _insert(connection, FIELDS_TABLE, _rows(fields_table(package), FIELDS_SCHEMA, dates_as_text), quote)
+        _insert(connection, name, _rows(package.table(name), all_schemas[name], dates_as_text), quote)
+    _insert(connection, FIELDS_TABLE, _rows(_plain_table(fields_table(package)), FIELDS_SCHEMA, dates_as_text),
+            quote)
 
 
 def _execute_all(connection, statements: list[str]) -> None:
@@ -224,22 +222,24 @@ def _copy_archive(package: Package, target: Path) -> None:
         shutil.copyfile(archive / relative, target / relative)
 
 
-def _arrow_table(frame: pd.DataFrame, resource: dict):
-    """An Arrow table keeping the package's types: dates as date32, enums as dictionaries, nullable numbers;
-    each field's description in its metadata."""
+def _plain_table(frame: pd.DataFrame):
+    """A frame of our own (no attrs to keep) as an Arrow table."""
     import pyarrow as pa
 
-    attrs, frame = plain(frame.attrs), frame.copy(deep=False)
-    frame.attrs = {}  # converted without attrs: pandas would deep-copy them for every column it reads
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    pandas_meta = json.loads(table.schema.metadata[b"pandas"])
-    pandas_meta["attributes"] = attrs  # pandas reads attrs back from here, as if converted with them
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _parquet_table(table, resource: dict):
+    """The resource's Arrow table (:meth:`Package.table`) keeping the package's types: dates as date32, enums as
+    dictionaries, nullable numbers; each field's description in its metadata, the resource's in the table's."""
+    import pyarrow as pa
+
     fields = {f["name"]: f for f in resource["schema"]["fields"]}
     schema = pa.schema([
         column.with_type(pa.date32() if fields[column.name].get("type") == "date" else column.type)
         .with_metadata({"description": fields[column.name].get("description", "")})
         for column in table.schema
-    ], metadata={b"pandas": json.dumps(pandas_meta).encode("utf8"),
+    ], metadata={b"pandas": table.schema.metadata[b"pandas"],
                  b"description": resource.get("description", "").encode("utf-8")})
     return table.cast(schema)
 
@@ -252,7 +252,7 @@ def to_parquet(package: Package, out: str | os.PathLike, progress: bool = False)
     guard(out, package)
     with atomic_folder(out, earlier=lambda folder: all(p.suffix == ".parquet" for p in folder.iterdir())) as folder:
         for resource in steps(package.descriptor["resources"], progress, "parquet"):
-            pq.write_table(_arrow_table(package.resource(resource["name"]), resource),
+            pq.write_table(_parquet_table(package.table(resource["name"]), resource),
                            folder / f"{resource['name']}.parquet")
     return out
 
