@@ -56,6 +56,7 @@ def resized(fig, width: int, height: int | None = None):
         return fig
     new = copy.deepcopy(fig)
     rows_before, taller = narrow.legend_rows(new, meta["width"]), 0
+    ticks_before = narrow.tick_px(new, meta["width"])
     if width < meta["width"]:
         taller = narrow.label_column(new, width)
         narrow.legend_inside(new, width)
@@ -71,8 +72,9 @@ def resized(fig, width: int, height: int | None = None):
     notes, sources = footer_lines(meta.get("notes", []), meta["source_line"], measure)
     old_notes = _count(footer["notes"].text) if "notes" in footer else 0
     gained = _axis_titles(new, width)
+    ticks = math.ceil(narrow.turn_ticks(new, width) - ticks_before)
     axis_band = -footer["footer"].yshift - line_px(style.NOTE_FONT) * old_notes - (8 if old_notes else 0) \
-        + line_px(13) * gained + below
+        + line_px(13) * gained + below + ticks
     sources_at = math.ceil(axis_band + line_px(style.NOTE_FONT) * len(notes) + (8 if notes else 0))
     bottom = math.ceil(sources_at + line_px(style.SOURCE_FONT) * len(sources) + PAD)
     drop = MULTILINE_DROP * style.TITLE_FONT if len(titles) > 1 else 0
