@@ -90,7 +90,7 @@ def _to_px(fig, axis: str, value) -> float | None:
 
 def _fit_annotation(fig, note, width: int) -> None:
     """Turn or wrap a data label (an annotation at a data x) that would pass the image's left or right edge. A
-    label right of a range bar turns to the bar's other end, and keeps out of the label column left of the plot."""
+    label right of a range bar turns to the bar's other end; one left of a mark keeps out of the label column."""
     if not note.text or note.xref is None or note.xref.endswith("domain"):
         return
     if note.xref == "paper":
@@ -105,7 +105,8 @@ def _fit_annotation(fig, note, width: int) -> None:
     longest = max(text_px(plain(line), size) for line in note.text.split("<br>"))
     anchor = note.xanchor or "center"
     start = _bar_start(fig, note) if anchor == "left" and note.xref != "paper" else None
-    room_right, room_left = width - PAD - at, at - PAD
+    edge = (fig.layout.margin.l or 0) if anchor == "right" and _left_of_mark(fig, note) else PAD
+    room_right, room_left = width - PAD - at, at - edge
     if start is not None:  # the other side of a range bar: left of its low end, inside the plot
         start_px = _to_px(fig, "xaxis" + note.xref[1:], start[0])
         room_left = start_px - start[1] - (fig.layout.margin.l or 0) if start_px is not None else 0
@@ -135,6 +136,23 @@ def _turn(note, start: tuple[float, int] | None) -> None:
     note.xanchor = "right" if note.xanchor == "left" else "left"
     if note.xshift:
         note.xshift = -note.xshift
+
+
+def _left_of_mark(fig, note) -> bool:
+    """Whether data label `note` is set at the left end of a mark in its row (a point, or the low end of its
+    horizontal range bar, error_x)."""
+    log = fig.layout["xaxis" + note.xref[1:]].type == "log"
+    for trace in fig.data:
+        if (trace.xaxis or "x") != note.xref or trace.x is None or trace.y is None:
+            continue
+        bars = trace.error_x
+        minus = (bars.arrayminus if bars.arrayminus is not None else bars.array) or [0] * len(trace.x)
+        for x, y, less in zip(trace.x, trace.y, minus, strict=False):
+            low = x - (less or 0) if isinstance(x, (int, float)) else None  # (a date axis has no range bars)
+            if y == note.y and low is not None and (low > 0 or not log) and math.isclose(
+                    math.log10(low) if log else low, note.x, rel_tol=1e-3, abs_tol=1e-9):
+                return True
+    return False
 
 
 def _bar_start(fig, note) -> tuple[float, int] | None:
