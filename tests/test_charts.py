@@ -982,13 +982,15 @@ def overlaps(a: dict, b: dict, gap: float = 0.0) -> bool:
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium for kaleido and the browser")
-@pytest.mark.parametrize(("name", "prefix"), [("devices", "value: "), ("access-tiers-headline", "label: ")])
-def test_narrow_images_keep_data_labels_off_bars_and_rows_apart(package, tmp_path, name, prefix):
+@pytest.mark.parametrize("width", [390, 400])
+@pytest.mark.parametrize(("name", "prefix"), [("devices", "value: "), ("access-tiers-headline", "label: "),
+                                              ("access-tiers", "value: ")])
+def test_narrow_images_keep_data_labels_off_bars_and_rows_apart(package, tmp_path, name, prefix, width):
     from nkdigital.charts.resize import resized
 
-    fig = resized(charts.chart(name, package), 400)
-    labels = {re.sub(r"\s", "", fidelity.plain(a.text)) for a in fig.layout.annotations
-              if (a.name or "").startswith(prefix)}
+    fig = resized(charts.chart(name, package), width)
+    labels = [re.sub(r"\s", "", fidelity.plain(a.text)) for a in fig.layout.annotations
+              if (a.name or "").startswith(prefix)]
     found = rendered_marks(fig, tmp_path)
     texts = [t for t in found["texts"] if t["kind"] != "other"]
     drawn = [t for t in texts if re.sub(r"\s", "", t["text"]) in labels]
@@ -998,6 +1000,31 @@ def test_narrow_images_keep_data_labels_off_bars_and_rows_apart(package, tmp_pat
         assert not [t for t in texts if t is not label and overlaps(label, t)], f"{label['text']!r} touches a text"
     ticks = [t for t in texts if t["kind"] == "ytick"]
     assert not [(a["text"], b["text"]) for a, b in itertools.combinations(ticks, 2) if overlaps(a, b, gap=2)]
+
+
+AXIS_BAND = """() => {
+  const box = e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, text: e.textContent}; };
+  return {ticks: Array.from(document.querySelectorAll('g.xtick text')).map(box),
+          title: Array.from(document.querySelectorAll('text.xtitle')).map(box),
+          notes: Array.from(document.querySelectorAll('g.annotation text')).map(box)
+            .filter(b => b.text.startsWith('Note'))};
+}"""
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium for kaleido and the browser")
+@pytest.mark.parametrize("width", [390, 400, 640])
+@pytest.mark.parametrize("name", ["access-tiers-headline", "access-tiers"])
+def test_turned_tick_labels_keep_the_axis_title_off_the_notes_of_a_narrow_image(package, tmp_path, name, width):
+    """Tick labels too wide to lie flat turn (30 or 90 degrees): the axis band grows by what they then take, so
+    the axis title stays under them and a clear gap above the notes."""
+    from nkdigital.charts.resize import resized
+
+    fig = resized(charts.chart(name, package), width)
+    found = measured(fig, tmp_path, AXIS_BAND)
+    assert len(found["ticks"]) >= 5 and len(found["title"]) == 1 and len(found["notes"]) == 1
+    title, notes = found["title"][0], found["notes"][0]
+    assert max(t["bottom"] for t in found["ticks"]) <= title["top"] + 1
+    assert notes["top"] - title["bottom"] >= 6, (name, width, notes["top"] - title["bottom"])
 
 
 def test_devices_heads_counted_rows_by_what_they_count(gallery, package):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import html
 import http.server
+import itertools
 import re
 import shutil
 import stat
@@ -393,6 +394,32 @@ def test_every_page_fits_every_width_with_no_chart_text_outside_the_window(site,
     assert misfits == {}
 
 
+# The text boxes of a chart page's figure: tick labels, axis titles and labels (annotations), with their kind.
+TEXT_BOXES = """() => Array.from(document.querySelectorAll('.main-svg text')).filter(t => t.textContent.trim())
+  .map(t => { const r = t.getBoundingClientRect(), kind = t.closest('g.ytick') ? 'ytick' : t.closest('g.xtick')
+    ? 'xtick' : t.closest('g.annotation') ? 'label' : t.classList.contains('xtitle') ? 'xtitle' : 'other';
+    return {text: t.textContent.slice(0, 40), kind, x: r.x, y: r.y, w: r.width, h: r.height}; })
+  .filter(b => b.w > 0 && b.h > 0)"""
+
+
+@pytest.mark.parametrize("width", [360, PHONE, 400])
+@pytest.mark.parametrize("stem", ["nkdigital-access-tiers-headline", "nkdigital-access-tiers", "nkdigital-rights"])
+def test_a_chart_page_on_a_phone_lays_its_labels_out_for_its_width_with_no_text_on_another(site, server, browser,
+                                                                                           stem, width):
+    """The page's narrow figure is laid out for its width (label column, wrapped labels, rows grown for them,
+    turned tick labels): no tier label runs into the next row's quote, no tick label into the axis title."""
+    page, errors = open_page(browser, f"{server}/charts/{stem}.html", width)
+    page.wait_for_timeout(500)
+    boxes = page.evaluate(TEXT_BOXES)
+    page.close()
+    assert errors == [] and len([b for b in boxes if b["kind"] == "ytick"]) >= 5, stem
+    touching = [(a["text"], b["text"]) for a, b in itertools.combinations(boxes, 2)
+                if (a["kind"], b["kind"]) != ("xtick", "xtick")  # turned tick labels: their boxes, not glyphs, meet
+                and min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"]) > 0.5
+                and min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"]) > 0.5]
+    assert touching == [], (stem, width)
+
+
 def test_the_embed_fits_its_content_at_every_width(site, server, browser):
     snippet = soup_of(site / "charts" / "nkdigital-timeline.html").select_one("pre.nk-embed").get_text()
     page = browser.new_page(viewport={"width": 320, "height": 900})
@@ -420,7 +447,7 @@ SVG_TEXT_OUTSIDE = """indices => { const svg = document.querySelector('svg'), wi
     .map(([r, text]) => [Math.round(r.left), Math.round(r.right), text.slice(0, 40)])}; }"""
 
 
-@pytest.mark.parametrize("width", [400, 600])
+@pytest.mark.parametrize("width", [PHONE, 400, 600])
 def test_titles_subtitles_notes_and_source_lines_wrap_inside_an_image_of_any_width(gallery, tmp_path, browser,
                                                                                    width):
     from nkdigital.export import write_image
@@ -448,7 +475,7 @@ SVG_ANY_TEXT_OUTSIDE = """() => { const svg = document.querySelector('svg'), wid
 NARROW_CHARTS = ("access-tiers", "access-tiers-headline", "devices", "rights", "subscribers-per-100", "subscribers")
 
 
-@pytest.mark.parametrize("width", [400, 600])
+@pytest.mark.parametrize("width", [PHONE, 400, 600])
 def test_no_text_of_a_narrow_image_passes_its_edge(gallery, tmp_path, browser, width):
     """Data labels, legends and label columns too: every text element of the SVG lies inside it."""
     from nkdigital.export import write_image

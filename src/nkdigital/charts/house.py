@@ -182,7 +182,8 @@ class Words:
 class Box:
     """The room a chart takes (px): the plot's height, the margins beside it, `axis_band` under it (tick labels
     and axis title), `top_extra` over it (legends or labels above the plot), and the `width` it is laid out for
-    (its exported images' width)."""
+    (its exported images' width). With `narrow_steps` its narrow embed takes, at a few widths, the layout its
+    images have at that width (label column, wrapped labels, rows grown for them: export.reflow)."""
 
     plot_height: int = 420
     margin_left: int = 80
@@ -190,6 +191,7 @@ class Box:
     axis_band: int = 56
     top_extra: int = 0
     width: int = WIDTH
+    narrow_steps: bool = False
 
 
 def finish(fig: HouseFigure, words: Words, box: Box, *, drawn: pd.DataFrame, package: Package) -> HouseFigure:
@@ -252,4 +254,5 @@ def _meta(words: Words, box: Box, given: Credit, notes: list[str], drawn: pd.Dat
         # an embed narrower than WIDTH shows title, notes and source line as page text (export.html): the figure
         # then keeps only the room for legends or labels above the plot and for the axis below it
         "narrow_margins": {"t": math.ceil(PAD + box.top_extra), "b": math.ceil(box.axis_band + PAD)},
+        **({"narrow_steps": True} if box.narrow_steps else {}),
     }

@@ -12,7 +12,7 @@ import re
 import pandas as pd
 
 from nkdigital.charts import placement
-from nkdigital.charts.markup import CHAR_PX, line_px, text_px
+from nkdigital.charts.markup import CHAR_PX, label_px, line_px, text_px
 from nkdigital.charts.style import PAD
 
 LABEL_SHARE = 0.4  # the most of a narrow image's width the label column left of the plot may take
@@ -90,7 +90,7 @@ def _to_px(fig, axis: str, value) -> float | None:
 
 def _fit_annotation(fig, note, width: int) -> None:
     """Turn or wrap a data label (an annotation at a data x) that would pass the image's left or right edge. A
-    label right of a range bar turns to the bar's other end, and keeps out of the label column left of the plot."""
+    label right of a range bar turns to the bar's other end; one left of a mark keeps out of the label column."""
     if not note.text or note.xref is None or note.xref.endswith("domain"):
         return
     if note.xref == "paper":
@@ -105,7 +105,8 @@ def _fit_annotation(fig, note, width: int) -> None:
     longest = max(text_px(plain(line), size) for line in note.text.split("<br>"))
     anchor = note.xanchor or "center"
     start = _bar_start(fig, note) if anchor == "left" and note.xref != "paper" else None
-    room_right, room_left = width - PAD - at, at - PAD
+    edge = (fig.layout.margin.l or 0) if anchor == "right" and _left_of_mark(fig, note) else PAD
+    room_right, room_left = width - PAD - at, at - edge
     if start is not None:  # the other side of a range bar: left of its low end, inside the plot
         start_px = _to_px(fig, "xaxis" + note.xref[1:], start[0])
         room_left = start_px - start[1] - (fig.layout.margin.l or 0) if start_px is not None else 0
@@ -135,6 +136,23 @@ def _turn(note, start: tuple[float, int] | None) -> None:
     note.xanchor = "right" if note.xanchor == "left" else "left"
     if note.xshift:
         note.xshift = -note.xshift
+
+
+def _left_of_mark(fig, note) -> bool:
+    """Whether data label `note` is set at the left end of a mark in its row (a point, or the low end of its
+    horizontal range bar, error_x)."""
+    log = fig.layout["xaxis" + note.xref[1:]].type == "log"
+    for trace in fig.data:
+        if (trace.xaxis or "x") != note.xref or trace.x is None or trace.y is None:
+            continue
+        bars = trace.error_x
+        minus = (bars.arrayminus if bars.arrayminus is not None else bars.array) or [0] * len(trace.x)
+        for x, y, less in zip(trace.x, trace.y, minus, strict=False):
+            low = x - (less or 0) if isinstance(x, (int, float)) else None  # (a date axis has no range bars)
+            if y == note.y and low is not None and (low > 0 or not log) and math.isclose(
+                    math.log10(low) if log else low, note.x, rel_tol=1e-3, abs_tol=1e-9):
+                return True
+    return False
 
 
 def _bar_start(fig, note) -> tuple[float, int] | None:
@@ -234,3 +252,48 @@ def rows_px(fig) -> int:
         if room > 0:
             need.append((text_px_ + (ROW_GAP if above else 0)) / room)
     return max(0, math.ceil(max(need, default=0) * (axis.range[0] - axis.range[1]) - plot))
+
+
+TICK_ANGLES = (0, 30, 90)  # plotly.js's auto tick angles, tried in this order
+
+
+def _tick_angle(fig, axis: str, width: int) -> tuple[int, float]:
+    """The angle the tick labels of x-axis `axis` are drawn at, at `width` (its own `tickangle`, else plotly.js's
+    rule: flat while neighbours do not touch, else the first angle whose labels clear each other) and the px they
+    then take under the plot. Only for an axis with its own tick labels (tickvals, ticktext) and range; else 0."""
+    layout = fig.layout[axis]
+    if layout.ticktext is None or layout.tickvals is None or layout.range is None or layout.showticklabels is False:
+        return 0, 0.0
+    log, (low, high) = layout.type == "log", layout.range
+    plot = (width - (fig.layout.margin.l or 0) - (fig.layout.margin.r or 0)) * abs(
+        (layout.domain or (0, 1))[1] - (layout.domain or (0, 1))[0])
+    at = [math.log10(v) if log else v for v in layout.tickvals if v is not None and (not log or v > 0)]
+    shown = [(x, plain(t)) for x, t in zip(at, layout.ticktext, strict=False) if min(low, high) <= x <= max(low, high)]
+    size = layout.tickfont.size or fig.layout.font.size or 13
+    if len(shown) < 2:
+        return 0, line_px(size)
+    px = [(plot * (x - low) / (high - low), max(label_px(line, size) for line in t.split("<br>")), t.count("<br>") + 1)
+          for x, t in shown]
+    spacing = abs(px[-1][0] - px[0][0]) / (len(px) - 1)
+    lines, widest = max(p[2] for p in px), max(p[1] for p in px)
+    fits = spacing / math.hypot(spacing, size * 1.25 * lines)
+    angle = layout.tickangle if isinstance(layout.tickangle, (int, float)) \
+        else 0 if all((a[1] + b[1]) / 2 + 2 < abs(b[0] - a[0]) for a, b in itertools.pairwise(px)) \
+        else next((a for a in TICK_ANGLES if abs(math.cos(math.radians(a))) <= fits), TICK_ANGLES[-1])
+    turn = math.radians(angle)
+    return angle, widest * abs(math.sin(turn)) + line_px(size) * lines * abs(math.cos(turn))
+
+
+def tick_px(fig, width: int) -> float:
+    """px the x tick labels of `fig` take under the plot at `width` (the most of any x axis)."""
+    return max((_tick_angle(fig, axis, width)[1] for axis in fig.layout if axis.startswith("xaxis")), default=0.0)
+
+
+def turn_ticks(fig, width: int) -> float:
+    """Turn x tick labels that do not fit flat at `width` as plotly.js would, said in `tickangle` so the figure
+    draws what is measured here; the px they then take under the plot (see :func:`tick_px`)."""
+    for axis in [key for key in fig.layout if key.startswith("xaxis")]:
+        angle, _ = _tick_angle(fig, axis, width)
+        if angle and fig.layout[axis].tickangle is None:
+            fig.layout[axis].tickangle = angle
+    return tick_px(fig, width)

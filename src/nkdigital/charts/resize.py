@@ -51,11 +51,18 @@ def _legend_names(fig, width: int) -> None:
 
 def resized(fig, width: int, height: int | None = None):
     """A copy of house figure `fig` laid out for `width` px (and `height` px, else the height its texts need)."""
+    return laid_out(fig, width, height)[0]
+
+
+def laid_out(fig, width: int, height: int | None = None) -> tuple:
+    """:func:`resized`, and the room (px, top and bottom margins) the figure keeps at `width` for what sits above
+    and below its plot once title, notes and source line leave it (its narrow embed, export.reflow)."""
     meta = fig.layout.meta or {}
     if "narrow_margins" not in meta or width == meta.get("width"):
-        return fig
+        return fig, meta.get("narrow_margins")
     new = copy.deepcopy(fig)
     rows_before, taller = narrow.legend_rows(new, meta["width"]), 0
+    ticks_before = narrow.tick_px(new, meta["width"])
     if width < meta["width"]:
         taller = narrow.label_column(new, width)
         narrow.legend_inside(new, width)
@@ -71,8 +78,9 @@ def resized(fig, width: int, height: int | None = None):
     notes, sources = footer_lines(meta.get("notes", []), meta["source_line"], measure)
     old_notes = _count(footer["notes"].text) if "notes" in footer else 0
     gained = _axis_titles(new, width)
-    axis_band = -footer["footer"].yshift - line_px(style.NOTE_FONT) * old_notes - (8 if old_notes else 0) \
-        + line_px(13) * gained + below
+    ticks = math.ceil(narrow.turn_ticks(new, width) - ticks_before)
+    grown = line_px(13) * gained + below + ticks  # px more under the plot: axis title lines, legend, tick labels
+    axis_band = -footer["footer"].yshift - line_px(style.NOTE_FONT) * old_notes - (8 if old_notes else 0) + grown
     sources_at = math.ceil(axis_band + line_px(style.NOTE_FONT) * len(notes) + (8 if notes else 0))
     bottom = math.ceil(sources_at + line_px(style.SOURCE_FONT) * len(sources) + PAD)
     drop = MULTILINE_DROP * style.TITLE_FONT if len(titles) > 1 else 0
@@ -87,4 +95,5 @@ def resized(fig, width: int, height: int | None = None):
     _legend_names(new, width)
     new.layout.update(height=total, margin={"t": top, "b": bottom})
     new.layout.meta = {**meta, "width": width, "height": total}
-    return new
+    kept = meta["narrow_margins"]
+    return new, {"t": kept["t"] + above, "b": math.ceil(kept["b"] + grown)}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from nkdigital.core.atomic import atomic_write_bytes
 from nkdigital.export.csp import with_policy
+from nkdigital.export.reflow import TITLE_CHAR_PX, reflow_settings
 
 VENDOR = Path(__file__).resolve().parent / "vendor"
 BASIC_BUNDLE = VENDOR / "plotly-basic.min.js"
@@ -26,6 +27,7 @@ PAGE_STYLE = "html,body{{margin:0}}body{{font-family:{font};color:#222}}" + FIGU
 # page text that wraps at any width; the figure keeps its plot, legend and axes (see reflow_settings).
 REFLOW_SCRIPT = r"""<script>(function () {{
   var gd = document.getElementById({div_id}), figure = gd.closest("figure"), narrow = null, measure = null;
+  var step;  // the step (settings.steps) whose layout the narrow figure has: laid out for the widest it reaches
   var settings = {settings}, names = gd.data.map(function (t) {{ return t.name; }});
   function wrap(name, chars) {{  // a legend name on lines of at most `chars` characters, broken between words
     if (!name || name.length <= chars) return name;
@@ -49,21 +51,33 @@ REFLOW_SCRIPT = r"""<script>(function () {{
   var texts = (gd.layout.annotations || []).map(function (a) {{ return a.text; }});
   var axes = Object.keys(gd.layout).filter(function (k) {{ return /^xaxis\d*$/.test(k) && gd.layout[k].title; }});
   var titles = axes.map(function (k) {{ var t = gd.layout[k].title; return typeof t === "string" ? t : t.text; }});
+  function pick(width) {{  // the widest step not wider than `width` (else the narrowest); none at the house width
+    var found = null;
+    if (narrow && width < settings.house) settings.steps.forEach(function (s) {{
+      if (!found || s.width <= width) found = s;
+    }});
+    return found;
+  }}
+  function at(key, value) {{  // a layout value as the current step has it, else as the figure was written
+    return step && key in step.layout ? step.layout[key] : value;
+  }}
   function fitTexts(update, width) {{  // an axis title wider than its plot becomes page text under the figure;
     var moved = [];              // labels start where their own position says
     axes.forEach(function (k, i) {{
-      var length = gd._fullLayout[k]._length + width - gd._fullLayout.width;  // once relaid out at `width`
-      var out = narrow && titles[i] && titles[i].length * 7 > length;
-      update[k + ".title.text"] = out ? "" : titles[i];
+      var domain = gd._fullLayout[k].domain;  // the plot's length once relaid out at `width`
+      var length = (width - at("margin.l", sides.l) - at("margin.r", sides.r)) * (domain[1] - domain[0]);
+      var out = narrow && titles[i] && (step ? at(k + ".title.text", titles[i]) === ""
+                                            : titles[i].length * {title_char_px} > length);
+      update[k + ".title.text"] = out ? "" : at(k + ".title.text", titles[i]);
       var plain = new DOMParser().parseFromString(titles[i].replace(/<br>/g, " "), "text/html");  // inert
       if (out) moved.push(plain.body.textContent);
     }});
     var note = figure.querySelector(".nk-axis");
     if (note) note.textContent = moved.length ? "Horizontal axis: " + moved.join("; ") + ". " : "";
-    shifts.forEach(function (x, i) {{ update["annotations[" + i + "].xshift"] = x; }});
-    texts.forEach(function (t, i) {{ if (t) update["annotations[" + i + "].text"] = t; }});
-    update["margin.l"] = sides.l;
-    update["margin.r"] = sides.r;
+    shifts.forEach(function (x, i) {{ var key = "annotations[" + i + "].xshift"; update[key] = at(key, x); }});
+    texts.forEach(function (t, i) {{ var key = "annotations[" + i + "].text"; if (t) update[key] = at(key, t); }});
+    update["margin.l"] = at("margin.l", sides.l);
+    update["margin.r"] = at("margin.r", sides.r);
   }}
   function wrapMarkup(text, chars) {{  // break text at spaces outside its tags, lines of about `chars` characters
     var out = "", line = 0;
@@ -120,15 +134,16 @@ REFLOW_SCRIPT = r"""<script>(function () {{
     var width = gd.parentElement.clientWidth, now = figure.clientWidth < {width}, update = {{width: width}};
     if (!width) return;  // hidden (a closed tab): fitted when shown
     fitNames();
-    if (now !== narrow) {{
-      narrow = now;
-      fitTexts(update, width);
-      var chosen = now ? settings.narrow : settings.wide;
+    var was = [narrow, step];
+    narrow = now;
+    step = pick(width);
+    if (was[0] !== narrow || was[1] !== step) {{
+      var chosen = Object.assign({{}}, now ? settings.narrow : settings.wide, step ? step.layout : {{}});
       figure.classList.toggle("nk-narrow", now);
       gd.parentElement.style.height = chosen.height + "px";  // plotly's wrapper keeps the height it was written with
       Object.assign(update, chosen);
     }} else if (width === gd._fullLayout.width) return;
-    else fitTexts(update, width);
+    fitTexts(update, width);  // after the step's layout: an axis title too wide for the plot leaves it
     Plotly.relayout(gd, update).then(function () {{ return keepLabelsInside(false); }});
   }}
   window.addEventListener("resize", fit);
@@ -163,27 +178,6 @@ def responsive(figure) -> dict:
     return {**spec, "layout": {**layout, "autosize": True}}
 
 
-def reflow_settings(fig) -> dict:
-    """The layout changes (``Plotly.relayout``) between a wide embed, as exported images look, and a narrow one:
-    no in-figure title, subtitle, notes or source line, margins that keep room only for what sits above and below
-    the plot, and margins that may grow where a legend or tick labels need more room at that width."""
-    meta = fig.layout.meta or {}
-    margin, title = fig.layout.margin, fig.layout.title
-    footer = [i for i, a in enumerate(fig.layout.annotations) if a.name in ("notes", "footer")]
-    shrunk = {"t": min(margin.t, meta["narrow_margins"]["t"]), "b": min(margin.b, meta["narrow_margins"]["b"])}
-    wide = {"title.text": title.text, "title.subtitle.text": title.subtitle.text, "margin.t": margin.t,
-            "margin.b": margin.b, "margin.autoexpand": margin.autoexpand, "height": fig.layout.height,
-            **{f"annotations[{i}].visible": True for i in footer}}
-    height = fig.layout.height - (margin.t - shrunk["t"]) - (margin.b - shrunk["b"])
-    narrow = {"title.text": "", "title.subtitle.text": "", "margin.t": shrunk["t"], "margin.b": shrunk["b"],
-              "margin.autoexpand": True, "height": height, **{f"annotations[{i}].visible": False for i in footer}}
-    extra = meta.get("narrow_relayout") or {}  # a chart's own narrow changes (the timeline's labels), undone wide
-    shown = {f"annotations[{i}].visible": a.visible is not False for i, a in enumerate(fig.layout.annotations)}
-    wide.update({key: shown[key] for key in extra if key in shown})
-    narrow.update(extra)
-    return {"wide": wide, "narrow": narrow}
-
-
 def figure_block(fig, narrow_below: int | None = None, div_id: str | None = None) -> str:
     """A house chart as an HTML ``<figure>``: the plotly div (plotly.js loaded elsewhere; id `div_id`, default the
     chart's file name), its description as alt text and caption, and the script that moves title, subtitle and
@@ -204,7 +198,7 @@ def figure_block(fig, narrow_below: int | None = None, div_id: str | None = None
         head = (f'<header class="nk-head"><p class="nk-title">{escape_once(meta["title"])}</p>'
                 f'<p class="nk-subtitle">{escape_once(meta["subtitle"])}</p></header>\n')
         reflow = "\n" + REFLOW_SCRIPT.format(div_id=json.dumps(div_id),
-                                             width=narrow_below or WIDTH,
+                                             width=narrow_below or WIDTH, title_char_px=TITLE_CHAR_PX,
                                              settings=json.dumps(reflow_settings(fig), sort_keys=True))
         notes = meta.get("notes") or []
         notes_html = (f'<span class="nk-notes"><b>{"Notes" if len(notes) > 1 else "Note"}:</b> '

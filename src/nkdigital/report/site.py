@@ -26,7 +26,7 @@ PADDING_PX = 12 + 4 + 16 + 16  # header padding, title margin, caption padding
 def embed_height(fig) -> int:
     """Pixels an iframe needs to show a chart page in an article column (COLUMN_PX) without scrolling: the
     narrow figure with its title, subtitle, notes and caption as page text."""
-    from nkdigital.export.html import reflow_settings
+    from nkdigital.export.reflow import narrow_height
 
     meta = fig.layout.meta or {}
     if "narrow_margins" not in meta:
@@ -40,7 +40,7 @@ def embed_height(fig) -> int:
     text_px = (LINE_PX["title"] * lines(meta["title"], "title") + LINE_PX["subtitle"] * lines(meta["subtitle"],
                "subtitle") + LINE_PX["caption"] * sum(lines(t, "caption") for t in caption)
                + LINE_PX["credits"] * sum(lines(t, "credits") for t in credits))
-    return int(reflow_settings(fig)["narrow"]["height"] + text_px + PADDING_PX)
+    return int(narrow_height(fig, COLUMN_PX) + text_px + PADDING_PX)
 
 
 def _readable(folder: Path) -> None:

@@ -113,7 +113,7 @@ def access_tiers(tiers: pd.DataFrame, *, package: Package | None = None,
     return house.finish(
         fig, _words(sized, rest, tiers, spans, whole, unsized),
         house.Box(plot_height=int((bottom_row + 1.4) * ROW_PX), margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT,
-                  axis_band=72, top_extra=20),
+                  axis_band=72, top_extra=20, narrow_steps=True),
         drawn=credits.source_frame(sized.drop(columns="input_ids"), rest if len(rest) else None,
                                    population[population["observation_id"].isin(used)]), package=package)
 

@@ -100,7 +100,8 @@ def tiers(package: Package | None = None, *, include_weak: bool = False) -> hous
     used_population = population[population["observation_id"].isin(used)]
     return house.finish(
         fig, _words(rows, every, sized, whole),
-        house.Box(plot_height=ROW_PX * len(rows) + 30, margin_left=230, margin_right=30, axis_band=72),
+        house.Box(plot_height=ROW_PX * len(rows) + 30, margin_left=230, margin_right=30, axis_band=72,
+                  narrow_steps=True),
         drawn=credits.source_frame(*[d.drop(columns="input_ids") for d in drawn], used_population), package=package)
 
 

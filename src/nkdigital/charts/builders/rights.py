@@ -64,7 +64,7 @@ def rights(rights_framework: pd.DataFrame, *, package: Package | None = None,
         fig, _words(instruments), house.Box(
             plot_height=len(rows_y) * ROW_PX + 20, margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, axis_band=72,
             # the legend above the plot: plotly wraps a horizontal legend at the plot's width
-            top_extra=12 + 22 * placement.legend_rows(legend, WIDTH - MARGIN_LEFT - MARGIN_RIGHT)),
+            top_extra=12 + 22 * placement.legend_rows(legend, WIDTH - MARGIN_LEFT - MARGIN_RIGHT), narrow_steps=True),
         drawn=credits.source_frame(frame), package=package)
 
 

@@ -138,7 +138,7 @@ def timeline(events: pd.DataFrame, *, package: Package | None = None, include_we
         plot_height=plot_height, margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT, width=width,
         # the legend under the axis: plotly wraps a horizontal legend at the plot's width
         axis_band=AXIS_PX + 8 + 22 * placement.legend_rows(legend, width - MARGIN_LEFT - MARGIN_RIGHT),
-        top_extra=levels), drawn=credits.source_frame(frame), package=package)
+        top_extra=levels, narrow_steps=True), drawn=credits.source_frame(frame), package=package)
     fig.layout.meta = {**fig.layout.meta, "narrow_relayout": narrow_relayout(fig)}
     return fig
 
