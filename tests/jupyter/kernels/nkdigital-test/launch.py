@@ -1,8 +1,12 @@
 """The IPython kernel nbval runs the notebooks in (`--nbval-kernel-name nkdigital-test`, see tests/pytest_early.py).
 
-It is the ordinary kernel, started without five things the notebook checks never use:
+It is the ordinary kernel, started without six things the notebook checks never use:
 - jsonschema's optional `rfc3987_syntax` plugin, marked absent: plotly's notebook renderer imports nbformat and with
   it jsonschema, which would otherwise compile that grammar (about a second) in every kernel;
+- jsonschema's other optional format checkers (`FORMAT_CHECKERS`, marked absent): nothing in a kernel checks a
+  JSON string's format (nbformat validates with fastjsonschema, and the notebooks never validate a schema), yet
+  their import (isoduration pulls in arrow, the URI and date validators compile their grammars) cost about 30 ms
+  of CPU in every kernel;
 - the debugger (`debugpy`, marked absent; about 0.2 s per kernel start);
 - IPython's history database (an SQLite file written on every cell);
 - the kernel's warnings on stderr (it warns that it talks over TCP without encryption at every start);
@@ -15,9 +19,12 @@ Test-only; users' kernels are untouched. benchmarks/RESULTS.md has the measureme
 import gc
 import sys
 
+FORMAT_CHECKERS = ("fqdn", "isoduration", "rfc3339_validator", "rfc3986_validator", "rfc3987", "uri_template",
+                   "webcolors")
+
 if __name__ == "__main__":
     gc.disable()
-    for optional in ("rfc3987_syntax", "debugpy"):
+    for optional in ("rfc3987_syntax", "debugpy", *FORMAT_CHECKERS):
         sys.modules.setdefault(optional, None)
     from ipykernel import kernelapp
 
