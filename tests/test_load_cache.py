@@ -112,3 +112,15 @@ def test_an_edited_descriptor_is_checked_again(package_copy, marks):
     package_copy.write_text(text.replace(title, title + "\u200b", 1), encoding="utf-8")
     with pytest.raises(PackageError, match=r"invisible formatting character U\+200B"):
         nk.load(package_copy)
+
+
+def test_observation_indicators_become_a_categorical_over_the_defined_indicators():
+    from nkdigital.api.package import _indicators_as_categories
+
+    values = ["b", None, "zz", "a", "b"]  # "zz" is no defined indicator
+    frames = {"indicators": pd.DataFrame({"indicator": pd.array(["b", "a", None], dtype="string")}),
+              "observations": pd.DataFrame({"indicator": pd.array(values, dtype="string")})}
+    found = _indicators_as_categories(frames)["observations"]["indicator"]
+    expected = pd.Series(pd.Categorical(["b", None, None, "a", "b"], categories=["a", "b"]), name="indicator")
+    pd.testing.assert_series_equal(found, expected, check_exact=True)
+    assert found.cat.codes.tolist() == [1, -1, -1, 0, 1]
