@@ -30,6 +30,9 @@ _NOT_SUSPECT = bytes(set(range(256)) - set(_CONTROL) - set(_REFUSED_AFTER))
 _FORMS = {"number": r"-?[0-9]+(\.[0-9]+)?", "integer": r"-?[0-9]+", "year": r"[0-9]{4}",
           "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}"}
 _LONGEST = {"number": MAX_NUMBER_CHARS, "integer": MAX_INTEGER_DIGITS}
+# pyarrow reads a file in blocks of this size: a smaller file is one block, which threads cannot share, and handing it
+# to the thread pool only costs a start-up and, on a busy machine, a wait for a thread to be scheduled
+_BLOCK = 1 << 20
 _TRUE, _FALSE = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")
 
 
@@ -73,7 +76,7 @@ def read_plain(raw: bytes, lines: int | None, fields: list[dict], label: str, *,
     names = [f["name"] for f in fields]
     try:
         table = pcsv.read_csv(
-            io.BytesIO(raw),
+            io.BytesIO(raw), read_options=pcsv.ReadOptions(use_threads=len(raw) > _BLOCK),
             parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True),
             convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
                                                 strings_can_be_null=True))  # an empty cell, quoted or not
