@@ -78,7 +78,8 @@ def read_plain(raw: bytes, lines: int | None, fields: list[dict], label: str, *,
         table = pcsv.read_csv(
             io.BytesIO(raw), read_options=pcsv.ReadOptions(use_threads=len(raw) > _BLOCK),
             parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True),
-            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
+            # large_string: the type pandas keeps text in (a plain string column would be copied into it)
+            convert_options=pcsv.ConvertOptions(column_types={n: pa.large_string() for n in names}, null_values=[""],
                                                 strings_can_be_null=True))  # an empty cell, quoted or not
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
@@ -104,7 +105,7 @@ def _categories(allowed: tuple[str, ...]) -> tuple:
     """An enum's values as an arrow array, and the frame's dtype of its column, built once per process."""
     import pyarrow as pa
 
-    return pa.array(allowed, pa.string()), pd.CategoricalDtype(list(allowed))
+    return pa.array(allowed, pa.large_string()), pd.CategoricalDtype(list(allowed))
 
 
 def _typed(cells, field: dict, checked: bool = False):
@@ -178,9 +179,9 @@ def _converted(values, kind: str):
         if kind == "date":  # an impossible day (2021-02-30) fails the cast
             return values.cast(pa.date32()).cast(pa.timestamp("s"))
         if kind == "boolean":
-            if not _all(pc.is_in(values.drop_null(), value_set=pa.array(_TRUE + _FALSE))):
+            if not _all(pc.is_in(values.drop_null(), value_set=pa.array(_TRUE + _FALSE, pa.large_string()))):
                 return None
-            truth = pc.is_in(values, value_set=pa.array(_TRUE))
+            truth = pc.is_in(values, value_set=pa.array(_TRUE, pa.large_string()))
             return pc.if_else(pc.is_null(values), pa.scalar(None, pa.bool_()), truth)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OverflowError):
         return None
@@ -192,5 +193,5 @@ def _dtypes() -> dict:
     """The frame's dtype of each arrow type a column converts from (dates and enums are converted apart)."""
     import pyarrow as pa
 
-    return {pa.string(): pd.StringDtype("pyarrow"), pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype(),
+    return {pa.large_string(): pd.StringDtype("pyarrow"), pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype(),
             pa.bool_(): pd.BooleanDtype()}
