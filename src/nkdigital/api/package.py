@@ -54,7 +54,8 @@ def _indicators_as_categories(frames: dict[str, pd.DataFrame]) -> dict[str, pd.D
         observations = frames["observations"]
         defined = sorted(frames["indicators"]["indicator"].dropna())
         # each value's place among the defined ones (-1: undefined or empty), in one vectorised pass
-        codes = pc.index_in(pa.array(observations["indicator"], pa.string()), value_set=pa.array(defined, pa.string()))
+        codes = pc.index_in(pa.array(observations["indicator"], pa.large_string()),
+                           value_set=pa.array(defined, pa.large_string()))
         observations["indicator"] = pd.Categorical.from_codes(codes.fill_null(-1).to_numpy(),
                                                               dtype=pd.CategoricalDtype(defined), validate=False)
     return frames
