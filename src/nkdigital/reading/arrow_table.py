@@ -9,7 +9,6 @@ cell-by-cell reader then finds and words every problem. Each rule is one vectori
 from __future__ import annotations
 
 import functools
-import io
 
 import numpy as np
 import pandas as pd
@@ -76,7 +75,7 @@ def read_plain(raw: bytes, lines: int | None, fields: list[dict], label: str, *,
     names = [f["name"] for f in fields]
     try:
         table = pcsv.read_csv(
-            io.BytesIO(raw), read_options=pcsv.ReadOptions(use_threads=len(raw) > _BLOCK),
+            pa.BufferReader(raw), read_options=pcsv.ReadOptions(use_threads=len(raw) > _BLOCK),
             parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True),
             # large_string: the type pandas keeps text in (a plain string column would be copied into it)
             convert_options=pcsv.ConvertOptions(column_types={n: pa.large_string() for n in names}, null_values=[""],
