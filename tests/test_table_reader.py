@@ -19,7 +19,7 @@ def _resources() -> list[dict]:
 
 def _careful(resource: dict, monkeypatch) -> pd.DataFrame:
     with monkeypatch.context() as patched:
-        patched.setattr(table, "read_plain", lambda *args: None)
+        patched.setattr(table, "read_plain", lambda *args, **kwargs: None)
         frame, problems = table.read_table(DEFAULT_DESCRIPTOR.parent, resource)
     assert problems == []
     return frame

@@ -48,9 +48,16 @@ def load(path: str | os.PathLike | None = None, *, validate: bool = False,
 def _indicators_as_categories(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """`observations.indicator` as a categorical over the indicators the package defines."""
     if {"indicators", "observations"} <= set(frames):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         observations = frames["observations"]
         defined = sorted(frames["indicators"]["indicator"].dropna())
-        observations["indicator"] = pd.Categorical(observations["indicator"].astype(object), categories=defined)
+        # each value's place among the defined ones (-1: undefined or empty), in one vectorised pass
+        codes = pc.index_in(pa.array(observations["indicator"], pa.large_string()),
+                           value_set=pa.array(defined, pa.large_string()))
+        observations["indicator"] = pd.Categorical.from_codes(codes.fill_null(-1).to_numpy(),
+                                                              dtype=pd.CategoricalDtype(defined), validate=False)
     return frames
 
 

@@ -11,17 +11,16 @@ is no key and the caller validates in full, which then reports the problem.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 import stat
 from pathlib import Path
 
+from nkdigital.core.fingerprint import code_fingerprint
 from nkdigital.core.kept import keep, kept_file
 from nkdigital.core.limits import MAX_ARCHIVE_TOTAL, MAX_DESCRIPTOR_BYTES, MAX_PACKAGE_BYTES
 
-_SOURCE = Path(__file__).resolve().parents[1]  # the whole nkdigital package
 VERDICTS = "validated"  # the folder of cached verdicts inside the cache folder
 
 
@@ -55,17 +54,6 @@ def _descriptor(path: Path, digest=None) -> dict:
     raw = bytearray()
     _feed(digest or hashlib.sha256(), "datapackage.json", path, [MAX_DESCRIPTOR_BYTES], raw)
     return json.loads(raw)
-
-
-@functools.cache
-def code_fingerprint() -> str:
-    """SHA-256 of this package's Python source: a changed check never reuses an older verdict."""
-    digest = hashlib.sha256()
-    found = sorted(os.path.relpath(os.path.join(folder, name), _SOURCE).replace(os.sep, "/")
-                   for folder, _, names in os.walk(_SOURCE) for name in names if name.endswith(".py"))
-    for relative in found:  # os.walk, not Path.rglob: a tenth of the time, on every `serve` start
-        digest.update(relative.encode() + b"\0" + (_SOURCE / relative).read_bytes())
-    return digest.hexdigest()
 
 
 def content_key(descriptor_path: Path, archive: Path) -> str | None:

@@ -9,7 +9,6 @@ cell-by-cell reader then finds and words every problem. Each rule is one vectori
 from __future__ import annotations
 
 import functools
-import io
 
 import numpy as np
 import pandas as pd
@@ -30,6 +29,9 @@ _NOT_SUSPECT = bytes(set(range(256)) - set(_CONTROL) - set(_REFUSED_AFTER))
 _FORMS = {"number": r"-?[0-9]+(\.[0-9]+)?", "integer": r"-?[0-9]+", "year": r"[0-9]{4}",
           "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}"}
 _LONGEST = {"number": MAX_NUMBER_CHARS, "integer": MAX_INTEGER_DIGITS}
+# pyarrow reads a file in blocks of this size: a smaller file is one block, which threads cannot share, and handing it
+# to the thread pool only costs a start-up and, on a busy machine, a wait for a thread to be scheduled
+_BLOCK = 1 << 20
 _TRUE, _FALSE = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")
 
 
@@ -62,74 +64,86 @@ def _refused(raw: bytes) -> bool:
     return False
 
 
-def read_plain(raw: bytes, lines: int, fields: list[dict], label: str) -> pd.DataFrame | None:
+def read_plain(raw: bytes, lines: int | None, fields: list[dict], label: str, *,
+               checked: bool = False) -> pd.DataFrame | None:
     """The typed frame of a CSV file of `lines` lines (its bytes `raw`; see :func:`plain_lines`), or None if it is
-    not plainly valid."""
+    not plainly valid. `checked`: these bytes passed under these fields before (see :mod:`nkdigital.reading.known`),
+    so what only checks (line count, forms, lengths, patterns) is skipped and only what converts is done."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     names = [f["name"] for f in fields]
     try:
         table = pcsv.read_csv(
-            io.BytesIO(raw),
+            pa.BufferReader(raw), read_options=pcsv.ReadOptions(use_threads=len(raw) > _BLOCK),
             parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True),
-            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
+            # large_string: the type pandas keeps text in (a plain string column would be copied into it)
+            convert_options=pcsv.ConvertOptions(column_types={n: pa.large_string() for n in names}, null_values=[""],
                                                 strings_can_be_null=True))  # an empty cell, quoted or not
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     rows = table.num_rows
     # a line break inside a cell is a control character, and pyarrow skips a blank line: rows + header lines must
     # account for every line break
-    if table.column_names != names or not rows or lines != rows + 1 or (rows + 1) * len(names) > MAX_CELLS:
+    if table.column_names != names or not rows or (rows + 1) * len(names) > MAX_CELLS or (
+            not checked and lines != rows + 1):
         return None
-    columns = []
-    for field in fields:
-        column = _typed(table.column(field["name"]), field)
+    columns = {}
+    for field, cells in zip(fields, table.columns, strict=True):
+        column = _typed(cells, field, checked)
         if column is None:
             return None
-        columns.append(column)
-    del table  # its columns live on in `columns` where unchanged
-    frame = pa.table(columns, names=names).to_pandas(types_mapper=_dtypes().get)
+        columns[field["name"]] = column
+    frame = pd.DataFrame(columns, copy=False)
     frame.attrs["path"] = label
     return frame
 
 
 @functools.cache
-def _categories(allowed: tuple[str, ...]):
-    """An enum's values as an arrow array, built once per process."""
+def _categories(allowed: tuple[str, ...]) -> tuple:
+    """An enum's values as an arrow array, and the frame's dtype of its column, built once per process."""
     import pyarrow as pa
 
-    return pa.array(allowed, pa.string())
+    return pa.array(allowed, pa.large_string()), pd.CategoricalDtype(list(allowed))
 
 
-def _typed(cells, field: dict):
-    """The column's values as an arrow array that converts to the frame's dtype (an enum as a dictionary array
-    over its allowed values, which converts to a Categorical of them), or None if a cell is not plainly valid."""
-    import pyarrow as pa
+def _typed(cells, field: dict, checked: bool = False):
+    """The column's values as the frame's array (an enum as a Categorical of its allowed values), or None if a
+    cell is not plainly valid; `checked`: only what converts is done (see :func:`read_plain`)."""
     import pyarrow.compute as pc
 
     kind, constraints = field.get("type", "string"), field.get("constraints", {})
     if constraints.get("required") and cells.null_count:
         return None
-    present = cells.drop_null() if cells.null_count else cells
     allowed = constraints.get("enum")
-    if allowed is not None:
-        values = _categories(tuple(allowed))
+    if kind == "string" and allowed is not None:
+        values, dtype = _categories(tuple(allowed))
         codes = pc.index_in(cells, value_set=values)
         if codes.null_count != cells.null_count:  # a value the enum does not allow
             return None
-        codes = codes.cast(pa.int32())
+        return pd.Categorical.from_codes(codes.fill_null(-1).to_numpy(), dtype=dtype, validate=False)
+    if not checked and not _plain_cells(cells, kind, constraints):
+        return None
+    converted = _converted(cells, kind)
+    if converted is None or kind == "date":
+        return None if converted is None else converted.to_numpy()
+    return _dtypes()[converted.type].__from_arrow__(converted)
+
+
+def _plain_cells(cells, kind: str, constraints: dict) -> bool:
+    """Every present cell is in its type's plain form and length, matches its pattern and is in its enum."""
+    import pyarrow.compute as pc
+
+    present = cells.drop_null() if cells.null_count else cells
+    allowed = constraints.get("enum")
+    if allowed is not None and not _all(pc.is_in(present, value_set=_categories(tuple(allowed))[0])):
+        return False
     if kind in _FORMS and not _all_match(present, _FORMS[kind]):
-        return None
+        return False
     if kind in _LONGEST and len(present) and pc.max(pc.utf8_length(present)).as_py() > _LONGEST[kind]:
-        return None
+        return False
     pattern = constraints.get("pattern")
-    if kind == "string" and pattern and not _all_match(present, pattern):
-        return None
-    if kind == "string" and allowed is not None:
-        return pa.chunked_array([pa.DictionaryArray.from_arrays(c, values) for c in codes.chunks],
-                                pa.dictionary(pa.int32(), pa.string()))
-    return _converted(cells, kind)
+    return not (kind == "string" and pattern and not _all_match(present, pattern))
 
 
 def _all(flags) -> bool:
@@ -164,9 +178,9 @@ def _converted(values, kind: str):
         if kind == "date":  # an impossible day (2021-02-30) fails the cast
             return values.cast(pa.date32()).cast(pa.timestamp("s"))
         if kind == "boolean":
-            if not _all(pc.is_in(values.drop_null(), value_set=pa.array(_TRUE + _FALSE))):
+            if not _all(pc.is_in(values.drop_null(), value_set=pa.array(_TRUE + _FALSE, pa.large_string()))):
                 return None
-            truth = pc.is_in(values, value_set=pa.array(_TRUE))
+            truth = pc.is_in(values, value_set=pa.array(_TRUE, pa.large_string()))
             return pc.if_else(pc.is_null(values), pa.scalar(None, pa.bool_()), truth)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OverflowError):
         return None
@@ -175,8 +189,8 @@ def _converted(values, kind: str):
 
 @functools.cache
 def _dtypes() -> dict:
-    """The frame's dtype of each arrow type a column converts from (dates and enums convert by themselves)."""
+    """The frame's dtype of each arrow type a column converts from (dates and enums are converted apart)."""
     import pyarrow as pa
 
-    return {pa.string(): pd.StringDtype("pyarrow"), pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype(),
+    return {pa.large_string(): pd.StringDtype("pyarrow"), pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype(),
             pa.bool_(): pd.BooleanDtype()}

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from nkdigital.core.errors import PackageError, Problem, shown
 from nkdigital.core.limits import MAX_DESCRIPTOR_BYTES, MAX_JSON_DEPTH, megabytes
 from nkdigital.core.patterns import pattern_problem
+from nkdigital.reading import known
 from nkdigital.reading.table import CONTROL, INVISIBLE, invisible
 
 FIELD_TYPES = frozenset({"string", "number", "integer", "year", "date", "boolean"})
@@ -55,6 +56,16 @@ def read_descriptor(path: Path) -> dict:
         raise PackageError([Problem(name, None, None, "descriptor is not valid UTF-8")]) from None
     except OSError as error:
         raise PackageError([Problem(str(path), None, None, f"descriptor cannot be read: {error.strerror}")]) from None
+    mark = known.descriptor_mark(text)
+    if known.is_known(mark):  # exactly this text passed every check below before, under this code
+        return json.loads(text)
+    descriptor = _checked(text, name)
+    known.remember(mark)
+    return descriptor
+
+
+def _checked(text: str, name: str) -> dict:
+    """The descriptor parsed from `text` (of the file `name`); PackageError with every problem found."""
     try:
         descriptor = json.loads(text, object_pairs_hook=_unique_keys)
     except _DuplicateKey as error:

@@ -17,6 +17,7 @@ import pandas as pd
 from nkdigital.core.errors import Problem, shown
 from nkdigital.core.limits import MAX_CELLS, MAX_FILE_BYTES, MAX_INTEGER_DIGITS, MAX_NUMBER_CHARS, megabytes
 from nkdigital.core.patterns import all_match, fullmatch, pattern_message
+from nkdigital.reading import known
 from nkdigital.reading.arrow_table import plain_lines, read_plain
 
 # ASCII digits only: `\d` would also accept Arabic-Indic and other scripts' digits
@@ -176,18 +177,22 @@ def read_table(base: Path, resource: dict, seen: Callable[[bytes], object] | Non
     raw, problems = read_bytes(file, label, seen)
     if raw is None:
         return None, problems
-    lines = plain_lines(raw)
+    fields = resource["schema"]["fields"]
+    mark = known.plain_mark(fields, raw)
+    fast = read_plain(raw, None, fields, label, checked=True) if known.is_known(mark) else None
+    lines = None if fast is not None else plain_lines(raw)
     if lines is not None:  # pyarrow reads the bytes; the text is decoded only if the careful reader needs it
-        fast = read_plain(raw, lines, resource["schema"]["fields"], label)
+        fast = read_plain(raw, lines, fields, label)
         if fast is not None:
-            return fast, []
+            known.remember(mark)
+    if fast is not None:
+        return fast, []
     text, problems = decode(raw, label)
     if text is None:
         return None, problems
     records, cut = _records(text, label)
     problems += cut
     cut_rows = {p.row for p in cut}
-    fields = resource["schema"]["fields"]
     if not records or 1 in cut_rows:
         return None, problems
     if len(records) == 1:
