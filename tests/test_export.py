@@ -591,3 +591,25 @@ def test_inline_scripts_are_read_up_to_their_first_closing_tag_and_scripts_with_
     assert inline_scripts(page) == ['var a = "<b>";</SCRIPT ><script>one()', "two()"]
     page = page.replace("</SCRIPT >", "</SCRIPT>")
     assert inline_scripts(page) == ['var a = "<b>";', "one()", "two()"]
+
+
+def test_reflow_settings_are_kept_per_figure_and_a_changed_figure_is_laid_out_again(package, tmp_path, monkeypatch):
+    from nkdigital.export import reflow
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(reflow, "_KEPT", {})
+    fig = nk.charts.chart("access-tiers-headline", package)
+    fresh = json.loads(json.dumps(reflow.settings_of(fig)))
+    assert fresh["steps"], "the chart asks for narrow steps"
+    assert reflow.reflow_settings(fig) == fresh
+    kept = list((tmp_path / "nkdigital" / "reflow").iterdir())
+    assert len(kept) == 1 and json.loads(kept[0].read_text()) == fresh
+    monkeypatch.setattr(reflow, "_KEPT", {})  # a new process: read back from the folder, not laid out again
+    monkeypatch.setattr(reflow, "settings_of", lambda fig: pytest.fail("laid out again"))
+    assert reflow.reflow_settings(fig) == fresh
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    changed = nk.charts.chart("access-tiers-headline", package)
+    changed.layout.title.text = "Another title"  # the wide layout restores the title: its settings differ
+    assert reflow.reflow_settings(changed) == json.loads(json.dumps(reflow.settings_of(changed))) != fresh
+    assert len(list((tmp_path / "nkdigital" / "reflow").iterdir())) == 2

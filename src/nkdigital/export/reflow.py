@@ -6,14 +6,45 @@ wrapped tick labels, rows grown for them, data labels, tick angles and axis band
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import math
+
+from nkdigital.core.fingerprint import code_fingerprint
+from nkdigital.core.kept import keep, read_kept
 
 STEPS = (280, 320, 360, 400, 440, 480, 560, 640, 800, 960)  # px: a narrow embed is laid out at the widest it reaches
 TITLE_CHAR_PX = 7  # an axis title wider than its plot at this many px a character leaves a narrow figure
 
 
+FOLDER = "reflow"
+_KEPT: dict[str, dict] = {}  # settings by key, in this process
+
+
 def reflow_settings(fig) -> dict:
+    """:func:`settings_of` `fig`, kept per content: each step lays the figure out again (about a second for a
+    chart with steps), and the report asks for the same figure's settings on its chart page and its notebook page.
+    The key is the SHA-256 of the figure's JSON, our charts and export code and plotly's version; kept in this
+    process and in `$XDG_CACHE_HOME/nkdigital/reflow/` (a cache that cannot be read or written is only skipped)."""
+    import plotly
+
+    text = fig.to_json(engine="json")
+    digest = hashlib.sha256("\0".join([text, code_fingerprint("charts", "export"), plotly.__version__]).encode())
+    key = digest.hexdigest()
+    if key not in _KEPT:
+        kept = read_kept(FOLDER, f"{key}.json")
+        try:
+            _KEPT[key] = json.loads(kept) if kept is not None else None
+        except ValueError:
+            _KEPT[key] = None
+        if _KEPT[key] is None:
+            _KEPT[key] = json.loads(json.dumps(settings_of(fig)))  # as read back from the cache: JSON types only
+            keep(FOLDER, f"{key}.json", json.dumps(_KEPT[key], sort_keys=True).encode("utf-8"))
+    return json.loads(json.dumps(_KEPT[key]))  # a copy: callers may change what they get
+
+
+def settings_of(fig) -> dict:
     """The layout changes between a wide embed and a narrow one (no in-figure title, subtitle, notes or source
     line; margins that keep room only for what sits above and below the plot, and that may grow where a legend or
     tick labels need more room at that width), and `steps`: what a narrow embed changes from `width` px up."""
