@@ -67,14 +67,6 @@ def test_a_unique_field_repeated(copy):
                                   f"'{rows[2][title]}' is also in row 3; title must be unique")
 
 
-def test_a_dangling_foreign_key(copy):
-    row = b.pick(copy, "device_estimates")
-    b.set_cell(copy, "device_estimates", row["#"], "source_id", "no-such-source")
-    b.rehash(copy)
-    assert _only(copy) == Problem("data/device_estimates.csv", row["#"], "source_id",
-                                  "source_id 'no-such-source' is not in sources")
-
-
 def test_a_broken_row_referred_to_is_one_problem_not_one_per_reference(copy):
     """A source row with an extra cell is refused by the reader; rows citing it still find their source."""
     rows = b.read_rows(copy, "sources")
@@ -85,26 +77,17 @@ def test_a_broken_row_referred_to_is_one_problem_not_one_per_reference(copy):
                                   f" has {len(rows[0])}")
 
 
-def test_a_value_over_its_maximum_is_shown_as_written(copy):
-    row = b.pick(copy, "creators")
-    b.set_cell(copy, "creators", row["#"], "creator_order", "051")
+@pytest.mark.parametrize(("resource", "field", "written", "message"), [
+    ("device_estimates", "source_id", "no-such-source", "source_id 'no-such-source' is not in sources"),
+    ("creators", "creator_order", "051", "'051' is above the maximum 50"),  # shown as written
+    ("observations", "value", "-1.50", "'-1.50' is below the minimum 0"),
+    ("events", "event_date", "1900-05-01", "'1900-05-01' is below the minimum 1945-01-01"),
+])
+def test_one_cell_breaking_a_foreign_key_or_a_limit(copy, resource, field, written, message):
+    row = b.pick(copy, resource, lambda r: r[field] != "")
+    b.set_cell(copy, resource, row["#"], field, written)
     b.rehash(copy)
-    assert _only(copy) == Problem("data/creators.csv", row["#"], "creator_order", "'051' is above the maximum 50")
-
-
-def test_a_number_below_its_minimum(copy):
-    row = b.pick(copy, "observations", lambda r: r["value"] != "")
-    b.set_cell(copy, "observations", row["#"], "value", "-1.50")
-    b.rehash(copy)
-    assert _only(copy) == Problem("data/observations.csv", row["#"], "value", "'-1.50' is below the minimum 0")
-
-
-def test_a_date_before_its_minimum(copy):
-    row = b.pick(copy, "events")
-    b.set_cell(copy, "events", row["#"], "event_date", "1900-05-01")
-    b.rehash(copy)
-    assert _only(copy) == Problem("data/events.csv", row["#"], "event_date",
-                                  "'1900-05-01' is below the minimum 1945-01-01")
+    assert _only(copy) == Problem(f"data/{resource}.csv", row["#"], field, message)
 
 
 def test_an_exclusive_limit(copy):
