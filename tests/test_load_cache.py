@@ -124,3 +124,21 @@ def test_observation_indicators_become_a_categorical_over_the_defined_indicators
     expected = pd.Series(pd.Categorical(["b", None, None, "a", "b"], categories=["a", "b"]), name="indicator")
     pd.testing.assert_series_equal(found, expected, check_exact=True)
     assert found.cat.codes.tolist() == [1, -1, -1, 0, 1]
+
+
+def test_a_kept_mark_or_verdict_counts_only_as_a_regular_file_not_a_link_to_one(marks, tmp_path):
+    from nkdigital.checking import content
+
+    elsewhere = tmp_path / "planted"
+    elsewhere.write_bytes(b"passed\n")
+    mark = known.descriptor_mark("{}")
+    known.remember(mark)
+    assert known.is_known(mark)
+    for folder, name, kept in ((marks, known.descriptor_mark("[]"), known.is_known),
+                               (cache_dir() / content.VERDICTS, "0" * 64, content.remembered)):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).symlink_to(elsewhere)
+        assert not kept(name)
+        (folder / name).unlink()
+        (folder / name).write_bytes(b"passed\n")
+        assert kept(name)

@@ -18,7 +18,7 @@ import stat
 from pathlib import Path
 
 from nkdigital.core.fingerprint import code_fingerprint
-from nkdigital.core.kept import keep, kept_file
+from nkdigital.core.kept import is_kept, keep, kept_file
 from nkdigital.core.limits import MAX_ARCHIVE_TOTAL, MAX_DESCRIPTOR_BYTES, MAX_PACKAGE_BYTES
 
 VERDICTS = "validated"  # the folder of cached verdicts inside the cache folder
@@ -103,7 +103,7 @@ def verdict_file(key: str) -> Path:
 
 def remembered(key: str) -> bool:
     """Whether a valid verdict for `key` is on disk."""
-    return verdict_file(key).is_file()
+    return is_kept(VERDICTS, key)
 
 
 def remember(key: str) -> None:

@@ -23,10 +23,15 @@ def keep(folder: str, name: str, data: bytes) -> None:
         atomic_write_bytes(target, data)
 
 
+def is_kept(folder: str, name: str) -> bool:
+    """Whether `name` is kept: a regular file, not a link to one (a mark whose presence is the whole verdict)."""
+    path = kept_file(folder, name)
+    return not path.is_symlink() and path.is_file()
+
+
 def read_kept(folder: str, name: str) -> bytes | None:
     """The bytes kept as `name`, or None when there are none (or they are not a regular file)."""
-    path = kept_file(folder, name)
     try:
-        return None if path.is_symlink() or not path.is_file() else path.read_bytes()
+        return kept_file(folder, name).read_bytes() if is_kept(folder, name) else None
     except OSError:
         return None

@@ -11,7 +11,7 @@ import json
 import sys
 
 from nkdigital.core.fingerprint import code_fingerprint
-from nkdigital.core.kept import keep, kept_file
+from nkdigital.core.kept import is_kept, keep
 
 FOLDER = "read"  # the folder of marks inside the cache folder
 _READER_LAYERS = ("core", "metadata", "text", "reading")  # what reading code may import (tests/test_layout.py)
@@ -44,7 +44,7 @@ def plain_mark(fields: list[dict], raw: bytes) -> str:
 
 def is_known(mark: str) -> bool:
     """Whether the content of `mark` passed before."""
-    return kept_file(FOLDER, mark).is_file()
+    return is_kept(FOLDER, mark)
 
 
 def remember(mark: str) -> None:
