@@ -613,3 +613,19 @@ def test_reflow_settings_are_kept_per_figure_and_a_changed_figure_is_laid_out_ag
     changed.layout.title.text = "Another title"  # the wide layout restores the title: its settings differ
     assert reflow.reflow_settings(changed) == json.loads(json.dumps(reflow.settings_of(changed))) != fresh
     assert len(list((tmp_path / "nkdigital" / "reflow").iterdir())) == 2
+
+
+def test_a_chart_label_from_the_data_cannot_close_the_reflow_script(package):
+    from nkdigital.export.html import figure_block
+    from nkdigital.export.reflow import reflow_settings
+
+    fig = nk.charts.chart("access-tiers-headline", package)
+    hostile = "</script><script>alert(1)</script><!--"
+    fig.layout.yaxis.ticktext = (*fig.layout.yaxis.ticktext[:-1], hostile)
+    block = figure_block(fig)
+    script = block[block.index("</figure>") + len("</figure>"):].strip()
+    assert script.startswith("<script>") and script.count("</script>") == 1 and script.endswith("</script>")
+    assert "<!--" not in script and "alert(1)" in script
+    written = re.search(r"var settings = (\{.*?\}), names = ", script, re.DOTALL).group(1)
+    assert json.loads(written) == json.loads(json.dumps(reflow_settings(fig)))
+    assert hostile in json.dumps(json.loads(written), ensure_ascii=False)

@@ -197,15 +197,24 @@ def figure_block(fig, narrow_below: int | None = None, div_id: str | None = None
     if "narrow_margins" in meta:  # a house chart: its texts can leave the figure in a narrow embed
         head = (f'<header class="nk-head"><p class="nk-title">{escape_once(meta["title"])}</p>'
                 f'<p class="nk-subtitle">{escape_once(meta["subtitle"])}</p></header>\n')
-        reflow = "\n" + REFLOW_SCRIPT.format(div_id=json.dumps(div_id),
+        reflow = "\n" + REFLOW_SCRIPT.format(div_id=script_json(div_id),
                                              width=narrow_below or WIDTH, title_char_px=TITLE_CHAR_PX,
-                                             settings=json.dumps(reflow_settings(fig), sort_keys=True))
+                                             settings=script_json(reflow_settings(fig)))
         notes = meta.get("notes") or []
         notes_html = (f'<span class="nk-notes"><b>{"Notes" if len(notes) > 1 else "Note"}:</b> '
                       + " ".join(escape_once(n) for n in notes) + "<br></span>") if notes else ""
     return (f'<figure role="img" aria-label="{description}">\n{head}{div}\n'
             f'<figcaption><span class="nk-axis"></span>{notes_html}{description}<br>{source_line}{_credits(meta)}'
             f"</figcaption>\n</figure>{reflow}")
+
+
+_IN_SCRIPT = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def script_json(value) -> str:
+    """`value` as JSON to write inside a ``<script>`` element: `<`, `>` and `&` as JSON escapes, so no text in it (a
+    chart's labels come from the data) can close the element or open a comment; the script reads the same value."""
+    return json.dumps(value, sort_keys=True).translate(_IN_SCRIPT)
 
 
 def plotly_script(*figures) -> str:
