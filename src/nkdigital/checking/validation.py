@@ -105,8 +105,9 @@ def validate(
     if any(p.message != HASH_CHANGED for p in report.problems):
         report.notes.append(SKIPPED)
     else:
-        report.problems += logic_problems(descriptor, report.frames, today or dt.date.today())
-        _check_quotes(report, descriptor_path, archive)
+        tables = _as_tables(report.frames)
+        report.problems += logic_problems(descriptor, report.frames, today or dt.date.today(), tables)
+        _check_quotes(report, descriptor_path, archive, tables)
     report.problems = sort_problems(_one_per_cell(_not_following_a_quote(report.problems)))
     return report
 
@@ -195,7 +196,21 @@ def _size(file: Path) -> int:
         return 0
 
 
-def _check_quotes(report: Report, descriptor_path: Path, archive: str | os.PathLike | None) -> None:
+def _as_tables(frames: dict[str, pd.DataFrame]) -> dict:
+    """TRANSITIONAL (issue 25, until `reading.table` returns Arrow tables): each frame as the Arrow table
+    `checking.columns` describes, for the checks already written against tables."""
+    import pyarrow as pa
+
+    tables = {}
+    for name, frame in frames.items():
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        schema = pa.schema([pa.field(f.name, pa.date32()) if pa.types.is_timestamp(f.type) else f
+                            for f in table.schema])
+        tables[name] = table.cast(schema).replace_schema_metadata({"path": frame.attrs.get("path", f"data/{name}.csv")})
+    return tables
+
+
+def _check_quotes(report: Report, descriptor_path: Path, archive: str | os.PathLike | None, tables: dict) -> None:
     archive_path = Path(archive) if archive is not None else default_archive(descriptor_path)
     if not archive_path.is_dir():
         what = "is not a folder" if archive_path.exists() else "does not exist"
@@ -231,7 +246,7 @@ def _one_per_cell(problems: list[Problem]) -> list[Problem]:
     return list(first.values())
 
 
-def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.date) -> list[Problem]:
+def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.date, tables: dict) -> list[Problem]:
     keys = {}
     problems = []
     for resource in descriptor["resources"]:
@@ -240,7 +255,7 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
             continue
         key = resource["schema"].get("primaryKey") or [resource["schema"]["fields"][0]["name"]]
         keys[name] = key[0]
-        frame = frames[name]
+        frame, table = frames[name], tables[name]  # noqa: F841 (table: for the checks moved to Arrow)
         problems += checks.check_quantities(frame, label)
         problems += checks.check_stated_figures(frame, label)
         problems += check_dates(frame, label, today)

@@ -1,0 +1,60 @@
+"""A read resource (a pyarrow Table, see `reading.table`) as the numpy arrays the checks compare, and where a row sits.
+
+Column types by Table Schema field type: string as `large_string`, an enum as a dictionary of its allowed values
+(in the schema's order), number as `float64`, integer and year as `int64`, boolean as `bool_`, date as `date32`;
+a missing or refused cell is null. The table's schema metadata `path` names its file.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def label(name: str, table) -> str:
+    """The file a resource's problems name: its `path`, else `data/NAME.csv`."""
+    path = (table.schema.metadata or {}).get(b"path")
+    return path.decode() if path is not None else f"data/{name}.csv"
+
+
+def row(position: int) -> int:
+    """The row number a problem names for the row at `position` (the header is row 1)."""
+    return int(position) + 2
+
+
+def has(table, *columns: str) -> bool:
+    """Every one of `columns` is in the table."""
+    return set(columns) <= set(table.column_names)
+
+
+def texts(table, column: str) -> np.ndarray:
+    """A text or enum column as an object array of str, missing as None."""
+    import pyarrow as pa
+
+    cells = table[column]
+    if pa.types.is_dictionary(cells.type):  # decoded by a cast: to_numpy reads a null's index as a value
+        cells = cells.cast(pa.large_string())
+    return cells.to_numpy(zero_copy_only=False).astype(object)
+
+
+def floats(table, column: str) -> np.ndarray:
+    """A number column as float64, missing as NaN (so every comparison with a missing value is False)."""
+    import pyarrow as pa
+
+    return table[column].cast(pa.float64()).to_numpy(zero_copy_only=False).astype("float64")
+
+
+def mask(table, column: str) -> np.ndarray:
+    """A boolean column as a numpy mask, missing as False."""
+    import pyarrow.compute as pc
+
+    return pc.fill_null(table[column], False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def dates(table, column: str) -> np.ndarray:
+    """A date column as datetime64[D], missing as NaT."""
+    return table[column].to_numpy(zero_copy_only=False).astype("datetime64[D]")
+
+
+def records(table, columns: list[str] | None = None) -> list[dict]:
+    """The rows as dicts of Python values (for the small tables checked row by row: sources, events, rights)."""
+    return (table if columns is None else table.select(columns)).to_pylist()
