@@ -58,3 +58,15 @@ def dates(table, column: str) -> np.ndarray:
 def records(table, columns: list[str] | None = None) -> list[dict]:
     """The rows as dicts of Python values (for the small tables checked row by row: sources, events, rights)."""
     return (table if columns is None else table.select(columns)).to_pylist()
+
+
+def among(values: np.ndarray, wanted: set) -> np.ndarray:
+    """A mask of the `values` (an object array, e.g. from `texts`) that are in `wanted`; None is in no set of text."""
+    return np.fromiter(map(wanted.__contains__, values), dtype=bool, count=len(values))
+
+
+def given(table, column: str) -> np.ndarray:
+    """A mask of the cells of `column` that are not missing."""
+    import pyarrow.compute as pc
+
+    return pc.is_valid(table[column]).to_numpy(zero_copy_only=False).astype(bool)
