@@ -63,8 +63,7 @@ def check_strength_claims(tables: dict[str, pa.Table]) -> list[Problem]:
             if not columns.has(table, field):
                 continue
             notes = _strings(table, field)
-            maybe = pc.fill_null(pc.match_substring_regex(notes, MAY_CLAIM_WEAK), False).to_numpy(zero_copy_only=False)
-            for position in np.flatnonzero(maybe).tolist():
+            for position in pc.indices_nonzero(pc.match_substring_regex(notes, MAY_CLAIM_WEAK)).to_pylist():
                 source_id = source_ids[position]
                 rated = strength.get(source_id)
                 if rated is not None and WEAK_CLAIM.search(notes[position].as_py()) \
@@ -93,15 +92,13 @@ def check_urls(tables: dict[str, pa.Table]) -> list[Problem]:
     problems = []
     for name, table in tables.items():
         for field in having("url", table.column_names):
-            unclean = {url: clean_url(url) for url in pc.unique(_strings(table, field)).to_pylist()
-                       if url is not None and clean_url(url) != url}
-            if not unclean:
-                continue
-            urls = columns.texts(table, field)
-            problems += [Problem(*_where(name, table, position, field), f"address {shown(urls[position])} carries"
-                                 f" tracking or a wrapper; store {shown(unclean[urls[position]])}"
+            codes, urls = columns.codes(table, field)
+            unclean = [code for code, url in enumerate(urls) if clean_url(url) != url]
+            problems += [Problem(*_where(name, table, position, field), f"address {shown(urls[code])} carries"
+                                 f" tracking or a wrapper; store {shown(clean_url(urls[code]))}"
                                  " (nkdigital.core.urls.clean_url)")
-                         for position in np.flatnonzero(columns.among(urls, unclean.keys())).tolist()]
+                         for position in np.flatnonzero(np.isin(codes, unclean)).tolist()
+                         for code in [codes[position]]] if unclean else []
     return problems
 
 

@@ -71,15 +71,16 @@ def _spans(tables: dict, accounts) -> tuple[dict[str, list[Span]], dict[str, lis
     dates = columns.dates(accounts, "stated_date")[kept]
     ends = last_days(dates, columns.texts(accounts, "stated_date_precision")[kept],
                      columns.dates(accounts, "stated_date_end")[kept])
-    weak = columns.among(columns.texts(accounts, "source_id")[kept], _weak_sources(tables))
+    weak = _weak_sources(tables)
     stated: dict[str, list[Span]] = {}
     strong: dict[str, list[Span]] = {}
-    for event_id, first, last, is_weak in zip(columns.texts(accounts, "event_id")[kept], dates.tolist(),
-                                              ends.tolist(), weak.tolist(), strict=True):
+    for event_id, source_id, first, last in zip(columns.texts(accounts, "event_id")[kept],
+                                                columns.texts(accounts, "source_id")[kept], dates.tolist(),
+                                                ends.tolist(), strict=True):
         if event_id is None:
             continue
         stated.setdefault(event_id, []).append((first, last))
-        if not is_weak:
+        if source_id not in weak:
             strong.setdefault(event_id, []).append((first, last))
     return stated, strong
 
@@ -92,13 +93,14 @@ def check_event_dates(tables: dict) -> list[Problem]:
         return []
     label = columns.label("events", events)
     stated, strong = _spans(tables, accounts)
-    ids = columns.texts(events, "event_id")
-    checked = np.flatnonzero(columns.among(ids, stated.keys()) & _dated(events, "event_date"))  # else the date checks
-    rows = columns.records(events.take(checked), ["event_id", "event_date", "event_date_precision",
-                                                  "event_date_end", "is_disputed"])
+    rows = columns.records(events, ["event_id", "event_date", "event_date_precision", "event_date_end",
+                                    "is_disputed"])
     problems = []
-    for position, row in zip(checked.tolist(), rows, strict=True):
+    for position in np.flatnonzero(_dated(events, "event_date")).tolist():  # else the date checks report it
+        row = rows[position]
         event_id, precision = row["event_id"], row["event_date_precision"]
+        if event_id not in stated:
+            continue
         span, strong_agree = agreed_span(strong.get(event_id) or stated[event_id])
         own = (row["event_date"], precision, row["event_date_end"] if precision == "range" else None)
         r = columns.row(position)

@@ -129,18 +129,17 @@ class Archive:
 def check_quote_lengths(table: pa.Table, label: str) -> list[Problem]:
     """Quotes of MIN_QUOTE_WORDS to MAX_QUOTE_WORDS words (or a whole table row); each distinct quote counted once."""
     import numpy as np
-    import pyarrow.compute as pc
 
     from nkdigital.checking import columns
 
     if not columns.has(table, "quote"):
         return []
-    words = {q: quote_words(q) for q in pc.unique(table["quote"]).to_pylist() if q is not None
-             and not has_quote_length(q)}
-    quotes = columns.texts(table, "quote") if words else None
-    return [Problem(label, columns.row(i), "quote",
-                    f"quote has {words[quotes[i]]} words; {MIN_QUOTE_WORDS} to {MAX_QUOTE_WORDS} are allowed")
-            for i in np.flatnonzero(columns.among(quotes, words.keys())).tolist()] if words else []
+    codes, quotes = columns.codes(table, "quote")
+    wrong = [code for code, quote in enumerate(quotes) if not has_quote_length(quote)]
+    return [Problem(label, columns.row(position), "quote", f"quote has {quote_words(quotes[code])} words;"
+                    f" {MIN_QUOTE_WORDS} to {MAX_QUOTE_WORDS} are allowed")
+            for position in np.flatnonzero(np.isin(codes, wrong)).tolist() for code in [codes[position]]] \
+        if wrong else []
 
 
 def check_quotes(tables: dict[str, pa.Table], archive: Archive) -> list[Problem]:
@@ -226,14 +225,13 @@ def _quotes_not_found(label: str, table: pa.Table, texts: dict[str, list[str]]) 
 
     from nkdigital.checking import columns
 
-    fields = list(ROLES["evidence"])  # source_id, quote
-    given = np.flatnonzero(columns.given(table, "source_id") & columns.given(table, "quote"))
-    pairs = table.select(fields).take(given).group_by(fields).aggregate([])
-    missing = {(s, q) for s, q in zip(*(pairs[f].to_pylist() for f in fields), strict=True)
-               if s in texts and not any(normalise(q) in text for text in texts[s])}
-    if not missing:
-        return []
-    source_ids, quotes = columns.texts(table, "source_id"), columns.texts(table, "quote")
-    return [Problem(label, columns.row(i), "quote", f"quote not found verbatim in the text of {source_ids[i]}:"
-                    f" {shown(quotes[i])}")
-            for i in given.tolist() if (source_ids[i], quotes[i]) in missing]
+    source_codes, source_ids = columns.codes(table, "source_id")
+    quote_codes, quotes = columns.codes(table, "quote")
+    pairs = source_codes * len(quotes) + quote_codes  # one number per (source, quote); negative where one is missing
+    given = (source_codes >= 0) & (quote_codes >= 0)
+    missing = [pair for pair in np.unique(pairs[given]).tolist()
+               if (source_id := source_ids[pair // len(quotes)]) in texts
+               and not any(normalise(quotes[pair % len(quotes)]) in text for text in texts[source_id])]
+    return [Problem(label, columns.row(position), "quote", f"quote not found verbatim in the text of"
+                    f" {source_ids[source_codes[position]]}: {shown(quotes[quote_codes[position]])}")
+            for position in np.flatnonzero(given & np.isin(pairs, missing)).tolist()] if missing else []
