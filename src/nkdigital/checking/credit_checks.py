@@ -23,16 +23,14 @@ from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNTITLED
 from nkdigital.metadata.roles import ROLES, having
 
 WEAK_CLAIM = re.compile(r"\bweak\b", re.IGNORECASE)
+# a superset of what WEAK_CLAIM finds, for pyarrow to narrow the notes to those it need look at (re's IGNORECASE
+# also takes the Kelvin sign for a k)
+MAY_CLAIM_WEAK = "[wW][eE][aA][kK\u212a]"
 # a header title the archive marks as not the document's own: the headline is not in the excerpt, or was rebuilt
 # from the address
 ABSENT_TITLE = re.compile(r"^title:\s*\(headline not in|^title:.*\((title|headline) from URL slug",
                           re.IGNORECASE | re.MULTILINE)
 PARENTHESIS = re.compile(r"\s*\([^)]*\)\s*$")
-
-
-# a superset of what WEAK_CLAIM finds, for pyarrow to narrow the notes to those it need look at (re's IGNORECASE
-# also takes the Kelvin sign for a k)
-MAY_CLAIM_WEAK = "[wW][eE][aA][kK\u212a]"
 CREATOR = ("a creator is a person (family name, perhaps a given name) or an organisation (literal name only), not"
            " both or neither")
 
