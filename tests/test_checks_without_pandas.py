@@ -100,3 +100,9 @@ def test_sliced_and_chunked_columns_read_as_whole_ones():
     empty = pa.table({"n": pa.nulls(2)})  # a column of nulls only
     assert np.isnan(columns.floats(empty, "n")).all() and not columns.mask(empty, "n").any()
     assert columns.texts(empty, "n").tolist() == [None, None] and columns.codes(empty, "n")[0].tolist() == [-1, -1]
+
+
+def test_a_huge_integer_reads_as_the_nearest_float():
+    """Like numpy's astype: an integer beyond 2**53 is no error (pyarrow's checked cast refuses it)."""
+    table = pa.table({"n": pa.array([2**60 + 1, None], pa.int64())})
+    assert columns.floats(table, "n")[0] == float(2**60) and np.isnan(columns.floats(table, "n")[1])

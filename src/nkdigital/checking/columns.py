@@ -40,7 +40,7 @@ def floats(table, column: str) -> np.ndarray:
     """A number column as float64, missing as NaN (so every comparison with a missing value is False)."""
     import pyarrow as pa
 
-    cells = table[column].cast(pa.float64()).combine_chunks()
+    cells = table[column].cast(pa.float64(), safe=False).combine_chunks()  # beyond 2**53: the nearest float
     values = _values(cells, np.float64).copy()
     values[~_valid(cells)] = np.nan
     return values
