@@ -3,7 +3,10 @@ blur it; accounts that disagree on the date make the event disputed and it spans
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from nkdigital.checking.event_dates import agreed_span, check_event_dates, coded
@@ -35,15 +38,22 @@ def test_the_date_is_the_overlap_of_the_accounts_at_the_finest_precision_that_na
     assert (coded(date), agree) == expected
 
 
-def _frames(event: dict, accounts: list[dict], weak: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
-    events = pd.DataFrame([{"event_id": "evt-x", "event_date_end": pd.NaT, "is_disputed": False, **event}])
-    events["event_date"] = pd.to_datetime(events["event_date"])
-    events["event_date_end"] = pd.to_datetime(events["event_date_end"])
-    rows = pd.DataFrame([{"event_id": "evt-x", "stated_date_end": pd.NaT, **a} for a in accounts])
-    for column in ("stated_date", "stated_date_end"):
-        rows[column] = pd.to_datetime(rows[column])
-    sources = pd.DataFrame({"source_id": sorted({a["source_id"] for a in accounts})})
-    sources["strength"] = ["weak" if s in weak else "primary" for s in sources["source_id"]]
+def _table(rows: list[dict]) -> pa.Table:
+    """Rows as the reader gives them: dates (written here in ISO) as date32, flags as bool, missing as null."""
+    fields = {name for row in rows for name in row}
+    types = {name: pa.date32() if name.endswith(("_date", "_date_end")) else pa.bool_() if name.startswith("is_")
+             else pa.large_string() for name in fields}
+    cells = {name: [row.get(name) for row in rows] for name in sorted(fields)}
+    cells = {name: [dt.date.fromisoformat(v) if v and types[name] == pa.date32() else v for v in values]
+             for name, values in cells.items()}
+    return pa.table({name: pa.array(values, types[name]) for name, values in cells.items()})
+
+
+def _frames(event: dict, accounts: list[dict], weak: tuple[str, ...] = ()) -> dict[str, pa.Table]:
+    events = _table([{"event_id": "evt-x", "event_date_end": None, "is_disputed": False, **event}])
+    rows = _table([{"event_id": "evt-x", "stated_date_end": None, **a} for a in accounts])
+    source_ids = sorted({a["source_id"] for a in accounts})
+    sources = _table([{"source_id": s, "strength": "weak" if s in weak else "primary"} for s in source_ids])
     return {"events": events, "event_attestations": rows, "sources": sources}
 
 

@@ -6,83 +6,97 @@ dated only by a date the archive gives for it."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
 
-import pandas as pd
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from nkdigital.checking.checks import _label, _row
-from nkdigital.checking.quotes import Archive, evidence, part
+from nkdigital.checking import columns
+from nkdigital.checking.quotes import Archive, evidence, file_sections, part
 from nkdigital.core.errors import Problem, shown
 from nkdigital.core.urls import clean_url
 from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNTITLED
 from nkdigital.metadata.roles import ROLES, having
 
 WEAK_CLAIM = re.compile(r"\bweak\b", re.IGNORECASE)
+# a superset of what WEAK_CLAIM finds, for pyarrow to narrow the notes to those it need look at (re's IGNORECASE
+# also takes the Kelvin sign for a k)
+MAY_CLAIM_WEAK = "[wW][eE][aA][kK\u212a]"
 # a header title the archive marks as not the document's own: the headline is not in the excerpt, or was rebuilt
 # from the address
 ABSENT_TITLE = re.compile(r"^title:\s*\(headline not in|^title:.*\((title|headline) from URL slug",
                           re.IGNORECASE | re.MULTILINE)
 PARENTHESIS = re.compile(r"\s*\([^)]*\)\s*$")
+CREATOR = ("a creator is a person (family name, perhaps a given name) or an organisation (literal name only), not"
+           " both or neither")
 
 
-def _where(name: str, frame: pd.DataFrame, index: object, field: str) -> tuple:
-    return _label(name, frame), _row(index), field
+def _where(name: str, table: pa.Table, position: int, field: str) -> tuple:
+    return columns.label(name, table), columns.row(position), field
 
 
-def check_strength_claims(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+def _strings(table: pa.Table, field: str) -> pa.ChunkedArray:
+    """A text or enum column as plain strings (an empty column read as nulls too)."""
+    return table[field].cast(pa.large_string())
+
+
+def check_strength_claims(tables: dict[str, pa.Table]) -> list[Problem]:
     """A row's note never speaks of its source's strength (charts and citations print weakness from
     `sources.strength`), and a source's own note or reason never calls it weak when the field does not."""
-    sources = frames.get("sources")
-    if sources is None or not {"source_id", "strength"} <= set(sources.columns):
+    sources = tables.get("sources")
+    if sources is None or not columns.has(sources, "source_id", "strength"):
         return []
-    strength = dict(zip(sources["source_id"], sources["strength"].astype(str), strict=True))
+    strength = dict(zip(columns.texts(sources, "source_id").tolist(), columns.texts(sources, "strength").tolist(),
+                        strict=True))
     problems = []
-    for name, frame in frames.items():
-        if "source_id" not in frame or name == "source_copies":
+    for name, table in tables.items():
+        if not columns.has(table, "source_id") or name == "source_copies":
             continue
+        source_ids = columns.texts(table, "source_id")
         for field in ROLES["remark"]:
-            if field not in frame:
+            if not columns.has(table, field):
                 continue
-            rows = frame[["source_id", field]].dropna()
-            rated = rows["source_id"].astype(object).map(strength)
-            claims = rows[field].astype(str).str.contains(WEAK_CLAIM).to_numpy(dtype=bool)
-            wrong = rated.notna().to_numpy() & claims & ((rated != "weak").to_numpy() | (name != "sources"))
-            problems += [Problem(*_where(name, frame, index, field), f"calls source '{source_id}' weak (its strength"
-                                 f" is {strength[source_id]}); a note never states a strength: `sources.strength`"
-                                 " is the one truth")
-                         for index, source_id in rows["source_id"][wrong].items()]
+            notes = _strings(table, field)
+            for position in pc.indices_nonzero(pc.match_substring_regex(notes, MAY_CLAIM_WEAK)).to_pylist():
+                source_id = source_ids[position]
+                rated = strength.get(source_id)
+                if rated is not None and WEAK_CLAIM.search(notes[position].as_py()) \
+                        and (rated != "weak" or name != "sources"):
+                    problems.append(Problem(*_where(name, table, position, field), f"calls source '{source_id}' weak"
+                                            f" (its strength is {rated}); a note never states a strength:"
+                                            " `sources.strength` is the one truth"))
     return problems
 
 
-def check_creators(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+def check_creators(tables: dict[str, pa.Table]) -> list[Problem]:
     """Each creator is a person (a family name, perhaps a given name) or an organisation (one literal name)."""
-    frame = frames.get("creators")
+    table = tables.get("creators")
     names = list(ROLES["creator_name"])  # family, given, literal
-    if frame is None or not set(names) <= set(frame.columns):
+    if table is None or not columns.has(table, *names):
         return []
-    problems = []
-    for index, family, given, literal in frame[names].itertuples():
-        person, organisation = pd.notna(family), pd.notna(literal)
-        if person == organisation or (pd.notna(given) and not person):
-            field = "literal" if organisation else "family"
-            problems.append(Problem(*_where("creators", frame, index, field),
-                                    "a creator is a person (family name, perhaps a given name) or an organisation"
-                                    " (literal name only), not both or neither"))
-    return problems
+    person, given, organisation = (columns.given(table, name) for name in names)
+    wrong = (person == organisation) | (given & ~person)
+    return [Problem(*_where("creators", table, position, "literal" if organisation[position] else "family"), CREATOR)
+            for position in np.flatnonzero(wrong).tolist()]
 
 
-def check_urls(frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Addresses are stored cleaned: no tracking parameters, no redirect or mail-scanner wrapper."""
+def check_urls(tables: dict[str, pa.Table]) -> list[Problem]:
+    """Addresses are stored cleaned: no tracking parameters, no redirect or mail-scanner wrapper (each distinct
+    address cleaned once)."""
     problems = []
-    for name, frame in frames.items():
-        addresses = ((f, i, u) for f in having("url", frame.columns) for i, u in frame[f].dropna().items())
-        for field, index, url in addresses:
-            if clean_url(str(url)) != str(url):
-                problems.append(Problem(*_where(name, frame, index, field),
-                                        f"address {shown(url)} carries tracking or a wrapper; store"
-                                        f" {shown(clean_url(str(url)))} (nkdigital.core.urls.clean_url)"))
+    for name, table in tables.items():
+        for field in having("url", table.column_names):
+            codes, urls = columns.codes(table, field)
+            unclean = [code for code, url in enumerate(urls) if clean_url(url) != url]
+            problems += [Problem(*_where(name, table, position, field), f"address {shown(urls[code])} carries"
+                                 f" tracking or a wrapper; store {shown(clean_url(urls[code]))}"
+                                 " (nkdigital.core.urls.clean_url)")
+                         for position in np.flatnonzero(np.isin(codes, unclean)).tolist()
+                         for code in [codes[position]]] if unclean else []
     return problems
 
 
@@ -111,15 +125,16 @@ def named_outlets(named: str) -> set[str]:
     return set(parts) | {PARENTHESIS.sub("", p) for p in parts}
 
 
-def check_archive_credits(frames: dict[str, pd.DataFrame], archive: Archive) -> list[Problem]:
+def check_archive_credits(tables: dict[str, pa.Table], archive: Archive) -> list[Problem]:
     """Titles the header marks absent are bracketed descriptions; outlets are named by INDEX.csv for the file."""
-    sources, copies = frames.get("sources"), frames.get("source_copies")
-    if sources is None or copies is None or not {"archive_path", "source_id", "role"} <= set(copies.columns):
+    sources, copies = tables.get("sources"), tables.get("source_copies")
+    if sources is None or copies is None or not columns.has(copies, "archive_path", "source_id", "role"):
         return []
-    primary = copies[copies["role"].astype(str) == "primary"]
-    path_of = dict(zip(primary["source_id"], primary["archive_path"], strict=False))
+    primary = columns.texts(copies, "role") == "primary"
+    path_of = dict(zip(columns.texts(copies, "source_id")[primary].tolist(),
+                       columns.texts(copies, "archive_path")[primary].tolist(), strict=True))
     index, problems = _index(archive), []
-    for i, row in zip(sources.index, sources.to_dict("records"), strict=True):
+    for i, row in enumerate(columns.records(sources)):
         path = path_of.get(row["source_id"])
         if not isinstance(path, str) or Path(path).is_absolute() or ".." in Path(path).parts:
             continue
@@ -143,7 +158,7 @@ DATELINE = re.compile(r"^\s*(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \w+ \d{1,2
                       re.IGNORECASE | re.MULTILINE)
 
 
-def date_forms(stamp: pd.Timestamp, precision: str) -> set[str]:
+def date_forms(stamp: dt.date, precision: str) -> set[str]:
     """The ways an archived text writes a date at its precision (ISO with or without zero padding, month names)."""
     month, year = f"{stamp:%B}", stamp.year
     if precision == "day":
@@ -154,26 +169,36 @@ def date_forms(stamp: pd.Timestamp, precision: str) -> set[str]:
     return {str(year)}
 
 
-def check_shared_file_dates(frames: dict[str, pd.DataFrame], archive: Archive) -> list[Problem]:
+def _first_shared_paths(copies: list[dict]) -> dict[str, str]:
+    """Each source's first copy read from a section, or from a file that holds another source's document too."""
+    held: dict[str, set[str]] = {}
+    for copy in copies:
+        if copy["archive_path"] is not None and copy["source_id"] is not None:
+            held.setdefault(copy["archive_path"], set()).add(copy["source_id"])
+    first: dict[str, str] = {}
+    for copy in copies:
+        if len(held.get(copy["archive_path"], ())) > 1 or copy["section"]:
+            first.setdefault(copy["source_id"], copy["archive_path"])
+    return first
+
+
+def check_shared_file_dates(tables: dict[str, pa.Table], archive: Archive) -> list[Problem]:
     """A source read from a section of a file (or from a file that holds another source's document too) is dated
     only by a date its own part of the text states, or a `published:` header item naming its outlet; never by the
     dateline of the host's post that quotes it. The data files of one data rehost (a release of several files) are
     each dated by the release's `published:` header item."""
-    sources, copies = frames.get("sources"), frames.get("source_copies")
-    if sources is None or copies is None or not {"archive_path", "source_id", "section"} <= set(copies.columns):
+    sources, copies = tables.get("sources"), tables.get("source_copies")
+    if sources is None or copies is None or not columns.has(copies, "archive_path", "source_id", "section"):
         return []
-    shared = copies.groupby("archive_path")["source_id"].transform("nunique") > 1
-    chosen = copies[shared | copies["section"].fillna("").astype(str).ne("")]
-    first_path = chosen.drop_duplicates("source_id").set_index("source_id")["archive_path"]
-    sections = copies.assign(section=copies["section"].fillna("").astype(str)) \
-        .groupby("archive_path")["section"].agg(list).to_dict()
+    rows = columns.records(copies)  # one row per archived copy: few
+    first_path, sections = _first_shared_paths(rows), file_sections(rows)
     own: dict[str, list[dict]] = {}  # any of a source's copies may give the date
-    for copy in copies.to_dict("records"):
+    for copy in rows:
         own.setdefault(copy["source_id"], []).append(copy)
     problems = []
-    for i, row in zip(sources.index, sources.to_dict("records"), strict=True):
+    for i, row in enumerate(columns.records(sources)):
         stamp = row.get("published_date")
-        if row["source_id"] not in first_path or not isinstance(stamp, pd.Timestamp) or pd.isna(stamp):
+        if row["source_id"] not in first_path or stamp is None:
             continue
         forms = date_forms(stamp, str(row.get("published_date_precision")))
         outlet = str(row.get("original_outlet", ""))

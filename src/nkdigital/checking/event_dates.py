@@ -11,14 +11,17 @@ overlap.
 
 from __future__ import annotations
 
-import pandas as pd
+import calendar
+import datetime as dt
 
-from nkdigital.checking.checks import _label, _row
+import numpy as np
+
+from nkdigital.checking import columns
 from nkdigital.core.errors import Problem
 from nkdigital.core.errors import shown as quoted
-from nkdigital.core.periods import period_end
+from nkdigital.core.spans import last_days
 
-Span = tuple[pd.Timestamp, pd.Timestamp]
+Span = tuple[dt.date, dt.date]  # a pandas Timestamp is a date too
 
 
 def agreed_span(spans: list[Span]) -> tuple[Span, bool]:
@@ -29,60 +32,78 @@ def agreed_span(spans: list[Span]) -> tuple[Span, bool]:
     return (min(s for s, _ in spans), max(e for _, e in spans)), False
 
 
-def coded(span: Span) -> tuple[pd.Timestamp, str, pd.Timestamp | None]:
+def coded(span: Span) -> tuple[dt.date, str, dt.date | None]:
     """(date, precision, end) naming `span` exactly: day, month or year where it is one, else a range."""
     first, last = span
     if first == last:
         return first, "day", None
-    if first.day == 1 and last == first + pd.offsets.MonthEnd(0):
+    month_end = (first.year, first.month, calendar.monthrange(first.year, first.month)[1])
+    if first.day == 1 and (last.year, last.month, last.day) == month_end:
         return first, "month", None
-    if first.day == 1 and first.month == 1 and last == first + pd.offsets.YearEnd(0):
+    if first.day == 1 and first.month == 1 and (last.year, last.month, last.day) == (first.year, 12, 31):
         return first, "year", None
     return first, "range", last
 
 
-def shown(date: pd.Timestamp, precision: str, end: pd.Timestamp | None) -> str:
+def shown(date: dt.date, precision: str, end: dt.date | None) -> str:
     text = {"day": f"{date:%Y-%m-%d}", "month": f"{date:%Y-%m}", "year": f"{date:%Y}"}.get(precision)
     if text is None:
-        text = f"{date:%Y-%m-%d} to {end:%Y-%m-%d}" if end is not None and not pd.isna(end) else f"{date:%Y-%m-%d}"
+        text = f"{date:%Y-%m-%d} to {end:%Y-%m-%d}" if end is not None else f"{date:%Y-%m-%d}"
     return f"{text} ({precision})"
 
 
-def _weak_sources(frames: dict[str, pd.DataFrame]) -> set[str]:
-    sources = frames.get("sources")
-    if sources is None or "strength" not in sources:
+def _weak_sources(tables: dict) -> set[str]:
+    sources = tables.get("sources")
+    if sources is None or not columns.has(sources, "strength"):
         return set()
-    return set(sources.loc[sources["strength"].astype(str) == "weak", "source_id"])
+    return set(columns.texts(sources, "source_id")[columns.texts(sources, "strength") == "weak"])
 
 
-def _has_end(frame: pd.DataFrame, column: str) -> pd.Series:
-    """False where a range precision lacks its last day (the date checks report that)."""
-    return ~((frame[f"{column}_precision"].astype(str) == "range") & frame[f"{column}_end"].isna())
+def _dated(table, column: str) -> np.ndarray:
+    """True where the date is given and, for a range, its last day too (the date checks report a range without)."""
+    ranged = columns.texts(table, f"{column}_precision") == "range"
+    return ~np.isnat(columns.dates(table, column)) & ~(ranged & np.isnat(columns.dates(table, f"{column}_end")))
 
 
-def check_event_dates(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+def _spans(tables: dict, accounts) -> tuple[dict[str, list[Span]], dict[str, list[Span]]]:
+    """Each event's dated accounts as spans (first day, last day), in row order: all of them, and the strong."""
+    kept = np.flatnonzero(_dated(accounts, "stated_date"))
+    dates = columns.dates(accounts, "stated_date")[kept]
+    ends = last_days(dates, columns.texts(accounts, "stated_date_precision")[kept],
+                     columns.dates(accounts, "stated_date_end")[kept])
+    weak = _weak_sources(tables)
+    stated: dict[str, list[Span]] = {}
+    strong: dict[str, list[Span]] = {}
+    for event_id, source_id, first, last in zip(columns.texts(accounts, "event_id")[kept],
+                                                columns.texts(accounts, "source_id")[kept], dates.tolist(),
+                                                ends.tolist(), strict=True):
+        if event_id is None:
+            continue
+        stated.setdefault(event_id, []).append((first, last))
+        if source_id not in weak:
+            strong.setdefault(event_id, []).append((first, last))
+    return stated, strong
+
+
+def check_event_dates(tables: dict) -> list[Problem]:
     """Each event's date is the one its attestations agree on (see the module docstring), and an event whose
     accounts disagree on the date is disputed. Events without dated attestations are not checked."""
-    events, accounts = frames.get("events"), frames.get("event_attestations")
+    events, accounts = tables.get("events"), tables.get("event_attestations")
     if events is None or accounts is None:
         return []
-    label = _label("events", events)
-    accounts = accounts[accounts["stated_date"].notna() & _has_end(accounts, "stated_date")]
-    ends = period_end(accounts, "stated_date")
-    spans = pd.Series(list(zip(accounts["stated_date"], ends, strict=True)), index=accounts.index)
-    weak = accounts["source_id"].isin(_weak_sources(frames)).to_numpy()
-    stated = spans.groupby(accounts["event_id"].to_numpy()).agg(list)
-    strong = spans[~weak].groupby(accounts["event_id"].to_numpy()[~weak]).agg(list)
-    complete = _has_end(events, "event_date")
+    label = columns.label("events", events)
+    stated, strong = _spans(tables, accounts)
+    rows = columns.records(events, ["event_id", "event_date", "event_date_precision", "event_date_end",
+                                    "is_disputed"])
     problems = []
-    for index, row in zip(events.index, events.to_dict("records"), strict=True):
-        event_id = row["event_id"]
-        if event_id not in stated.index or pd.isna(row["event_date"]) or not complete[index]:
-            continue  # an incomplete date is reported by the date checks
-        span, strong_agree = agreed_span(strong[event_id] if event_id in strong.index else stated[event_id])
-        end = row["event_date_end"] if row["event_date_precision"] == "range" else None
-        own = (row["event_date"], str(row["event_date_precision"]), end)
-        r = _row(index)
+    for position in np.flatnonzero(_dated(events, "event_date")).tolist():  # else the date checks report it
+        row = rows[position]
+        event_id, precision = row["event_id"], row["event_date_precision"]
+        if event_id not in stated:
+            continue
+        span, strong_agree = agreed_span(strong.get(event_id) or stated[event_id])
+        own = (row["event_date"], precision, row["event_date_end"] if precision == "range" else None)
+        r = columns.row(position)
         if own != coded(span):
             why = "agree on" if strong_agree else "disagree on the date and together span"
             problems.append(Problem(label, r, "event_date", f"its strongest attestations {why} {shown(*coded(span))};"
@@ -93,22 +114,22 @@ def check_event_dates(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     return problems
 
 
-def check_one_account_per_source(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+def check_one_account_per_source(tables: dict) -> list[Problem]:
     """A source gives one account of a happening: two attestations of one event from one source are one account
     told twice (fold them into one, the other sentence in its note)."""
-    accounts = frames.get("event_attestations")
+    accounts = tables.get("event_attestations")
     if accounts is None:
         return []
-    label = _label("event_attestations", accounts)
+    label = columns.label("event_attestations", accounts)
     seen: dict[tuple[str, str], int] = {}
     problems = []
-    for index, event_id, source_id in zip(accounts.index, accounts["event_id"], accounts["source_id"], strict=True):
-        if pd.isna(event_id) or pd.isna(source_id):
+    events, sources = columns.texts(accounts, "event_id"), columns.texts(accounts, "source_id")
+    for position, event_id, source_id in zip(range(len(events)), events, sources, strict=True):
+        if event_id is None or source_id is None:
             continue
-        r = _row(index)
+        r = columns.row(position)
         first = seen.setdefault((event_id, source_id), r)
         if first != r:
             problems.append(Problem(label, r, "source_id", f"{quoted(source_id)} already gives an account of"
                                     f" {quoted(event_id)} in row {first}; one source is one account of a happening"))
     return problems
-

@@ -14,8 +14,8 @@ from nkdigital.core.limits import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_TOTAL
 from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
 from nkdigital.metadata.roles import ROLES
 
-if TYPE_CHECKING:  # only annotations: the explorer and the content key read this module without pandas
-    import pandas as pd
+if TYPE_CHECKING:  # only annotations: the explorer and the content key read this module without numpy or pyarrow
+    import pyarrow as pa
 
 CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
 WORD = re.compile(rf"[{CJK}]{{1,2}}|[^\s{CJK}]+")
@@ -125,39 +125,65 @@ class Archive:
         """An archived file as text (undecodable bytes replaced), for checks that only look into it."""
         return self.read(relative).decode("utf-8", errors="replace")
 
-def check_quote_lengths(frame: pd.DataFrame, label: str) -> list[Problem]:
-    if "quote" not in frame:
+
+def check_quote_lengths(table: pa.Table, label: str) -> list[Problem]:
+    """Quotes of MIN_QUOTE_WORDS to MAX_QUOTE_WORDS words (or a whole table row); each distinct quote counted once."""
+    import numpy as np
+
+    from nkdigital.checking import columns
+
+    if not columns.has(table, "quote"):
         return []
-    quotes = frame["quote"].dropna().astype(object)
-    wrong = {q for q in set(quotes) if not has_quote_length(q)}  # each distinct quote counted once
-    return [
-        Problem(label, int(i) + 2, "quote",
-                f"quote has {quote_words(q)} words; {MIN_QUOTE_WORDS} to {MAX_QUOTE_WORDS} are allowed")
-        for i, q in quotes[quotes.isin(wrong)].items()
-    ]
+    codes, quotes = columns.codes(table, "quote")
+    wrong = [code for code, quote in enumerate(quotes) if not has_quote_length(quote)]
+    return [Problem(label, columns.row(position), "quote", f"quote has {quote_words(quotes[code])} words;"
+                    f" {MIN_QUOTE_WORDS} to {MAX_QUOTE_WORDS} are allowed")
+            for position in np.flatnonzero(np.isin(codes, wrong)).tolist() for code in [codes[position]]] \
+        if wrong else []
 
 
-def check_quotes(frames: dict[str, pd.DataFrame], archive: Archive) -> list[Problem]:
+def check_quotes(tables: dict[str, pa.Table], archive: Archive) -> list[Problem]:
     """Each archived copy is a regular file that matches its recorded SHA-256, and each quote occurs in the text
     (not the header) of one of its source's copies, after whitespace normalisation."""
-    copies = frames.get("source_copies")
-    if copies is None or not {"source_id", "archive_path", "sha256"} <= set(copies.columns):
+    from nkdigital.checking import columns
+
+    copies = tables.get("source_copies")
+    if copies is None or not columns.has(copies, "source_id", "archive_path", "sha256"):
         return []
-    texts: dict[str, list[str]] = {}
-    problems, read = [], 0
-    label = copies.attrs.get("path", "data/source_copies.csv")
+    label = columns.label("source_copies", copies)
     others = set(archive_entries(archive.root)[1])
-    referenced = set(copies["archive_path"].dropna())
-    problems += [Problem(f"{archive.name}/{other}", None, None, f"{other} {NOT_REGULAR}; replace it with the file"
-                         " itself or remove it") for other in sorted(others - referenced)]
-    has_sections = "section" in copies
-    sections = copies.groupby("archive_path")["section"].agg(lambda c: [s for s in c if isinstance(s, str)]) \
-        if has_sections else {}
-    for index, row in zip(copies.index, copies.to_dict("records"), strict=True):
+    rows = columns.records(copies, [c for c in ("archive_path", "source_id", "sha256", "section")
+                                    if columns.has(copies, c)])
+    referenced = {row["archive_path"] for row in rows} - {None}
+    problems = [Problem(f"{archive.name}/{other}", None, None, f"{other} {NOT_REGULAR}; replace it with the file"
+                        " itself or remove it") for other in sorted(others - referenced)]
+    sections = file_sections(rows) if columns.has(copies, "section") else None
+    texts: dict[str, list[str]] = {}
+    problems += _copies_read(label, rows, archive, others, sections, texts)
+    for name, table in tables.items():
+        if name != "source_copies" and columns.has(table, *ROLES["evidence"]):
+            problems += _quotes_not_found(columns.label(name, table), table, texts)
+    return problems
+
+
+def file_sections(copies: list[dict]) -> dict[str, list[str]]:
+    """The sections of each archived file's copies (rows with `archive_path` and `section`), in row order."""
+    found: dict[str, list[str]] = {}
+    for copy in copies:
+        if copy["archive_path"] is not None:
+            found.setdefault(copy["archive_path"], []).extend([copy["section"]] if copy["section"] is not None else [])
+    return found
+
+
+def _copies_read(label: str, rows: list[dict], archive: Archive, others: set[str],
+                 sections: dict[str, list[str]] | None, texts: dict[str, list[str]]) -> list[Problem]:
+    """Each copy's file read, checked and its (part of the) text put into `texts` under its source."""
+    problems, read = [], 0
+    for position, row in enumerate(rows):
         relative, source_id = row["archive_path"], row["source_id"]
         if not isinstance(relative, str) or not isinstance(source_id, str):
             continue  # an empty cell, reported by the table reader
-        where = (label, int(index) + 2, "archive_path")
+        where = (label, position + 2, "archive_path")
         if Path(relative).is_absolute() or ".." in Path(relative).parts:
             problems.append(Problem(*where, f"archive path {shown(relative)} must stay inside the archive"))
             continue
@@ -175,7 +201,7 @@ def check_quotes(frames: dict[str, pd.DataFrame], archive: Archive) -> list[Prob
             problems.append(Problem(*where, f"archived texts together exceed {MAX_ARCHIVE_TOTAL:,} bytes"))
             break
         if hashlib.sha256(data).hexdigest() != row["sha256"]:
-            problems.append(Problem(label, int(index) + 2, "sha256",
+            problems.append(Problem(label, position + 2, "sha256",
                                     f"archived file {relative} does not match its recorded SHA-256"))
             continue
         try:
@@ -183,27 +209,29 @@ def check_quotes(frames: dict[str, pd.DataFrame], archive: Archive) -> list[Prob
         except UnicodeDecodeError:
             problems.append(Problem(*where, f"archived file {relative} is not UTF-8 text"))
             continue
-        section = row["section"] if has_sections else None
-        found = part(text, section, sections.get(relative, []) if has_sections else [])
+        section = row["section"] if sections is not None else None
+        found = part(text, section, sections.get(relative, []) if sections is not None else [])
         if found is None:
-            problems.append(Problem(label, int(index) + 2, "section",
+            problems.append(Problem(label, position + 2, "section",
                                     f"section {shown(section)} is not a line of the text of {relative}"))
             continue
         texts.setdefault(source_id, []).append(normalise(found))
-    for name, frame in frames.items():
-        if name != "source_copies" and set(ROLES["evidence"]) <= set(frame.columns):
-            problems += _quotes_not_found(frame.attrs.get("path", f"data/{name}.csv"), frame, texts)
     return problems
 
 
-def _quotes_not_found(label: str, frame: pd.DataFrame, texts: dict[str, list[str]]) -> list[Problem]:
+def _quotes_not_found(label: str, table: pa.Table, texts: dict[str, list[str]]) -> list[Problem]:
     """Rows whose quote is in none of its source's texts; each distinct (source, quote) pair looked up once."""
-    rows = frame[list(ROLES["evidence"])].dropna()
-    pairs = list(zip(rows["source_id"].astype(object), rows["quote"].astype(object), strict=True))
-    found = {}
-    for source_id, quote in set(pairs):
-        copies = texts.get(source_id)
-        found[source_id, quote] = copies is None or any(normalise(quote) in text for text in copies)
-    return [Problem(label, int(index) + 2, "quote", f"quote not found verbatim in the text of {source_id}:"
-                    f" {shown(quote)}")
-            for index, (source_id, quote) in zip(rows.index, pairs, strict=True) if not found[source_id, quote]]
+    import numpy as np
+
+    from nkdigital.checking import columns
+
+    source_codes, source_ids = columns.codes(table, "source_id")
+    quote_codes, quotes = columns.codes(table, "quote")
+    pairs = source_codes * len(quotes) + quote_codes  # one number per (source, quote); negative where one is missing
+    given = (source_codes >= 0) & (quote_codes >= 0)
+    missing = [pair for pair in np.unique(pairs[given]).tolist()
+               if (source_id := source_ids[pair // len(quotes)]) in texts
+               and not any(normalise(quotes[pair % len(quotes)]) in text for text in texts[source_id])]
+    return [Problem(label, columns.row(position), "quote", f"quote not found verbatim in the text of"
+                    f" {source_ids[source_codes[position]]}: {shown(quotes[quote_codes[position]])}")
+            for position in np.flatnonzero(given & np.isin(pairs, missing)).tolist()] if missing else []

@@ -219,9 +219,9 @@ def _check_quotes(report: Report, descriptor_path: Path, archive: str | os.PathL
                                        f" the folder holding INDEX.csv, core/ and library/)"))
     elif "sources" in report.frames:
         files = Archive(archive_path)  # each archived file read once for all three checks
-        report.problems += check_quotes(report.frames, files)
-        report.problems += check_archive_credits(report.frames, files)
-        report.problems += check_shared_file_dates(report.frames, files)
+        report.problems += check_quotes(tables, files)
+        report.problems += check_archive_credits(tables, files)
+        report.problems += check_shared_file_dates(tables, files)
 
 
 def _unsealed(descriptor: dict, name: str) -> list[Problem]:
@@ -255,22 +255,22 @@ def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.
             continue
         key = resource["schema"].get("primaryKey") or [resource["schema"]["fields"][0]["name"]]
         keys[name] = key[0]
-        frame, table = frames[name], tables[name]  # noqa: F841 (table: for the checks moved to Arrow)
+        frame, table = frames[name], tables[name]
         problems += checks.check_quantities(frame, label)
         problems += checks.check_stated_figures(frame, label)
         problems += check_dates(frame, label, today)
         problems += checks.check_sorted(frame, label, key)
-        problems += check_quote_lengths(frame, label)
+        problems += check_quote_lengths(table, label)
     problems += checks.check_unique_ids({n: f for n, f in frames.items() if n != "sources"}, keys)
     problems += checks.check_derived(frames)
     problems += checks.check_sources_used(frames)
     problems += check_provenance(frames)
-    problems += check_strength_claims(frames)
-    problems += check_urls(frames)
-    problems += check_creators(frames)
+    problems += check_strength_claims(tables)
+    problems += check_urls(tables)
+    problems += check_creators(tables)
     problems += checks.check_indicators(frames)
-    problems += check_event_dates(frames)
-    problems += check_one_account_per_source(frames)
+    problems += check_event_dates(tables)
+    problems += check_one_account_per_source(tables)
     problems += check_laws(frames)
     problems += check_share_of(frames)
     problems += check_network_records(frames)

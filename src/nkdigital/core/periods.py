@@ -13,6 +13,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from nkdigital.core.spans import last_days
+
 Bound = str | int | dt.date | None
 _BOUND = re.compile(r"(?P<year>\d{4})(-(?P<month>\d{2})(-(?P<day>\d{2}))?)?")
 
@@ -50,14 +52,9 @@ def window(start: Bound, end: Bound) -> tuple[pd.Timestamp | None, pd.Timestamp 
 def period_end(frame: pd.DataFrame, column: str) -> pd.Series:
     """Last day of each row's period in `column` (see the module docstring); NaT where the date is empty."""
     dates = frame[column]
-    precision = frame[f"{column}_precision"].astype(object)
-    end = dates.copy()
-    end[precision == "month"] = dates + pd.offsets.MonthEnd(0)
-    end[precision == "year"] = dates + pd.offsets.YearEnd(0)
-    if f"{column}_end" in frame:
-        ranged = (precision == "range") & frame[f"{column}_end"].notna()
-        end[ranged] = frame[f"{column}_end"]
-    return end
+    ends = frame[f"{column}_end"].to_numpy("datetime64[D]") if f"{column}_end" in frame else None
+    last = last_days(dates.to_numpy("datetime64[D]"), frame[f"{column}_precision"].to_numpy(object), ends)
+    return pd.Series(last, index=frame.index, name=dates.name).astype(dates.dtype)
 
 
 def overlapping(frame: pd.DataFrame, column: str, start: Bound, end: Bound) -> np.ndarray | None:
