@@ -1,9 +1,13 @@
 """The test configuration's first plugin (tests/pytest_early.py): nbval's debug log of kernel messages is formatted
-only when a record is written, and then reads as before."""
+only when a record is written, and then reads as before; jsonschema's optional modules are skipped as in the test
+kernel."""
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import sys
+from pathlib import Path
 from pprint import pformat
 
 import nbval.kernel
@@ -18,3 +22,19 @@ def test_nbval_formats_a_kernel_message_only_when_it_is_logged(caplog):
     with caplog.at_level(logging.DEBUG, logger=nbval.kernel.logger.name):
         nbval.kernel.logger.debug("Kernel message (%s):\n%s", "iopub", nbval.kernel.pformat(MESSAGE))
     assert caplog.records[-1].getMessage() == f"Kernel message (iopub):\n{pformat(MESSAGE)}"
+
+
+def test_the_test_process_skips_the_optional_modules_the_test_kernel_skips():
+    """jsonschema's IRI grammar and optional format checkers: marked absent in the test process as in the kernel
+    (tests/jupyter/kernels/nkdigital-test/launch.py), so jsonschema's format checker has none of them."""
+    import jsonschema
+
+    launch = Path(pytest_early.__file__).parent / "jupyter" / "kernels" / "nkdigital-test" / "launch.py"
+    spec = importlib.util.spec_from_file_location("nkdigital_test_launch", launch)
+    kernel = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(kernel)  # its start-up runs under __main__ only
+    assert kernel.FORMAT_CHECKERS == pytest_early.FORMAT_CHECKERS
+    assert all(sys.modules[name] is None for name in ("rfc3987_syntax", *pytest_early.FORMAT_CHECKERS))
+    checked = jsonschema.FormatChecker().checkers
+    assert {"iri", "uri", "duration", "date-time", "color"}.isdisjoint(checked)
+    assert "email" in checked  # the checkers jsonschema needs no optional module for remain
