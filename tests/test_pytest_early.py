@@ -1,6 +1,6 @@
 """The test configuration's first plugin (tests/pytest_early.py): nbval's debug log of kernel messages is formatted
 only when a record is written, and then reads as before; jsonschema's optional modules are skipped as in the test
-kernel."""
+kernel; coverage is imported only for a run that asks for it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from pprint import pformat
 
 import nbval.kernel
+import pytest
 
 from tests import pytest_early
 
@@ -38,3 +39,20 @@ def test_the_test_process_skips_the_optional_modules_the_test_kernel_skips():
     checked = jsonschema.FormatChecker().checkers
     assert {"iri", "uri", "duration", "date-time", "color"}.isdisjoint(checked)
     assert "email" in checked  # the checkers jsonschema needs no optional module for remain
+
+
+def test_nbval_imports_coverage_only_when_a_run_asks_for_it(monkeypatch):
+    """nbval's plugin holds the stand-in's functions; the first call imports the real nbval.cover and runs it."""
+    import nbval.plugin
+
+    assert nbval.plugin.setup_coverage is pytest_early.COVER_STAND_IN.setup_coverage
+    assert nbval.plugin.teardown_coverage is pytest_early.COVER_STAND_IN.teardown_coverage
+    monkeypatch.setitem(sys.modules, "nbval.cover", pytest_early.COVER_STAND_IN)
+
+    class Kernel:
+        language = "R"
+
+    with pytest.warns(UserWarning, match="Coverage currently not supported for language 'R'"):
+        nbval.plugin.setup_coverage(None, Kernel(), ("notebook.ipynb", 0))
+    assert sys.modules["nbval.cover"] is not pytest_early.COVER_STAND_IN
+    assert sys.modules["nbval.cover"].setup_coverage.__module__ == "nbval._cover5"
