@@ -3,6 +3,8 @@ look-ups more than one chart needs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from nkdigital.api.package import Package
@@ -10,6 +12,14 @@ from nkdigital.charts import credits
 from nkdigital.metadata.roles import ROLES
 
 FIGURES = list(ROLES["figure"])  # the columns of a stated figure: value, low, high (in the order ranges.span takes)
+
+
+def records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict]:
+    """`columns` of each row of `frame` as a dict, the values ``frame[columns].to_dict("records")`` gives (pandas.NA
+    as None): a chart's rows carry twenty or more columns, and to_dict converts every one, value by value."""
+    columns = list(columns)
+    values = zip(*([None if v is pd.NA else v for v in frame[c].tolist()] for c in columns), strict=True)
+    return [dict(zip(columns, row, strict=True)) for row in values]
 
 
 def drawable(rows: pd.DataFrame, package: Package, include_weak: bool, what: str) -> pd.DataFrame:
