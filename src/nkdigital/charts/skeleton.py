@@ -12,12 +12,15 @@ from nkdigital.charts import credits
 from nkdigital.metadata.roles import ROLES
 
 FIGURES = list(ROLES["figure"])  # the columns of a stated figure: value, low, high (in the order ranges.span takes)
+# what a figure's label or hover reads of its row: quantity, claim and date (text.quantity_of, ranges.is_estimate,
+# text.date_of)
+SHOWN = [*ROLES["quantity"], "claim_type", "ref_date", "ref_date_precision", "ref_date_end", "date_phrase"]
 
 
 def records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict]:
-    """`columns` of each row of `frame` as a dict, the values ``frame[columns].to_dict("records")`` gives (pandas.NA
+    """The `columns` `frame` has of each of its rows as a dict, the values ``to_dict("records")`` gives (pandas.NA
     as None): a chart's rows carry twenty or more columns, and to_dict converts every one, value by value."""
-    columns = list(columns)
+    columns = [c for c in columns if c in frame]
     values = zip(*([None if v is pd.NA else v for v in frame[c].tolist()] for c in columns), strict=True)
     return [dict(zip(columns, row, strict=True)) for row in values]
 
