@@ -155,3 +155,23 @@ def test_labelled_shows_enum_labels_unit_words_titles_and_column_names_in_words(
     assert list(shown.columns) == ["Indicator", "Ref date precision", "Unit", "Claim type"]
     assert set(shown["Indicator"]) == {"Mobile subscriptions"} and set(shown["Unit"]) == {"subscriptions"}
     assert "_" not in "".join(map(str, shown["Claim type"])) and rows["indicator"].iloc[0] == "mobile_subscriptions"
+
+
+def test_a_text_column_is_written_once_per_distinct_row_with_missing_values_as_none():
+    from nkdigital.text.columns import per_distinct
+
+    frame = pd.DataFrame({"when": pd.to_datetime(["2008-12-15", None, "2008-12-15", None]),
+                          "value": pd.array([1.5, None, 1.5, 2.0], dtype="Float64"),
+                          "label": pd.Categorical(["a", "b", "a", None])}, index=[7, 3, 9, 1])
+    calls = []
+
+    def write(*values):
+        calls.append(values)
+        return repr(values)
+
+    column = per_distinct(frame, ["when", "value", "label", "absent"], write)
+    assert calls == [(pd.Timestamp("2008-12-15"), 1.5, "a", None), (None, None, "b", None),
+                     (None, 2.0, None, None)]
+    assert column.index.tolist() == [7, 3, 9, 1] and column.dtype == object
+    assert column.tolist() == [repr(calls[0]), repr(calls[1]), repr(calls[0]), repr(calls[2])]
+    assert per_distinct(frame.iloc[:0], ["when"], write).tolist() == []

@@ -10,6 +10,7 @@ hover's full name ('… via host'). The full citation of a chart's sources is
 from __future__ import annotations
 
 import re
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,6 +43,20 @@ def accounts(events: pd.DataFrame, package: Package) -> pd.DataFrame:
     return events.merge(attestations, on="event_id", how="inner", validate="one_to_many")
 
 
+_SOURCES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _sources(package: Package) -> tuple[dict[str, dict], frozenset[str]]:
+    """Each source's row of the package's source table as a dict, by source id, and the ids of weak sources: read
+    from the table once per package (every chart reads them, a lookup per credited source)."""
+    found = _SOURCES.get(package)
+    if found is None:
+        table = package.source_table
+        weak = frozenset(table.index[table["strength"].astype(str) == "weak"])
+        found = _SOURCES[package] = (table.to_dict("index"), weak)
+    return found
+
+
 def select(frame: pd.DataFrame, package: Package, include_weak: bool = False) -> pd.DataFrame:
     """The rows of `frame` a chart draws: those from non-weak sources, or all with ``include_weak``.
 
@@ -50,8 +65,7 @@ def select(frame: pd.DataFrame, package: Package, include_weak: bool = False) ->
     """
     if "source_id" not in frame and "event_id" in frame:
         frame = accounts(frame, package)
-    table = package.source_table
-    weak = set(table.index[table["strength"].astype(str) == "weak"])
+    weak = _sources(package)[1]
     is_weak = frame["source_id"].astype(str).isin(weak).to_numpy()
     rows = frame if include_weak else frame[~is_weak]
     # text columns as Python objects: a chart filters and groups its few hundred rows many times, and each
@@ -112,9 +126,9 @@ def _label(row: dict, width: int) -> str:
 
 
 def _source_rows(package: Package, source_ids: Iterable[str], columns: list[str]) -> dict[str, dict]:
-    """`columns` of each source in `source_ids` (sorted, once each), read from the source table in one step."""
-    ids = sorted(set(source_ids))
-    return dict(zip(ids, package.source_table.loc[ids, columns].to_dict("records"), strict=True))
+    """`columns` of each source in `source_ids` (sorted, once each), as the source table gives them."""
+    records = _sources(package)[0]
+    return {i: {column: records[i][column] for column in columns} for i in sorted(set(source_ids))}
 
 
 def source_labels(package: Package, source_ids: Iterable[str], width: int = 60) -> dict[str, str]:

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from plotly.basedatatypes import BasePlotlyType
 
 from nkdigital.api.package import Package
-from nkdigital.charts import overlay, style
+from nkdigital.charts import style
 from nkdigital.charts.credits import Credit, credit
 from nkdigital.charts.markup import esc, fit, line_px
 from nkdigital.charts.style import FONT, GREY, PAD, WIDTH
@@ -145,17 +145,24 @@ def footer_lines(notes: Sequence[str], line: str, measure: float = style.FOOTER_
     return lines, sources
 
 
-def readable_text(fig: go.Figure) -> None:
-    """Give every coloured label (annotations, trace text) a colour of its hue that reads on white (WCAG AA);
-    marks keep the palette's colours, which stay colour-blind safe."""
+def readable_text(fig: go.Figure, added: Sequence[dict] = ()) -> None:
+    """Append the `added` annotations, then give every coloured label (annotations, trace text) a colour of its hue
+    that reads on white (WCAG AA); marks keep the palette's colours, which stay colour-blind safe.
+
+    The annotations are assigned once, as dicts: setting each one's font colour re-validated it, and appending
+    re-validated all of them again (together a third of `finish`)."""
     from nkdigital.charts.palette import text_colour
 
-    for annotation in fig.layout.annotations:
-        if isinstance(annotation.font.color, str):
-            annotation.font.color = text_colour(annotation.font.color)
+    annotations = [*(a.to_plotly_json() for a in fig.layout.annotations), *added]
+    for annotation in annotations:
+        font = annotation.get("font")
+        if font and isinstance(font.get("color"), str):
+            annotation["font"] = {**font, "color": text_colour(font["color"])}
+    if annotations:
+        fig.layout.annotations = annotations
     for trace in fig.data:
         font = getattr(trace, "textfont", None)
-        if font is not None and isinstance(font.color, str):
+        if font is not None and isinstance(font.color, str) and text_colour(font.color) != font.color:
             font.color = text_colour(font.color)
 
 
@@ -222,9 +229,8 @@ def finish(fig: HouseFigure, words: Words, box: Box, *, drawn: pd.DataFrame, pac
                "subtitle": {"text": "<br>".join(subtitle_lines), "font": {"size": style.SUBTITLE_FONT, "color": GREY}}},
     )
     left = PAD - box.margin_left
-    overlay.add(fig, [*([_below_plot("notes", note_lines, style.NOTE_FONT, left, box.axis_band)] if note_lines else []),
-                      _below_plot("footer", source_lines, style.SOURCE_FONT, left, round(sources_at))])
-    readable_text(fig)
+    notes_text = [_below_plot("notes", note_lines, style.NOTE_FONT, left, box.axis_band)] if note_lines else []
+    readable_text(fig, [*notes_text, _below_plot("footer", source_lines, style.SOURCE_FONT, left, round(sources_at))])
     fig.layout.meta = _meta(words, box, given, notes, drawn, height, title_lines, subtitle_lines)
     return fig
 

@@ -3,6 +3,8 @@ look-ups more than one chart needs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from nkdigital.api.package import Package
@@ -10,6 +12,17 @@ from nkdigital.charts import credits
 from nkdigital.metadata.roles import ROLES
 
 FIGURES = list(ROLES["figure"])  # the columns of a stated figure: value, low, high (in the order ranges.span takes)
+# what a figure's label or hover reads of its row: quantity, claim and date (text.quantity_of, ranges.is_estimate,
+# text.date_of)
+SHOWN = [*ROLES["quantity"], "claim_type", "ref_date", "ref_date_precision", "ref_date_end", "date_phrase"]
+
+
+def records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict]:
+    """The `columns` `frame` has of each of its rows as a dict, the values ``to_dict("records")`` gives (pandas.NA
+    as None): a chart's rows carry twenty or more columns, and to_dict converts every one, value by value."""
+    columns = [c for c in columns if c in frame]
+    values = zip(*([None if v is pd.NA else v for v in frame[c].tolist()] for c in columns), strict=True)
+    return [dict(zip(columns, row, strict=True)) for row in values]
 
 
 def drawable(rows: pd.DataFrame, package: Package, include_weak: bool, what: str) -> pd.DataFrame:

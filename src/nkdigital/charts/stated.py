@@ -14,7 +14,7 @@ import pandas as pd
 
 from nkdigital.charts import house, overlay, ranges
 from nkdigital.charts.markup import esc
-from nkdigital.charts.skeleton import FIGURES
+from nkdigital.charts.skeleton import FIGURES, records
 from nkdigital.charts.style import rgba
 from nkdigital.metadata.colours import TEXT
 from nkdigital.text import missing
@@ -44,7 +44,7 @@ def bounds(row: dict) -> tuple[float | None, float | None]:
 def commonest(frame: pd.DataFrame) -> int:
     """The index label of the statement whose figures most statements give; ties go to the latest, then the id."""
     key = pd.Series([tuple(None if missing(r[c]) else round(float(r[c]), 6) for c in FIGURES)
-                     for r in frame.to_dict("records")], index=frame.index)
+                     for r in records(frame, FIGURES)], index=frame.index)
     ranked = frame.assign(_n=key.map(key.value_counts()), _date=frame["ref_date"])
     ranked = ranked.sort_values(["_n", "_date", ranked.columns[0]], ascending=[False, False, True], kind="stable")
     return ranked.index[0]
@@ -55,7 +55,8 @@ def draw(fig: house.HouseFigure, rows: list[Row], *, log: bool) -> None:
     open ends as marks with arrows; the row's text above its line."""
     annotations = []
     for k, row in enumerate(rows):
-        for i, statement in zip(row.drawn.index, row.drawn.to_dict("records"), strict=True):
+        read = [*FIGURES, "qualifier", "_id", *(["_weak"] if "_weak" in row.drawn else [])]
+        for i, statement in zip(row.drawn.index, records(row.drawn, read), strict=True):
             strong = i == row.lead
             colour = row.colour if strong else rgba(row.colour, 0.45)
             opacity = FADED if statement.get("_weak") is True else 1.0  # a weak row, drawn on request

@@ -7,11 +7,12 @@ import math
 import pandas as pd
 
 from nkdigital.api.package import Package
-from nkdigital.charts import credits, house, overlay, palette, ranges, sizes
+from nkdigital.charts import credits, house, overlay, palette, ranges, sizes, skeleton
 from nkdigital.charts.markup import esc, shorten, text_px, wrap
 from nkdigital.charts.skeleton import FIGURES
 from nkdigital.charts.style import GREY, LIGHT_GREY, PAD, WIDTH, rgba
 from nkdigital.metadata.colours import WHITE
+from nkdigital.metadata.roles import ROLES
 from nkdigital.text import capital, compact, date_of, missing, number, quantity
 
 ROW_PX = 26  # px per row of the chart (one statement, or a tier's heading)
@@ -28,6 +29,11 @@ def _tiers(frame: pd.DataFrame) -> list[str]:
     order = [str(c) for c in column.cat.categories] if hasattr(column, "cat") else palette.order("tier")
     present = set(column.astype(str))
     return [t for t in order if t in present]
+
+
+# what _draw_tiers, _hover and _value_label read of a drawn statement (its stated figure: ROLES["quantity"])
+DRAWN = [*skeleton.SHOWN, "group_name", "tier", "tier_id", "phrase", "conditions", "source_id", "_converted",
+         "_population", "_y"]
 
 
 def _hover(row: dict, source_name: str, original: dict) -> str:
@@ -152,14 +158,14 @@ def _rows_by_tier(sized: pd.DataFrame, tier_order: list[str]) -> tuple[list[tupl
 def _draw_tiers(fig: house.HouseFigure, sized: pd.DataFrame, spans: dict, tiers: pd.DataFrame,
                 tier_order: list[str], whole: pd.Series, labels: dict[str, str]) -> list[dict]:
     """One trace of marks and range bars per tier; the open ends' arrows and the value labels it needs."""
-    originals = dict(zip(tiers.index, tiers.to_dict("records"), strict=True))
+    originals = dict(zip(tiers.index, skeleton.records(tiers, ROLES["quantity"]), strict=True))
     population_x, px_per_decade = math.log10(float(whole["value"])), PLOT_PX / LOG_MAX
     annotations = []
     for tier in tier_order:
         colour = palette.colour("tier", tier)
         statements = sized[sized["tier"].astype(str) == tier]
         row_spans = [spans[i] for i in statements.index]
-        records = statements.to_dict("records")
+        records = skeleton.records(statements, DRAWN)
         trace = {
             "x": [s.mark for s in row_spans], "y": statements["_y"].tolist(), "mode": "markers",
             "name": esc(palette.legend_name("tier", tier)),

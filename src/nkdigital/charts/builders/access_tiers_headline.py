@@ -7,10 +7,11 @@ import math
 import pandas as pd
 
 from nkdigital.api.package import Package
-from nkdigital.charts import credits, house, overlay, palette, stated
+from nkdigital.charts import credits, house, overlay, palette, skeleton, stated
 from nkdigital.charts.fidelity import plain
 from nkdigital.charts.markup import esc, wrap
 from nkdigital.charts.sizes import LOG_AXIS_TITLE, population_rows, sized_rows
+from nkdigital.charts.skeleton import FIGURES
 from nkdigital.charts.style import GREY
 from nkdigital.metadata.enums import TIER_PART_OF
 from nkdigital.text import compact, number, quantity
@@ -92,7 +93,7 @@ def tiers(package: Package | None = None, *, include_weak: bool = False) -> hous
     whole = population.sort_values(["_official", "ref_date"], ascending=[True, False]).iloc[0]
     used.add(whole["observation_id"])
     overlay.add(fig, shapes=[overlay.vline(float(whole["value"]), {"color": GREY, "width": 1, "dash": "dot"})])
-    smallest = min(stated.bounds(r)[0] for d in drawn for r in d.to_dict("records"))
+    smallest = min(stated.bounds(r)[0] for d in drawn for r in skeleton.records(d, FIGURES))
     reach = [math.log10(smallest) - 0.5, math.log10(float(whole["value"])) + 0.4]
     house.set_layout(fig, xaxis={"type": "log", "title": {"text": LOG_AXIS_TITLE}, "range": reach,
                                  "tickvals": [10**k for k in range(2, 8)],

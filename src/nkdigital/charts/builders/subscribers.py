@@ -53,6 +53,9 @@ def _nudges(frame: pd.DataFrame, step: float) -> pd.Series:
     return ((rank - (groups["_source"].transform("nunique") - 1) / 2) * step).fillna(0.0)
 
 
+HOVER = [*skeleton.SHOWN, "indicator", "phrase", "attributed_to", "input_ids", "source_id"]  # what _hover reads
+
+
 def _hover(row: dict, source_name: str, names: dict[str, str]) -> str:
     parts = [
         f"<b>{esc(names[row['indicator']])}: {esc(text.quantity_of(row))}</b>",
@@ -183,7 +186,8 @@ def _draw_claims(fig: house.HouseFigure, frame: pd.DataFrame, spans: dict, title
                        "color": colour, "line": {"color": colour, "width": 1.5},
                        "opacity": [0.35 if weak else 1.0 for weak in figures["_weak"]]},
             "customdata": [esc(i) for i in figures["observation_id"]],
-            "hovertext": [_hover(row, labels[row["source_id"]], titles) for row in figures.to_dict("records")],
+            "hovertext": [_hover(row, labels[row["source_id"]], titles)
+                          for row in skeleton.records(figures, HOVER)],
             "hovertemplate": "%{hovertext}<extra></extra>",
         }
         if any(s.has_range for s in row_spans):

@@ -8,7 +8,7 @@ import pandas as pd
 from nkdigital.api.package import Package
 from nkdigital.charts import credits, house, overlay, palette, ranges
 from nkdigital.charts.markup import esc, iso
-from nkdigital.charts.skeleton import FIGURES
+from nkdigital.charts.skeleton import FIGURES, SHOWN, records
 from nkdigital.charts.style import LEGEND_ABOVE
 from nkdigital.metadata.roles import chronological
 from nkdigital.text import compact, date_of, quantity, quantity_of, when
@@ -79,7 +79,7 @@ def _draw_series(fig: house.HouseFigure, series: pd.DataFrame, claim: str,
                  legend_name: str) -> tuple[list[ranges.Span], int, bool]:
     """The series as a line (broken where a year has no figure) with a mark per figure (open where the data mark
     it as an estimate); its spans, its gaps and whether it has estimates."""
-    series_rows = series.to_dict("records")
+    series_rows = records(series, SHOWN)
     spans = [ranges.span(*(r[c] for c in (*FIGURES, "qualifier"))) for r in series_rows]
     colour = palette.colour("claim_type", claim)
     xs, ys = ranges.gapped(series["ref_date"], [s.mark for s in spans], series["ref_date_precision"])
@@ -100,7 +100,7 @@ def _draw_series(fig: house.HouseFigure, series: pd.DataFrame, claim: str,
 
 def _draw_operator(fig: house.HouseFigure, operator: pd.DataFrame) -> list[ranges.Span]:
     """The operator's reported figures as marks (ranges as bars, open ends as arrows); their spans."""
-    operator_rows = operator.to_dict("records")
+    operator_rows = records(operator, SHOWN)
     op_spans = [ranges.span(*(r[c] for c in (*FIGURES, "qualifier"))) for r in operator_rows]
     if not len(operator):
         return op_spans

@@ -45,6 +45,12 @@ def _lanes(frame: pd.DataFrame, min_gap_days: float) -> list[int]:
     return lanes
 
 
+HOVER = ["event_id", "title", "event_date", "event_date_precision", "event_date_end", "category", "_disputed",
+         "description", "actor", "stated_date", "stated_date_precision", "stated_date_end", "date_phrase",
+         "stated_actor", "source_id"]  # what _hover reads of an event's accounts
+KEY_TEXT = ["event_date", "event_date_precision", "event_date_end", "title"]  # what _key_text reads
+
+
 def _hover(group: list[dict], labels: dict[str, str]) -> str:
     """The event in our words, then what each source says (`group`: its rows, one per account): its date and,
     where it names one, its actor."""
@@ -82,8 +88,7 @@ def _key_labels(fig: house.HouseFigure, marks: pd.DataFrame, x0: pd.Timestamp, x
     Returns (the labelled events, px the boxes take)."""
     key = marks[marks["key"]].sort_values(["_mid", "event_id"], kind="stable").reset_index(drop=True)
     plot_px = width - MARGIN_LEFT - MARGIN_RIGHT
-    records = key.to_dict("records")
-    texts = [_key_text(r, KEY_CHARS if width >= WIDTH else NARROW_KEY_CHARS) for r in records]
+    texts = [_key_text(r, KEY_CHARS if width >= WIDTH else NARROW_KEY_CHARS) for r in skeleton.records(key, KEY_TEXT)]
     positions = [(d - x0) / (x1 - x0) * plot_px for d in key["_mid"]]
     placed = callouts.boxes(positions, texts, key["sources"].astype(float).tolist(),
                             (8 - MARGIN_LEFT, plot_px + MARGIN_RIGHT - 4),
@@ -193,7 +198,7 @@ def _lanes_by_category(marks: pd.DataFrame, categories: list[str],
 def _draw_marks(fig: house.HouseFigure, frame: pd.DataFrame, marks: pd.DataFrame, labels: dict[str, str]) -> None:
     """Per date precision, the periods as lines and the marks; a legend entry for disputed events."""
     by_event: dict[str, list[dict]] = {}
-    for account in frame.to_dict("records"):
+    for account in skeleton.records(frame, HOVER):
         by_event.setdefault(account["event_id"], []).append(account)
     for precision in palette.order("precision"):
         rows = marks[marks["event_date_precision"] == precision]
@@ -239,7 +244,7 @@ def _words(frame: pd.DataFrame, marks: pd.DataFrame, labelled: pd.DataFrame) -> 
         f" disagree on the date or the actor. Dates known to the day: {precisions.get('day', 0)} events; to the"
         f" month: {precisions.get('month', 0)} events; only to the year: {precisions.get('year', 0)} events; only"
         f" as a range: {precisions.get('range', 0)} events."
-        + (" Labelled key events: " + "; ".join(_key_text(r) for r in labelled.to_dict("records")) + "."
+        + (" Labelled key events: " + "; ".join(_key_text(r) for r in skeleton.records(labelled, KEY_TEXT)) + "."
            if len(labelled) else "")
     )
     notes = [
