@@ -1,10 +1,10 @@
-"""The reader's two paths: pyarrow for a plainly valid file, cell by cell for anything else, same frame."""
+"""The reader's two paths: pyarrow for a plainly valid file, cell by cell for anything else, same table."""
 
 from __future__ import annotations
 
 import json
 
-import pandas as pd
+import pyarrow as pa
 import pytest
 
 from nkdigital.core.paths import bundled_descriptor
@@ -17,21 +17,39 @@ def _resources() -> list[dict]:
     return json.loads(DEFAULT_DESCRIPTOR.read_text(encoding="utf-8"))["resources"]
 
 
-def _careful(resource: dict, monkeypatch) -> pd.DataFrame:
+def _careful(resource: dict, monkeypatch) -> pa.Table:
     with monkeypatch.context() as patched:
         patched.setattr(table, "read_plain", lambda *args, **kwargs: None)
-        frame, problems = table.read_table(DEFAULT_DESCRIPTOR.parent, resource)
+        read, problems = table.read_table(DEFAULT_DESCRIPTOR.parent, resource)
     assert problems == []
-    return frame
+    return read
+
+
+_TYPES = {"string": pa.large_string(), "number": pa.float64(), "integer": pa.int64(), "year": pa.int64(),
+          "boolean": pa.bool_(), "date": pa.date32()}
+
+
+def _type(field: dict) -> pa.DataType:
+    if "enum" in field.get("constraints", {}):
+        return pa.dictionary(pa.int32(), pa.large_string())
+    return _TYPES[field.get("type", "string")]
 
 
 @pytest.mark.parametrize("resource", _resources(), ids=lambda r: r["name"])
-def test_the_fast_path_reads_every_bundled_file_into_the_frame_the_careful_reader_builds(resource, monkeypatch):
+def test_the_fast_path_reads_every_bundled_file_into_the_table_the_careful_reader_builds(resource, monkeypatch):
     raw = (DEFAULT_DESCRIPTOR.parent / resource["path"]).read_bytes()
-    fast = table.read_plain(raw, table.plain_lines(raw), resource["schema"]["fields"], resource["path"])
+    fields = resource["schema"]["fields"]
+    fast = table.read_plain(raw, table.plain_lines(raw), fields, resource["path"])
     assert fast is not None  # the bundled files are plainly valid: no cell goes the slow way
-    pd.testing.assert_frame_equal(fast, _careful(resource, monkeypatch), check_dtype=True)
-    assert fast.attrs == {"path": resource["path"]}
+    careful = _careful(resource, monkeypatch)
+    assert fast.combine_chunks().equals(careful.combine_chunks(), check_metadata=True)
+    assert fast.schema.metadata == {b"path": resource["path"].encode()}
+    assert [(f.name, f.type) for f in fast.schema] == [(f["name"], _type(f)) for f in fields]
+    for field in fields:  # an enum's dictionary: its allowed values in the schema's order, for every chunk
+        if "enum" in field.get("constraints", {}):
+            for column in (fast[field["name"]], careful[field["name"]]):
+                assert {tuple(c.dictionary.to_pylist()) for c in column.chunks} == {
+                    tuple(field["constraints"]["enum"])}
 
 
 @pytest.mark.parametrize("text", [

@@ -152,8 +152,8 @@ def _validate(args: argparse.Namespace) -> int:
         for problem in report.problems:
             _say(f"  - {problem}", sys.stderr)
         return 1
-    rows = sum(len(frame) for frame in report.frames.values())
-    print(f"valid: {len(report.frames)} resources, {rows} rows")
+    rows = sum(table.num_rows for table in report.tables.values())
+    print(f"valid: {len(report.tables)} resources, {rows} rows")
     return 0
 
 

@@ -1,24 +1,21 @@
-"""Reading one resource's CSV into a typed DataFrame, collecting every problem with its location."""
+"""Reading one resource's CSV into a typed pyarrow Table, collecting every problem with its location."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 import math
 import re
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
+from nkdigital.core import arrow
 from nkdigital.core.errors import Problem, shown
 from nkdigital.core.limits import MAX_CELLS, MAX_FILE_BYTES, MAX_INTEGER_DIGITS, MAX_NUMBER_CHARS, megabytes
 from nkdigital.core.patterns import all_match, fullmatch, pattern_message
 from nkdigital.reading import known
-from nkdigital.reading.arrow_table import plain_lines, read_plain
+from nkdigital.reading.arrow_table import arrow_type, enum_values, plain_lines, read_plain, schema
 
 # ASCII digits only: `\d` would also accept Arabic-Indic and other scripts' digits
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -163,11 +160,12 @@ def _header_problems(header: list[str], expected: list[str], label: str) -> list
     return problems or [Problem(label, 1, None, "columns are not in the schema's order: " + ", ".join(expected))]
 
 
-def read_table(base: Path, resource: dict, seen: Callable[[bytes], object] | None = None,
-               ) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read `resource` (a checked descriptor dict) relative to `base`; return the typed frame (None if unusable).
+def read_table(base: Path, resource: dict, seen: Callable[[bytes], object] | None = None) -> tuple:
+    """Read `resource` (a checked descriptor dict) relative to `base`; return the typed pyarrow Table (None if
+    unusable; column types as :mod:`nkdigital.checking.columns` lists them, schema metadata `path` its file) and
+    the problems found.
 
-    Every cell that breaks its field's type, `required` or `enum` becomes None in the frame and one problem.
+    Every cell that breaks its field's type, `required` or `enum` becomes null in the table and one problem.
     `seen`, if given, is called with the file's bytes once they are read (validation hashes them there).
     """
     label = resource["path"]
@@ -202,7 +200,7 @@ def read_table(base: Path, resource: dict, seen: Callable[[bytes], object] | Non
     header_problems = _header_problems(records[0], [f["name"] for f in fields], label)
     if header_problems:
         return None, problems + header_problems
-    blank = [None] * len(fields)  # a broken row keeps its place, so frame index == row number - 2
+    blank = [None] * len(fields)  # a broken row keeps its place, so position == row number - 2
     rows = []
     for row_number, record in enumerate(records[1:], start=2):
         if row_number in cut_rows or len(record) != len(fields):
@@ -213,12 +211,11 @@ def read_table(base: Path, resource: dict, seen: Callable[[bytes], object] | Non
         rows.append(record)
     columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in fields]
     holds = _patterns_hold(fields, columns)
-    frame = pd.DataFrame({
-        f["name"]: _typed(_fast(cells, f, held) or _slow(cells, f, label, problems), f)
-        for f, cells, held in zip(fields, columns, holds, strict=True)
-    })
-    frame.attrs["path"] = label
-    return frame, problems
+    import pyarrow as pa
+
+    arrays = [_typed(_fast(cells, f, held) or _slow(cells, f, label, problems), f)
+              for f, cells, held in zip(fields, columns, holds, strict=True)]
+    return pa.Table.from_arrays(arrays, schema=schema(fields, label)), problems
 
 
 _PATTERNS = {"number": _NUMBER, "integer": _INTEGER, "year": _YEAR, "date": _DATE}
@@ -307,20 +304,13 @@ def _convert(cell: str, field: dict, label: str, row: int, problems: list[Proble
     return value
 
 
-_DTYPES = {"string": "string", "number": "Float64", "integer": "Int64", "year": "Int64", "boolean": "boolean"}
+def _typed(values: list[object], field: dict):
+    """The converted values (None: missing or refused) as the field's arrow array (see `arrow_type`)."""
+    import pyarrow as pa
 
-
-@functools.cache
-def _categories(allowed: tuple[str, ...]) -> tuple[pd.CategoricalDtype, dict[str, int]]:
-    """The dtype and code lookup of an enum, built once per process (building them dominates small loads)."""
-    return pd.CategoricalDtype(list(allowed)), {value: code for code, value in enumerate(allowed)}
-
-
-def _typed(values: list[object], field: dict) -> pd.api.extensions.ExtensionArray | pd.Series:
-    kind = field.get("type", "string")
-    if kind == "string" and "enum" in field.get("constraints", {}):
-        dtype, codes = _categories(tuple(field["constraints"]["enum"]))
-        return pd.Categorical.from_codes([codes.get(v, -1) for v in values], dtype=dtype)
-    if kind == "date":  # values are dates or None, which numpy reads as NaT
-        return pd.Series(np.array(values, dtype="datetime64[D]").astype("datetime64[s]"))
-    return pd.array(values, dtype=_DTYPES[kind])
+    kind = arrow_type(field)
+    if pa.types.is_dictionary(kind):
+        allowed = enum_values(tuple(field["constraints"]["enum"]))
+        codes = {value: code for code, value in enumerate(allowed.to_pylist())}
+        return pa.DictionaryArray.from_arrays(arrow.array([codes.get(v) for v in values], pa.int32()), allowed)
+    return arrow.array(values, kind)
