@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from nkdigital.core.paths import bundled_descriptor
-from nkdigital.reading import table
+from nkdigital.reading import arrow_table, scan, table
 
 DEFAULT_DESCRIPTOR = bundled_descriptor()
 
@@ -19,7 +19,7 @@ def _resources() -> list[dict]:
 
 def _careful(resource: dict, monkeypatch) -> pa.Table:
     with monkeypatch.context() as patched:
-        patched.setattr(table, "read_plain", lambda *args, **kwargs: None)
+        patched.setattr(scan, "read_plain", lambda *args, **kwargs: None)
         read, problems = table.read_table(DEFAULT_DESCRIPTOR.parent, resource)
     assert problems == []
     return read
@@ -39,7 +39,7 @@ def _type(field: dict) -> pa.DataType:
 def test_the_fast_path_reads_every_bundled_file_into_the_table_the_careful_reader_builds(resource, monkeypatch):
     raw = (DEFAULT_DESCRIPTOR.parent / resource["path"]).read_bytes()
     fields = resource["schema"]["fields"]
-    fast = table.read_plain(raw, table.plain_lines(raw), fields, resource["path"])
+    fast = arrow_table.read_plain(raw, arrow_table.plain_lines(raw), fields, resource["path"])
     assert fast is not None  # the bundled files are plainly valid: no cell goes the slow way
     careful = _careful(resource, monkeypatch)
     assert fast.combine_chunks().equals(careful.combine_chunks(), check_metadata=True)
@@ -62,21 +62,22 @@ def test_the_fast_path_reads_every_bundled_file_into_the_table_the_careful_reade
     "a,b\n1,\x1b[31m2\n",  # an ANSI escape
 ])
 def test_a_file_that_is_not_plainly_valid_goes_to_the_careful_reader(text):
-    assert table.plain_lines(text.encode("utf-8")) is None
+    assert arrow_table.plain_lines(text.encode("utf-8")) is None
 
 
 def test_a_cell_breaking_its_type_or_enum_goes_to_the_careful_reader():
     fields = [{"name": "n", "type": "number"}, {"name": "e", "type": "string", "constraints": {"enum": ["x", "y"]}}]
-    assert table.read_plain(b"n,e\n1.5,x\n", 2, fields, "f.csv") is not None
-    assert table.read_plain(b"n,e\n1e5,x\n", 2, fields, "f.csv") is None  # not a plain number
-    assert table.read_plain(b"n,e\n1.5,z\n", 2, fields, "f.csv") is None  # not in the enum
-    assert table.read_plain(b"n,e,x\n1.5,x,1\n", 2, fields, "f.csv") is None  # a column off the schema
+    assert arrow_table.read_plain(b"n,e\n1.5,x\n", 2, fields, "f.csv") is not None
+    assert arrow_table.read_plain(b"n,e\n1e5,x\n", 2, fields, "f.csv") is None  # not a plain number
+    assert arrow_table.read_plain(b"n,e\n1.5,z\n", 2, fields, "f.csv") is None  # not in the enum
+    assert arrow_table.read_plain(b"n,e,x\n1.5,x,1\n", 2, fields, "f.csv") is None  # a column off the schema
     # a line break inside a cell, or a blank line (which pyarrow skips): more lines than rows
     for text in ('n,e\n"1.5",x\n2,"x\ny"\n', "n,e\n1.5,x\n\n2,y\n", "\nn,e\n1.5,x\n"):
-        assert table.read_plain(text.encode(), table.plain_lines(text.encode()), fields, "f.csv") is None
-    assert table.read_plain(b"n\n1.5\n2\n", 3, fields[:1], "f.csv") is not None
-    assert table.read_plain(b"n\n1.5\n\n2\n", table.plain_lines(b"n\n1.5\n\n2\n"), fields[:1], "f.csv") is None
+        assert arrow_table.read_plain(text.encode(), arrow_table.plain_lines(text.encode()), fields, "f.csv") is None
+    assert arrow_table.read_plain(b"n\n1.5\n2\n", 3, fields[:1], "f.csv") is not None
+    blank = b"n\n1.5\n\n2\n"
+    assert arrow_table.read_plain(blank, arrow_table.plain_lines(blank), fields[:1], "f.csv") is None
 
 
 def test_text_with_dashes_quotes_and_hangul_stays_plain():
-    assert table.plain_lines("a,b\n1,\u2014 \u201cok\u201d \ubd81\ud55c \u00e9\n".encode()) == 2
+    assert arrow_table.plain_lines("a,b\n1,\u2014 \u201cok\u201d \ubd81\ud55c \u00e9\n".encode()) == 2

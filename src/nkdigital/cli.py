@@ -109,7 +109,9 @@ def _package_options(command: argparse.ArgumentParser) -> None:
 def _validated(args: argparse.Namespace):
     """The package `--package` names (default: bundled), validated against `--archive`."""
     from nkdigital.api.package import load
+    from nkdigital.core.arrow import lean_pool
 
+    lean_pool()
     return load(args.package, validate=True, archive=args.archive)
 
 
@@ -142,7 +144,9 @@ def _say(text: str, stream=None) -> None:
 
 def _validate(args: argparse.Namespace) -> int:
     from nkdigital.checking.validation import validate
+    from nkdigital.core.arrow import lean_pool
 
+    lean_pool()
     report = validate(args.package, args.archive)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)

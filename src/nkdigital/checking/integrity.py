@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import hashlib
 import io
 from collections.abc import Collection
 from pathlib import Path
@@ -113,23 +112,29 @@ def limit_problems(table, resource: dict, raw: RawCells) -> list[Problem]:
     return problems
 
 
-def _codes(table, names: list[str]) -> np.ndarray:
-    """Each row's key in `names` as one integer (equal keys, equal integers; a missing cell is a value of its
-    own), and -1 where every cell of the key is missing."""
+def _repeats(table, names: list[str]) -> list[tuple[int, int]]:
+    """(position, position of the nearest row above with the same key) for each row repeating the key in `names`
+    (a missing cell equals a missing cell; a row with every cell of the key missing repeats nothing), by position.
+    Found by one stable sort of the key: equal keys end up side by side, each run in the order of the rows."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    codes = []
+    keys = pa.table({n: table[n].cast(pa.large_string()) if pa.types.is_dictionary(table[n].type) else table[n]
+                     for n in names})
+    count = keys.num_rows
+    if count < 2:
+        return []
+    order = pc.sort_indices(keys, sort_keys=[(n, "ascending") for n in names])
+    same, present = np.ones(count - 1, dtype=bool), np.zeros(count, dtype=bool)
     for name in names:
-        cells = table[name].combine_chunks()
-        if not pa.types.is_dictionary(cells.type):
-            cells = pc.dictionary_encode(cells)
-        codes.append(arrow.codes(cells))
-    if len(codes) == 1:
-        return codes[0]
-    stacked = np.stack(codes, axis=1)
-    _, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    return np.where((stacked >= 0).any(axis=1), inverse.reshape(-1), -1)
+        cells = keys[name].take(order)
+        valid = arrow.valid(cells)
+        equal = arrow.stored(pc.equal(cells.slice(1), cells.slice(0, count - 1)), bool, False)
+        same &= equal | (~valid[1:] & ~valid[:-1])
+        present |= valid
+    positions = arrow.stored(order, np.int64, -1)
+    at = np.flatnonzero(same & present[1:])
+    return sorted(zip(positions[at + 1].tolist(), positions[at].tolist(), strict=True))
 
 
 def key_problems(table, resource: dict, raw: RawCells) -> list[Problem]:
@@ -140,16 +145,10 @@ def key_problems(table, resource: dict, raw: RawCells) -> list[Problem]:
     keys += [[f["name"]] for f in schema["fields"] if f.get("constraints", {}).get("unique")]
     problems = []
     for key in keys:
-        codes = _codes(table, key)
-        counts = np.bincount(codes[codes >= 0], minlength=1)
-        repeated = ((codes >= 0) & (counts[np.maximum(codes, 0)] > 1)).nonzero()[0]
-        last: dict[int, int] = {}
-        for position in repeated:
-            if codes[position] in last:
-                cell = shown(_text(table, raw, key[0], position))
-                problems.append(Problem(label, columns.row(position), key[0],
-                                        f"{cell} is also in row {last[codes[position]]}; {key[0]} must be unique"))
-            last[codes[position]] = columns.row(position)
+        for position, above in _repeats(table, key):
+            cell = shown(_text(table, raw, key[0], position))
+            problems.append(Problem(label, columns.row(position), key[0],
+                                    f"{cell} is also in row {columns.row(above)}; {key[0]} must be unique"))
     return problems
 
 
@@ -212,16 +211,9 @@ def _referenced(table, target: dict, refused: Collection[tuple], raw: RawCells) 
     return keys
 
 
-def seal(raw: bytes, resource: dict) -> tuple[int, str | None]:
-    """The size of a resource file's bytes `raw` and their hex digest by the algorithm of its recorded `hash`
-    (None when it records none)."""
-    algorithm, _, recorded = str(resource.get("hash", "")).partition(":")
-    return len(raw), hashlib.new(algorithm, raw).hexdigest() if recorded else None
-
-
 def hash_problem(sealed: tuple[int, str | None], resource: dict) -> Problem | None:
-    """HASH_CHANGED when a file's size and digest (see :func:`seal`) no longer match the resource's recorded
-    `bytes` or `hash`."""
+    """HASH_CHANGED when a file's size and digest (see :func:`nkdigital.reading.scan.seal`) no longer match the
+    resource's recorded `bytes` or `hash`."""
     size, digest = sealed
     if ("bytes" in resource and resource["bytes"] != size) or (
             digest is not None and digest != resource["hash"].partition(":")[2]):

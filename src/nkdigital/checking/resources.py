@@ -14,7 +14,6 @@ from nkdigital.checking.integrity import (
     hash_problem,
     key_problems,
     limit_problems,
-    seal,
 )
 from nkdigital.core.errors import Problem
 from nkdigital.core.limits import MAX_PACKAGE_BYTES, megabytes
@@ -39,8 +38,8 @@ def read_tables(descriptor: dict, base: Path, tables: dict, sealed: dict[str, tu
     return problems
 
 
-def _seal(sealed: dict[str, tuple], resource: dict, raw: bytes) -> None:
-    sealed[resource["name"]] = seal(raw, resource)
+def _seal(sealed: dict[str, tuple], resource: dict, seal: tuple) -> None:
+    sealed[resource["name"]] = seal
 
 
 def integrity_problems(descriptor: dict, base: Path, tables: dict, sealed: dict[str, tuple] | None = None,

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from nkdigital.core import arrow
 from nkdigital.core.errors import Problem, shown
-from nkdigital.core.limits import MAX_CELLS, MAX_FILE_BYTES, MAX_INTEGER_DIGITS, MAX_NUMBER_CHARS, megabytes
+from nkdigital.core.limits import MAX_CELLS, MAX_INTEGER_DIGITS, MAX_NUMBER_CHARS
 from nkdigital.core.patterns import all_match, fullmatch, pattern_message
-from nkdigital.reading import known
-from nkdigital.reading.arrow_table import arrow_type, enum_values, plain_lines, read_plain, schema
+from nkdigital.reading import scan
+from nkdigital.reading.arrow_table import arrow_type, enum_values, schema
 
 # ASCII digits only: `\d` would also accept Arabic-Indic and other scripts' digits
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -90,28 +90,16 @@ PARSERS: dict[str, Callable[[str], object]] = {
 }
 
 
-def read_bytes(file: Path, label: str, seen: Callable[[bytes], object] | None = None,
-               ) -> tuple[bytes | None, list[Problem]]:
-    """The file's bytes, or None and the problem when it is missing, not a regular file, too large or unreadable;
-    `seen`, if given, is called with the bytes read.
-
-    Only a regular file of at most MAX_FILE_BYTES is opened: a FIFO or device would block or never end.
-    """
+def read_bytes(file: Path, label: str) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, or None and the problem when it is missing, not a regular file, too large or
+    unreadable."""
     try:
-        if not file.exists():
-            return None, [Problem(label, None, None, "resource file is missing")]
-        if not file.is_file():
-            return None, [Problem(label, None, None, "resource is not a regular file (a folder, FIFO or device?)")]
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Problem(label, None, None, f"file is {megabytes(size)}; the limit is"
-                                  f" {megabytes(MAX_FILE_BYTES)}")]
-        raw = file.read_bytes()
+        problem = scan.unusable(file, label)
+        if problem is not None:
+            return None, [problem]
+        return file.read_bytes(), []
     except OSError as error:
-        return None, [Problem(label, None, None, f"resource file cannot be read: {error.strerror}")]
-    if seen is not None:
-        seen(raw)
-    return raw, []
+        return None, [scan.unreadable(error, label)]
 
 
 def decode(raw: bytes, label: str) -> tuple[str | None, list[Problem]]:
@@ -160,32 +148,31 @@ def _header_problems(header: list[str], expected: list[str], label: str) -> list
     return problems or [Problem(label, 1, None, "columns are not in the schema's order: " + ", ".join(expected))]
 
 
-def read_table(base: Path, resource: dict, seen: Callable[[bytes], object] | None = None) -> tuple:
+def read_table(base: Path, resource: dict, seen: Callable[[tuple], object] | None = None) -> tuple:
     """Read `resource` (a checked descriptor dict) relative to `base`; return the typed pyarrow Table (None if
     unusable; column types as :mod:`nkdigital.checking.columns` lists them, schema metadata `path` its file) and
     the problems found.
 
     Every cell that breaks its field's type, `required` or `enum` becomes null in the table and one problem.
-    `seen`, if given, is called with the file's bytes once they are read (validation hashes them there).
+    `seen`, if given, is called with the size and digest of the bytes read (see :func:`scan.seal`; validation
+    compares them with the recorded ones). A plain file is read in blocks (see :mod:`nkdigital.reading.scan`);
+    only a file that is not is read whole, and decoded, and read cell by cell.
     """
     label = resource["path"]
     file = base / label
     if not file.resolve().is_relative_to(base.resolve()):
         return None, [Problem(label, None, None, "resource file lies outside the package folder")]
-    raw, problems = read_bytes(file, label, seen)
+    fast, problems = scan.read_fast(file, resource, seen)
+    if fast is not None or problems:
+        return fast, problems
+    raw, problems = read_bytes(file, label)
     if raw is None:
         return None, problems
+    if seen is not None:
+        seen(scan.seal(raw, resource))
     fields = resource["schema"]["fields"]
-    mark = known.plain_mark(fields, raw)
-    fast = read_plain(raw, None, fields, label, checked=True) if known.is_known(mark) else None
-    lines = None if fast is not None else plain_lines(raw)
-    if lines is not None:  # pyarrow reads the bytes; the text is decoded only if the careful reader needs it
-        fast = read_plain(raw, lines, fields, label)
-        if fast is not None:
-            known.remember(mark)
-    if fast is not None:
-        return fast, []
     text, problems = decode(raw, label)
+    del raw  # the text is the careful reader's copy
     if text is None:
         return None, problems
     records, cut = _records(text, label)
