@@ -19,7 +19,7 @@ def _resources() -> list[dict]:
 
 def _careful(resource: dict, monkeypatch) -> pa.Table:
     with monkeypatch.context() as patched:
-        patched.setattr(scan, "read_plain", lambda *args, **kwargs: None)
+        patched.setattr(scan, "parse_plain", lambda *args, **kwargs: None)
         read, problems = table.read_table(DEFAULT_DESCRIPTOR.parent, resource)
     assert problems == []
     return read

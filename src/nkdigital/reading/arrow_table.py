@@ -67,20 +67,31 @@ def refused(raw: bytes) -> bool:
     return False
 
 
-def read_plain(raw, lines: int | None, fields: list[dict], label: str, *, checked: bool = False):
-    """The typed pyarrow Table of a CSV file of `lines` lines (its bytes `raw`, or a binary file object to read
-    them from; see :func:`plain_lines`), or None if it is not plainly valid. `checked`: these bytes passed under
-    these fields before (see :mod:`nkdigital.reading.known`), so what only checks (line count, forms, lengths,
-    patterns) is skipped and only what converts is done. Read and converted block by block: the text of one block
-    at a time is held beside the typed columns."""
+def read_plain(raw: bytes, lines: int | None, fields: list[dict], label: str, *, checked: bool = False,
+               block: int = BLOCK):
+    """The typed pyarrow Table of a CSV file of `lines` lines (its bytes `raw`; see :func:`plain_lines`), or None
+    if it is not plainly valid (see :func:`parse_plain`)."""
+    import pyarrow as pa
+
+    table = parse_plain(pa.BufferReader(raw), fields, label, checked=checked, block=block)
+    # a line break inside a cell is a control character, and pyarrow skips a blank line: rows + header lines must
+    # account for every line break
+    return None if table is None or (not checked and lines != table.num_rows + 1) else table
+
+
+def parse_plain(source, fields: list[dict], label: str, *, checked: bool = False, block: int = BLOCK):
+    """The typed pyarrow Table of the CSV file `source` (a pyarrow or binary file object), or None if a cell is not
+    plainly valid (the caller checks that its rows account for its lines). `checked`: these bytes passed under
+    these fields before (see :mod:`nkdigital.reading.known`), so what only checks (forms, lengths, patterns) is
+    skipped and only what converts is done. Read and converted `block` bytes at a time: the text of one block at a
+    time is held beside the typed columns."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     names = [f["name"] for f in fields]
-    source = pa.BufferReader(raw) if isinstance(raw, bytes) else raw
     try:
         reader = pcsv.open_csv(
-            source, read_options=pcsv.ReadOptions(use_threads=False, block_size=BLOCK),
+            source, read_options=pcsv.ReadOptions(use_threads=False, block_size=block),
             parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True),
             # large_string: the type a text column keeps (and the frame `load` builds, without a copy)
             convert_options=pcsv.ConvertOptions(column_types={n: pa.large_string() for n in names}, null_values=[""],
@@ -90,10 +101,7 @@ def read_plain(raw, lines: int | None, fields: list[dict], label: str, *, checke
         batches = _typed_batches(reader, fields, schema(fields, label), checked)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    rows = sum(b.num_rows for b in batches or ())
-    # a line break inside a cell is a control character, and pyarrow skips a blank line: rows + header lines must
-    # account for every line break
-    if batches is None or not rows or (not checked and lines != rows + 1):
+    if not batches or not sum(b.num_rows for b in batches):
         return None
     return pa.Table.from_batches(batches, schema(fields, label))
 
