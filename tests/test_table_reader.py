@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import io
 import json
 
 import pyarrow as pa
@@ -81,3 +84,53 @@ def test_a_cell_breaking_its_type_or_enum_goes_to_the_careful_reader():
 
 def test_text_with_dashes_quotes_and_hangul_stays_plain():
     assert arrow_table.plain_lines("a,b\n1,\u2014 \u201cok\u201d \ubd81\ud55c \u00e9\n".encode()) == 2
+
+
+def _read(resource: dict, monkeypatch, seals: list, **patches) -> pa.Table:
+    with monkeypatch.context() as patched:
+        for name, value in patches.items():
+            patched.setattr(scan, name, value)
+        read, problems = table.read_table(DEFAULT_DESCRIPTOR.parent, resource, seals.append)
+    assert problems == []
+    return read
+
+
+@pytest.mark.parametrize("resource", _resources(), ids=lambda r: r["name"])
+def test_a_file_read_in_blocks_twice_is_the_table_the_careful_reader_builds(resource, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # the first time checked in full, the second on its mark
+    careful = _careful(resource, monkeypatch).combine_chunks()
+    raw = (DEFAULT_DESCRIPTOR.parent / resource["path"]).read_bytes()
+    seals: list = []
+    for _ in range(2):  # blocks of 1 KiB: a bundled file is several
+        read = _read(resource, monkeypatch, seals, WHOLE=0, parse_plain=functools.partial(
+            arrow_table.parse_plain, block=1 << 10))
+        assert read.combine_chunks().equals(careful, check_metadata=True)
+    assert seals == [scan.seal(raw, resource)] * 2
+
+
+def test_a_file_changed_between_its_scan_and_its_parse_is_read_again_by_the_careful_reader(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    resource = next(r for r in _resources() if r["name"] == "observations")
+    raw = (DEFAULT_DESCRIPTOR.parent / resource["path"]).read_bytes()
+    real, parsed, seals = scan.scan, [], []
+
+    def other_bytes(file, resource):  # the scan saw bytes other than those parsed next
+        return scan.Scan((1, "0" * 64), real(file, resource).digest[::-1])
+
+    read = _read(resource, monkeypatch, seals, WHOLE=0, scan=other_bytes,
+                 parse_plain=lambda *args, **kwargs: parsed.append(1) or arrow_table.parse_plain(*args, **kwargs))
+    assert parsed == [1]  # parsed, but not taken: the careful reader read the file again and sealed what it read
+    assert read.combine_chunks().equals(_careful(resource, monkeypatch).combine_chunks(), check_metadata=True)
+    assert seals == [scan.seal(raw, resource)]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 64])
+@pytest.mark.parametrize("text", ["a,b\n1,2\n\u00e9\u2014x,y\n", "a,b\n1,\u200b2\n", "a,b\n1,2\r\n", "a,b\n\u202e,2\n",
+                                  "a,b\n1,2"])
+def test_lines_and_refused_characters_are_found_across_the_blocks_a_file_is_read_in(text, size):
+    raw = text.encode()
+    hashed = scan.Hashed(io.BytesIO(raw), plain=True)
+    while hashed.read(size):  # blocks of `size` bytes: every character split at every place
+        pass
+    assert hashed.lines == arrow_table.plain_lines(raw)
+    assert hashed.digest.digest() == hashlib.sha256(raw).digest()
