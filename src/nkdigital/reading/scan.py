@@ -1,6 +1,7 @@
-"""A resource file's bytes taken in blocks, never held whole: one pass that hashes them and finds whether they can be
-plain (see `arrow_table.plain_lines`), and a file object that hashes what pyarrow reads from it, so the table read
-in a second pass is known to come from the same bytes.
+"""The reader's fast path for a file: a small one read whole, a large one never held whole but read twice in blocks,
+once to hash it (its seal, and the SHA-256 that names it in the reader's marks) and once through a file object that
+hashes what pyarrow parses, checks its lines and characters (see `arrow_table.plain_lines`) unless a mark vouches
+for the bytes, and so knows the table comes from the bytes scanned.
 
 Holding a large file's bytes while pyarrow builds its table from them kept both in memory at once (issue 25).
 """
