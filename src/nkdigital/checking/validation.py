@@ -152,7 +152,7 @@ def _check_quotes(report: Report, descriptor_path: Path, archive: str | os.PathL
         report.problems.append(Problem(str(archive_path), None, None,
                                        f"source archive {what}: quotes cannot be checked (pass --archive PATH to"
                                        f" the folder holding INDEX.csv, core/ and library/)"))
-    elif "sources" in report.frames:
+    elif "sources" in tables:
         files = Archive(archive_path)  # each archived file read once for all three checks
         report.problems += check_quotes(tables, files)
         report.problems += check_archive_credits(tables, files)
