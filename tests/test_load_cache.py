@@ -12,7 +12,7 @@ import pytest
 import nkdigital as nk
 from nkdigital.core.errors import PackageError
 from nkdigital.core.paths import cache_dir
-from nkdigital.reading import known, table
+from nkdigital.reading import known, scan
 
 from . import broken as b
 from .conftest import DESCRIPTOR
@@ -27,14 +27,14 @@ def marks(monkeypatch, tmp_path):
 
 def _checked_reads(monkeypatch) -> list[str]:
     """Records the label of every file read on the strength of a kept mark."""
-    calls, real = [], table.read_plain
+    calls, real = [], scan.parse_plain
 
-    def spy(raw, lines, fields, label, **kwargs):
+    def spy(source, fields, label, **kwargs):
         if kwargs.get("checked"):
             calls.append(label)
-        return real(raw, lines, fields, label, **kwargs)
+        return real(source, fields, label, **kwargs)
 
-    monkeypatch.setattr(table, "read_plain", spy)
+    monkeypatch.setattr(scan, "parse_plain", spy)
     return calls
 
 
@@ -53,7 +53,7 @@ def _assert_same(before: nk.Package, after: nk.Package) -> None:
 
 def test_frames_read_on_the_strength_of_kept_marks_are_the_frames_the_careful_reader_builds(marks, monkeypatch):
     with monkeypatch.context() as patched:  # every file cell by cell: only the descriptor leaves a mark
-        patched.setattr(table, "read_plain", lambda *args, **kwargs: None)
+        patched.setattr(scan, "parse_plain", lambda *args, **kwargs: None)
         careful = nk.load(DESCRIPTOR)
     assert len(list(marks.iterdir())) == 1
     checked = _checked_reads(monkeypatch)

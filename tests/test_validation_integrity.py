@@ -14,6 +14,7 @@ from nkdigital.checking.validation import validate
 from nkdigital.core.errors import Problem
 
 from . import broken as b
+from .conftest import DESCRIPTOR
 
 HASH_CHANGED = "file changed since its hash was recorded; check the edit, then run `nkdigital refresh`"
 
@@ -164,6 +165,20 @@ def test_the_validate_command_never_imports_frictionless(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_reading_and_integrity_checking_the_bundled_package_never_imports_pandas(tmp_path):
+    code = ("import sys; from nkdigital.checking.resources import integrity_problems, read_tables;"
+            " from nkdigital.core.paths import bundled_descriptor; from nkdigital.reading.descriptor import"
+            " read_descriptor; path = bundled_descriptor(); d = read_descriptor(path); tables, sealed = {}, {};"
+            " problems = read_tables(d, path.parent, tables, sealed);"
+            " problems += integrity_problems(d, path.parent, tables, sealed);"
+            " print(len(tables), len(sealed), sorted(problems), 'pandas' in sys.modules)")
+    for _ in range(2):  # the second time on the strength of the reader's kept marks
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+        count = len(b.descriptor(DESCRIPTOR)["resources"])
+        assert done.stdout.split() == [str(count), str(count), "[]", "False"], done.stdout + done.stderr
 
 
 def test_a_foreign_key_to_a_field_the_other_resource_lacks_is_a_descriptor_problem(copy):

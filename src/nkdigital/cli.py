@@ -109,7 +109,9 @@ def _package_options(command: argparse.ArgumentParser) -> None:
 def _validated(args: argparse.Namespace):
     """The package `--package` names (default: bundled), validated against `--archive`."""
     from nkdigital.api.package import load
+    from nkdigital.core.arrow import lean_pool
 
+    lean_pool()
     return load(args.package, validate=True, archive=args.archive)
 
 
@@ -142,7 +144,9 @@ def _say(text: str, stream=None) -> None:
 
 def _validate(args: argparse.Namespace) -> int:
     from nkdigital.checking.validation import validate
+    from nkdigital.core.arrow import lean_pool
 
+    lean_pool()
     report = validate(args.package, args.archive)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -152,8 +156,8 @@ def _validate(args: argparse.Namespace) -> int:
         for problem in report.problems:
             _say(f"  - {problem}", sys.stderr)
         return 1
-    rows = sum(len(frame) for frame in report.frames.values())
-    print(f"valid: {len(report.frames)} resources, {rows} rows")
+    rows = sum(table.num_rows for table in report.tables.values())
+    print(f"valid: {len(report.tables)} resources, {rows} rows")
     return 0
 
 

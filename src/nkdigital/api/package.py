@@ -21,6 +21,7 @@ from nkdigital.core.paths import resolve_descriptor
 from nkdigital.core.periods import Bound, overlapping
 from nkdigital.reading import links
 from nkdigital.reading.descriptor import read_descriptor
+from nkdigital.reading.frames import to_frame
 from nkdigital.reading.table import read_table
 
 
@@ -33,15 +34,15 @@ def load(path: str | os.PathLike | None = None, *, validate: bool = False,
     Any problem raises :class:`~nkdigital.PackageError` naming file, row and field; nothing is half-loaded.
     """
     descriptor_path = resolve_descriptor(path)
-    frames = {}
+    tables = {}
     if validate:
         from nkdigital.checking.validation import validated
 
-        frames = validated(descriptor_path, archive).frames  # empty when the verdict came from the cache
+        tables = validated(descriptor_path, archive).tables  # empty when the verdict came from the cache
     descriptor = read_descriptor(descriptor_path)
-    # reuse the frames validation read, if it ran: no second read, and nothing can change in between
-    tables = frames or _read_tables(descriptor_path, descriptor)
-    frames = {r["name"]: _with_attrs(tables[r["name"]], r, descriptor) for r in descriptor["resources"]}
+    # reuse the tables validation read, if it ran: no second read, and nothing can change in between
+    tables = tables or _read_tables(descriptor_path, descriptor)
+    frames = {r["name"]: _with_attrs(to_frame(tables[r["name"]]), r, descriptor) for r in descriptor["resources"]}
     return Package(descriptor, _indicators_as_categories(frames), descriptor_path, archive=archive, valid=validate)
 
 
@@ -77,13 +78,13 @@ def cite(what: str | pd.DataFrame | Iterable[str] | None = None, style: str = DE
     return cite_in(what, style, package=package or bundled())
 
 
-def _read_tables(descriptor_path: Path, descriptor: dict) -> dict[str, pd.DataFrame]:
-    """Every resource as a typed frame; PackageError listing every problem if any file is broken."""
+def _read_tables(descriptor_path: Path, descriptor: dict) -> dict:
+    """Every resource as a typed pyarrow Table; PackageError listing every problem if any file is broken."""
     tables, problems = {}, []
     for resource in descriptor["resources"]:
-        frame, found = read_table(descriptor_path.parent, resource)
+        table, found = read_table(descriptor_path.parent, resource)
         problems += found
-        tables[resource["name"]] = frame
+        tables[resource["name"]] = table
     if problems:
         raise PackageError(problems)
     return tables

@@ -18,11 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
 
 from nkdigital.checking import checks
 from nkdigital.checking.credit_checks import (
@@ -34,26 +31,17 @@ from nkdigital.checking.credit_checks import (
 )
 from nkdigital.checking.date_checks import check_dates
 from nkdigital.checking.event_dates import check_event_dates, check_one_account_per_source
-from nkdigital.checking.integrity import (
-    HASH_CHANGED,
-    RawCells,
-    foreign_key_problems,
-    hash_problem,
-    key_problems,
-    limit_problems,
-    seal,
-)
+from nkdigital.checking.integrity import HASH_CHANGED
 from nkdigital.checking.law_checks import check_laws
 from nkdigital.checking.network import check_network_records
 from nkdigital.checking.provenance import check_provenance
 from nkdigital.checking.quotes import Archive, check_quote_lengths, check_quotes
+from nkdigital.checking.resources import integrity_problems, read_tables
 from nkdigital.checking.tier_checks import check_share_of
 from nkdigital.core.errors import PackageError, Problem, sort_problems
-from nkdigital.core.limits import MAX_PACKAGE_BYTES, megabytes
 from nkdigital.core.paths import default_archive, resolve_descriptor
 from nkdigital.reading.descriptor import read_descriptor
 from nkdigital.reading.profile import metadata_problems
-from nkdigital.reading.table import read_table
 
 SKIPPED = ("logic checks (bounds, dates, derived rows, ids, source use) and quotes"
            " wait until the problems listed are fixed")
@@ -61,15 +49,24 @@ SKIPPED = ("logic checks (bounds, dates, derived rows, ids, source use) and quot
 
 @dataclass
 class Report:
-    """Outcome of validation: the problems found and notes on what could not be checked."""
+    """Outcome of validation: the problems found, notes on what could not be checked, and the resources read
+    (`tables`: name to pyarrow Table, see :mod:`nkdigital.checking.columns`)."""
 
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    tables: dict = field(default_factory=dict, repr=False)
 
     @property
     def valid(self) -> bool:
         return not self.problems
+
+    @functools.cached_property
+    def frames(self) -> dict:
+        """TRANSITIONAL (issue 25, until every check works on `tables`): the tables as pandas frames, built on
+        first use (the only use of pandas in validation)."""
+        from nkdigital.reading.frames import to_frame
+
+        return {name: to_frame(table) for name, table in self.tables.items()}
 
 
 def validate(
@@ -95,62 +92,21 @@ def validate(
         return report
     base = descriptor_path.parent
     sealed: dict[str, tuple] | None = {} if check_hashes else None  # each file's size and digest, as read
-    report.problems += _read_tables(descriptor, base, report.frames, sealed)
+    report.problems += read_tables(descriptor, base, report.tables, sealed)
     if check_hashes:
         report.problems += _unsealed(descriptor, descriptor_path.name)
     report.problems += metadata_problems(descriptor, descriptor_path.name)
     refused = {(p.file, p.row, p.field) for p in report.problems if p.row}
-    report.problems += _not_covered(integrity_problems(descriptor, base, report.frames, sealed, refused),
+    report.problems += _not_covered(integrity_problems(descriptor, base, report.tables, sealed, refused),
                                     report.problems)
     if any(p.message != HASH_CHANGED for p in report.problems):
         report.notes.append(SKIPPED)
     else:
-        tables = _as_tables(report.frames)
+        tables = report.tables
         report.problems += logic_problems(descriptor, report.frames, today or dt.date.today(), tables)
         _check_quotes(report, descriptor_path, archive, tables)
     report.problems = sort_problems(_one_per_cell(_not_following_a_quote(report.problems)))
     return report
-
-
-def _read_tables(descriptor: dict, base: Path, frames: dict[str, pd.DataFrame],
-                 sealed: dict[str, tuple] | None = None) -> list[Problem]:
-    """Read every resource into `frames` (a file that cannot be used stays out) and return the reader's problems;
-    the size and digest of each file's bytes go into `sealed` (if given), hashed as they are read."""
-    problems, total = [], 0
-    for resource in descriptor["resources"]:
-        total += _size(base / resource["path"])
-        if total > MAX_PACKAGE_BYTES:
-            problems.append(Problem(resource["path"], None, None, "the package's files together exceed"
-                                    f" {megabytes(MAX_PACKAGE_BYTES)}; this file was not read"))
-            continue
-        seen = None if sealed is None else functools.partial(_seal, sealed, resource)
-        frame, found = read_table(base, resource, seen)
-        problems += found
-        if frame is not None:
-            frames[resource["name"]] = frame
-    return problems
-
-
-def _seal(sealed: dict[str, tuple], resource: dict, raw: bytes) -> None:
-    sealed[resource["name"]] = seal(raw, resource)
-
-
-def integrity_problems(descriptor: dict, base: Path, frames: dict[str, pd.DataFrame],
-                       sealed: dict[str, tuple] | None = None, refused: Collection[tuple] = ()) -> list[Problem]:
-    """Limits, keys, foreign keys and (given `sealed`, see `_read_tables`) recorded hashes of every resource read
-    into `frames`; `refused` locates the rows and cells (file, row, field) the reader refused."""
-    usable = [r for r in descriptor["resources"] if r["name"] in frames]
-    raws = {r["name"]: RawCells(base / r["path"]) for r in usable}
-    problems = []
-    for resource in usable:
-        frame, raw = frames[resource["name"]], raws[resource["name"]]
-        problems += limit_problems(frame, resource, raw)
-        problems += key_problems(frame, resource, raw)
-        if sealed is not None and resource["name"] in sealed:
-            problems += filter(None, [hash_problem(sealed[resource["name"]], resource)])
-    for resource in usable:
-        problems += foreign_key_problems(frames, resource, raws[resource["name"]], refused, raws)
-    return problems
 
 
 _VALID: set[str] = set()  # content keys validated in this process
@@ -162,7 +118,7 @@ def validated(path: str | os.PathLike | None = None, archive: str | os.PathLike 
     A valid verdict is remembered in this process and on disk (`$XDG_CACHE_HOME/nkdigital/validated/`), keyed by
     the SHA-256 of the descriptor, every resource file, every archive file and our code
     (:func:`nkdigital.checking.content.content_key`): any changed byte validates again. Only valid verdicts are
-    kept, so a problem is always reported afresh. The report's `frames` are empty when the verdict came from the cache.
+    kept, so a problem is always reported afresh. The report's `tables` are empty when the verdict came from the cache.
     """
     from nkdigital.checking import content
 
@@ -189,27 +145,6 @@ def _not_following_a_quote(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not (checks.NOT_STATED in p.message and (p.file, p.row) in rows)]
 
 
-def _size(file: Path) -> int:
-    try:
-        return file.stat().st_size if file.is_file() else 0
-    except OSError:
-        return 0
-
-
-def _as_tables(frames: dict[str, pd.DataFrame]) -> dict:
-    """TRANSITIONAL (issue 25, until `reading.table` returns Arrow tables): each frame as the Arrow table
-    `checking.columns` describes, for the checks already written against tables."""
-    import pyarrow as pa
-
-    tables = {}
-    for name, frame in frames.items():
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        schema = pa.schema([pa.field(f.name, pa.date32()) if pa.types.is_timestamp(f.type) else f
-                            for f in table.schema])
-        tables[name] = table.cast(schema).replace_schema_metadata({"path": frame.attrs.get("path", f"data/{name}.csv")})
-    return tables
-
-
 def _check_quotes(report: Report, descriptor_path: Path, archive: str | os.PathLike | None, tables: dict) -> None:
     archive_path = Path(archive) if archive is not None else default_archive(descriptor_path)
     if not archive_path.is_dir():
@@ -217,7 +152,7 @@ def _check_quotes(report: Report, descriptor_path: Path, archive: str | os.PathL
         report.problems.append(Problem(str(archive_path), None, None,
                                        f"source archive {what}: quotes cannot be checked (pass --archive PATH to"
                                        f" the folder holding INDEX.csv, core/ and library/)"))
-    elif "sources" in report.frames:
+    elif "sources" in tables:
         files = Archive(archive_path)  # each archived file read once for all three checks
         report.problems += check_quotes(tables, files)
         report.problems += check_archive_credits(tables, files)
@@ -246,7 +181,7 @@ def _one_per_cell(problems: list[Problem]) -> list[Problem]:
     return list(first.values())
 
 
-def logic_problems(descriptor: dict, frames: dict[str, pd.DataFrame], today: dt.date, tables: dict) -> list[Problem]:
+def logic_problems(descriptor: dict, frames: dict, today: dt.date, tables: dict) -> list[Problem]:
     keys = {}
     problems = []
     for resource in descriptor["resources"]:

@@ -42,10 +42,12 @@ def all_match(pattern: str, texts: list[str]) -> bool:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from nkdigital.core import arrow
+
     if not texts:
         return True
     try:
-        matched = pc.match_substring_regex(pa.array(texts, pa.string()), pattern=f"^(?:{pattern})$")
+        matched = pc.match_substring_regex(arrow.array(texts, pa.large_string()), pattern=f"^(?:{pattern})$")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return False  # the caller's per-cell path gives the precise problem
     return bool(pc.all(matched).as_py())

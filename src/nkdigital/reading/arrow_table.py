@@ -1,6 +1,7 @@
 """The reader's fast path: a plainly valid CSV file read by pyarrow and checked column by column.
 
-`read_plain` returns the typed frame `nkdigital.table.read_table` would build, or None as soon as anything is
+`read_plain` returns the typed table `nkdigital.reading.table.read_table` would build (the column types
+`nkdigital.checking.columns` lists), or None as soon as anything is
 not plainly valid (a quoting or layout pyarrow and Python's csv module might read differently, a header off the
 schema, a cell breaking its type, `required`, `enum` or `pattern`, a control or invisible character): the
 cell-by-cell reader then finds and words every problem. Each rule is one vectorised pass over a column.
@@ -11,8 +12,8 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-import pandas as pd
 
+from nkdigital.core import arrow
 from nkdigital.core.limits import MAX_CELLS, MAX_INTEGER_DIGITS, MAX_NUMBER_CHARS
 
 # what the cell-by-cell reader refuses anywhere in a file, as bytes of valid UTF-8: control characters other than
@@ -29,21 +30,23 @@ _NOT_SUSPECT = bytes(set(range(256)) - set(_CONTROL) - set(_REFUSED_AFTER))
 _FORMS = {"number": r"-?[0-9]+(\.[0-9]+)?", "integer": r"-?[0-9]+", "year": r"[0-9]{4}",
           "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}"}
 _LONGEST = {"number": MAX_NUMBER_CHARS, "integer": MAX_INTEGER_DIGITS}
-# pyarrow reads a file in blocks of this size: a smaller file is one block, which threads cannot share, and handing it
-# to the thread pool only costs a start-up and, on a busy machine, a wait for a thread to be scheduled
-_BLOCK = 1 << 20
+# pyarrow reads, parses and converts a file in blocks of this size, one at a time (no thread pool: threads cost a
+# start-up, memory of their own and, on a busy machine, waits). Converting a block reserves about 35 times its size
+# for a file of 21 columns; at 1 MiB that was 35 MiB more at the peak of reading a large file, at 256 KiB 10 MiB,
+# for the same CPU time.
+BLOCK = 1 << 18
 _TRUE, _FALSE = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")
 
 
 def plain_lines(raw: bytes) -> int | None:
     """The number of lines of `raw` (a CSV file's bytes), or None when a missing final newline or a refused
     character leaves it to the careful reader to word the problem (a blank line :func:`read_plain` finds)."""
-    if not raw.endswith(b"\n") or _refused(raw):
+    if not raw.endswith(b"\n") or refused(raw):
         return None
     return raw.count(b"\n")
 
 
-def _refused(raw: bytes) -> bool:
+def refused(raw: bytes) -> bool:
     """`raw` (read as UTF-8, ending with a line break) holds a character the careful reader refuses; one pass over
     the bytes, and one per lead byte of a refused character that the file holds."""
     suspects = set(raw.translate(None, _NOT_SUSPECT))
@@ -64,52 +67,95 @@ def _refused(raw: bytes) -> bool:
     return False
 
 
-def read_plain(raw: bytes, lines: int | None, fields: list[dict], label: str, *,
-               checked: bool = False) -> pd.DataFrame | None:
-    """The typed frame of a CSV file of `lines` lines (its bytes `raw`; see :func:`plain_lines`), or None if it is
-    not plainly valid. `checked`: these bytes passed under these fields before (see :mod:`nkdigital.reading.known`),
-    so what only checks (line count, forms, lengths, patterns) is skipped and only what converts is done."""
+def read_plain(raw: bytes, lines: int | None, fields: list[dict], label: str, *, checked: bool = False,
+               block: int = BLOCK):
+    """The typed pyarrow Table of a CSV file of `lines` lines (its bytes `raw`; see :func:`plain_lines`), or None
+    if it is not plainly valid (see :func:`parse_plain`)."""
+    import pyarrow as pa
+
+    table = parse_plain(pa.BufferReader(raw), fields, label, checked=checked, block=block)
+    # a line break inside a cell is a control character, and pyarrow skips a blank line: rows + header lines must
+    # account for every line break
+    return None if table is None or (not checked and lines != table.num_rows + 1) else table
+
+
+def parse_plain(source, fields: list[dict], label: str, *, checked: bool = False, block: int = BLOCK):
+    """The typed pyarrow Table of the CSV file `source` (a pyarrow or binary file object), or None if a cell is not
+    plainly valid (the caller checks that its rows account for its lines). `checked`: these bytes passed under
+    these fields before (see :mod:`nkdigital.reading.known`), so what only checks (forms, lengths, patterns) is
+    skipped and only what converts is done. Read and converted `block` bytes at a time: the text of one block at a
+    time is held beside the typed columns."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     names = [f["name"] for f in fields]
     try:
-        table = pcsv.read_csv(
-            pa.BufferReader(raw), read_options=pcsv.ReadOptions(use_threads=len(raw) > _BLOCK),
+        reader = pcsv.open_csv(
+            source, read_options=pcsv.ReadOptions(use_threads=False, block_size=block),
             parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True),
-            # large_string: the type pandas keeps text in (a plain string column would be copied into it)
+            # large_string: the type a text column keeps (and the frame `load` builds, without a copy)
             convert_options=pcsv.ConvertOptions(column_types={n: pa.large_string() for n in names}, null_values=[""],
                                                 strings_can_be_null=True))  # an empty cell, quoted or not
+        if reader.schema.names != names:
+            return None
+        batches = _typed_batches(reader, fields, schema(fields, label), checked)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    rows = table.num_rows
-    # a line break inside a cell is a control character, and pyarrow skips a blank line: rows + header lines must
-    # account for every line break
-    if table.column_names != names or not rows or (rows + 1) * len(names) > MAX_CELLS or (
-            not checked and lines != rows + 1):
+    if not batches or not sum(b.num_rows for b in batches):
         return None
-    columns = {}
-    for field, cells in zip(fields, table.columns, strict=True):
-        column = _typed(cells, field, checked)
-        if column is None:
+    return pa.Table.from_batches(batches, schema(fields, label))
+
+
+def _typed_batches(reader, fields: list[dict], typed_schema, checked: bool) -> list | None:
+    """Each block of `reader` with its columns typed, or None once a cell is not plainly valid or the file holds
+    more than MAX_CELLS cells."""
+    import pyarrow as pa
+
+    batches, rows = [], 0
+    for batch in reader:
+        rows += batch.num_rows
+        if (rows + 1) * len(fields) > MAX_CELLS:
             return None
-        columns[field["name"]] = column
-    frame = pd.DataFrame(columns, copy=False)
-    frame.attrs["path"] = label
-    return frame
+        columns = []
+        for cells, field in zip(batch.columns, fields, strict=True):
+            column = _typed(cells, field, checked)
+            if column is None:
+                return None
+            columns.append(column)
+        batches.append(pa.RecordBatch.from_arrays(columns, schema=typed_schema))
+    return batches
+
+
+def arrow_type(field: dict):
+    """The Arrow type of a field's column (see :mod:`nkdigital.checking.columns`)."""
+    import pyarrow as pa
+
+    kind = field.get("type", "string")
+    if kind == "string" and "enum" in field.get("constraints", {}):
+        return pa.dictionary(pa.int32(), pa.large_string())
+    return {"string": pa.large_string, "number": pa.float64, "integer": pa.int64, "year": pa.int64,
+            "boolean": pa.bool_, "date": pa.date32}[kind]()
+
+
+def schema(fields: list[dict], label: str):
+    """The schema of a resource's table: its fields' types, and its file as metadata `path`."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field(f["name"], arrow_type(f)) for f in fields], metadata={"path": label})
 
 
 @functools.cache
-def _categories(allowed: tuple[str, ...]) -> tuple:
-    """An enum's values as an arrow array, and the frame's dtype of its column, built once per process."""
+def enum_values(allowed: tuple[str, ...]):
+    """An enum's allowed values as an arrow array (an enum column's dictionary), built once per process."""
     import pyarrow as pa
 
-    return pa.array(allowed, pa.large_string()), pd.CategoricalDtype(list(allowed))
+    return arrow.array(list(allowed), pa.large_string())
 
 
 def _typed(cells, field: dict, checked: bool = False):
-    """The column's values as the frame's array (an enum as a Categorical of its allowed values), or None if a
+    """The column's values as their arrow type (an enum as a dictionary of its allowed values), or None if a
     cell is not plainly valid; `checked`: only what converts is done (see :func:`read_plain`)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     kind, constraints = field.get("type", "string"), field.get("constraints", {})
@@ -117,17 +163,14 @@ def _typed(cells, field: dict, checked: bool = False):
         return None
     allowed = constraints.get("enum")
     if kind == "string" and allowed is not None:
-        values, dtype = _categories(tuple(allowed))
+        values = enum_values(tuple(allowed))
         codes = pc.index_in(cells, value_set=values)
         if codes.null_count != cells.null_count:  # a value the enum does not allow
             return None
-        return pd.Categorical.from_codes(codes.fill_null(-1).to_numpy(), dtype=dtype, validate=False)
+        return pa.DictionaryArray.from_arrays(codes, values)
     if not checked and not _plain_cells(cells, kind, constraints):
         return None
-    converted = _converted(cells, kind)
-    if converted is None or kind == "date":
-        return None if converted is None else converted.to_numpy()
-    return _dtypes()[converted.type].__from_arrow__(converted)
+    return _converted(cells, kind)
 
 
 def _plain_cells(cells, kind: str, constraints: dict) -> bool:
@@ -136,7 +179,7 @@ def _plain_cells(cells, kind: str, constraints: dict) -> bool:
 
     present = cells.drop_null() if cells.null_count else cells
     allowed = constraints.get("enum")
-    if allowed is not None and not _all(pc.is_in(present, value_set=_categories(tuple(allowed))[0])):
+    if allowed is not None and not _all(pc.is_in(present, value_set=enum_values(tuple(allowed)))):
         return False
     if kind in _FORMS and not _all_match(present, _FORMS[kind]):
         return False
@@ -164,7 +207,7 @@ def _all_match(cells, pattern: str) -> bool:
 
 
 def _converted(values, kind: str):
-    """`values` cast to the arrow type that converts to the frame's dtype (see _DTYPES), or None."""
+    """`values` (text) cast to the column's arrow type (see :func:`arrow_type`), or None if one does not cast."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -176,21 +219,12 @@ def _converted(values, kind: str):
         if kind in ("integer", "year"):
             return values.cast(pa.int64())
         if kind == "date":  # an impossible day (2021-02-30) fails the cast
-            return values.cast(pa.date32()).cast(pa.timestamp("s"))
+            return values.cast(pa.date32())
         if kind == "boolean":
-            if not _all(pc.is_in(values.drop_null(), value_set=pa.array(_TRUE + _FALSE, pa.large_string()))):
+            if not _all(pc.is_in(values.drop_null(), value_set=arrow.array([*_TRUE, *_FALSE], pa.large_string()))):
                 return None
-            truth = pc.is_in(values, value_set=pa.array(_TRUE, pa.large_string()))
-            return pc.if_else(pc.is_null(values), pa.scalar(None, pa.bool_()), truth)
+            truth = pc.is_in(values, value_set=arrow.array(list(_TRUE), pa.large_string()))
+            return pc.if_else(pc.is_null(values), arrow.scalar(None, pa.bool_()), truth)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OverflowError):
         return None
     return None
-
-
-@functools.cache
-def _dtypes() -> dict:
-    """The frame's dtype of each arrow type a column converts from (dates and enums are converted apart)."""
-    import pyarrow as pa
-
-    return {pa.large_string(): pd.StringDtype("pyarrow"), pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype(),
-            pa.bool_(): pd.BooleanDtype()}

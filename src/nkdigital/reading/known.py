@@ -34,12 +34,13 @@ def descriptor_mark(text: str) -> str:
     return _mark("descriptor", text.encode("utf-8", "surrogatepass"))
 
 
-def plain_mark(fields: list[dict], raw: bytes) -> str:
-    """The mark of a CSV file's bytes read under `fields` (the resource's schema fields)."""
+def plain_mark(fields: list[dict], digest: bytes) -> str:
+    """The mark of a CSV file's bytes (named by their SHA-256 `digest`) read under `fields` (the resource's schema
+    fields)."""
     import pyarrow
 
     schema = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
-    return _mark("plain", pyarrow.__version__.encode(), schema, raw)
+    return _mark("plain", pyarrow.__version__.encode(), schema, digest)
 
 
 def is_known(mark: str) -> bool:

@@ -1,24 +1,21 @@
-"""Reading one resource's CSV into a typed DataFrame, collecting every problem with its location."""
+"""Reading one resource's CSV into a typed pyarrow Table, collecting every problem with its location."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 import math
 import re
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
+from nkdigital.core import arrow
 from nkdigital.core.errors import Problem, shown
-from nkdigital.core.limits import MAX_CELLS, MAX_FILE_BYTES, MAX_INTEGER_DIGITS, MAX_NUMBER_CHARS, megabytes
+from nkdigital.core.limits import MAX_CELLS, MAX_INTEGER_DIGITS, MAX_NUMBER_CHARS
 from nkdigital.core.patterns import all_match, fullmatch, pattern_message
-from nkdigital.reading import known
-from nkdigital.reading.arrow_table import plain_lines, read_plain
+from nkdigital.reading import scan
+from nkdigital.reading.arrow_table import arrow_type, enum_values, schema
 
 # ASCII digits only: `\d` would also accept Arabic-Indic and other scripts' digits
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -93,28 +90,16 @@ PARSERS: dict[str, Callable[[str], object]] = {
 }
 
 
-def read_bytes(file: Path, label: str, seen: Callable[[bytes], object] | None = None,
-               ) -> tuple[bytes | None, list[Problem]]:
-    """The file's bytes, or None and the problem when it is missing, not a regular file, too large or unreadable;
-    `seen`, if given, is called with the bytes read.
-
-    Only a regular file of at most MAX_FILE_BYTES is opened: a FIFO or device would block or never end.
-    """
+def read_bytes(file: Path, label: str) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, or None and the problem when it is missing, not a regular file, too large or
+    unreadable."""
     try:
-        if not file.exists():
-            return None, [Problem(label, None, None, "resource file is missing")]
-        if not file.is_file():
-            return None, [Problem(label, None, None, "resource is not a regular file (a folder, FIFO or device?)")]
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Problem(label, None, None, f"file is {megabytes(size)}; the limit is"
-                                  f" {megabytes(MAX_FILE_BYTES)}")]
-        raw = file.read_bytes()
+        problem = scan.unusable(file, label)
+        if problem is not None:
+            return None, [problem]
+        return file.read_bytes(), []
     except OSError as error:
-        return None, [Problem(label, None, None, f"resource file cannot be read: {error.strerror}")]
-    if seen is not None:
-        seen(raw)
-    return raw, []
+        return None, [scan.unreadable(error, label)]
 
 
 def decode(raw: bytes, label: str) -> tuple[str | None, list[Problem]]:
@@ -163,31 +148,31 @@ def _header_problems(header: list[str], expected: list[str], label: str) -> list
     return problems or [Problem(label, 1, None, "columns are not in the schema's order: " + ", ".join(expected))]
 
 
-def read_table(base: Path, resource: dict, seen: Callable[[bytes], object] | None = None,
-               ) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read `resource` (a checked descriptor dict) relative to `base`; return the typed frame (None if unusable).
+def read_table(base: Path, resource: dict, seen: Callable[[tuple], object] | None = None) -> tuple:
+    """Read `resource` (a checked descriptor dict) relative to `base`; return the typed pyarrow Table (None if
+    unusable; column types as :mod:`nkdigital.checking.columns` lists them, schema metadata `path` its file) and
+    the problems found.
 
-    Every cell that breaks its field's type, `required` or `enum` becomes None in the frame and one problem.
-    `seen`, if given, is called with the file's bytes once they are read (validation hashes them there).
+    Every cell that breaks its field's type, `required` or `enum` becomes null in the table and one problem.
+    `seen`, if given, is called with the size and digest of the bytes read (see :func:`scan.seal`; validation
+    compares them with the recorded ones). A plain file is read in blocks (see :mod:`nkdigital.reading.scan`);
+    only a file that is not is read whole, and decoded, and read cell by cell.
     """
     label = resource["path"]
     file = base / label
     if not file.resolve().is_relative_to(base.resolve()):
         return None, [Problem(label, None, None, "resource file lies outside the package folder")]
-    raw, problems = read_bytes(file, label, seen)
+    fast, problems = scan.read_fast(file, resource, seen)
+    if fast is not None or problems:
+        return fast, problems
+    raw, problems = read_bytes(file, label)
     if raw is None:
         return None, problems
+    if seen is not None:
+        seen(scan.seal(raw, resource))
     fields = resource["schema"]["fields"]
-    mark = known.plain_mark(fields, raw)
-    fast = read_plain(raw, None, fields, label, checked=True) if known.is_known(mark) else None
-    lines = None if fast is not None else plain_lines(raw)
-    if lines is not None:  # pyarrow reads the bytes; the text is decoded only if the careful reader needs it
-        fast = read_plain(raw, lines, fields, label)
-        if fast is not None:
-            known.remember(mark)
-    if fast is not None:
-        return fast, []
     text, problems = decode(raw, label)
+    del raw  # the text is the careful reader's copy
     if text is None:
         return None, problems
     records, cut = _records(text, label)
@@ -202,7 +187,7 @@ def read_table(base: Path, resource: dict, seen: Callable[[bytes], object] | Non
     header_problems = _header_problems(records[0], [f["name"] for f in fields], label)
     if header_problems:
         return None, problems + header_problems
-    blank = [None] * len(fields)  # a broken row keeps its place, so frame index == row number - 2
+    blank = [None] * len(fields)  # a broken row keeps its place, so position == row number - 2
     rows = []
     for row_number, record in enumerate(records[1:], start=2):
         if row_number in cut_rows or len(record) != len(fields):
@@ -213,12 +198,11 @@ def read_table(base: Path, resource: dict, seen: Callable[[bytes], object] | Non
         rows.append(record)
     columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in fields]
     holds = _patterns_hold(fields, columns)
-    frame = pd.DataFrame({
-        f["name"]: _typed(_fast(cells, f, held) or _slow(cells, f, label, problems), f)
-        for f, cells, held in zip(fields, columns, holds, strict=True)
-    })
-    frame.attrs["path"] = label
-    return frame, problems
+    import pyarrow as pa
+
+    arrays = [_typed(_fast(cells, f, held) or _slow(cells, f, label, problems), f)
+              for f, cells, held in zip(fields, columns, holds, strict=True)]
+    return pa.Table.from_arrays(arrays, schema=schema(fields, label)), problems
 
 
 _PATTERNS = {"number": _NUMBER, "integer": _INTEGER, "year": _YEAR, "date": _DATE}
@@ -307,20 +291,13 @@ def _convert(cell: str, field: dict, label: str, row: int, problems: list[Proble
     return value
 
 
-_DTYPES = {"string": "string", "number": "Float64", "integer": "Int64", "year": "Int64", "boolean": "boolean"}
+def _typed(values: list[object], field: dict):
+    """The converted values (None: missing or refused) as the field's arrow array (see `arrow_type`)."""
+    import pyarrow as pa
 
-
-@functools.cache
-def _categories(allowed: tuple[str, ...]) -> tuple[pd.CategoricalDtype, dict[str, int]]:
-    """The dtype and code lookup of an enum, built once per process (building them dominates small loads)."""
-    return pd.CategoricalDtype(list(allowed)), {value: code for code, value in enumerate(allowed)}
-
-
-def _typed(values: list[object], field: dict) -> pd.api.extensions.ExtensionArray | pd.Series:
-    kind = field.get("type", "string")
-    if kind == "string" and "enum" in field.get("constraints", {}):
-        dtype, codes = _categories(tuple(field["constraints"]["enum"]))
-        return pd.Categorical.from_codes([codes.get(v, -1) for v in values], dtype=dtype)
-    if kind == "date":  # values are dates or None, which numpy reads as NaT
-        return pd.Series(np.array(values, dtype="datetime64[D]").astype("datetime64[s]"))
-    return pd.array(values, dtype=_DTYPES[kind])
+    kind = arrow_type(field)
+    if pa.types.is_dictionary(kind):
+        allowed = enum_values(tuple(field["constraints"]["enum"]))
+        codes = {value: code for code, value in enumerate(allowed.to_pylist())}
+        return pa.DictionaryArray.from_arrays(arrow.array([codes.get(v) for v in values], pa.int32()), allowed)
+    return arrow.array(values, kind)

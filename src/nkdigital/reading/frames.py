@@ -1,0 +1,61 @@
+"""A read resource's pyarrow Table (see `reading.table`) as the typed pandas DataFrame `nk.load` returns.
+
+Text as `StringDtype("pyarrow")`, an enum as a Categorical of its allowed values (in the schema's order), number
+as `Float64`, integer and year as `Int64`, boolean as `boolean`, date as `datetime64[s]`; a missing cell is NA
+(NaT for a date). `attrs["path"]` names the file. The only reading module that imports pandas: validation works on
+the tables and never needs it.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+
+
+def to_frame(table) -> pd.DataFrame:
+    """The typed frame of `table` (its columns converted without copying text)."""
+    frame = pd.DataFrame({name: _column(table.column(name)) for name in table.column_names}, copy=False)
+    path = (table.schema.metadata or {}).get(b"path")
+    if path is not None:
+        frame.attrs["path"] = path.decode()
+    return frame
+
+
+def _column(cells):
+    """One column as the frame's array."""
+    import pyarrow as pa
+
+    kind = cells.type
+    if pa.types.is_dictionary(kind):
+        return _categorical(cells)
+    if pa.types.is_date32(kind):  # a missing date is NaT
+        return cells.cast(pa.timestamp("s")).to_numpy()
+    return _dtypes()[kind].__from_arrow__(cells)
+
+
+def _categorical(cells) -> pd.Categorical:
+    """An enum column (a dictionary of the enum's values, the same for every chunk) as a Categorical."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = cells.chunks
+    allowed = chunks[0].dictionary if chunks else pa.array([], pa.large_string())
+    indices = pa.chunked_array([c.indices for c in chunks], type=pa.int32())
+    dtype = _categories(tuple(allowed.to_pylist()))
+    return pd.Categorical.from_codes(pc.fill_null(indices, -1).to_numpy(), dtype=dtype, validate=False)
+
+
+@functools.cache
+def _categories(allowed: tuple[str, ...]) -> pd.CategoricalDtype:
+    """An enum's dtype, built once per process (building it dominates small loads)."""
+    return pd.CategoricalDtype(list(allowed))
+
+
+@functools.cache
+def _dtypes() -> dict:
+    """The frame's dtype of each arrow type a column converts from (dates and enums are converted apart)."""
+    import pyarrow as pa
+
+    return {pa.large_string(): pd.StringDtype("pyarrow"), pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype(),
+            pa.bool_(): pd.BooleanDtype()}
