@@ -46,9 +46,19 @@ def _within(cells, values) -> np.ndarray:
     return _true(pc.is_in(cells, value_set=pa.array(sorted(values), type=kind)))
 
 
+def _is(table, column: str, value: str) -> np.ndarray:
+    """Which cells of a text or enum column are `value` (compared in Arrow: no Python string per row)."""
+    return _within(table[column], (value,))
+
+
 def _filled(table, column: str) -> np.ndarray:
     """A column's cells are not missing."""
     return _true(pc.is_valid(table[column]))
+
+
+def _cell(table, column: str, position: int) -> object:
+    """One cell as a Python value (None if missing), for the message of a row a check flags."""
+    return table[column][int(position)].as_py()
 
 
 def _flagged(label: str, mask: np.ndarray, field: str | Callable, message: Callable) -> list:
@@ -72,8 +82,8 @@ def check_quantities(table, label: str) -> list[Problem]:
     bounds = {b: columns.floats(table, b) for b in BOUNDS}
     value, low, high = bounds.values()
     has = {b: ~np.isnan(s) for b, s in bounds.items()}
-    unit, qualifier = columns.texts(table, "unit"), columns.texts(table, "qualifier")
-    has_unit, has_qualifier = unit != None, qualifier != None  # noqa: E711 (element-wise)
+    has_unit, has_qualifier = _filled(table, "unit"), _filled(table, "qualifier")
+    unit = lambda i: _cell(table, "unit", i)  # noqa: E731
     low_above, below, above = low > high, value < low, value > high
     number = {b: (lambda i, b=b: f"{bounds[b][i]:g}") for b in BOUNDS}
     problems = _flagged(label, low_above, "low", lambda i: f"low {number['low'](i)} is greater than high"
@@ -84,8 +94,8 @@ def check_quantities(table, label: str) -> list[Problem]:
                          f" {number['high'](i)}")
     has_quantity = has["value"] | has["low"] | has["high"]
     problems += _flagged(label, has_quantity & ~(has_unit & has_qualifier),
-                         lambda i: "unit" if unit[i] is None else "qualifier",
-                         lambda i: f"a figure is given, so {'unit' if unit[i] is None else 'qualifier'} is required")
+                         lambda i: "qualifier" if has_unit[i] else "unit",
+                         lambda i: f"a figure is given, so {'qualifier' if has_unit[i] else 'unit'} is required")
     in_order = ~(low_above | below | above)
     rules = {
         "range": (~has["value"] & has["low"] & has["high"], "qualifier range needs low and high and an empty value"),
@@ -96,15 +106,15 @@ def check_quantities(table, label: str) -> list[Problem]:
     }
     broken = np.zeros(table.num_rows, dtype=bool)
     for name, (holds, _) in rules.items():
-        broken |= (qualifier == name) & ~holds
-    problems += _flagged(label, broken & in_order, "qualifier", lambda i: rules[qualifier[i]][1])
+        broken |= _is(table, "qualifier", name) & ~holds
+    problems += _flagged(label, broken & in_order, "qualifier", lambda i: rules[_cell(table, "qualifier", i)][1])
     counted = _within(table["unit"], COUNT_UNITS)
     if columns.has(table, "claim_type"):
-        counted &= columns.texts(table, "claim_type") != STATISTIC
-    share = unit == "share"
+        counted &= ~_is(table, "claim_type", STATISTIC)
+    share = _is(table, "unit", "share")
     for name, bound in bounds.items():
         problems += _flagged(label, has[name] & counted & (bound != np.floor(bound)), name,
-                             lambda i, name=name: f"{number[name](i)} {unit[i]} is not a whole number")
+                             lambda i, name=name: f"{number[name](i)} {unit(i)} is not a whole number")
         problems += _flagged(label, has[name] & share & ~((bound >= 0) & (bound <= 1)), name,
                              lambda i, name=name: f"share {number[name](i)} is outside 0-1")
     return _by_row(problems)
@@ -169,17 +179,17 @@ def check_indicators(tables: dict) -> list[Problem]:
     takes = {f"{r['indicator']}\0{kind}" for r in columns.records(indicators, ["indicator", "claim_types"])
              for kind in str(r["claim_types"]).split()}
     label = columns.label("observations", observations)
-    indicator, unit = columns.texts(observations, "indicator"), columns.texts(observations, "unit")
-    named, kind = (observations[c].cast(pa.large_string()) for c in ("indicator", "claim_type"))
-    at = pc.fill_null(pc.index_in(named, value_set=pa.array(list(units), pa.large_string())), -1)
-    at = at.to_numpy(zero_copy_only=False)
-    known, their_unit = at >= 0, np.array([*units.values(), None], dtype=object)[at]
+    named, unit, kind = (observations[c].cast(pa.large_string()) for c in ("indicator", "unit", "claim_type"))
+    at = pc.fill_null(pc.index_in(named, value_set=pa.array(list(units), pa.large_string())), len(units))
+    their_unit = pa.array([*units.values(), None], pa.large_string()).take(at)
+    other_unit = _true(pc.not_equal(unit, their_unit)) | (_true(pc.is_valid(unit)) & ~_true(pc.is_valid(their_unit)))
+    known = at.to_numpy(zero_copy_only=False) < len(units)
+    cell = lambda column, p: _cell(observations, column, p)  # noqa: E731
+    problems = _flagged(label, known & other_unit, "unit", lambda p: f"{cell('unit', p)} is not the unit of"
+                        f" {cell('indicator', p)} ({units[cell('indicator', p)] or 'it has none'})")
     pairs = pc.binary_join_element_wise(named, kind, pa.scalar("\0", pa.large_string()))
-    kinds = columns.texts(observations, "claim_type")
-    problems = _flagged(label, known & (unit != None) & (unit != their_unit), "unit",  # noqa: E711
-                        lambda p: f"{unit[p]} is not the unit of {indicator[p]} ({their_unit[p] or 'it has none'})")
     problems += _flagged(label, known & ~_within(pairs, takes), "claim_type",
-                         lambda p: f"{kinds[p]} is not a claim type {indicator[p]} takes")
+                         lambda p: f"{cell('claim_type', p)} is not a claim type {cell('indicator', p)} takes")
     return _by_row(problems)
 
 
@@ -194,16 +204,19 @@ def check_stated_figures(table, label: str) -> list[Problem]:
         | ~np.isnan(columns.floats(table, "high"))
     checked &= _filled(table, "quote")
     if columns.has(table, "claim_type"):
-        checked &= columns.texts(table, "claim_type") != "derived"
+        checked &= ~_is(table, "claim_type", "derived")
     if columns.has(table, "formula"):
         checked &= ~_filled(table, "formula")
     phrase = table["phrase"] if columns.has(table, "phrase") else pa.nulls(table.num_rows, pa.large_string())
-    alike = pa.table({"quote": table["quote"], "unit": table["unit"].cast(pa.large_string()), "phrase": phrase,
-                      **{b: table[b].cast(pa.float64()) for b in BOUNDS}, "at": np.arange(table.num_rows)})
-    groups = alike.filter(checked).group_by(["quote", "unit", "phrase", *BOUNDS], use_threads=False)
+    alike = pa.table({"checked": checked, "quote": table["quote"], "unit": table["unit"].cast(pa.large_string()),
+                      "phrase": phrase, **{b: table[b].cast(pa.float64()) for b in BOUNDS},
+                      "at": np.arange(table.num_rows)})  # grouped as they are: a filter would copy every quote
+    groups = alike.group_by(["checked", "quote", "unit", "phrase", *BOUNDS], use_threads=False)
     read: dict[tuple, list[reading.Figure]] = {}
     problems = []
     for group in groups.aggregate([("at", "list")]).to_pylist():
+        if not group["checked"]:
+            continue
         key = (group["quote"], group["unit"], group["phrase"])
         if key not in read:
             read[key] = reading.stated(*key)

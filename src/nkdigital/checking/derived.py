@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from nkdigital.checking import columns
-from nkdigital.checking.checks import BOUNDS, _filled, _present, _within
+from nkdigital.checking.checks import BOUNDS, _filled, _is, _present, _within
 from nkdigital.core.errors import Problem
 from nkdigital.core.formula import check_size, evaluate, references
 from nkdigital.metadata.units import COUNT_UNITS
@@ -22,12 +22,12 @@ def check_derived(tables: dict) -> list[Problem]:
     own_rows, wanted = {}, set()
     for name, table in tables.items():
         if columns.has(table, *BOUNDS, "claim_type", "formula", "input_ids", "unit"):
-            derived = columns.texts(table, "claim_type") == "derived"
+            derived = _is(table, "claim_type", "derived")
             chosen = derived | _filled(table, "formula") | _filled(table, "input_ids")
             at = np.flatnonzero(chosen)
             own_rows[name] = columns.label(name, table), at, columns.records(table.take(at))
-            wanted.update(i for i in columns.texts(table, table.column_names[0])[chosen] if i is not None)
-            wanted.update(i for cell in columns.texts(table, "input_ids")[derived] if cell is not None
+            wanted.update(i for i in table[table.column_names[0]].filter(chosen).to_pylist() if i is not None)
+            wanted.update(i for cell in table["input_ids"].filter(derived).to_pylist() if cell is not None
                           for i in cell.split())
     rows = {}
     for table in tables.values():
