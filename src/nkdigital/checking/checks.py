@@ -200,29 +200,42 @@ def check_stated_figures(table, label: str) -> list[Problem]:
     Rows alike in quote, unit, phrase and bounds are checked once together, each distinct quote read once."""
     if not columns.has(table, *BOUNDS, "quote", "unit"):
         return []
-    checked = ~np.isnan(columns.floats(table, "value")) | ~np.isnan(columns.floats(table, "low")) \
-        | ~np.isnan(columns.floats(table, "high"))
+    bounds = {b: columns.floats(table, b) for b in BOUNDS}
+    checked = ~(np.isnan(bounds["value"]) & np.isnan(bounds["low"]) & np.isnan(bounds["high"]))
     checked &= _filled(table, "quote")
     if columns.has(table, "claim_type"):
         checked &= ~_is(table, "claim_type", "derived")
     if columns.has(table, "formula"):
         checked &= ~_filled(table, "formula")
-    phrase = table["phrase"] if columns.has(table, "phrase") else pa.nulls(table.num_rows, pa.large_string())
-    alike = pa.table({"checked": checked, "quote": table["quote"], "unit": table["unit"].cast(pa.large_string()),
-                      "phrase": phrase, **{b: table[b].cast(pa.float64()) for b in BOUNDS},
-                      "at": np.arange(table.num_rows)})  # grouped as they are: a filter would copy every quote
-    groups = alike.group_by(["checked", "quote", "unit", "phrase", *BOUNDS], use_threads=False)
+    at = np.flatnonzero(checked)
+    texts = [c for c in ("quote", "unit", "phrase") if columns.has(table, c)]
     read: dict[tuple, list[reading.Figure]] = {}
     problems = []
-    for group in groups.aggregate([("at", "list")]).to_pylist():
-        if not group["checked"]:
-            continue
-        key = (group["quote"], group["unit"], group["phrase"])
+    for p, rows in _alike(at, [table[c] for c in texts] + [table[b] for b in BOUNDS]):
+        key = tuple(_cell(table, c, p) if c in texts else None for c in ("quote", "unit", "phrase"))
         if key not in read:
             read[key] = reading.stated(*key)
-        problems += [Problem(label, columns.row(p), field, message) for field, message in
-                     _unstated(group, read[key]) for p in group["at_list"]]
+        row = {"unit": key[1], **{b: None if np.isnan(bounds[b][p]) else float(bounds[b][p]) for b in BOUNDS}}
+        problems += [Problem(label, columns.row(r), field, message) for field, message in
+                     _unstated(row, read[key]) for r in rows]
     return _by_row(problems)
+
+
+def _alike(at: np.ndarray, cells: list) -> list[tuple[int, np.ndarray]]:
+    """The rows at positions `at` grouped by their values in the Arrow columns `cells`: (a group's first row, its
+    rows) for each group."""
+    if not len(at):
+        return []
+    group = np.zeros(len(at), dtype=np.int64)
+    for column in cells:  # one code for the columns so far, kept dense (0, 1, ...) so it never overflows
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        code = pc.fill_null(pc.index_in(column, value_set=pc.unique(column).drop_null()), -1)
+        code = code.to_numpy(zero_copy_only=False)[at].astype(np.int64) + 1
+        group = np.unique(group * (int(code.max()) + 1) + code, return_inverse=True)[1].ravel()
+    first = np.unique(group, return_index=True)[1]
+    members = np.split(at[np.argsort(group, kind="stable")], np.cumsum(np.bincount(group))[:-1])
+    return list(zip(at[first], members, strict=True))
 
 
 def _unstated(row: dict, figures: list) -> list[tuple[str, str]]:
