@@ -57,6 +57,7 @@ def check_network_records(tables: dict) -> list[Problem]:
         return []
     label = columns.label("network_records", table)
     problems = []
-    for position, row in enumerate(columns.records(table, list(NEEDED))):
+    rows = (row for batch in table.select(list(NEEDED)).to_batches(max_chunksize=4096) for row in batch.to_pylist())
+    for position, row in enumerate(rows):  # a batch of rows as Python values at a time: a grown table is large
         problems += _row_problems(row, label, columns.row(position))
     return problems
