@@ -1,8 +1,16 @@
 """Logic checks on the Arrow tables the reader gives (checking.columns): ids, sort order, indicators, stated figures."""
 
+import subprocess
+import sys
+import textwrap
+
 import pyarrow as pa
+import pyarrow.ipc
 
 from nkdigital.checking import checks
+from nkdigital.checking.validation import _as_tables, validate
+
+from .conftest import PACKAGE_DIR
 
 
 def _table(name: str, **cells: list) -> pa.Table:
@@ -49,3 +57,44 @@ def test_rows_alike_each_get_their_problem_in_row_order() -> None:
         (3, "high", "2 is not a figure the quote states (it states 7510000)"),
         (4, "value", "751000 is not a figure the quote states (it states 7510000)"),
     ]
+
+
+SCRIPT = textwrap.dedent("""
+    import datetime, pathlib, sys
+    import pyarrow.ipc
+    from nkdigital.checking import checks, date_checks, derived, law_checks, network, provenance, tier_checks
+
+    tables = {path.stem: pyarrow.ipc.open_file(path).read_all() for path in sorted(pathlib.Path(sys.argv[1]).iterdir())}
+    found = [*derived.check_derived(tables), *checks.check_sources_used(tables), *checks.check_indicators(tables),
+             *checks.check_unique_ids({n: t for n, t in tables.items() if n != "sources"},
+                                      {n: t.column_names[0] for n, t in tables.items()}),
+             *provenance.check_provenance(tables), *law_checks.check_laws(tables), *tier_checks.check_share_of(tables),
+             *network.check_network_records(tables)]
+    for name, table in tables.items():
+        found += [*checks.check_quantities(table, name), *checks.check_stated_figures(table, name),
+                  *date_checks.check_dates(table, name, datetime.date(2100, 1, 1)),
+                  *checks.check_sorted(table, name, [table.column_names[0]])]
+    print(*sorted(str(p) for p in found), "pandas" in sys.modules, sep="\\n")
+""")
+
+
+def test_the_checks_run_without_pandas(tmp_path) -> None:
+    """Every check of this module family on the bundled package's tables, one fault planted in observations, in a
+    process that never loads pandas: the same problems as in this one."""
+    report = validate(PACKAGE_DIR / "datapackage.json")
+    tables = _as_tables(report.frames)
+    observations = tables["observations"]
+    value = observations["value"].to_pylist()
+    value[0] = 40.5  # a count that is not whole, and not the figure its quote states
+    tables["observations"] = observations.set_column(observations.column_names.index("value"), "value",
+                                                     pa.array(value, pa.float64()))
+    for name, table in tables.items():
+        with pa.ipc.new_file(tmp_path / name, table.schema) as file:
+            file.write_table(table)
+    result = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path)], capture_output=True, text=True, check=True)
+    *problems, pandas = result.stdout.splitlines()
+    assert problems == [
+        "observations, row 2, field value: 40.5 is not a figure the quote states (it states 40)",
+        "observations, row 2, field value: 40.5 respondents is not a whole number",
+    ]
+    assert pandas == "False"

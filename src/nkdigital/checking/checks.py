@@ -35,25 +35,40 @@ def _present(value: object) -> bool:
     return value is not None and value == value  # a NaN is missing too
 
 
+# pandas stays unloaded: pyarrow imports it to convert Python or numpy values (pa.array, pa.scalar, a Python
+# scalar given to a compute function, Array.to_numpy), so Arrow is read through `columns` and numpy masks go back
+# to Arrow through `_arrow_mask`.
+
 def _true(cells) -> np.ndarray:
     """A boolean Arrow column as a numpy mask, missing as False."""
-    return pc.fill_null(cells, False).to_numpy(zero_copy_only=False).astype(bool)
+    return columns.mask(pa.table({"cells": cells}), "cells")
 
 
-def _within(cells, values) -> np.ndarray:
-    """Which cells of an Arrow column (text or enum) are among `values`, missing as False."""
-    kind = cells.type.value_type if pa.types.is_dictionary(cells.type) else cells.type
-    return _true(pc.is_in(cells, value_set=pa.array(sorted(values), type=kind)))
+def _within(table, column: str, values) -> np.ndarray:
+    """Which cells of a text or enum column are among `values`, missing as False (each distinct value looked at
+    once)."""
+    codes, distinct = columns.codes(table, column)
+    return np.array([value in values for value in distinct] + [False], dtype=bool)[codes]
 
 
 def _is(table, column: str, value: str) -> np.ndarray:
-    """Which cells of a text or enum column are `value` (compared in Arrow: no Python string per row)."""
-    return _within(table[column], (value,))
+    """Which cells of a text or enum column are `value`."""
+    return _within(table, column, (value,))
 
 
 def _filled(table, column: str) -> np.ndarray:
     """A column's cells are not missing."""
-    return _true(pc.is_valid(table[column]))
+    return columns.given(table, column)
+
+
+def _arrow_mask(mask: np.ndarray):
+    """A numpy mask as an Arrow boolean array (for `Table.filter`)."""
+    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(np.packbits(mask, bitorder="little"))])
+
+
+def _rows_where(table, mask: np.ndarray, names: list[str] | None = None) -> list[dict]:
+    """The rows `mask` flags as dicts of Python values (only those rows are converted)."""
+    return columns.records(table.filter(_arrow_mask(mask)), names)
 
 
 def _cell(table, column: str, position: int) -> object:
@@ -108,7 +123,7 @@ def check_quantities(table, label: str) -> list[Problem]:
     for name, (holds, _) in rules.items():
         broken |= _is(table, "qualifier", name) & ~holds
     problems += _flagged(label, broken & in_order, "qualifier", lambda i: rules[_cell(table, "qualifier", i)][1])
-    counted = _within(table["unit"], COUNT_UNITS)
+    counted = _within(table, "unit", COUNT_UNITS)
     if columns.has(table, "claim_type"):
         counted &= ~_is(table, "claim_type", STATISTIC)
     share = _is(table, "unit", "share")
@@ -130,14 +145,13 @@ def check_unique_ids(tables: dict, keys: dict[str, str]) -> list[Problem]:
     sizes = [tables[name].num_rows for name in names]
     part = np.repeat(np.arange(len(names)), sizes)
     position = np.arange(len(part)) - np.repeat(np.cumsum([0, *sizes[:-1]]), sizes)
-    code = pc.fill_null(pc.index_in(ids, value_set=pc.unique(ids.drop_null())), -1).to_numpy(zero_copy_only=False)
-    codes, first = np.unique(code, return_index=True)  # each id's first row among all resources
-    owner = np.zeros(len(codes) + 1, dtype=np.int64)
-    owner[codes] = part[first]  # (a missing id's -1 lands in the unused last slot)
+    code, distinct = columns.codes(pa.table({"id": ids}), "id")  # codes in order of first use
+    owner = np.zeros(len(distinct) + 1, dtype=np.int64)
+    owner[code[::-1]] = part[::-1]  # the last write to each id's slot is its first row's (a missing id: last slot)
     flagged = np.flatnonzero((code >= 0) & (owner[code] != part))
     return [Problem(columns.label(names[part[i]], tables[names[part[i]]]), columns.row(position[i]),
-                    keys[names[part[i]]], f"id '{identifier}' is also used in {names[owner[code[i]]]}")
-            for i, identifier in zip(flagged, ids.take(pa.array(flagged, pa.int64())).to_pylist(), strict=True)]
+                    keys[names[part[i]]], f"id '{distinct[code[i]]}' is also used in {names[owner[code[i]]]}")
+            for i in flagged]
 
 
 def check_sources_used(tables: dict) -> list[Problem]:
@@ -145,12 +159,12 @@ def check_sources_used(tables: dict) -> list[Problem]:
     used = set()
     for name, table in tables.items():
         if name not in ("sources", "source_copies", "creators") and columns.has(table, "source_id"):
-            used.update(pc.unique(table["source_id"]).drop_null().to_pylist())
+            used.update(columns.codes(table, "source_id")[1])
     sources = tables.get("sources")
     if sources is None or not columns.has(sources, "source_id"):
         return []
     ids = columns.texts(sources, "source_id")
-    return _flagged(columns.label("sources", sources), (ids != None) & ~_within(sources["source_id"], used),  # noqa: E711
+    return _flagged(columns.label("sources", sources), (ids != None) & ~_within(sources, "source_id", used),  # noqa: E711
                     "source_id", lambda p: f"source '{ids[p]}' is not used by any row")
 
 
@@ -176,19 +190,22 @@ def check_indicators(tables: dict) -> list[Problem]:
     if indicators is None or observations is None:
         return []
     units = {r["indicator"]: r["unit"] for r in columns.records(indicators, ["indicator", "unit"])}
-    takes = {f"{r['indicator']}\0{kind}" for r in columns.records(indicators, ["indicator", "claim_types"])
+    takes = {(r["indicator"], kind) for r in columns.records(indicators, ["indicator", "claim_types"])
              for kind in str(r["claim_types"]).split()}
     label = columns.label("observations", observations)
-    named, unit, kind = (observations[c].cast(pa.large_string()) for c in ("indicator", "unit", "claim_type"))
-    at = pc.fill_null(pc.index_in(named, value_set=pa.array(list(units), pa.large_string())), len(units))
-    their_unit = pa.array([*units.values(), None], pa.large_string()).take(at)
-    other_unit = _true(pc.not_equal(unit, their_unit)) | (_true(pc.is_valid(unit)) & ~_true(pc.is_valid(their_unit)))
-    known = at.to_numpy(zero_copy_only=False) < len(units)
+    named, indicator = columns.codes(observations, "indicator")
+    unit, unit_names = columns.codes(observations, "unit")
+    kind, kinds = columns.codes(observations, "claim_type")
+    known = np.array([i in units for i in indicator] + [False])[named]  # a missing code (-1) reads the last entry
+    place = {u: n for n, u in enumerate(unit_names)}  # each indicator's unit as a code of the observations' units
+    their_unit = np.array([place.get(units[i], -2) if units.get(i) is not None else -1 for i in indicator] + [-1])
+    taken = np.zeros((len(indicator) + 1, len(kinds) + 1), dtype=bool)  # a missing code (-1): the last row/column
+    for i, j in np.ndindex(len(indicator), len(kinds)):
+        taken[i, j] = (indicator[i], kinds[j]) in takes
     cell = lambda column, p: _cell(observations, column, p)  # noqa: E731
-    problems = _flagged(label, known & other_unit, "unit", lambda p: f"{cell('unit', p)} is not the unit of"
-                        f" {cell('indicator', p)} ({units[cell('indicator', p)] or 'it has none'})")
-    pairs = pc.binary_join_element_wise(named, kind, pa.scalar("\0", pa.large_string()))
-    problems += _flagged(label, known & ~_within(pairs, takes), "claim_type",
+    problems = _flagged(label, known & (unit >= 0) & (unit != their_unit[named]), "unit", lambda p: f"{cell('unit', p)}"
+                        f" is not the unit of {cell('indicator', p)} ({units[cell('indicator', p)] or 'it has none'})")
+    problems += _flagged(label, known & ~taken[named, kind], "claim_type",
                          lambda p: f"{cell('claim_type', p)} is not a claim type {cell('indicator', p)} takes")
     return _by_row(problems)
 
@@ -211,7 +228,7 @@ def check_stated_figures(table, label: str) -> list[Problem]:
     texts = [c for c in ("quote", "unit", "phrase") if columns.has(table, c)]
     read: dict[tuple, list[reading.Figure]] = {}
     problems = []
-    for p, rows in _alike(at, [table[c] for c in texts] + [table[b] for b in BOUNDS]):
+    for p, rows in _alike(at, [columns.codes(table, c)[0] for c in [*texts, *BOUNDS]]):
         key = tuple(_cell(table, c, p) if c in texts else None for c in ("quote", "unit", "phrase"))
         if key not in read:
             read[key] = reading.stated(*key)
@@ -221,17 +238,14 @@ def check_stated_figures(table, label: str) -> list[Problem]:
     return _by_row(problems)
 
 
-def _alike(at: np.ndarray, cells: list) -> list[tuple[int, np.ndarray]]:
-    """The rows at positions `at` grouped by their values in the Arrow columns `cells`: (a group's first row, its
-    rows) for each group."""
+def _alike(at: np.ndarray, codes: list[np.ndarray]) -> list[tuple[int, np.ndarray]]:
+    """The rows at positions `at` grouped by their values in columns given as `codes` (see `columns.codes`): (a
+    group's first row, its rows) for each group."""
     if not len(at):
         return []
     group = np.zeros(len(at), dtype=np.int64)
-    for column in cells:  # one code for the columns so far, kept dense (0, 1, ...) so it never overflows
-        if pa.types.is_dictionary(column.type):
-            column = column.cast(column.type.value_type)
-        code = pc.fill_null(pc.index_in(column, value_set=pc.unique(column).drop_null()), -1)
-        code = code.to_numpy(zero_copy_only=False)[at].astype(np.int64) + 1
+    for code in codes:  # one code for the columns so far, kept dense (0, 1, ...) so it never overflows
+        code = code[at] + 1
         group = np.unique(group * (int(code.max()) + 1) + code, return_inverse=True)[1].ravel()
     first = np.unique(group, return_index=True)[1]
     members = np.split(at[np.argsort(group, kind="stable")], np.cumsum(np.bincount(group))[:-1])

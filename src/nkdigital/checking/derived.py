@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from nkdigital.checking import columns
-from nkdigital.checking.checks import BOUNDS, _filled, _is, _present, _within
+from nkdigital.checking.checks import BOUNDS, _filled, _is, _present, _rows_where, _within
 from nkdigital.core.errors import Problem
 from nkdigital.core.formula import check_size, evaluate, references
 from nkdigital.metadata.units import COUNT_UNITS
@@ -24,16 +24,15 @@ def check_derived(tables: dict) -> list[Problem]:
         if columns.has(table, *BOUNDS, "claim_type", "formula", "input_ids", "unit"):
             derived = _is(table, "claim_type", "derived")
             chosen = derived | _filled(table, "formula") | _filled(table, "input_ids")
-            at = np.flatnonzero(chosen)
-            own_rows[name] = columns.label(name, table), at, columns.records(table.take(at))
-            wanted.update(i for i in table[table.column_names[0]].filter(chosen).to_pylist() if i is not None)
-            wanted.update(i for cell in table["input_ids"].filter(derived).to_pylist() if cell is not None
-                          for i in cell.split())
+            own_rows[name] = columns.label(name, table), np.flatnonzero(chosen), _rows_where(table, chosen)
+            wanted.update(row[table.column_names[0]] for row in own_rows[name][2])
+            wanted.update(i for row in _rows_where(table, derived, ["input_ids"]) if row["input_ids"] is not None
+                          for i in row["input_ids"].split())
     rows = {}
     for table in tables.values():
         if columns.has(table, *BOUNDS):
             key = table.column_names[0]
-            rows.update({row[key]: row for row in columns.records(table.filter(_within(table[key], wanted)))})
+            rows.update({row[key]: row for row in _rows_where(table, _within(table, key, wanted))})
     problems, in_cycles = [], set()
     for name, (label, at, records) in own_rows.items():
         key = tables[name].column_names[0]

@@ -7,9 +7,8 @@ adoption), and no statement appears twice (same instrument, source and quote).
 
 from __future__ import annotations
 
-import numpy as np
-
 from nkdigital.checking import columns
+from nkdigital.checking.checks import _is, _rows_where
 from nkdigital.core.errors import Problem, shown
 from nkdigital.metadata.roles import chronological
 
@@ -19,9 +18,9 @@ DOMESTIC = "domestic_law"
 def adoptions(events) -> dict[str, tuple[str, int]]:
     """Law name -> (event id, year) of its earliest law event: the adoption."""
     order = chronological("events")
-    laws = events.filter((columns.texts(events, "category") == "law") & ~np.isnat(columns.dates(events, "event_date")))
+    laws = _is(events, "category", "law") & columns.given(events, "event_date")
     first: dict[str, tuple[str, int]] = {}
-    for row in sorted(columns.records(laws, list(dict.fromkeys([*order, "subject", "event_id", "event_date"]))),
+    for row in sorted(_rows_where(events, laws, list(dict.fromkeys([*order, "subject", "event_id", "event_date"]))),
                       key=lambda row: [row[c] for c in order]):
         first.setdefault(str(row["subject"]), (str(row["event_id"]), row["event_date"].year))
     return first
