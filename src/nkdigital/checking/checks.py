@@ -45,10 +45,29 @@ def _true(cells) -> np.ndarray:
 
 
 def _within(table, column: str, values) -> np.ndarray:
-    """Which cells of a text or enum column are among `values`, missing as False (each distinct value looked at
-    once)."""
-    codes, distinct = columns.codes(table, column)
-    return np.array([value in values for value in distinct] + [False], dtype=bool)[codes]
+    """Which cells of a text or enum column are among the strings `values`, missing as False."""
+    cells = table[column]
+    if pa.types.is_string(cells.type):
+        cells = cells.cast(pa.large_string())
+    return _true(pc.is_in(cells, value_set=_strings(sorted(values))))
+
+
+def _strings(values: list[str]):
+    """Python strings as an Arrow large_string array, built from its buffers."""
+    data = [value.encode() for value in values]
+    offsets = np.cumsum([0, *map(len, data)], dtype=np.int64)
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
+    return pa.Array.from_buffers(pa.large_string(), len(data), buffers)
+
+
+def _encoded(cells) -> tuple[np.ndarray, object]:
+    """An Arrow text column as int64 codes of its distinct values in order of first use (-1 where missing), and
+    those values as an Arrow array (for a large column of mostly distinct values, never all turned into Python)."""
+    if pa.types.is_dictionary(cells.type):
+        cells = cells.cast(pa.large_string())
+    encoded = cells.combine_chunks().dictionary_encode()
+    numbers = columns.floats(pa.table({"codes": encoded.indices}), "codes")
+    return np.where(np.isnan(numbers), -1, numbers).astype(np.int64), encoded.dictionary
 
 
 def _is(table, column: str, value: str) -> np.ndarray:
@@ -145,12 +164,12 @@ def check_unique_ids(tables: dict, keys: dict[str, str]) -> list[Problem]:
     sizes = [tables[name].num_rows for name in names]
     part = np.repeat(np.arange(len(names)), sizes)
     position = np.arange(len(part)) - np.repeat(np.cumsum([0, *sizes[:-1]]), sizes)
-    code, distinct = columns.codes(pa.table({"id": ids}), "id")  # codes in order of first use
+    code, distinct = _encoded(ids)
     owner = np.zeros(len(distinct) + 1, dtype=np.int64)
     owner[code[::-1]] = part[::-1]  # the last write to each id's slot is its first row's (a missing id: last slot)
     flagged = np.flatnonzero((code >= 0) & (owner[code] != part))
     return [Problem(columns.label(names[part[i]], tables[names[part[i]]]), columns.row(position[i]),
-                    keys[names[part[i]]], f"id '{distinct[code[i]]}' is also used in {names[owner[code[i]]]}")
+                    keys[names[part[i]]], f"id '{distinct[code[i]].as_py()}' is also used in {names[owner[code[i]]]}")
             for i in flagged]
 
 
@@ -228,7 +247,7 @@ def check_stated_figures(table, label: str) -> list[Problem]:
     texts = [c for c in ("quote", "unit", "phrase") if columns.has(table, c)]
     read: dict[tuple, list[reading.Figure]] = {}
     problems = []
-    for p, rows in _alike(at, [columns.codes(table, c)[0] for c in [*texts, *BOUNDS]]):
+    for p, rows in _alike(table, at, [*texts, *BOUNDS]):
         key = tuple(_cell(table, c, p) if c in texts else None for c in ("quote", "unit", "phrase"))
         if key not in read:
             read[key] = reading.stated(*key)
@@ -238,14 +257,14 @@ def check_stated_figures(table, label: str) -> list[Problem]:
     return _by_row(problems)
 
 
-def _alike(at: np.ndarray, codes: list[np.ndarray]) -> list[tuple[int, np.ndarray]]:
-    """The rows at positions `at` grouped by their values in columns given as `codes` (see `columns.codes`): (a
-    group's first row, its rows) for each group."""
+def _alike(table, at: np.ndarray, names: list[str]) -> list[tuple[int, np.ndarray]]:
+    """The rows at positions `at` grouped by their values in the columns `names`: (a group's first row, its rows)
+    for each group."""
     if not len(at):
         return []
     group = np.zeros(len(at), dtype=np.int64)
-    for code in codes:  # one code for the columns so far, kept dense (0, 1, ...) so it never overflows
-        code = code[at] + 1
+    for name in names:  # one code for the columns so far, kept dense (0, 1, ...) so it never overflows
+        code = columns.codes(table, name)[0][at] + 1
         group = np.unique(group * (int(code.max()) + 1) + code, return_inverse=True)[1].ravel()
     first = np.unique(group, return_index=True)[1]
     members = np.split(at[np.argsort(group, kind="stable")], np.cumsum(np.bincount(group))[:-1])
