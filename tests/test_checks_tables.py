@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.ipc
 
 from nkdigital.checking import checks
-from nkdigital.checking.validation import _as_tables, validate
+from nkdigital.checking.validation import validate
 
 from .conftest import PACKAGE_DIR
 
@@ -82,7 +82,7 @@ def test_the_checks_run_without_pandas(tmp_path) -> None:
     """Every check of this module family on the bundled package's tables, one fault planted in observations, in a
     process that never loads pandas: the same problems as in this one."""
     report = validate(PACKAGE_DIR / "datapackage.json")
-    tables = _as_tables(report.frames)
+    tables = dict(report.tables)
     observations = tables["observations"]
     value = observations["value"].to_pylist()
     value[0] = 40.5  # a count that is not whole, and not the figure its quote states
