@@ -60,16 +60,6 @@ def _strings(values: list[str]):
     return pa.Array.from_buffers(pa.large_string(), len(data), buffers)
 
 
-def _encoded(cells) -> tuple[np.ndarray, object]:
-    """An Arrow text column as int64 codes of its distinct values in order of first use (-1 where missing), and
-    those values as an Arrow array (for a large column of mostly distinct values, never all turned into Python)."""
-    if pa.types.is_dictionary(cells.type):
-        cells = cells.cast(pa.large_string())
-    encoded = cells.combine_chunks().dictionary_encode()
-    numbers = columns.floats(pa.table({"codes": encoded.indices}), "codes")
-    return np.where(np.isnan(numbers), -1, numbers).astype(np.int64), encoded.dictionary
-
-
 def _is(table, column: str, value: str) -> np.ndarray:
     """Which cells of a text or enum column are `value`."""
     return _within(table, column, (value,))
@@ -157,20 +147,15 @@ def check_quantities(table, label: str) -> list[Problem]:
 def check_unique_ids(tables: dict, keys: dict[str, str]) -> list[Problem]:
     """Row ids are unique across resources, so formulas can name any row."""
     names = list(tables)
-    if not names:
-        return []
-    ids = pa.chunked_array([chunk for name in names for chunk in
-                            tables[name][keys[name]].cast(pa.large_string()).chunks], type=pa.large_string())
-    sizes = [tables[name].num_rows for name in names]
-    part = np.repeat(np.arange(len(names)), sizes)
-    position = np.arange(len(part)) - np.repeat(np.cumsum([0, *sizes[:-1]]), sizes)
-    code, distinct = _encoded(ids)
-    owner = np.zeros(len(distinct) + 1, dtype=np.int64)
-    owner[code[::-1]] = part[::-1]  # the last write to each id's slot is its first row's (a missing id: last slot)
-    flagged = np.flatnonzero((code >= 0) & (owner[code] != part))
-    return [Problem(columns.label(names[part[i]], tables[names[part[i]]]), columns.row(position[i]),
-                    keys[names[part[i]]], f"id '{distinct[code[i]].as_py()}' is also used in {names[owner[code[i]]]}")
-            for i in flagged]
+    ids = {name: tables[name][keys[name]].cast(pa.large_string()) for name in names}
+    owner = {name: np.full(tables[name].num_rows, -1) for name in names}
+    for first, earlier in enumerate(names):  # one resource's ids at a time as a set to look up
+        known = ids[earlier].combine_chunks().drop_null()
+        for later in names[first + 1:]:
+            owner[later][(owner[later] < 0) & _true(pc.is_in(ids[later], value_set=known))] = first
+    return [Problem(columns.label(name, tables[name]), columns.row(p), keys[name],
+                    f"id '{_cell(tables[name], keys[name], p)}' is also used in {names[owner[name][p]]}")
+            for name in names for p in np.flatnonzero(owner[name] >= 0)]
 
 
 def check_sources_used(tables: dict) -> list[Problem]:
