@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-import pandas as pd
+import pyarrow as pa
 import pytest
 
 from nkdigital.api.refresh import refresh
@@ -137,10 +137,16 @@ def test_the_phrase_table_is_in_the_data_readme() -> None:
     assert "Reading rules" in readme[readme.index("| `value` |"):]
 
 
-def frame(**row) -> pd.DataFrame:
+def one_row(**row) -> pa.Table:
+    """A one-row table as the reader gives it: figures as float64, text as large_string."""
+    return pa.table({name: pa.array([cell], pa.float64() if name in ("value", "low", "high") else pa.large_string())
+                     for name, cell in row.items()})
+
+
+def frame(**row) -> pa.Table:
     defaults = {"value": None, "low": None, "high": None, "unit": "subscriptions", "phrase": None,
                 "claim_type": "operator_report", "formula": None}
-    return pd.DataFrame([{**defaults, **row}])
+    return one_row(**{**defaults, **row})
 
 
 def test_check_refuses_a_typo_and_names_what_the_quote_states() -> None:
@@ -168,8 +174,8 @@ def test_check_skips_derived_rows_and_rows_without_figures() -> None:
 
 
 def test_check_applies_to_resources_without_claim_type() -> None:
-    rows = pd.DataFrame([{"value": 2.0, "low": None, "high": None, "unit": "days", "phrase": "around two days",
-                          "quote": "It took around three days to get permission"}])
+    rows = one_row(value=2.0, low=None, high=None, unit="days", phrase="around two days",
+                   quote="It took around three days to get permission")
     [problem] = check_stated_figures(rows, "data/access_controls.csv")
     assert problem.field == "value"
 

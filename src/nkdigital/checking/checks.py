@@ -1,15 +1,19 @@
-"""Checks a Table Schema cannot express: bounds, ids, derived rows, source use, stated figures (dates: date_checks)."""
+"""Checks a Table Schema cannot express: bounds, ids, source use, stated figures (dates: `date_checks`, derived
+rows: `derived`).
+
+Each check reads the Arrow tables `checking.columns` describes, a column at a time (numpy, pyarrow.compute).
+"""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from nkdigital.checking import columns
 from nkdigital.core.errors import Problem
-from nkdigital.core.formula import check_size, evaluate, references
 from nkdigital.metadata.roles import ROLES
 from nkdigital.metadata.units import COUNT_UNITS
 from nkdigital.reading import figures as reading
@@ -23,37 +27,67 @@ def _row(index: int) -> int:
     return int(index) + 2  # header is row 1
 
 
-def _label(name: str, frame: pd.DataFrame) -> str:
+def _label(name: str, frame) -> str:
     return frame.attrs.get("path", f"data/{name}.csv")
 
 
-def _rows(frame: pd.DataFrame) -> zip:
-    """(index, row as a dict) pairs: much faster than `iterrows`, and cells keep their own types."""
-    return zip(frame.index, frame.to_dict("records"), strict=True)
-
-
 def _present(value: object) -> bool:
-    return value is not None and not pd.isna(value)
+    return value is not None and value == value  # a NaN is missing too
 
 
-def _mask(series: pd.Series) -> np.ndarray:
-    """A boolean column as a numpy mask, missing as False."""
-    return np.array(series.to_numpy(dtype=bool, na_value=False), dtype=bool)
+# pandas stays unloaded: pyarrow imports it to convert Python or numpy values (pa.array, pa.scalar, a Python
+# scalar given to a compute function, Array.to_numpy), so Arrow is read through `columns` and numpy masks go back
+# to Arrow through `_arrow_mask`.
+
+def _true(cells) -> np.ndarray:
+    """A boolean Arrow column as a numpy mask, missing as False."""
+    return columns.mask(pa.table({"cells": cells}), "cells")
 
 
-def _floats(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """A number column as floats, missing as NaN (so every comparison with a missing bound is False)."""
-    return pd.to_numeric(frame[column].astype(object), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+def _within(table, column: str, values) -> np.ndarray:
+    """Which cells of a text or enum column are among the strings `values`, missing as False."""
+    cells = table[column]
+    if pa.types.is_string(cells.type):
+        cells = cells.cast(pa.large_string())
+    return _true(pc.is_in(cells, value_set=_strings(sorted(values))))
 
 
-def _texts(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """A text or enum column as an object array, missing as None."""
-    return frame[column].astype(object).where(frame[column].notna(), None).to_numpy()
+def _strings(values: list[str]):
+    """Python strings as an Arrow large_string array, built from its buffers."""
+    data = [value.encode() for value in values]
+    offsets = np.cumsum([0, *map(len, data)], dtype=np.int64)
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
+    return pa.Array.from_buffers(pa.large_string(), len(data), buffers)
 
 
-def _flagged(label: str, frame: pd.DataFrame, mask: np.ndarray, field: str | Callable, message: Callable) -> list:
+def _is(table, column: str, value: str) -> np.ndarray:
+    """Which cells of a text or enum column are `value`."""
+    return _within(table, column, (value,))
+
+
+def _filled(table, column: str) -> np.ndarray:
+    """A column's cells are not missing."""
+    return columns.given(table, column)
+
+
+def _arrow_mask(mask: np.ndarray):
+    """A numpy mask as an Arrow boolean array (for `Table.filter`)."""
+    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(np.packbits(mask, bitorder="little"))])
+
+
+def _rows_where(table, mask: np.ndarray, names: list[str] | None = None) -> list[dict]:
+    """The rows `mask` flags as dicts of Python values (only those rows are converted)."""
+    return columns.records(table.filter(_arrow_mask(mask)), names)
+
+
+def _cell(table, column: str, position: int) -> object:
+    """One cell as a Python value (None if missing), for the message of a row a check flags."""
+    return table[column][int(position)].as_py()
+
+
+def _flagged(label: str, mask: np.ndarray, field: str | Callable, message: Callable) -> list:
     """One problem in `field` (or `field(position)`) for each row `mask` flags, its message `message(position)`."""
-    return [Problem(label, _row(frame.index[p]), field(p) if callable(field) else field, message(p))
+    return [Problem(label, columns.row(p), field(p) if callable(field) else field, message(p))
             for p in np.flatnonzero(mask)]
 
 
@@ -62,30 +96,30 @@ def _by_row(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: p.row)
 
 
-def check_quantities(frame: pd.DataFrame, label: str) -> list[Problem]:
+def check_quantities(table, label: str) -> list[Problem]:
     """low <= value <= high, qualifier and unit consistent with the bounds, counts whole, shares in 0-1.
 
     A row whose bounds are out of order gets that one problem, not also a complaint about its qualifier.
     """
-    if not {*BOUNDS, "qualifier", "unit"} <= set(frame.columns):
+    if not columns.has(table, *BOUNDS, "qualifier", "unit"):
         return []
-    bounds = {b: _floats(frame, b) for b in BOUNDS}
+    bounds = {b: columns.floats(table, b) for b in BOUNDS}
     value, low, high = bounds.values()
     has = {b: ~np.isnan(s) for b, s in bounds.items()}
-    unit, qualifier = _texts(frame, "unit"), _texts(frame, "qualifier")
-    has_unit, has_qualifier = unit != None, qualifier != None  # noqa: E711 (element-wise)
+    has_unit, has_qualifier = _filled(table, "unit"), _filled(table, "qualifier")
+    unit = lambda i: _cell(table, "unit", i)  # noqa: E731
     low_above, below, above = low > high, value < low, value > high
     number = {b: (lambda i, b=b: f"{bounds[b][i]:g}") for b in BOUNDS}
-    problems = _flagged(label, frame, low_above, "low", lambda i: f"low {number['low'](i)} is greater than high"
+    problems = _flagged(label, low_above, "low", lambda i: f"low {number['low'](i)} is greater than high"
                         f" {number['high'](i)}")
-    problems += _flagged(label, frame, below, "value", lambda i: f"value {number['value'](i)} is below low"
+    problems += _flagged(label, below, "value", lambda i: f"value {number['value'](i)} is below low"
                          f" {number['low'](i)}")
-    problems += _flagged(label, frame, above, "value", lambda i: f"value {number['value'](i)} is above high"
+    problems += _flagged(label, above, "value", lambda i: f"value {number['value'](i)} is above high"
                          f" {number['high'](i)}")
     has_quantity = has["value"] | has["low"] | has["high"]
-    problems += _flagged(label, frame, has_quantity & ~(has_unit & has_qualifier),
-                         lambda i: "unit" if unit[i] is None else "qualifier",
-                         lambda i: f"a figure is given, so {'unit' if unit[i] is None else 'qualifier'} is required")
+    problems += _flagged(label, has_quantity & ~(has_unit & has_qualifier),
+                         lambda i: "qualifier" if has_unit[i] else "unit",
+                         lambda i: f"a figure is given, so {'qualifier' if has_unit[i] else 'unit'} is required")
     in_order = ~(low_above | below | above)
     rules = {
         "range": (~has["value"] & has["low"] & has["high"], "qualifier range needs low and high and an empty value"),
@@ -94,223 +128,143 @@ def check_quantities(frame: pd.DataFrame, label: str) -> list[Problem]:
         "exact": (has["value"], "qualifier exact needs a value"),
         "about": (has["value"], "qualifier about needs a value"),
     }
-    broken = np.zeros(len(frame), dtype=bool)
+    broken = np.zeros(table.num_rows, dtype=bool)
     for name, (holds, _) in rules.items():
-        broken |= (qualifier == name) & ~holds
-    problems += _flagged(label, frame, broken & in_order, "qualifier", lambda i: rules[qualifier[i]][1])
-    counted = _mask(frame["unit"].isin(COUNT_UNITS))
-    if "claim_type" in frame:
-        counted &= _texts(frame, "claim_type") != STATISTIC
-    share = unit == "share"
+        broken |= _is(table, "qualifier", name) & ~holds
+    problems += _flagged(label, broken & in_order, "qualifier", lambda i: rules[_cell(table, "qualifier", i)][1])
+    counted = _within(table, "unit", COUNT_UNITS)
+    if columns.has(table, "claim_type"):
+        counted &= ~_is(table, "claim_type", STATISTIC)
+    share = _is(table, "unit", "share")
     for name, bound in bounds.items():
-        problems += _flagged(label, frame, has[name] & counted & (bound != np.floor(bound)), name,
-                             lambda i, name=name: f"{number[name](i)} {unit[i]} is not a whole number")
-        problems += _flagged(label, frame, has[name] & share & ~((bound >= 0) & (bound <= 1)), name,
+        problems += _flagged(label, has[name] & counted & (bound != np.floor(bound)), name,
+                             lambda i, name=name: f"{number[name](i)} {unit(i)} is not a whole number")
+        problems += _flagged(label, has[name] & share & ~((bound >= 0) & (bound <= 1)), name,
                              lambda i, name=name: f"share {number[name](i)} is outside 0-1")
     return _by_row(problems)
 
 
-def check_unique_ids(frames: dict[str, pd.DataFrame], keys: dict[str, str]) -> list[Problem]:
+def check_unique_ids(tables: dict, keys: dict[str, str]) -> list[Problem]:
     """Row ids are unique across resources, so formulas can name any row."""
-    parts = [pd.DataFrame({"name": name, "position": np.arange(len(frame)), "id": frame[keys[name]].astype(object)})
-             for name, frame in frames.items()]
-    if not parts:
-        return []
-    ids = pd.concat(parts, ignore_index=True)
-    ids = ids[ids["id"].notna()]
-    owner = ids.groupby("id", sort=False)["name"].transform("first")
-    return [Problem(_label(name, frames[name]), _row(frames[name].index[position]), keys[name],
-                    f"id '{identifier}' is also used in {first}")
-            for name, position, identifier, first in zip(ids["name"], ids["position"], ids["id"], owner, strict=True)
-            if name != first]
+    names = list(tables)
+    ids = {name: tables[name][keys[name]].cast(pa.large_string()) for name in names}
+    owner = {name: np.full(tables[name].num_rows, -1) for name in names}
+    for first, earlier in enumerate(names):  # one resource's ids at a time as a set to look up
+        known = ids[earlier].combine_chunks().drop_null()
+        for later in names[first + 1:]:
+            owner[later][(owner[later] < 0) & _true(pc.is_in(ids[later], value_set=known))] = first
+    return [Problem(columns.label(name, tables[name]), columns.row(p), keys[name],
+                    f"id '{_cell(tables[name], keys[name], p)}' is also used in {names[owner[name][p]]}")
+            for name in names for p in np.flatnonzero(owner[name] >= 0)]
 
 
-def check_derived(frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Derived rows name their inputs, never compute from themselves, and their bounds recompute from the inputs.
-
-    A cycle of derived rows is one problem, at the first of its rows; its rows get no other derived-row check.
-    Only derived rows, rows with a formula or input_ids, and the rows they name are looked at.
-    """
-    own_rows, wanted = {}, set()
-    for name, frame in frames.items():
-        if {*BOUNDS, "claim_type", "formula", "input_ids", "unit"} <= set(frame.columns):
-            derived = _mask(frame["claim_type"].astype(object) == "derived")
-            chosen = derived | _mask(frame["formula"].notna()) | _mask(frame["input_ids"].notna())
-            own_rows[name] = _label(name, frame), frame[chosen]
-            wanted.update(frame.iloc[:, 0][chosen].dropna())
-            wanted.update(i for cell in frame["input_ids"][derived].dropna() for i in cell.split())
-    rows = {}
-    for frame in frames.values():
-        if set(BOUNDS) <= set(frame.columns):
-            key = frame.columns[0]
-            rows.update({row[key]: row for _, row in _rows(frame[_mask(frame[key].isin(wanted))])})
-    problems, in_cycles = [], set()
-    for label, frame in own_rows.values():
-        for index, row in _rows(frame):
-            own = row[frame.columns[0]]
-            if own in in_cycles:
-                continue
-            cycle = _cycle(own, rows)
-            if cycle:
-                in_cycles.update(cycle)
-                where = "its own row" if len(cycle) == 1 else "its own row through " + " -> ".join([*cycle, own])
-                problems.append(Problem(label, _row(index), "formula", f"formula refers to {where}"))
-            else:
-                problems += _derived_row_problems(row, rows, label, _row(index))
-    return problems
-
-
-def _inputs(row: dict) -> list[str]:
-    cell = row.get("input_ids")
-    return cell.split() if row.get("claim_type") == "derived" and _present(cell) else []
-
-
-def _cycle(own: str, rows: dict) -> list[str]:
-    """The ids on a path of derived-row inputs from `own` back to itself (starting with `own`), or []."""
-    parents: dict[str, str] = {}
-    pending = [(i, own) for i in _inputs(rows.get(own, {}))]
-    while pending:
-        current, parent = pending.pop()
-        if current == own:
-            chain = [parent]
-            while chain[-1] != own:
-                chain.append(parents[chain[-1]])
-            return list(reversed(chain))
-        if current in parents or current not in rows:
-            continue
-        parents[current] = parent
-        pending += [(i, current) for i in _inputs(rows[current])]
-    return []
-
-
-def _derived_row_problems(row: dict, rows: dict, label: str, r: int) -> list[Problem]:
-    derived = row["claim_type"] == "derived"
-    formula = row["formula"] if _present(row["formula"]) else ""
-    inputs = row["input_ids"].split(" ") if _present(row["input_ids"]) else []
-    if not derived:
-        if formula or inputs:
-            return [Problem(label, r, "formula", "formula and input_ids belong only to derived rows")]
-        return []
-    if not formula or not inputs:
-        return [Problem(label, r, "formula", "a derived row needs a formula and input_ids")]
-    try:
-        check_size(formula)
-    except ValueError as error:
-        return [Problem(label, r, "formula", str(error))]
-    if sorted(references(formula)) != sorted(inputs):
-        return [Problem(label, r, "input_ids", "input_ids must list exactly the ids in the formula")]
-    missing = [i for i in inputs if i not in rows]
-    if missing:
-        return [Problem(label, r, "input_ids", f"input row '{missing[0]}' does not exist")]
-    problems = []
-    for bound in BOUNDS:
-        if not _present(row[bound]):
-            continue
-        values = {}
-        for i in inputs:
-            source = rows[i]
-            own = source[bound] if _present(source[bound]) else source["value"]
-            if not _present(own):
-                return [Problem(label, r, bound, f"input '{i}' has no {bound} or value to compute from")]
-            values[i] = float(own)
-        try:
-            expected = evaluate(formula, values)
-        except (ValueError, ZeroDivisionError) as error:
-            return [Problem(label, r, "formula", str(error))]
-        except RecursionError:
-            return [Problem(label, r, "formula", "formula is too long to evaluate")]
-        if not math.isfinite(expected):
-            return [Problem(label, r, "formula", f"formula gives {expected:g}, not a number")]
-        if row["unit"] in COUNT_UNITS:
-            expected = round(expected)
-        if not math.isclose(float(row[bound]), expected, rel_tol=1e-3, abs_tol=1e-9):
-            problems.append(Problem(label, r, bound, f"{row[bound]:g} does not recompute: formula gives {expected:g}"))
-    return problems
-
-
-def check_sources_used(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+def check_sources_used(tables: dict) -> list[Problem]:
     """Every source row is cited by at least one row that states a claim (its copies and creators do not count)."""
     used = set()
-    for name, frame in frames.items():
-        if name not in ("sources", "source_copies", "creators") and "source_id" in frame:
-            used.update(frame["source_id"].dropna())
-    sources = frames.get("sources")
-    if sources is None or "source_id" not in sources:
+    for name, table in tables.items():
+        if name not in ("sources", "source_copies", "creators") and columns.has(table, "source_id"):
+            used.update(columns.codes(table, "source_id")[1])
+    sources = tables.get("sources")
+    if sources is None or not columns.has(sources, "source_id"):
         return []
-    return [
-        Problem(_label("sources", sources), _row(index), "source_id", f"source '{sid}' is not used by any row")
-        for index, sid in sources["source_id"].items()
-        if _present(sid) and sid not in used
-    ]
+    ids = columns.texts(sources, "source_id")
+    return _flagged(columns.label("sources", sources), (ids != None) & ~_within(sources, "source_id", used),  # noqa: E711
+                    "source_id", lambda p: f"source '{ids[p]}' is not used by any row")
 
 
-def check_sorted(frame: pd.DataFrame, label: str, key: list[str]) -> list[Problem]:
+def check_sorted(table, label: str, key: list[str]) -> list[Problem]:
     """Rows are sorted by primary key, so diffs stay small (`nkdigital refresh` sorts them)."""
-    if len(frame) < 2:
+    if table.num_rows < 2:
         return []
-    columns = [np.array([str(v) for v in frame[k].tolist()], dtype=object) for k in key]
-    before, tied = np.zeros(len(frame) - 1, dtype=bool), np.ones(len(frame) - 1, dtype=bool)
-    for column in columns:  # tuples compared field by field, as Python compares them
-        before |= tied & (column[1:] < column[:-1])
-        tied &= column[1:] == column[:-1]
+    cells = [table[k].cast(pa.large_string()) for k in key]  # compared as text, as `str` writes each value
+    before, tied = np.zeros(table.num_rows - 1, dtype=bool), np.ones(table.num_rows - 1, dtype=bool)
+    for column in cells:  # tuples compared field by field, as Python compares them (UTF-8 keeps code point order)
+        later, earlier = column.slice(1), column.slice(0, table.num_rows - 1)
+        before |= tied & _true(pc.less(later, earlier))
+        tied &= _true(pc.equal(later, earlier))
     if before.any():
         return [Problem(label, int(np.argmax(before)) + 3, key[0],
                         "rows are not sorted by the primary key; run `nkdigital refresh`")]
     return []
 
 
-def check_indicators(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+def check_indicators(tables: dict) -> list[Problem]:
     """Each observation's unit is its indicator's unit and its claim type one the indicator takes."""
-    indicators, observations = frames.get("indicators"), frames.get("observations")
+    indicators, observations = tables.get("indicators"), tables.get("observations")
     if indicators is None or observations is None:
         return []
-    names = indicators["indicator"].tolist()
-    units = dict(zip(names, indicators["unit"].tolist(), strict=True))
-    takes = {(name, kind) for name, kinds in zip(names, indicators["claim_types"].tolist(), strict=True)
-             for kind in str(kinds).split()}
-    label = _label("observations", observations)
-    indicator = observations["indicator"].astype(object)
-    known = _mask(indicator.isin(set(units)))
-    unit = _texts(observations, "unit")
-    their_unit = indicator.map(units).astype(object).to_numpy()
-    kinds = observations["claim_type"].tolist()
-    pairs = pd.Series(list(zip(indicator.tolist(), kinds, strict=True)), dtype=object)
-    problems = _flagged(label, observations, known & (unit != None) & (unit != their_unit), "unit",  # noqa: E711
-                        lambda p: f"{unit[p]} is not the unit of {indicator.iloc[p]} ({their_unit[p]})")
-    problems += _flagged(label, observations, known & ~_mask(pairs.isin(takes)), "claim_type",
-                         lambda p: f"{kinds[p]} is not a claim type {indicator.iloc[p]} takes")
+    units = {r["indicator"]: r["unit"] for r in columns.records(indicators, ["indicator", "unit"])}
+    takes = {(r["indicator"], kind) for r in columns.records(indicators, ["indicator", "claim_types"])
+             for kind in str(r["claim_types"]).split()}
+    label = columns.label("observations", observations)
+    named, indicator = columns.codes(observations, "indicator")
+    unit, unit_names = columns.codes(observations, "unit")
+    kind, kinds = columns.codes(observations, "claim_type")
+    known = np.array([i in units for i in indicator] + [False])[named]  # a missing code (-1) reads the last entry
+    place = {u: n for n, u in enumerate(unit_names)}  # each indicator's unit as a code of the observations' units
+    their_unit = np.array([place.get(units[i], -2) if units.get(i) is not None else -1 for i in indicator] + [-1])
+    taken = np.zeros((len(indicator) + 1, len(kinds) + 1), dtype=bool)  # a missing code (-1): the last row/column
+    for i, j in np.ndindex(len(indicator), len(kinds)):
+        taken[i, j] = (indicator[i], kinds[j]) in takes
+    cell = lambda column, p: _cell(observations, column, p)  # noqa: E731
+    problems = _flagged(label, known & (unit >= 0) & (unit != their_unit[named]), "unit", lambda p: f"{cell('unit', p)}"
+                        f" is not the unit of {cell('indicator', p)} ({units[cell('indicator', p)] or 'it has none'})")
+    problems += _flagged(label, known & ~taken[named, kind], "claim_type",
+                         lambda p: f"{cell('claim_type', p)} is not a claim type {cell('indicator', p)} takes")
     return _by_row(problems)
 
 
-def check_stated_figures(frame: pd.DataFrame, label: str) -> list[Problem]:
+def check_stated_figures(table, label: str) -> list[Problem]:
     """Each bound of a non-derived row is a figure its quote states, read by the reading rules (where the row's
     phrase occurs in the quote, from that part); rows with a formula are derived and recompute instead.
 
-    Each distinct quote (with its unit and phrase) is read once, however many rows share it."""
-    if not {*BOUNDS, "quote", "unit"} <= set(frame.columns):
+    Rows alike in quote, unit, phrase and bounds are checked once together, each distinct quote read once."""
+    if not columns.has(table, *BOUNDS, "quote", "unit"):
         return []
-    bounds = {b: _floats(frame, b) for b in BOUNDS}
-    checked = (~np.isnan(bounds["value"]) | ~np.isnan(bounds["low"]) | ~np.isnan(bounds["high"])) \
-        & _mask(frame["quote"].notna())
-    if "claim_type" in frame:
-        checked &= _texts(frame, "claim_type") != "derived"
-    if "formula" in frame:
-        checked &= ~_mask(frame["formula"].notna())
-    quotes, units = _texts(frame, "quote"), _texts(frame, "unit")
-    phrases = _texts(frame, "phrase") if "phrase" in frame else np.full(len(frame), None)
+    bounds = {b: columns.floats(table, b) for b in BOUNDS}
+    checked = ~(np.isnan(bounds["value"]) & np.isnan(bounds["low"]) & np.isnan(bounds["high"]))
+    checked &= _filled(table, "quote")
+    if columns.has(table, "claim_type"):
+        checked &= ~_is(table, "claim_type", "derived")
+    if columns.has(table, "formula"):
+        checked &= ~_filled(table, "formula")
+    at = np.flatnonzero(checked)
+    texts = [c for c in ("quote", "unit", "phrase") if columns.has(table, c)]
     read: dict[tuple, list[reading.Figure]] = {}
     problems = []
-    for p in np.flatnonzero(checked):
-        key = (quotes[p], units[p], phrases[p])
+    for p, rows in _alike(table, at, [*texts, *BOUNDS]):
+        key = tuple(_cell(table, c, p) if c in texts else None for c in ("quote", "unit", "phrase"))
         if key not in read:
             read[key] = reading.stated(*key)
-        figures = read[key]
-        for name, bound in ((b, bounds[b][p]) for b in BOUNDS if not np.isnan(bounds[b][p])):
-            if not any(reading.matches(bound, f) for f in figures):
-                states = ", ".join(dict.fromkeys(_number(f.value) for f in figures))
-                states = f"it states {states}" if states else f"it states no figure in unit {units[p]}"
-                problems.append(Problem(label, _row(frame.index[p]), name, f"{_number(bound)} {NOT_STATED} ({states})"))
-    return problems
+        row = {"unit": key[1], **{b: None if np.isnan(bounds[b][p]) else float(bounds[b][p]) for b in BOUNDS}}
+        problems += [Problem(label, columns.row(r), field, message) for field, message in
+                     _unstated(row, read[key]) for r in rows]
+    return _by_row(problems)
+
+
+def _alike(table, at: np.ndarray, names: list[str]) -> list[tuple[int, np.ndarray]]:
+    """The rows at positions `at` grouped by their values in the columns `names`: (a group's first row, its rows)
+    for each group."""
+    if not len(at):
+        return []
+    group = np.zeros(len(at), dtype=np.int64)
+    for name in names:  # one code for the columns so far, kept dense (0, 1, ...) so it never overflows
+        code = columns.codes(table, name)[0][at] + 1
+        group = np.unique(group * (int(code.max()) + 1) + code, return_inverse=True)[1].ravel()
+    first = np.unique(group, return_index=True)[1]
+    members = np.split(at[np.argsort(group, kind="stable")], np.cumsum(np.bincount(group))[:-1])
+    return list(zip(at[first], members, strict=True))
+
+
+def _unstated(row: dict, figures: list) -> list[tuple[str, str]]:
+    """(bound, message) for each bound of `row` that none of the quote's `figures` matches."""
+    found = []
+    for name, bound in ((b, row[b]) for b in BOUNDS if row[b] is not None):
+        if not any(reading.matches(bound, f) for f in figures):
+            states = ", ".join(dict.fromkeys(_number(f.value) for f in figures))
+            states = f"it states {states}" if states else f"it states no figure in unit {row['unit']}"
+            found.append((name, f"{_number(bound)} {NOT_STATED} ({states})"))
+    return found
 
 
 def _number(value: float) -> str:

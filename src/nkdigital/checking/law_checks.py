@@ -7,32 +7,34 @@ adoption), and no statement appears twice (same instrument, source and quote).
 
 from __future__ import annotations
 
-import pandas as pd
-
-from nkdigital.checking.checks import _label, _row
+from nkdigital.checking import columns
+from nkdigital.checking.checks import _is, _rows_where
 from nkdigital.core.errors import Problem, shown
 from nkdigital.metadata.roles import chronological
 
 DOMESTIC = "domestic_law"
 
 
-def adoptions(events: pd.DataFrame) -> dict[str, tuple[str, int]]:
+def adoptions(events) -> dict[str, tuple[str, int]]:
     """Law name -> (event id, year) of its earliest law event: the adoption."""
-    laws = events[(events["category"].astype(str) == "law") & events["event_date"].notna()]
-    first = laws.sort_values(chronological("events")).drop_duplicates("subject")
-    return {str(s): (str(e), int(d.year)) for s, e, d in zip(first["subject"], first["event_id"],
-                                                              first["event_date"], strict=True)}
+    order = chronological("events")
+    laws = _is(events, "category", "law") & columns.given(events, "event_date")
+    first: dict[str, tuple[str, int]] = {}
+    for row in sorted(_rows_where(events, laws, list(dict.fromkeys([*order, "subject", "event_id", "event_date"]))),
+                      key=lambda row: [row[c] for c in order]):
+        first.setdefault(str(row["subject"]), (str(row["event_id"]), row["event_date"].year))
+    return first
 
 
-def check_laws(frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    rights, events = frames.get("rights_framework"), frames.get("events")
-    if rights is None or events is None or "adoption_year" not in rights:
+def check_laws(tables: dict) -> list[Problem]:
+    rights, events = tables.get("rights_framework"), tables.get("events")
+    if rights is None or events is None or not columns.has(rights, "adoption_year"):
         return []
-    label = _label("rights_framework", rights)
+    label = columns.label("rights_framework", rights)
     laws = adoptions(events)
     problems, seen = [], {}
-    for index, row in zip(rights.index, rights.to_dict("records"), strict=True):
-        r = _row(index)
+    for position, row in enumerate(columns.records(rights)):
+        r = columns.row(position)
         problems += _law_problems(row, laws, label, r)
         key = (row["instrument"], row["source_id"], " ".join(str(row["quote"]).split()))
         if key in seen:
@@ -43,7 +45,7 @@ def check_laws(frames: dict[str, pd.DataFrame]) -> list[Problem]:
 
 
 def _law_problems(row: dict, laws: dict[str, tuple[str, int]], label: str, r: int) -> list[Problem]:
-    year = None if pd.isna(row["adoption_year"]) else int(row["adoption_year"])
+    year = None if row["adoption_year"] is None else int(row["adoption_year"])
     if str(row["instrument_type"]) != DOMESTIC:
         return [] if year is None else [Problem(label, r, "adoption_year", "only a domestic law has an adoption"
                                                 " year; leave it empty")]

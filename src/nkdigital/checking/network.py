@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 
-import pandas as pd
-
-from nkdigital.checking.checks import _label, _row
+from nkdigital.checking import columns
 from nkdigital.core.errors import Problem, shown
 
 TEST_LIST = "test_list_entry"
+NEEDED = ("record_type", "name", "target", "address_block", "observed_date", "date_added", "quote")
 
 
 def _text(value: object) -> str:
@@ -43,22 +42,22 @@ def _row_problems(row: dict, label: str, r: int) -> list[Problem]:
             problems.append(Problem(label, r, "address_block", f"{address} is not inside {block}"))
     dated = "date_added" if row["record_type"] == TEST_LIST else "observed_date"
     other = "observed_date" if dated == "date_added" else "date_added"
-    if pd.isna(row[dated]):
+    if row[dated] is None:
         problems.append(Problem(label, r, dated, f"a {row['record_type']} row needs {dated}"))
-    if not pd.isna(row[other]):
+    if row[other] is not None:
         problems.append(Problem(label, r, other, f"{other} belongs to the other kind of record; leave it empty"))
     return problems
 
 
-def check_network_records(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+def check_network_records(tables: dict) -> list[Problem]:
     """Name and target occur in the quote (a PTR record's name is its address, written reversed there); an
     address_block contains the record's address; test-list entries carry date_added, other records observed_date."""
-    frame = frames.get("network_records")
-    if frame is None or not {"record_type", "name", "target", "address_block", "observed_date", "date_added",
-                             "quote"} <= set(frame):
+    table = tables.get("network_records")
+    if table is None or not columns.has(table, *NEEDED):
         return []
-    label = _label("network_records", frame)
+    label = columns.label("network_records", table)
     problems = []
-    for index, row in zip(frame.index, frame.to_dict("records"), strict=True):
-        problems += _row_problems(row, label, _row(index))
+    rows = (row for batch in table.select(list(NEEDED)).to_batches(max_chunksize=4096) for row in batch.to_pylist())
+    for position, row in enumerate(rows):  # a batch of rows as Python values at a time: a grown table is large
+        problems += _row_problems(row, label, columns.row(position))
     return problems

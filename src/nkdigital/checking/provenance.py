@@ -3,36 +3,29 @@ the written rule in `nkdigital.metadata.provenance`."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import PurePosixPath
 
-import pandas as pd
-
+from nkdigital.checking import columns
 from nkdigital.core.errors import Problem
 from nkdigital.metadata.provenance import allowed_strengths
 
 
-def check_provenance(frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    sources, copies = frames.get("sources"), frames.get("source_copies")
+def check_provenance(tables: dict) -> list[Problem]:
+    sources, copies = tables.get("sources"), tables.get("source_copies")
     if sources is None or copies is None:
         return []
-    source_label = sources.attrs.get("path", "data/sources.csv")
-    copy_label = copies.attrs.get("path", "data/source_copies.csv")
-    problems = []
-    primary = copies[copies["role"] == "primary"]
-    shared = copies.groupby("archive_path")["source_id"].nunique()
-    for index, row in zip(primary.index, primary.to_dict("records"), strict=True):
-        stem, source_id = PurePosixPath(str(row["archive_path"])).stem, str(row["source_id"])
-        if stem != source_id and not (shared.get(row["archive_path"], 1) > 1 and source_id.startswith(stem + "-")):
-            problems.append(Problem(copy_label, int(index) + 2, "archive_path",
-                                    f"a primary copy's file name must be its source_id '{source_id}' (or, for a"
-                                    " file that holds several documents, the start of it)"))
-    kinds: dict = {}  # copy kinds per source, in one pass over two columns
-    for source_id, kind in zip(copies["source_id"].tolist(), copies["copy"].astype(str).tolist(), strict=True):
-        kinds.setdefault(source_id, set()).add(kind)
-    primaries = primary["source_id"].value_counts()
-    for index, row in zip(sources.index, sources.to_dict("records"), strict=True):
-        source_id, where = row["source_id"], int(index) + 2
-        count = int(primaries.get(source_id, 0))
+    copy_rows = columns.records(copies, ["archive_path", "source_id", "role", "copy"])
+    problems = _primary_file_problems(columns.label("source_copies", copies), copy_rows)
+    kinds: dict = {}  # copy kinds per source
+    for row in copy_rows:
+        kinds.setdefault(row["source_id"], set()).add(str(row["copy"]))
+    primaries = Counter(row["source_id"] for row in copy_rows if row["role"] == "primary")
+    source_label = columns.label("sources", sources)
+    for position, row in enumerate(columns.records(sources, ["source_id", "original_outlet", "source_type",
+                                                             "strength"])):
+        source_id, where = row["source_id"], columns.row(position)
+        count = primaries[source_id]
         if count != 1:
             problems.append(Problem(source_label, where, "source_id",
                                     f"source '{source_id}' needs exactly one primary archived copy, has {count}"))
@@ -42,4 +35,23 @@ def check_provenance(frames: dict[str, pd.DataFrame]) -> list[Problem]:
             problems.append(Problem(source_label, where, "strength",
                                     f"strength {row['strength']} breaks the strength rule; allowed here:"
                                     f" {', '.join(sorted(allowed))}"))
+    return problems
+
+
+def _primary_file_problems(label: str, copy_rows: list[dict]) -> list[Problem]:
+    """A primary copy's file is named after its source (a file holding several documents: the start of its id)."""
+    documents: dict = {}  # the sources each archived file holds
+    for row in copy_rows:
+        if row["archive_path"] is not None and row["source_id"] is not None:
+            documents.setdefault(row["archive_path"], set()).add(row["source_id"])
+    problems = []
+    for position, row in enumerate(copy_rows):
+        if row["role"] != "primary":
+            continue
+        stem, source_id = PurePosixPath(str(row["archive_path"])).stem, str(row["source_id"])
+        if stem != source_id and not (len(documents.get(row["archive_path"], ())) > 1
+                                      and source_id.startswith(stem + "-")):
+            problems.append(Problem(label, columns.row(position), "archive_path",
+                                    f"a primary copy's file name must be its source_id '{source_id}' (or, for a"
+                                    " file that holds several documents, the start of it)"))
     return problems

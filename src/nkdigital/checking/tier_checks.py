@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
-from nkdigital.checking.checks import _label, _row
+from nkdigital.checking import columns
+from nkdigital.checking.checks import _flagged
 from nkdigital.core.errors import Problem
 
+NEEDED = "a share needs share_of: population or households, as the quote says"
+UNWANTED = "only a share has share_of; leave it empty"
 
-def check_share_of(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+
+def check_share_of(tables: dict) -> list[Problem]:
     """`share_of` is filled exactly on rows whose unit is share."""
-    tiers = frames.get("access_tiers")
-    if tiers is None or "share_of" not in tiers:
+    tiers = tables.get("access_tiers")
+    if tiers is None or not columns.has(tiers, "share_of"):
         return []
-    label = _label("access_tiers", tiers)
-    problems = []
-    for index, unit, share_of in zip(tiers.index, tiers["unit"], tiers["share_of"], strict=True):
-        is_share, has_denominator = unit == "share", not pd.isna(share_of)
-        if is_share and not has_denominator:
-            problems.append(Problem(label, _row(index), "share_of", "a share needs share_of: population or"
-                                    " households, as the quote says"))
-        elif has_denominator and not is_share:
-            problems.append(Problem(label, _row(index), "share_of", "only a share has share_of; leave it empty"))
-    return problems
+    is_share = columns.texts(tiers, "unit") == "share"
+    has_denominator = columns.texts(tiers, "share_of") != None  # noqa: E711 (element-wise)
+    return _flagged(columns.label("access_tiers", tiers), is_share != has_denominator, "share_of",
+                    lambda p: UNWANTED if has_denominator[p] else NEEDED)

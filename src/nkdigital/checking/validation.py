@@ -30,6 +30,7 @@ from nkdigital.checking.credit_checks import (
     check_urls,
 )
 from nkdigital.checking.date_checks import check_dates
+from nkdigital.checking.derived import check_derived
 from nkdigital.checking.event_dates import check_event_dates, check_one_account_per_source
 from nkdigital.checking.integrity import HASH_CHANGED
 from nkdigital.checking.law_checks import check_laws
@@ -190,23 +191,23 @@ def logic_problems(descriptor: dict, frames: dict, today: dt.date, tables: dict)
             continue
         key = resource["schema"].get("primaryKey") or [resource["schema"]["fields"][0]["name"]]
         keys[name] = key[0]
-        frame, table = frames[name], tables[name]
-        problems += checks.check_quantities(frame, label)
-        problems += checks.check_stated_figures(frame, label)
-        problems += check_dates(frame, label, today)
-        problems += checks.check_sorted(frame, label, key)
+        table = tables[name]
+        problems += checks.check_quantities(table, label)
+        problems += checks.check_stated_figures(table, label)
+        problems += check_dates(table, label, today)
+        problems += checks.check_sorted(table, label, key)
         problems += check_quote_lengths(table, label)
-    problems += checks.check_unique_ids({n: f for n, f in frames.items() if n != "sources"}, keys)
-    problems += checks.check_derived(frames)
-    problems += checks.check_sources_used(frames)
-    problems += check_provenance(frames)
+    problems += checks.check_unique_ids({n: t for n, t in tables.items() if n != "sources"}, keys)
+    problems += check_derived(tables)
+    problems += checks.check_sources_used(tables)
+    problems += check_provenance(tables)
     problems += check_strength_claims(tables)
     problems += check_urls(tables)
     problems += check_creators(tables)
-    problems += checks.check_indicators(frames)
+    problems += checks.check_indicators(tables)
     problems += check_event_dates(tables)
     problems += check_one_account_per_source(tables)
-    problems += check_laws(frames)
-    problems += check_share_of(frames)
-    problems += check_network_records(frames)
+    problems += check_laws(tables)
+    problems += check_share_of(tables)
+    problems += check_network_records(tables)
     return problems
