@@ -167,18 +167,25 @@ def test_the_validate_command_never_imports_frictionless(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_reading_and_integrity_checking_the_bundled_package_never_imports_pandas(tmp_path):
-    code = ("import sys; from nkdigital.checking.resources import integrity_problems, read_tables;"
-            " from nkdigital.core.paths import bundled_descriptor; from nkdigital.reading.descriptor import"
-            " read_descriptor; path = bundled_descriptor(); d = read_descriptor(path); tables, sealed = {}, {};"
-            " problems = read_tables(d, path.parent, tables, sealed);"
-            " problems += integrity_problems(d, path.parent, tables, sealed);"
-            " print(len(tables), len(sealed), sorted(problems), 'pandas' in sys.modules)")
+def _validate_in_a_fresh_process(descriptor: Path, cache: Path) -> list[str]:
+    """`nkdigital validate DESCRIPTOR` in a process of its own: its exit code and whether pandas was imported, then
+    what it said on stderr."""
+    code = ("import sys; from nkdigital.cli import main; code = main(['validate', sys.argv[1]]);"
+            " print(code, 'pandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(descriptor)], capture_output=True, text=True,
+                          env={**os.environ, "XDG_CACHE_HOME": str(cache)})
+    return [*done.stdout.strip().splitlines()[-1:], done.stderr]
+
+
+def test_validate_never_imports_pandas_on_a_valid_package_or_on_one_with_a_logic_problem(tmp_path, copy):
     for _ in range(2):  # the second time on the strength of the reader's kept marks
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
-        count = len(b.descriptor(DESCRIPTOR)["resources"])
-        assert done.stdout.split() == [str(count), str(count), "[]", "False"], done.stdout + done.stderr
+        assert _validate_in_a_fresh_process(DESCRIPTOR, tmp_path) == ["0 False", ""]
+    row = b.pick(copy, "observations", lambda r: r["value"] != "" and r["high"] != "")
+    b.set_cell(copy, "observations", row["#"], "value", str(float(row["high"]) * 2))
+    b.rehash(copy)
+    said = _validate_in_a_fresh_process(copy, tmp_path)
+    assert said[0] == "1 False", said
+    assert "is above high" in said[1] and f"row {row['#']}" in said[1], said
 
 
 def test_a_foreign_key_to_a_field_the_other_resource_lacks_is_a_descriptor_problem(copy):

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nkdigital.checking import columns
+from nkdigital.core import arrow
 from nkdigital.core.errors import Problem
 from nkdigital.metadata.roles import ROLES
 from nkdigital.metadata.units import COUNT_UNITS
@@ -23,25 +24,17 @@ STATISTIC = "international_statistic"  # published aggregates keep their decimal
 NOT_STATED = "is not a figure the quote states"
 
 
-def _row(index: int) -> int:
-    return int(index) + 2  # header is row 1
-
-
-def _label(name: str, frame) -> str:
-    return frame.attrs.get("path", f"data/{name}.csv")
-
-
 def _present(value: object) -> bool:
     return value is not None and value == value  # a NaN is missing too
 
 
 # pandas stays unloaded: pyarrow imports it to convert Python or numpy values (pa.array, pa.scalar, a Python
 # scalar given to a compute function, Array.to_numpy), so Arrow is read through `columns` and numpy masks go back
-# to Arrow through `_arrow_mask`.
+# to Arrow through `core.arrow`.
 
 def _true(cells) -> np.ndarray:
     """A boolean Arrow column as a numpy mask, missing as False."""
-    return columns.mask(pa.table({"cells": cells}), "cells")
+    return arrow.stored(cells, bool, False)
 
 
 def _within(table, column: str, values) -> np.ndarray:
@@ -49,15 +42,7 @@ def _within(table, column: str, values) -> np.ndarray:
     cells = table[column]
     if pa.types.is_string(cells.type):
         cells = cells.cast(pa.large_string())
-    return _true(pc.is_in(cells, value_set=_strings(sorted(values))))
-
-
-def _strings(values: list[str]):
-    """Python strings as an Arrow large_string array, built from its buffers."""
-    data = [value.encode() for value in values]
-    offsets = np.cumsum([0, *map(len, data)], dtype=np.int64)
-    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
-    return pa.Array.from_buffers(pa.large_string(), len(data), buffers)
+    return _true(pc.is_in(cells, value_set=arrow.array(sorted(values), pa.large_string())))
 
 
 def _is(table, column: str, value: str) -> np.ndarray:
@@ -70,14 +55,9 @@ def _filled(table, column: str) -> np.ndarray:
     return columns.given(table, column)
 
 
-def _arrow_mask(mask: np.ndarray):
-    """A numpy mask as an Arrow boolean array (for `Table.filter`)."""
-    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(np.packbits(mask, bitorder="little"))])
-
-
 def _rows_where(table, mask: np.ndarray, names: list[str] | None = None) -> list[dict]:
     """The rows `mask` flags as dicts of Python values (only those rows are converted)."""
-    return columns.records(table.filter(_arrow_mask(mask)), names)
+    return columns.records(table.filter(arrow.bools(mask)), names)
 
 
 def _cell(table, column: str, position: int) -> object:

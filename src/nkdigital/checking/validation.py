@@ -16,7 +16,6 @@ package with frictionless (tests/test_datapackage.py).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,14 +60,6 @@ class Report:
     def valid(self) -> bool:
         return not self.problems
 
-    @functools.cached_property
-    def frames(self) -> dict:
-        """TRANSITIONAL (issue 25, until every check works on `tables`): the tables as pandas frames, built on
-        first use (the only use of pandas in validation)."""
-        from nkdigital.reading.frames import to_frame
-
-        return {name: to_frame(table) for name, table in self.tables.items()}
-
 
 def validate(
     path: str | os.PathLike | None = None,
@@ -103,9 +94,8 @@ def validate(
     if any(p.message != HASH_CHANGED for p in report.problems):
         report.notes.append(SKIPPED)
     else:
-        tables = report.tables
-        report.problems += logic_problems(descriptor, report.frames, today or dt.date.today(), tables)
-        _check_quotes(report, descriptor_path, archive, tables)
+        report.problems += logic_problems(descriptor, report.tables, today or dt.date.today())
+        _check_quotes(report, descriptor_path, archive, report.tables)
     report.problems = sort_problems(_one_per_cell(_not_following_a_quote(report.problems)))
     return report
 
@@ -182,12 +172,12 @@ def _one_per_cell(problems: list[Problem]) -> list[Problem]:
     return list(first.values())
 
 
-def logic_problems(descriptor: dict, frames: dict, today: dt.date, tables: dict) -> list[Problem]:
+def logic_problems(descriptor: dict, tables: dict, today: dt.date) -> list[Problem]:
     keys = {}
     problems = []
     for resource in descriptor["resources"]:
         name, label = resource["name"], resource["path"]
-        if name not in frames:
+        if name not in tables:
             continue
         key = resource["schema"].get("primaryKey") or [resource["schema"]["fields"][0]["name"]]
         keys[name] = key[0]

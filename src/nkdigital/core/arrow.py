@@ -32,9 +32,10 @@ def _bits(buffer, offset: int, length: int) -> np.ndarray:
 
 
 def _valid(chunk) -> np.ndarray:
-    if not chunk.null_count:
-        return np.ones(len(chunk), dtype=bool)
-    return _bits(chunk.buffers()[0], chunk.offset, len(chunk))
+    validity = chunk.buffers()[0] if chunk.null_count else None
+    if validity is None:  # no bitmap: none missing, or (an array of nulls) all
+        return np.full(len(chunk), not chunk.null_count, dtype=bool)
+    return _bits(validity, chunk.offset, len(chunk))
 
 
 def valid(column) -> np.ndarray:
@@ -107,6 +108,14 @@ def array(values: list, kind):
     else:
         data = np.array(filled, dtype=_STORAGE[str(kind)]).tobytes()
     return pa.Array.from_buffers(kind, len(values), [validity, pa.py_buffer(data)], null_count=nulls)
+
+
+def bools(mask: np.ndarray):
+    """A numpy mask as an Arrow boolean array (for `Table.filter`)."""
+    import pyarrow as pa
+
+    bits = pa.py_buffer(np.packbits(np.asarray(mask, dtype=bool), bitorder="little"))
+    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, bits])
 
 
 def scalar(value, kind):
