@@ -22,6 +22,8 @@ NOT_ROLES = {
     ("questions.py", ("tier", "unit")): "the key of tier_sizes' own summary table (a tier, then a unit)",
     ("subscribers.py", ("indicator", "claim_type")): "the chart's encoding: a trace per marker shape (indicator) and"
                                                      " colour (kind of claim)",
+    ("checks.py", ("quote", "unit", "phrase")): "what the reading rules read a row's figures from, in the order"
+                                                " `reading.figures.stated` takes them",
 }
 
 

@@ -173,9 +173,9 @@ def check_indicators(tables: dict) -> list[Problem]:
     indicators, observations = tables.get("indicators"), tables.get("observations")
     if indicators is None or observations is None:
         return []
-    units = {r["indicator"]: r["unit"] for r in columns.records(indicators, ["indicator", "unit"])}
-    takes = {(r["indicator"], kind) for r in columns.records(indicators, ["indicator", "claim_types"])
-             for kind in str(r["claim_types"]).split()}
+    rows = columns.records(indicators)  # one row per indicator
+    units = {r["indicator"]: r["unit"] for r in rows}
+    takes = {(r["indicator"], kind) for r in rows for kind in str(r["claim_types"]).split()}
     label = columns.label("observations", observations)
     named, indicator = columns.codes(observations, "indicator")
     unit, unit_names = columns.codes(observations, "unit")

@@ -93,8 +93,7 @@ def check_event_dates(tables: dict) -> list[Problem]:
         return []
     label = columns.label("events", events)
     stated, strong = _spans(tables, accounts)
-    rows = columns.records(events, ["event_id", "event_date", "event_date_precision", "event_date_end",
-                                    "is_disputed"])
+    rows = columns.records(events)
     problems = []
     for position in np.flatnonzero(_dated(events, "event_date")).tolist():  # else the date checks report it
         row = rows[position]

@@ -8,7 +8,6 @@ from nkdigital.checking import columns
 from nkdigital.core.errors import Problem, shown
 
 TEST_LIST = "test_list_entry"
-NEEDED = ("record_type", "name", "target", "address_block", "observed_date", "date_added", "quote")
 
 
 def _text(value: object) -> str:
@@ -53,11 +52,12 @@ def check_network_records(tables: dict) -> list[Problem]:
     """Name and target occur in the quote (a PTR record's name is its address, written reversed there); an
     address_block contains the record's address; test-list entries carry date_added, other records observed_date."""
     table = tables.get("network_records")
-    if table is None or not columns.has(table, *NEEDED):
+    if table is None or not {"record_type", "name", "target", "address_block", "observed_date", "date_added",
+                              "quote"} <= set(table.column_names):
         return []
     label = columns.label("network_records", table)
     problems = []
-    rows = (row for batch in table.select(list(NEEDED)).to_batches(max_chunksize=4096) for row in batch.to_pylist())
+    rows = (row for batch in table.to_batches(max_chunksize=4096) for row in batch.to_pylist())
     for position, row in enumerate(rows):  # a batch of rows as Python values at a time: a grown table is large
         problems += _row_problems(row, label, columns.row(position))
     return problems

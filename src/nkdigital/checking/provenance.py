@@ -15,15 +15,14 @@ def check_provenance(tables: dict) -> list[Problem]:
     sources, copies = tables.get("sources"), tables.get("source_copies")
     if sources is None or copies is None:
         return []
-    copy_rows = columns.records(copies, ["archive_path", "source_id", "role", "copy"])
+    copy_rows = columns.records(copies)
     problems = _primary_file_problems(columns.label("source_copies", copies), copy_rows)
     kinds: dict = {}  # copy kinds per source
     for row in copy_rows:
         kinds.setdefault(row["source_id"], set()).add(str(row["copy"]))
     primaries = Counter(row["source_id"] for row in copy_rows if row["role"] == "primary")
     source_label = columns.label("sources", sources)
-    for position, row in enumerate(columns.records(sources, ["source_id", "original_outlet", "source_type",
-                                                             "strength"])):
+    for position, row in enumerate(columns.records(sources)):
         source_id, where = row["source_id"], columns.row(position)
         count = primaries[source_id]
         if count != 1:

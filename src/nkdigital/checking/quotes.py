@@ -152,8 +152,7 @@ def check_quotes(tables: dict[str, pa.Table], archive: Archive) -> list[Problem]
         return []
     label = columns.label("source_copies", copies)
     others = set(archive_entries(archive.root)[1])
-    rows = columns.records(copies, [c for c in ("archive_path", "source_id", "sha256", "section")
-                                    if columns.has(copies, c)])
+    rows = columns.records(copies)
     referenced = {row["archive_path"] for row in rows} - {None}
     problems = [Problem(f"{archive.name}/{other}", None, None, f"{other} {NOT_REGULAR}; replace it with the file"
                         " itself or remove it") for other in sorted(others - referenced)]

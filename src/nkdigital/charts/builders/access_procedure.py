@@ -30,7 +30,7 @@ def _figure(row: dict) -> str:
 
 def _hover(rows: pd.DataFrame, labels: dict[str, str], title: str) -> str:
     parts = [f"<b>{esc(title)}</b>"]
-    for row in skeleton.records(rows, ["phrase", "source_id"]):
+    for row in skeleton.records(rows, rows.columns):
         said = f"“{wrap(row['phrase'], 50)}” " if not text.missing(row["phrase"]) else ""
         parts.append(f"• {said}{esc(labels[row['source_id']])}")
     return "<br>".join(parts)

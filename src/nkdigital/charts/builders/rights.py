@@ -24,7 +24,7 @@ def _provisions(rows: pd.DataFrame) -> list[str]:
 def _hover(instrument: str, kind: str, year: object, rows: pd.DataFrame, labels: dict[str, str]) -> str:
     stated = f"ratified or acceded {esc(year)}" if not text.missing(year) else "no ratification year stated"
     parts = [f"<b>{wrap(instrument, 60)}</b>", f"{esc(palette.name('instrument_type', kind))} · {stated}"]
-    for row in skeleton.records(rows, ["provision", "relevance", "source_id"]):
+    for row in skeleton.records(rows, rows.columns):
         provision = esc(row["provision"]) if not text.missing(row["provision"]) else "General"
         parts.append(f"• <b>{provision}</b>: {wrap(row['relevance'], 70, sep='<br>  ')}")
         parts.append(f"  <i>{esc(labels[row['source_id']])}</i>")

@@ -48,7 +48,6 @@ def _lanes(frame: pd.DataFrame, min_gap_days: float) -> list[int]:
 HOVER = ["event_id", "title", "event_date", "event_date_precision", "event_date_end", "category", "_disputed",
          "description", "actor", "stated_date", "stated_date_precision", "stated_date_end", "date_phrase",
          "stated_actor", "source_id"]  # what _hover reads of an event's accounts
-KEY_TEXT = ["event_date", "event_date_precision", "event_date_end", "title"]  # what _key_text reads
 
 
 def _hover(group: list[dict], labels: dict[str, str]) -> str:
@@ -88,7 +87,8 @@ def _key_labels(fig: house.HouseFigure, marks: pd.DataFrame, x0: pd.Timestamp, x
     Returns (the labelled events, px the boxes take)."""
     key = marks[marks["key"]].sort_values(["_mid", "event_id"], kind="stable").reset_index(drop=True)
     plot_px = width - MARGIN_LEFT - MARGIN_RIGHT
-    texts = [_key_text(r, KEY_CHARS if width >= WIDTH else NARROW_KEY_CHARS) for r in skeleton.records(key, KEY_TEXT)]
+    chars = KEY_CHARS if width >= WIDTH else NARROW_KEY_CHARS
+    texts = [_key_text(r, chars) for r in skeleton.records(key, key.columns)]
     positions = [(d - x0) / (x1 - x0) * plot_px for d in key["_mid"]]
     placed = callouts.boxes(positions, texts, key["sources"].astype(float).tolist(),
                             (8 - MARGIN_LEFT, plot_px + MARGIN_RIGHT - 4),
@@ -244,7 +244,8 @@ def _words(frame: pd.DataFrame, marks: pd.DataFrame, labelled: pd.DataFrame) -> 
         f" disagree on the date or the actor. Dates known to the day: {precisions.get('day', 0)} events; to the"
         f" month: {precisions.get('month', 0)} events; only to the year: {precisions.get('year', 0)} events; only"
         f" as a range: {precisions.get('range', 0)} events."
-        + (" Labelled key events: " + "; ".join(_key_text(r) for r in skeleton.records(labelled, KEY_TEXT)) + "."
+        + (" Labelled key events: "
+           + "; ".join(_key_text(r) for r in skeleton.records(labelled, labelled.columns)) + "."
            if len(labelled) else "")
     )
     notes = [
