@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
 import pandas as pd
+
+from nkdigital.core import arrow
 
 
 def to_frame(table) -> pd.DataFrame:
@@ -30,20 +33,16 @@ def _column(cells):
     if pa.types.is_dictionary(kind):
         return _categorical(cells)
     if pa.types.is_date32(kind):  # a missing date is NaT
-        return cells.cast(pa.timestamp("s")).to_numpy()
+        return arrow.stored(cells, "datetime64[D]", np.datetime64("NaT")).astype("datetime64[s]")
     return _dtypes()[kind].__from_arrow__(cells)
 
 
 def _categorical(cells) -> pd.Categorical:
     """An enum column (a dictionary of the enum's values, the same for every chunk) as a Categorical."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     chunks = cells.chunks
-    allowed = chunks[0].dictionary if chunks else pa.array([], pa.large_string())
-    indices = pa.chunked_array([c.indices for c in chunks], type=pa.int32())
-    dtype = _categories(tuple(allowed.to_pylist()))
-    return pd.Categorical.from_codes(pc.fill_null(indices, -1).to_numpy(), dtype=dtype, validate=False)
+    allowed = tuple(chunks[0].dictionary.to_pylist()) if chunks else ()
+    codes = arrow.stored([c.indices for c in chunks], np.int32, -1)
+    return pd.Categorical.from_codes(codes, dtype=_categories(allowed), validate=False)
 
 
 @functools.cache
