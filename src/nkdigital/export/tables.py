@@ -34,6 +34,10 @@ FIELDS_TABLE = "fields"
 FIELDS_SCHEMA = {"fields": [{"name": name, "type": "boolean" if name == "required" else "string"} for name in
                              ("resource", "field", "type", "required", "allowed_values", "example", "description")]}
 ARROW_VIEW = "nkdigital_rows"  # a temporary name for the frame DuckDB reads from
+# One thread for the export's own database: every row goes into the key indexes, and a second thread made the
+# export slower, not faster (a hundred times the bundled rows on 2 cores: 1.45 s against 1.58 s for the whole
+# command, and less CPU time; without keys it would be 0.2 s faster still, see benchmarks/RESULTS.md)
+DUCKDB_CONFIG = {"threads": 1}
 
 
 def _ordered(package: Package) -> list[str]:
@@ -177,7 +181,7 @@ def to_duckdb(package: Package, out: str | os.PathLike, progress: bool = False) 
     out = Path(out)
     guard(out, package)
     with atomic_path(out) as temporary, _database_errors(out, duckdb.Error):
-        connection = duckdb.connect(str(temporary))
+        connection = duckdb.connect(str(temporary), config=DUCKDB_CONFIG)
         try:
             connection.execute("BEGIN TRANSACTION")
             _fill(connection, package, DUCKDB_TYPES, dates_as_text=False, show=progress, what="duckdb",
