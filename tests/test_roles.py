@@ -61,6 +61,7 @@ KINDS = {
     "scale": (lambda f: f["type"] == "number", True),
     "series": (lambda f: f["type"] == "string" and f["constraints"].get("required") is True, True),
     "provenance": (lambda f: f["type"] == "string", True),
+    "free_text": (_plain, False),
 }
 
 

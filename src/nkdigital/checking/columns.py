@@ -24,8 +24,18 @@ def row(position: int) -> int:
 
 
 def has(table, *columns: str) -> bool:
-    """Every one of `columns` is in the table."""
+    """Every one of `columns` is in the table. Asking for a column validation left out (see
+    :func:`nkdigital.reading.arrow_table.schema`) is a mistake in a check, never a missing column: LookupError."""
+    left_out = set(pruned(table)) & set(columns)
+    if left_out:
+        raise LookupError(f"a check reads {sorted(left_out)}, which validation leaves out of the table: take it out"
+                          " of the free_text role (nkdigital/metadata/roles.py)")
     return set(columns) <= set(table.column_names)
+
+
+def pruned(table) -> list[str]:
+    """The columns validation read and checked, then left out of `table`."""
+    return (table.schema.metadata or {}).get(b"pruned", b"").decode().split()
 
 
 def texts(table, column: str) -> np.ndarray:
@@ -63,12 +73,13 @@ def codes(table, column: str) -> tuple[np.ndarray, list]:
     """A column as int64 codes (-1 where missing) of its distinct values, and those values (for grouping and for
     looking at each distinct value once)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     cells = table[column]
     if pa.types.is_dictionary(cells.type) or pa.types.is_null(cells.type):
         cells = cells.cast(pa.large_string())
-    encoded = cells.combine_chunks().dictionary_encode()
-    return arrow.stored(encoded.indices, np.int64, -1), encoded.dictionary.to_pylist()
+    values = pc.unique(cells).drop_null()  # in order of first appearance; a column in pieces is never joined
+    return arrow.stored(pc.index_in(cells, value_set=values), np.int64, -1), values.to_pylist()
 
 
 def records(table, columns: list[str] | None = None) -> list[dict]:

@@ -56,13 +56,12 @@ def check_strength_claims(tables: dict[str, pa.Table]) -> list[Problem]:
     for name, table in tables.items():
         if not columns.has(table, "source_id") or name == "source_copies":
             continue
-        source_ids = columns.texts(table, "source_id")
         for field in ROLES["remark"]:
             if not columns.has(table, field):
                 continue
             notes = _strings(table, field)
             for position in pc.indices_nonzero(pc.match_substring_regex(notes, MAY_CLAIM_WEAK)).to_pylist():
-                source_id = source_ids[position]
+                source_id = table["source_id"][position].as_py()  # few rows: no column of Python strings
                 rated = strength.get(source_id)
                 if rated is not None and WEAK_CLAIM.search(notes[position].as_py()) \
                         and (rated != "weak" or name != "sources"):

@@ -93,21 +93,22 @@ def check_event_dates(tables: dict) -> list[Problem]:
         return []
     label = columns.label("events", events)
     stated, strong = _spans(tables, accounts)
-    rows = columns.records(events)
+    ids, precisions = events["event_id"].to_pylist(), events["event_date_precision"].to_pylist()
+    days, ends = events["event_date"].to_pylist(), events["event_date_end"].to_pylist()
+    disputed = events["is_disputed"].to_pylist()
     problems = []
     for position in np.flatnonzero(_dated(events, "event_date")).tolist():  # else the date checks report it
-        row = rows[position]
-        event_id, precision = row["event_id"], row["event_date_precision"]
+        event_id, precision = ids[position], precisions[position]
         if event_id not in stated:
             continue
         span, strong_agree = agreed_span(strong.get(event_id) or stated[event_id])
-        own = (row["event_date"], precision, row["event_date_end"] if precision == "range" else None)
+        own = (days[position], precision, ends[position] if precision == "range" else None)
         r = columns.row(position)
         if own != coded(span):
             why = "agree on" if strong_agree else "disagree on the date and together span"
             problems.append(Problem(label, r, "event_date", f"its strongest attestations {why} {shown(*coded(span))};"
                                     f" the event must take that date, not {shown(*own)}"))
-        elif not agreed_span(stated[event_id])[1] and row["is_disputed"] is not True:
+        elif not agreed_span(stated[event_id])[1] and disputed[position] is not True:
             problems.append(Problem(label, r, "is_disputed", "its attestations disagree on the date, so the event"
                                     " is disputed"))
     return problems

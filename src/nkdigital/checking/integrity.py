@@ -50,10 +50,12 @@ class RawCells:
         text = self.file.read_text(encoding="utf-8-sig", errors="replace")
         return list(csv.reader(io.StringIO(text, newline="")))
 
-    def cell(self, row: int, column: int) -> str:
-        """The cell of `row` (header = 1) in `column` (from 0); empty if the file has no such cell."""
+    def cell(self, row: int, name: str) -> str:
+        """The cell of `row` (header = 1) in the column headed `name`; empty if the file has no such cell."""
         records = self._records
+        header = records[0] if records else []
         record = records[row - 1] if 0 < row <= len(records) else []
+        column = header.index(name) if name in header else len(record)
         return record[column] if column < len(record) else ""
 
 
@@ -63,7 +65,7 @@ def _text(table, raw: RawCells, name: str, position: int) -> str:
     value = table[name][int(position)].as_py()
     if isinstance(value, str):
         return value
-    return raw.cell(columns.row(position), table.column_names.index(name))
+    return raw.cell(columns.row(position), name)
 
 
 def _compared(table, field: dict):
@@ -204,10 +206,9 @@ def _referenced(table, target: dict, refused: Collection[tuple], raw: RawCells) 
     fields, label = target["fields"], columns.label(target["resource"], table)
     keys = {cells for cells in zip(*(_values(table, f) for f in fields), strict=True)
             if any(c is not None for c in cells)}
-    names = table.column_names
     for file, row, field in refused:
         if file == label and row and row > 1 and (field is None or field in fields):
-            keys.add(tuple(raw.cell(row, names.index(f)) for f in fields))
+            keys.add(tuple(raw.cell(row, f) for f in fields))
     return keys
 
 

@@ -50,7 +50,8 @@ SKIPPED = ("logic checks (bounds, dates, derived rows, ids, source use) and quot
 @dataclass
 class Report:
     """Outcome of validation: the problems found, notes on what could not be checked, and the resources read
-    (`tables`: name to pyarrow Table, see :mod:`nkdigital.checking.columns`)."""
+    (`tables`: name to pyarrow Table, see :mod:`nkdigital.checking.columns`; without the free-text columns no check
+    reads unless validation was asked for whole tables, see :func:`validate`)."""
 
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -67,8 +68,13 @@ def validate(
     *,
     check_hashes: bool = True,
     today: dt.date | None = None,
+    whole_tables: bool = False,
 ) -> Report:
     """Validate the package at `path` (default: the bundled one) against schema, keys, hashes, quotes and logic.
+
+    Once the reader has checked their cells, the report's tables leave out the free text no check reads and keep
+    only the cells of remarks a check reads (see :func:`nkdigital.checking.resources.prunable`; notes and
+    descriptions take about a third of a large package's memory), unless `whole_tables` asks for every column.
 
     Stages: the descriptor (its shape, then its metadata); then every file and cell (our reader,
     then limits, keys, foreign keys and hashes column by column); then, only if those hold (a changed hash aside),
@@ -84,7 +90,7 @@ def validate(
         return report
     base = descriptor_path.parent
     sealed: dict[str, tuple] | None = {} if check_hashes else None  # each file's size and digest, as read
-    report.problems += read_tables(descriptor, base, report.tables, sealed)
+    report.problems += read_tables(descriptor, base, report.tables, sealed, prune=not whole_tables)
     if check_hashes:
         report.problems += _unsealed(descriptor, descriptor_path.name)
     report.problems += metadata_problems(descriptor, descriptor_path.name)
@@ -120,7 +126,7 @@ def validated(path: str | os.PathLike | None = None, archive: str | os.PathLike 
     if key is not None and (key in _VALID or content.remembered(key)):
         _VALID.add(key)
         return Report()
-    report = validate(descriptor_path, archive_path)
+    report = validate(descriptor_path, archive_path, whole_tables=True)  # `load` builds its frames from them
     if report.problems:
         raise PackageError(report.problems)
     # hashed once: unchanged meanwhile when every file keeps its inode, size and change time (no second hashing)

@@ -34,6 +34,8 @@ MEANINGS: dict[str, str] = {
     "scale": "the lowest and highest value an index's scale allows",
     "series": "what makes one series of figures: an indicator in one place as one source states it (a chart's line)",
     "provenance": "what a row rests on: its source, and a derived row's input rows",
+    "free_text": "free text that only the rules for each cell check (no check reads it as a whole): validation lets it"
+                 " go once its cells pass",
 }
 BOUNDS = ("low", "high")
 FIGURE = ("value", *BOUNDS)
@@ -64,6 +66,8 @@ ROLES: dict[str, tuple[str, ...]] = {
     "scale": ("scale_min", "scale_max"),
     "series": ("indicator", "geo", "source_id"),
     "provenance": ("source_id", "input_ids"),
+    "free_text": ("description", "attributed_to", "date_phrase", "definition", "caveats", "methodology_break",
+               "conditions", "relevance", "usage_terms"),
 }
 
 # Columns shown first, in this order, wherever a table has them: when, what, how much, who says it, how strong, the

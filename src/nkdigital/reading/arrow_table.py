@@ -10,6 +10,7 @@ cell-by-cell reader then finds and words every problem. Each rule is one vectori
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -79,12 +80,14 @@ def read_plain(raw: bytes, lines: int | None, fields: list[dict], label: str, *,
     return None if table is None or (not checked and lines != table.num_rows + 1) else table
 
 
-def parse_plain(source, fields: list[dict], label: str, *, checked: bool = False, block: int = BLOCK):
+def parse_plain(source, fields: list[dict], label: str, *, checked: bool = False, block: int = BLOCK,
+                pruned: Mapping[str, str | None] | None = None):
     """The typed pyarrow Table of the CSV file `source` (a pyarrow or binary file object), or None if a cell is not
     plainly valid (the caller checks that its rows account for its lines). `checked`: these bytes passed under
     these fields before (see :mod:`nkdigital.reading.known`), so what only checks (forms, lengths, patterns) is
     skipped and only what converts is done. Read and converted `block` bytes at a time: the text of one block at a
-    time is held beside the typed columns."""
+    time is held beside the typed columns. The columns `pruned` names are checked block by block like any other,
+    then thinned or left out (see :func:`kept`)."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -98,17 +101,18 @@ def parse_plain(source, fields: list[dict], label: str, *, checked: bool = False
                                                 strings_can_be_null=True))  # an empty cell, quoted or not
         if reader.schema.names != names:
             return None
-        batches = _typed_batches(reader, fields, schema(fields, label), checked)
+        batches = _typed_batches(reader, fields, schema(fields, label, pruned), checked, pruned or {})
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     if not batches or not sum(b.num_rows for b in batches):
         return None
-    return pa.Table.from_batches(batches, schema(fields, label))
+    return pa.Table.from_batches(batches, schema(fields, label, pruned))
 
 
-def _typed_batches(reader, fields: list[dict], typed_schema, checked: bool) -> list | None:
-    """Each block of `reader` with its columns typed, or None once a cell is not plainly valid or the file holds
-    more than MAX_CELLS cells."""
+def _typed_batches(reader, fields: list[dict], typed_schema, checked: bool,
+                   pruned: Mapping[str, str | None]) -> list | None:
+    """Each block of `reader` with its columns typed (those `pruned` names checked, then thinned or left out), or
+    None once a cell is not plainly valid or the file holds more than MAX_CELLS cells."""
     import pyarrow as pa
 
     batches, rows = [], 0
@@ -118,11 +122,14 @@ def _typed_batches(reader, fields: list[dict], typed_schema, checked: bool) -> l
             return None
         columns = []
         for cells, field in zip(batch.columns, fields, strict=True):
+            if checked and field["name"] in pruned and pruned[field["name"]] is None:  # nothing to check or keep
+                columns.append(None)
+                continue
             column = _typed(cells, field, checked)
             if column is None:
                 return None
             columns.append(column)
-        batches.append(pa.RecordBatch.from_arrays(columns, schema=typed_schema))
+        batches.append(pa.RecordBatch.from_arrays(kept(fields, columns, pruned), schema=typed_schema))
     return batches
 
 
@@ -137,11 +144,39 @@ def arrow_type(field: dict):
             "boolean": pa.bool_, "date": pa.date32}[kind]()
 
 
-def schema(fields: list[dict], label: str):
-    """The schema of a resource's table: its fields' types, and its file as metadata `path`."""
+def schema(fields: list[dict], label: str, pruned: Mapping[str, str | None] | None = None):
+    """The schema of a resource's table: its fields' types, and its file as metadata `path`; with the columns
+    `pruned` leaves out listed in metadata `pruned` and those it thins in `thinned` (see :func:`kept`)."""
     import pyarrow as pa
 
-    return pa.schema([pa.field(f["name"], arrow_type(f)) for f in fields], metadata={"path": label})
+    pruned = pruned or {}
+    metadata = {"path": label}
+    for key, names in (("pruned", [n for n, keep in pruned.items() if keep is None]),
+                       ("thinned", [n for n, keep in pruned.items() if keep is not None])):
+        if names:
+            metadata[key] = " ".join(names)
+    fields = [f for f in fields if f["name"] not in pruned or pruned[f["name"]] is not None]
+    return pa.schema([pa.field(f["name"], arrow_type(f)) for f in fields], metadata=metadata)
+
+
+def kept(fields: list[dict], columns: list, pruned: Mapping[str, str | None] | None) -> list:
+    """The typed `columns` of `fields` a table keeps: `pruned` maps a field to None (left out) or to a regular
+    expression, and then only the cells it finds are kept, the others null (a check that reads a few cells of a
+    long text column, see `nkdigital.checking.resources.THINNED`)."""
+    import pyarrow.compute as pc
+
+    pruned = pruned or {}
+    out = []
+    for field, column in zip(fields, columns, strict=True):
+        if field["name"] not in pruned:
+            out.append(column)
+        elif pruned[field["name"]] is not None:
+            found = pc.indices_nonzero(pc.match_substring_regex(column, pattern=pruned[field["name"]])).to_pylist()
+            cells = [None] * len(column)  # built afresh: pyarrow's if_else would keep every cell's bytes
+            for position in found:
+                cells[position] = column[position].as_py()
+            out.append(arrow.array(cells, column.type))
+    return out
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,18 +111,20 @@ def unreadable(error: OSError, label: str) -> Problem:
     return Problem(label, None, None, f"resource file cannot be read: {error.strerror}")
 
 
-def read_fast(file: Path, resource: dict, seen: Callable[[tuple], object] | None = None) -> tuple:
-    """The typed table of a plainly valid file (see :func:`arrow_table.parse_plain`) and no problem; None and the
-    problem when the file cannot be read; None and no problem when it is not plain (or changed while it was read):
-    the careful reader then reads it whole. `seen`, if given, gets the seal of the bytes read. A file of up to
-    WHOLE bytes is read whole, a larger one in blocks, twice (see :func:`scan`)."""
+def read_fast(file: Path, resource: dict, seen: Callable[[tuple], object] | None = None,
+              pruned: Mapping[str, str | None] | None = None) -> tuple:
+    """The typed table of a plainly valid file (see :func:`arrow_table.parse_plain`, which thins or leaves out the
+    columns `pruned` names) and no problem; None and the problem when the file cannot be read; None and no problem
+    when it is not plain (or changed while it was read): the careful reader then reads it whole. `seen`, if given,
+    gets the seal of the bytes read. A file of up to WHOLE bytes is read whole, a larger one in blocks, twice (see
+    :func:`scan`)."""
     label = resource["path"]
     try:
         problem = unusable(file, label)
         if problem is not None:
             return None, [problem]
         read = _whole if file.stat().st_size <= WHOLE else _streamed
-        scanned, table, mark = read(file, resource)
+        scanned, table, mark = read(file, resource, pruned)
     except OSError as error:
         return None, [unreadable(error, label)]
     if table is None:
@@ -134,7 +136,7 @@ def read_fast(file: Path, resource: dict, seen: Callable[[tuple], object] | None
     return table, []
 
 
-def _whole(file: Path, resource: dict) -> tuple:
+def _whole(file: Path, resource: dict, pruned: Mapping[str, str | None] | None) -> tuple:
     """(scan, table or None, the mark to keep or None) of a file read whole, for :func:`read_fast`."""
     import pyarrow as pa
 
@@ -145,15 +147,16 @@ def _whole(file: Path, resource: dict) -> tuple:
     scanned = Scan(sealed, digest.digest())
     mark = known.plain_mark(fields, scanned.digest)
     if known.is_known(mark):  # these bytes passed under these fields before
-        return scanned, parse_plain(pa.BufferReader(raw), fields, label, checked=True, block=WHOLE), None
+        return scanned, parse_plain(pa.BufferReader(raw), fields, label, checked=True, block=WHOLE,
+                                    pruned=pruned), None
     lines = plain_lines(raw)
-    table = None if lines is None else parse_plain(pa.BufferReader(raw), fields, label, block=WHOLE)
+    table = None if lines is None else parse_plain(pa.BufferReader(raw), fields, label, block=WHOLE, pruned=pruned)
     if table is None or lines != table.num_rows + 1:  # see read_plain
         return scanned, None, None
     return scanned, table, mark
 
 
-def _streamed(file: Path, resource: dict) -> tuple:
+def _streamed(file: Path, resource: dict, pruned: Mapping[str, str | None] | None) -> tuple:
     """(scan, table or None, the mark to keep or None) of a file read in blocks, twice, for :func:`read_fast`."""
     fields = resource["schema"]["fields"]
     scanned = scan(file, resource)
@@ -161,7 +164,7 @@ def _streamed(file: Path, resource: dict) -> tuple:
     checked = known.is_known(mark)  # these bytes passed under these fields before
     with file.open("rb") as stream:
         hashed = Hashed(stream, plain=not checked)
-        table = parse_plain(hashed, fields, resource["path"], checked=checked)
+        table = parse_plain(hashed, fields, resource["path"], checked=checked, pruned=pruned)
     # the bytes parsed are the bytes scanned; a line break inside a cell is a control character, and pyarrow skips
     # a blank line: rows + header lines must account for every line break
     if table is None or hashed.digest.digest() != scanned.digest or (

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from nkdigital.core import arrow
@@ -15,7 +15,7 @@ from nkdigital.core.errors import Problem, shown
 from nkdigital.core.limits import MAX_CELLS, MAX_INTEGER_DIGITS, MAX_NUMBER_CHARS
 from nkdigital.core.patterns import all_match, fullmatch, pattern_message
 from nkdigital.reading import scan
-from nkdigital.reading.arrow_table import arrow_type, enum_values, schema
+from nkdigital.reading.arrow_table import arrow_type, enum_values, kept, schema
 
 # ASCII digits only: `\d` would also accept Arabic-Indic and other scripts' digits
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -148,21 +148,23 @@ def _header_problems(header: list[str], expected: list[str], label: str) -> list
     return problems or [Problem(label, 1, None, "columns are not in the schema's order: " + ", ".join(expected))]
 
 
-def read_table(base: Path, resource: dict, seen: Callable[[tuple], object] | None = None) -> tuple:
+def read_table(base: Path, resource: dict, seen: Callable[[tuple], object] | None = None,
+               pruned: Mapping[str, str | None] | None = None) -> tuple:
     """Read `resource` (a checked descriptor dict) relative to `base`; return the typed pyarrow Table (None if
     unusable; column types as :mod:`nkdigital.checking.columns` lists them, schema metadata `path` its file) and
     the problems found.
 
     Every cell that breaks its field's type, `required` or `enum` becomes null in the table and one problem.
     `seen`, if given, is called with the size and digest of the bytes read (see :func:`scan.seal`; validation
-    compares them with the recorded ones). A plain file is read in blocks (see :mod:`nkdigital.reading.scan`);
+    compares them with the recorded ones). The columns `pruned` names are read and checked, then thinned or left
+    out (see :func:`arrow_table.kept`). A plain file is read in blocks (see :mod:`nkdigital.reading.scan`);
     only a file that is not is read whole, and decoded, and read cell by cell.
     """
     label = resource["path"]
     file = base / label
     if not file.resolve().is_relative_to(base.resolve()):
         return None, [Problem(label, None, None, "resource file lies outside the package folder")]
-    fast, problems = scan.read_fast(file, resource, seen)
+    fast, problems = scan.read_fast(file, resource, seen, pruned)
     if fast is not None or problems:
         return fast, problems
     raw, problems = read_bytes(file, label)
@@ -202,7 +204,7 @@ def read_table(base: Path, resource: dict, seen: Callable[[tuple], object] | Non
 
     arrays = [_typed(_fast(cells, f, held) or _slow(cells, f, label, problems), f)
               for f, cells, held in zip(fields, columns, holds, strict=True)]
-    return pa.Table.from_arrays(arrays, schema=schema(fields, label)), problems
+    return pa.Table.from_arrays(kept(fields, arrays, pruned), schema=schema(fields, label, pruned)), problems
 
 
 _PATTERNS = {"number": _NUMBER, "integer": _INTEGER, "year": _YEAR, "date": _DATE}
