@@ -63,15 +63,3 @@ def test_building_and_reading_arrays_never_imports_pandas():
             " arrow.texts(t).tolist(), 'pandas' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.split() == ["[1.5,", "0.0]", "datetime64[D]", "['x',", "None]", "False"], done.stderr
-
-
-def test_the_command_lines_pool_is_jemalloc_where_pyarrow_has_it():
-    code = ("import pyarrow as pa; from nkdigital.core.arrow import lean_pool; lean_pool();"
-            " print(pa.default_memory_pool().backend_name)")
-    try:
-        pa.jemalloc_memory_pool()
-        expected = "jemalloc"
-    except NotImplementedError:
-        expected = pa.default_memory_pool().backend_name
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.stdout.strip() == expected, done.stderr

@@ -109,7 +109,7 @@ def _package_options(command: argparse.ArgumentParser) -> None:
 def _validated(args: argparse.Namespace):
     """The package `--package` names (default: bundled), validated against `--archive`."""
     from nkdigital.api.package import load
-    from nkdigital.core.arrow import lean_pool
+    from nkdigital.core.memory import lean_pool
 
     lean_pool()
     return load(args.package, validate=True, archive=args.archive)
@@ -143,11 +143,12 @@ def _say(text: str, stream=None) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from nkdigital.checking.validation import validate
-    from nkdigital.core.arrow import lean_pool
+    from nkdigital.core.memory import freed_memory_returned
 
-    lean_pool()
-    report = validate(args.package, args.archive)
+    with freed_memory_returned():
+        from nkdigital.checking.validation import validate
+
+        report = validate(args.package, args.archive)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     if report.problems:

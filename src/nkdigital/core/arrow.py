@@ -9,8 +9,6 @@ float64, int64, uint64, int32, bool and date32.
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 
 _STORAGE = {"double": np.float64, "int64": np.int64, "uint64": np.uint64, "int32": np.int32, "date32[day]": np.int32}
@@ -121,13 +119,3 @@ def bools(mask: np.ndarray):
 def scalar(value, kind):
     """A pyarrow scalar of `kind` (see :func:`array`) holding `value` (None: a missing one)."""
     return array([value], kind)[0]
-
-
-def lean_pool() -> None:
-    """Let pyarrow allocate from jemalloc in this process, where its build has it: reading and checking a package a
-    hundred times the bundled one peaked at about 200 MiB with pyarrow's default mimalloc and 163 MiB with jemalloc,
-    in less CPU time (issue 25). For the command line's own process; a library leaves the choice to its caller."""
-    import pyarrow as pa
-
-    with contextlib.suppress(NotImplementedError):  # a build without jemalloc keeps its default
-        pa.set_memory_pool(pa.jemalloc_memory_pool())
