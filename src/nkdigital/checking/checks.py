@@ -129,10 +129,14 @@ def check_unique_ids(tables: dict, keys: dict[str, str]) -> list[Problem]:
     names = list(tables)
     ids = {name: tables[name][keys[name]].cast(pa.large_string()) for name in names}
     owner = {name: np.full(tables[name].num_rows, -1) for name in names}
-    for first, earlier in enumerate(names):  # one resource's ids at a time as a set to look up
-        known = ids[earlier].combine_chunks().drop_null()
+    for first, earlier in enumerate(names):
         for later in names[first + 1:]:
-            owner[later][(owner[later] < 0) & _true(pc.is_in(ids[later], value_set=known))] = first
+            known = ids[earlier]
+            if len(known) > len(ids[later]):  # look up in a set of the fewer ids: the earlier ids the later hold
+                shared = _true(pc.is_in(known, value_set=ids[later].combine_chunks().drop_null()))
+                known = known.take(arrow.array(np.flatnonzero(shared).tolist(), pa.int64()))
+            found = pc.is_in(ids[later], value_set=known.combine_chunks().drop_null())
+            owner[later][(owner[later] < 0) & _true(found)] = first
     return [Problem(columns.label(name, tables[name]), columns.row(p), keys[name],
                     f"id '{_cell(tables[name], keys[name], p)}' is also used in {names[owner[name][p]]}")
             for name in names for p in np.flatnonzero(owner[name] >= 0)]
