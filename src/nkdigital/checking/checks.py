@@ -130,13 +130,16 @@ def check_unique_ids(tables: dict, keys: dict[str, str]) -> list[Problem]:
     ids = {name: tables[name][keys[name]].cast(pa.large_string()) for name in names}
     owner = {name: np.full(tables[name].num_rows, -1) for name in names}
     for first, earlier in enumerate(names):
+        every = None  # the earlier ids as one set, built once, for the later resources with as many ids or more
         for later in names[first + 1:]:
-            known = ids[earlier]
-            if len(known) > len(ids[later]):  # look up in a set of the fewer ids: the earlier ids the later hold
-                shared = _true(pc.is_in(known, value_set=ids[later].combine_chunks().drop_null()))
-                known = known.take(arrow.array(np.flatnonzero(shared).tolist(), pa.int64()))
-            found = pc.is_in(ids[later], value_set=known.combine_chunks().drop_null())
-            owner[later][(owner[later] < 0) & _true(found)] = first
+            if len(ids[earlier]) > len(ids[later]):  # look up in a set of the fewer ids: the earlier ids the later hold
+                shared = _true(pc.is_in(ids[earlier], value_set=ids[later].combine_chunks().drop_null()))
+                known = ids[earlier].take(arrow.array(np.flatnonzero(shared).tolist(), pa.int64()))
+                known = known.combine_chunks().drop_null()
+            else:
+                every = ids[earlier].combine_chunks().drop_null() if every is None else every
+                known = every
+            owner[later][(owner[later] < 0) & _true(pc.is_in(ids[later], value_set=known))] = first
     return [Problem(columns.label(name, tables[name]), columns.row(p), keys[name],
                     f"id '{_cell(tables[name], keys[name], p)}' is also used in {names[owner[name][p]]}")
             for name in names for p in np.flatnonzero(owner[name] >= 0)]
