@@ -17,9 +17,10 @@ _MIMALLOC_OPTIONS = {"MIMALLOC_PURGE_DELAY": "0", "MIMALLOC_ARENA_EAGER_COMMIT":
 
 
 def lean_pool() -> None:
-    """Let pyarrow allocate from jemalloc in this process, where its build has it: reading a package a hundred
-    times the bundled one for an export peaked at about 200 MiB with pyarrow's default mimalloc and 163 MiB with
-    jemalloc, in less CPU time (issue 25)."""
+    """Let pyarrow allocate from jemalloc in this process, where its build has it (the commands that load the
+    package): reading and checking a package a hundred times the bundled one peaked at about 200 MiB with pyarrow's
+    default mimalloc and 163 MiB with jemalloc, in less CPU time (issue 25, measured before validation let go of
+    free text)."""
     import pyarrow as pa
 
     with contextlib.suppress(NotImplementedError):  # a build without jemalloc keeps its default
