@@ -1,6 +1,6 @@
 """The test configuration's first plugin (tests/pytest_early.py): nbval's debug log of kernel messages is formatted
 only when a record is written, and then reads as before; jsonschema's optional modules are skipped as in the test
-kernel; coverage is imported only for a run that asks for it."""
+kernel; coverage is imported only for a run that asks for it; the test kernel keeps numpy's OpenBLAS to one thread."""
 
 from __future__ import annotations
 
@@ -56,3 +56,22 @@ def test_nbval_imports_coverage_only_when_a_run_asks_for_it(monkeypatch):
         nbval.plugin.setup_coverage(None, Kernel(), ("notebook.ipynb", 0))
     assert sys.modules["nbval.cover"] is not pytest_early.COVER_STAND_IN
     assert sys.modules["nbval.cover"].setup_coverage.__module__ == "nbval._cover5"
+
+
+def test_the_test_kernel_runs_numpys_openblas_on_one_thread():
+    """The notebooks' kernel (found through the JUPYTER_PATH this plugin sets) keeps OpenBLAS to the calling
+    thread: importing numpy starts no worker threads that would spin beside the kernel."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="nkdigital-test")
+    printed = []
+    try:
+        code = ("import os\nbefore = len(os.listdir('/proc/self/task'))\nimport numpy\n"
+                "print(os.environ.get('OPENBLAS_NUM_THREADS'), len(os.listdir('/proc/self/task')) - before)")
+        reply = client.execute_interactive(code, timeout=60, output_hook=lambda msg: printed.append(
+            msg["content"].get("text", "")) if msg["msg_type"] == "stream" else None)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    assert reply["content"]["status"] == "ok"
+    assert "".join(printed).split() == ["1", "0"]

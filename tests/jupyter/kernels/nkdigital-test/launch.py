@@ -1,6 +1,6 @@
 """The IPython kernel nbval runs the notebooks in (`--nbval-kernel-name nkdigital-test`, see tests/pytest_early.py).
 
-It is the ordinary kernel, started without six things the notebook checks never use:
+It is the ordinary kernel, started without seven things the notebook checks never use:
 - jsonschema's optional `rfc3987_syntax` plugin, marked absent: plotly's notebook renderer imports nbformat and with
   it jsonschema, which would otherwise compile that grammar (about a second) in every kernel;
 - jsonschema's other optional format checkers (`FORMAT_CHECKERS`, marked absent): nothing in a kernel checks a
@@ -12,11 +12,16 @@ It is the ordinary kernel, started without six things the notebook checks never 
 - the kernel's warnings on stderr (it warns that it talks over TCP without encryption at every start);
 - the cyclic garbage collector: the kernel runs one notebook and exits, and the collections (over the heap that
   pandas and plotly build) cost about 0.14 s of CPU in each kernel, a tenth of its time; peak memory stays the same
-  (189 MiB) because our notebooks make almost no reference cycles, and everything is freed at exit.
+  (189 MiB) because our notebooks make almost no reference cycles, and everything is freed at exit;
+- OpenBLAS's worker threads (`OPENBLAS_NUM_THREADS=1` unless set): numpy's OpenBLAS starts a thread per core at
+  import and they spin while waiting for work, yet the notebooks do no linear algebra and pytest-xdist already runs
+  a kernel per core; a process that loads the package and draws two charts spent 0.15–0.18 s more CPU with them
+  (a fifth of its time), 70 ms of it in `import numpy`.
 Test-only; users' kernels are untouched. benchmarks/RESULTS.md has the measurements.
 """
 
 import gc
+import os
 import sys
 
 FORMAT_CHECKERS = ("fqdn", "isoduration", "rfc3339_validator", "rfc3986_validator", "rfc3987", "uri_template",
@@ -24,6 +29,7 @@ FORMAT_CHECKERS = ("fqdn", "isoduration", "rfc3339_validator", "rfc3986_validato
 
 if __name__ == "__main__":
     gc.disable()
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     for optional in ("rfc3987_syntax", "debugpy", *FORMAT_CHECKERS):
         sys.modules.setdefault(optional, None)
     from ipykernel import kernelapp
