@@ -13,6 +13,7 @@ through JUPYTER_PATH, which this plugin extends for the test run only) is the or
 the same mark; pyproject.toml selects it with `--nbval-kernel-name`.
 """
 
+import gc
 import importlib
 import os
 import sys
@@ -64,7 +65,13 @@ class _Formatted:
 def pytest_configure(config) -> None:
     """nbval logs every kernel message at debug level with an eager `pformat(msg)`: a third of its own CPU time
     over our notebooks (their plotly figures are large), paid even though nothing logs at debug level. The message
-    is formatted lazily instead (the log text is unchanged)."""
+    is formatted lazily instead (the log text is unchanged).
+
+    What pytest and its plugins built at start-up lives until the process ends, so it is moved out of the cyclic
+    garbage collector's sight (`gc.freeze`): the collections during the run, and the full one pytest makes at the
+    end to report unraisable exceptions, no longer walk it again (55–65 ms of a 0.8 s notebook run). Everything
+    made later, by the tests, is collected as before."""
     kernel = sys.modules.get("nbval.kernel")
     if kernel is not None and hasattr(kernel, "pformat"):
         kernel.pformat = _Formatted
+    gc.freeze()

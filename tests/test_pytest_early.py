@@ -75,3 +75,10 @@ def test_the_test_kernel_runs_numpys_openblas_on_one_thread():
         manager.shutdown_kernel(now=True)
     assert reply["content"]["status"] == "ok"
     assert "".join(printed).split() == ["1", "0"]
+
+
+def test_what_pytest_built_at_start_up_is_out_of_the_collectors_sight():
+    import gc
+
+    assert gc.get_freeze_count() > 1000  # pytest, its plugins and their imports: tens of thousands of objects
+    assert gc.isenabled()  # what the tests make is still collected
