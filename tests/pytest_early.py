@@ -69,8 +69,8 @@ def pytest_configure(config) -> None:
 
     What pytest and its plugins built at start-up lives until the process ends, so it is moved out of the cyclic
     garbage collector's sight (`gc.freeze`): the collections during the run, and the full one pytest makes at the
-    end to report unraisable exceptions, no longer walk it again (55–65 ms of a 0.8 s notebook run). Everything
-    made later, by the tests, is collected as before."""
+    end to report unraisable exceptions, no longer walk it again (in a notebook run the collector's time fell from
+    0.08–0.11 s to 0.03–0.04 s). Everything made later, by the tests, is collected as before."""
     kernel = sys.modules.get("nbval.kernel")
     if kernel is not None and hasattr(kernel, "pformat"):
         kernel.pformat = _Formatted

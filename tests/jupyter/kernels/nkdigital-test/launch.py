@@ -15,7 +15,7 @@ It is the ordinary kernel, started without seven things the notebook checks neve
   (189 MiB) because our notebooks make almost no reference cycles, and everything is freed at exit;
 - OpenBLAS's worker threads (`OPENBLAS_NUM_THREADS=1` unless set): numpy's OpenBLAS starts a thread per core at
   import and they spin while waiting for work, yet the notebooks do no linear algebra and pytest-xdist already runs
-  a kernel per core; a process that loads the package and draws two charts spent 0.15–0.18 s more CPU with them
+  a kernel per core; a process that loads the package and draws two charts spent 0.15–0.21 s more CPU with them
   (a fifth of its time), 70 ms of it in `import numpy`.
 Test-only; users' kernels are untouched. benchmarks/RESULTS.md has the measurements.
 """
