@@ -1,11 +1,14 @@
 """The test configuration's first plugin (tests/pytest_early.py): nbval's debug log of kernel messages is formatted
 only when a record is written, and then reads as before; jsonschema's optional modules are skipped as in the test
-kernel; coverage is imported only for a run that asks for it; the test kernel keeps numpy's OpenBLAS to one thread."""
+kernel; coverage is imported only for a run that asks for it; the test kernel keeps numpy's OpenBLAS to one thread;
+what pytest built at start-up is frozen out of the garbage collector's sight."""
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import logging
+import os
 import sys
 from pathlib import Path
 from pprint import pformat
@@ -60,10 +63,12 @@ def test_nbval_imports_coverage_only_when_a_run_asks_for_it(monkeypatch):
 
 def test_the_test_kernel_runs_numpys_openblas_on_one_thread():
     """The notebooks' kernel (found through the JUPYTER_PATH this plugin sets) keeps OpenBLAS to the calling
-    thread: importing numpy starts no worker threads that would spin beside the kernel."""
+    thread: importing numpy starts no worker threads that would spin beside the kernel (unless the environment
+    asks for more: the kernel here starts without the variable)."""
     from jupyter_client.manager import start_new_kernel
 
-    manager, client = start_new_kernel(kernel_name="nkdigital-test")
+    env = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
+    manager, client = start_new_kernel(kernel_name="nkdigital-test", env=env)
     printed = []
     try:
         code = ("import os\nbefore = len(os.listdir('/proc/self/task'))\nimport numpy\n"
@@ -78,7 +83,5 @@ def test_the_test_kernel_runs_numpys_openblas_on_one_thread():
 
 
 def test_what_pytest_built_at_start_up_is_out_of_the_collectors_sight():
-    import gc
-
     assert gc.get_freeze_count() > 1000  # pytest, its plugins and their imports: tens of thousands of objects
     assert gc.isenabled()  # what the tests make is still collected
