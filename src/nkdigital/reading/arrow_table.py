@@ -92,6 +92,7 @@ def parse_plain(source, fields: list[dict], label: str, *, checked: bool = False
     import pyarrow.csv as pcsv
 
     names = [f["name"] for f in fields]
+    typed_schema = schema(fields, label, pruned)
     try:
         reader = pcsv.open_csv(
             source, read_options=pcsv.ReadOptions(use_threads=False, block_size=block),
@@ -101,12 +102,12 @@ def parse_plain(source, fields: list[dict], label: str, *, checked: bool = False
                                                 strings_can_be_null=True))  # an empty cell, quoted or not
         if reader.schema.names != names:
             return None
-        batches = _typed_batches(reader, fields, schema(fields, label, pruned), checked, pruned or {})
+        batches = _typed_batches(reader, fields, typed_schema, checked, pruned or {})
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     if not batches or not sum(b.num_rows for b in batches):
         return None
-    return pa.Table.from_batches(batches, schema(fields, label, pruned))
+    return pa.Table.from_batches(batches, typed_schema)
 
 
 def _typed_batches(reader, fields: list[dict], typed_schema, checked: bool,
