@@ -57,6 +57,7 @@ UNITS: dict[str, Unit] = {
     "subscriptions": Unit("subscriptions", "subscription", True),
     "targets": Unit("targets", "target", True),
     "usd": Unit("US dollars", "US dollar", False),
+    "warnings": Unit("warnings", "warning", True),
     "weeks": Unit("weeks", "week", False),
     "years": Unit("years", "year", False),
 }
