@@ -107,12 +107,12 @@ EXPECTED = {
     "wdi-2024-it-net-user-zs-prk-kor-world": (
         "World Bank. (2024). World Development Indicators: Individuals using the Internet (% of population),"
         " IT.NET.USER.ZS [Dataset]. World Bank (World Development Indicators)."
-        " https://data.worldbank.org/indicator/IT.NET.USER.ZS?end=2023&start=1960&view=map&year=2023 [Accessed November 30, 2026. Data produced by"
-        " International Telecommunication Union. Read via github.com]",
+        " https://data.worldbank.org/indicator/IT.NET.USER.ZS?end=2023&start=1960&view=map&year=2023"
+        " [Accessed November 30, 2026. Data produced by International Telecommunication Union. Read via github.com]",
         "World Bank. 2024. “World Development Indicators: Individuals Using the Internet (% of Population),"
         " IT.NET.USER.ZS”. World Bank (World Development Indicators)."
-        " https://data.worldbank.org/indicator/IT.NET.USER.ZS?end=2023&start=1960&view=map&year=2023. [Accessed November 30, 2026. Data produced by"
-        " International Telecommunication Union. Read via github.com]",
+        " https://data.worldbank.org/indicator/IT.NET.USER.ZS?end=2023&start=1960&view=map&year=2023."
+        " [Accessed November 30, 2026. Data produced by International Telecommunication Union. Read via github.com]",
     ),
     # a data producer and no author
     "data-owid-via-free-north-korea-mobile-phones": (

@@ -480,6 +480,8 @@ cell_case("title-rebuilt-from-the-address-printed-as-a-title", SOURCES, "title",
           where=_source("upi-2015-07-08-byol"))
 cell_case("outlet-the-intake-does-not-name", SOURCES, "original_outlet", "Reuters",
           "is not one INDEX.csv names", where=_source(REPOST))
+cell_case("source-url-not-the-original-the-intake-gives", SOURCES, "url", "https://www.upi.com/",
+          "is not the original address INDEX.csv gives", where=_source("upi-2015-07-08-byol"))
 cell_case("tracking-parameter-in-a-source-url", SOURCES, "url", lambda r: r["url"] + "?utm_source=feed",
           "carries tracking or a wrapper", where=lambda r: "?" not in r["url"])
 cell_case("mail-scanner-link-as-copy-url", "source_copies", "copy_url",

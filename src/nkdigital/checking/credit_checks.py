@@ -125,13 +125,18 @@ def named_outlets(named: str) -> set[str]:
 
 
 def check_archive_credits(tables: dict[str, pa.Table], archive: Archive) -> list[Problem]:
-    """Titles the header marks absent are bracketed descriptions; outlets are named by INDEX.csv for the file."""
+    """Titles the header marks absent are bracketed descriptions; outlets are named by INDEX.csv for the file; a
+    source read from a file of its own has the original address INDEX.csv gives for it (cleaned), where it gives one."""
     sources, copies = tables.get("sources"), tables.get("source_copies")
     if sources is None or copies is None or not columns.has(copies, "archive_path", "source_id", "role"):
         return []
     primary = columns.texts(copies, "role") == "primary"
     path_of = dict(zip(columns.texts(copies, "source_id")[primary].tolist(),
                        columns.texts(copies, "archive_path")[primary].tolist(), strict=True))
+    holders: dict[str, set[str]] = {}
+    for held, source_id in zip(columns.texts(copies, "archive_path").tolist(),
+                               columns.texts(copies, "source_id").tolist(), strict=True):
+        holders.setdefault(held, set()).add(source_id)
     index, problems = _index(archive), []
     for i, row in enumerate(columns.records(sources)):
         path = path_of.get(row["source_id"])
@@ -149,6 +154,12 @@ def check_archive_credits(tables: dict[str, pa.Table], archive: Archive) -> list
             problems.append(Problem(*_where("sources", sources, i, "original_outlet"),
                                     f"outlet {shown(outlet)} is not one INDEX.csv names for {path}:"
                                     f" {shown(entry.get('original_outlet', ''))}"))
+        original = clean_url(entry.get("original_url") or "") if entry is not None else ""
+        url = str(row.get("url") or "")
+        if original and len(holders.get(path, ())) == 1 and clean_url(url) != original:
+            problems.append(Problem(*_where("sources", sources, i, "url"),
+                                    f"address {shown(url)} is not the original address INDEX.csv gives for {path}:"
+                                    f" store {shown(original)}"))
     return problems
 
 
