@@ -235,25 +235,44 @@ def test_csv_export_is_a_valid_data_package_with_the_same_layout(package, archiv
 def test_csv_export_replaces_an_earlier_export_but_never_another_folder(package, tmp_path):
     out = tmp_path / "csv"
     export.to_csv(package, out)
-    (out / "stale.txt").write_text("from an earlier export")
+    marker = out / ".nkdigital-export"
+    assert {"datapackage.json", "data", "data/observations.csv", "archive/INDEX.csv"} <= set(
+        marker.read_text().splitlines())
+    (out / "data" / "old_resource.csv").write_text("written by an earlier export")
+    marker.write_text(marker.read_text() + "data/old_resource.csv\n")  # as that export listed it
     export.to_csv(package, out)
-    assert not (out / "stale.txt").exists()
+    assert not (out / "data" / "old_resource.csv").exists()
     empty = tmp_path / "empty"
     empty.mkdir()
     assert (export.to_csv(package, empty) / "datapackage.json").is_file()
     other = tmp_path / "documents"
     other.mkdir()
     (other / "thesis.tex").write_text("mine")
-    with pytest.raises(FileExistsError, match="is not an earlier export"):
+    (other / "datapackage.json").write_text("{}")  # looks like a package, yet we did not write it
+    with pytest.raises(FileExistsError, match="is neither empty nor an export built by nkdigital"):
         export.to_csv(package, other)
-    assert [p.name for p in other.iterdir()] == ["thesis.tex"]
+    assert sorted(p.name for p in other.iterdir()) == ["datapackage.json", "thesis.tex"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["csv", "documents", "empty"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_file_added_to_an_earlier_export_is_never_deleted(package, tmp_path, fmt):
+    out = export.export(package, fmt, tmp_path / fmt)
+    (out / "notes.md").write_text("mine")
+    (out / "drafts").mkdir()
+    (out / "drafts" / "wip.parquet").write_text("mine too")
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    with pytest.raises(FileExistsError, match=r"is an export built by nkdigital, but holds files it did not write"
+                                              r" \(drafts, drafts/wip.parquet, notes.md\): move them"):
+        export.export(package, fmt, out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    assert (out / "notes.md").read_text() == "mine"
 
 
 def test_a_failed_csv_export_leaves_the_earlier_folder_untouched(package, tmp_path, monkeypatch):
     out = tmp_path / "csv"
     export.to_csv(package, out)
-    (out / "marker.txt").write_text("earlier")
+    (out / "data" / "observations.csv").write_text("earlier")  # a file it listed: replacing it would show
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     calls = []
 
@@ -343,7 +362,9 @@ def test_parquet_export_keeps_types_and_descriptions(package, tmp_path):
     import pyarrow.parquet as pq
 
     out = export.export(package, "parquet", tmp_path / "parquet")
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.parquet" for n in package.resource_names)
+    assert sorted(p.name for p in out.iterdir()) == sorted([".nkdigital-export",
+                                                            *(f"{n}.parquet" for n in package.resource_names)])
+    assert set(pd.read_parquet(out / "sources.parquet").columns) == set(package.resource("sources").columns)
     table = pq.read_table(out / "observations.parquet")
     schema = table.schema
     assert schema.field("ref_date").type == pa.date32()

@@ -157,13 +157,14 @@ def test_a_full_disk_leaves_the_previous_workbook_untouched(tmp_path, monkeypatc
 
 def test_a_full_disk_leaves_the_previous_report_untouched(tmp_path, monkeypatch):
     from nkdigital import export
+    from nkdigital.core.atomic import mark
     from nkdigital.report import build_site
     from nkdigital.report.site import MARKER
 
     out = tmp_path / "site"
     out.mkdir()
-    (out / MARKER).write_text("built")
     (out / "index.html").write_text("the previous report")
+    mark(out, MARKER)
     before = _files(out)
 
     def disk_full(*args, **kwargs):

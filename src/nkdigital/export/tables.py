@@ -33,6 +33,7 @@ ARROW_TYPES = {"string": "string", "number": "float64", "integer": "int64", "yea
 FIELDS_TABLE = "fields"
 FIELDS_SCHEMA = {"fields": [{"name": name, "type": "boolean" if name == "required" else "string"} for name in
                              ("resource", "field", "type", "required", "allowed_values", "example", "description")]}
+MARKER = ".nkdigital-export"  # lists what an exported folder holds: only such a folder is replaced (core.atomic)
 ARROW_VIEW = "nkdigital_rows"  # a temporary name for the frame DuckDB reads from
 # One thread for the export's own database: every row goes into the key indexes, and a second thread made the
 # export slower, not faster (a hundred times the bundled rows on 2 cores: 1.45 s against 1.58 s for the whole
@@ -203,7 +204,7 @@ def to_csv(package: Package, out: str | os.PathLike, progress: bool = False) -> 
     guard(out, package)
     descriptor = json.loads(json.dumps(package.descriptor))
     source = package.path.parent
-    with atomic_folder(out) as folder:
+    with atomic_folder(out, MARKER) as folder:
         for resource in steps(descriptor["resources"], progress, "csv"):
             data = (source / resource["path"]).read_bytes()
             target = folder / resource["path"]
@@ -254,7 +255,7 @@ def to_parquet(package: Package, out: str | os.PathLike, progress: bool = False)
 
     out = Path(out)
     guard(out, package)
-    with atomic_folder(out, earlier=lambda folder: all(p.suffix == ".parquet" for p in folder.iterdir())) as folder:
+    with atomic_folder(out, MARKER) as folder:
         for resource in steps(package.descriptor["resources"], progress, "parquet"):
             pq.write_table(_parquet_table(package.table(resource["name"]), resource),
                            folder / f"{resource['name']}.parquet")

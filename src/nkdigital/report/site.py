@@ -10,7 +10,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from nkdigital.core.atomic import atomic_folder, replaceable_folder
+from nkdigital.core.atomic import atomic_folder, refusal, replaceable_folder
 from nkdigital.export.csp import with_policy
 from nkdigital.report.chart_page import NO_BASE_URL
 from nkdigital.report.notebooks import notebook_paths
@@ -50,21 +50,17 @@ def _readable(folder: Path) -> None:
         path.chmod(0o755 if path.is_dir() else 0o644)
 
 
-MARKER = ".nkdigital-report"  # written into every site we build: only such a folder is ever replaced
-
-
-def _is_report(folder: Path) -> bool:
-    return (folder / MARKER).is_file()
+MARKER = ".nkdigital-report"  # lists what a site we built holds: only such a folder is replaced (core.atomic)
 
 
 def _check_target(out: Path) -> None:
-    """`out` may be missing, an empty folder, or a report we built (it carries MARKER); nothing else is replaced."""
-    if replaceable_folder(out, _is_report):
+    """`out` may be missing, an empty folder, or a report we built (its MARKER lists everything in it); nothing
+    else is replaced."""
+    if replaceable_folder(out, MARKER):
         return
     if out.is_symlink() or not out.is_dir():
         raise ValueError(f"{out} is not a folder: choose a new folder for the report")
-    raise ValueError(f"{out} is neither empty nor a report built by nkdigital (no {MARKER} file in it):"
-                     " choose a new folder")
+    raise ValueError(refusal(out, MARKER, "a report"))
 
 
 def _chart_files(figures: dict, package, charts: Path, base_url: str, version: str,
@@ -136,7 +132,7 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
     package = package or load(validate=True)
     package.require_valid()  # a package passed in is checked too: pages quote it and copy its archived texts
     out.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_folder(out, earlier=_is_report) as staging, ThreadPoolExecutor(max_workers=1) as browser:
+    with atomic_folder(out, MARKER, "a report") as staging, ThreadPoolExecutor(max_workers=1) as browser:
         figures = charts.gallery(package)
         (staging / "charts").mkdir()
         # Chromium renders every image (one session) while this thread renders the pages: both cores at work
@@ -164,8 +160,6 @@ def build_site(out: str | os.PathLike, notebooks: str | os.PathLike | None = Non
         index = environment().get_template("index.html.j2").render(pages=pages, charts=charts_listed, images=images,
                                                                    version=VERSION, no_embed=NO_BASE_URL)
         (staging / "index.html").write_text(with_policy(index, []), encoding="utf-8")
-        (staging / MARKER).write_text("built by nkdigital report; this folder is replaced by the next build\n",
-                                      encoding="utf-8")
         if rendering:
             rendering.result()  # the images are in place (or their error is raised) before the site is
         _readable(staging)
