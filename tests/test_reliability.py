@@ -701,6 +701,13 @@ HOSTILE_DESCRIPTORS = {
     "semicolon-dialect": (_set(["resources", 1, "dialect", "delimiter"], ";"), "events.dialect"),
     "latin1-encoding": (_set(["resources", 1, "encoding"], "latin-1"), "events.encoding"),
     "extra-missing-values": (_set(["resources", 1, "schema", "missingValues"], ["", "NA"]), "events.missingValues"),
+    "minimum-beyond-64-bit": (_set(["resources", 4, "schema", "fields", 1, "constraints", "minimum"], 2**63),
+                              "resources.4.schema.fields.1.constraints.minimum"),
+    "max-length-1e20": (_set([*FIELD0, "constraints", "maxLength"], 1e20),
+                        "resources.1.schema.fields.0.constraints.maxLength"),
+    "minimum-nan": (DESCRIPTOR.read_text(encoding="utf-8").replace('"minimum": 1', '"minimum": NaN', 1), None),
+    "minimum-infinity": (DESCRIPTOR.read_text(encoding="utf-8").replace('"minimum": 1', '"minimum": -Infinity', 1),
+                         None),
 }
 
 

@@ -16,6 +16,7 @@ from nkdigital.reading.table import CONTROL, INVISIBLE, invisible
 FIELD_TYPES = frozenset({"string", "number", "integer", "year", "date", "boolean"})
 STANDARD_DIALECT = {"delimiter": ",", "quoteChar": '"', "header": True}
 ISO_DATE = "%Y-%m-%d"
+LARGEST = 2**63 - 1  # the largest number a descriptor may hold: constraints become 64-bit integers
 _HASH = re.compile(r"(sha256|md5|sha1|sha512):[0-9a-f]+")
 # resource and field names become SQL identifiers, file names and sheet names: plain lowercase words only
 NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
@@ -67,7 +68,11 @@ def read_descriptor(path: Path) -> dict:
 def _checked(text: str, name: str) -> dict:
     """The descriptor parsed from `text` (of the file `name`); PackageError with every problem found."""
     try:
-        descriptor = json.loads(text, object_pairs_hook=_unique_keys)
+        descriptor = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
+    except _NotJson as error:
+        line = text.count("\n", 0, max(text.find(error.args[0]), 0)) + 1
+        raise PackageError([Problem(name, line, None, f"not valid JSON: {error.args[0]} is not a JSON number"
+                                    " (JSON has no NaN or infinity)")]) from None
     except _DuplicateKey as error:
         raise PackageError([Problem(name, None, _printable_key(error.args[0]),
                                     f"key {shown(error.args[0])} appears twice in one object; keep one")]) from None
@@ -82,6 +87,14 @@ def _checked(text: str, name: str) -> dict:
     if problems:
         raise PackageError(problems)
     return descriptor
+
+
+class _NotJson(ValueError):
+    """NaN, Infinity or -Infinity: Python's json reads them, JSON has none."""
+
+
+def _refuse_constant(constant: str):
+    raise _NotJson(constant)
 
 
 def _printable_key(key: str) -> str:
@@ -99,8 +112,9 @@ def _path(place: tuple | None) -> str:
 
 
 def _text_problems(descriptor: object, name: str, searched: bool = True) -> list[Problem]:
-    """Nesting deeper than MAX_JSON_DEPTH, and control characters (ANSI escapes among them), invisible formatting
-    characters or lone surrogates anywhere in the descriptor's text (keys included); the text only if `searched`."""
+    """Nesting deeper than MAX_JSON_DEPTH, numbers beyond 64-bit integers, and control characters (ANSI escapes
+    among them), invisible formatting characters or lone surrogates anywhere in the descriptor's text (keys
+    included); the text only if `searched`."""
     problems, pending = [], [(None, descriptor, 0)]
     while pending:
         keys, value, depth = pending.pop()
@@ -113,6 +127,9 @@ def _text_problems(descriptor: object, name: str, searched: bool = True) -> list
         control = next((m for m in map(CONTROL.search, texts) if m), None)
         if found or control:
             where = _path(keys)
+        if isinstance(value, int | float) and not isinstance(value, bool) and not -LARGEST <= value <= LARGEST:
+            problems.append(Problem(name, None, _path(keys) or None, f"number {value!r:.40} is out of range: a"
+                                    f" number here lies within ±{LARGEST} (a 64-bit integer)"))
         if found:
             problems.append(Problem(name, None, where or None, f"text contains {invisible(found.group())}"))
         elif control:
