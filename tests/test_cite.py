@@ -376,3 +376,30 @@ def test_a_rendered_entry_is_kept_on_disk_and_a_changed_item_is_rendered_anew(tm
     assert render.csl([item], "apa") == [first]  # read back from disk, not rendered
     with pytest.raises(pytest.fail.Exception, match="rendered again"):
         render.csl([{**item, "title": "Another page"}], "apa")
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago"])
+def test_an_ampersand_in_an_outlet_or_untitled_title_is_printed_as_given_never_as_an_entity(style, tmp_path,
+                                                                                              monkeypatch):
+    from nkdigital.citation import render
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    item = {"id": "SRC-AMP", "type": "webpage", "title": "[untitled excerpt on R&D budgets]",
+            "URL": "https://example.org/a", "container-title": "Johnson & Johnson News",
+            "publisher": "AT&T Research", "issued": {"date-parts": [[2020]]}}
+    [entry] = render.csl([item], style)
+    assert "&amp;" not in entry
+    assert "Johnson & Johnson News" in entry and "AT&T Research" in entry and "R&D budgets" in entry
+
+
+def test_an_entry_kept_by_another_version_of_the_renderer_is_never_served(tmp_path, monkeypatch):
+    from nkdigital.citation import render
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    item = {"id": "SRC-X", "type": "webpage", "title": "A page", "URL": "https://example.org/a",
+            "container-title": "Example Outlet", "issued": {"date-parts": [[2020]]}}
+    render.csl([item], "apa")
+    render._entry.cache_clear()
+    monkeypatch.setattr(render, "_renderer", lambda: "citeproc-py 0.1:an older nkdigital")
+    monkeypatch.setattr(render, "_rendered", lambda style, encoded: "rendered anew")
+    assert render.csl([item], "apa") == ["rendered anew"]

@@ -7,10 +7,10 @@ The libraries are imported when a style is first used, so `import nkdigital` sta
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 from functools import cache, lru_cache
+from pathlib import Path
 
 from nkdigital.core.kept import keep, read_kept
 from nkdigital.metadata.provenance import UNNAMED_OUTLET, UNTITLED
@@ -41,7 +41,8 @@ def csl(items: list[dict], style: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def _entry(style: str, encoded: str) -> str:
     """One entry. citeproc-py takes 0.05 to 0.1 s each, so entries are kept once rendered: in the process and on
-    disk (`$XDG_CACHE_HOME/nkdigital/citations/`), keyed by the style, the item and the citeproc-py version."""
+    disk (`$XDG_CACHE_HOME/nkdigital/citations/`), keyed by the style, the item and the renderer (citeproc-py's
+    version and this module's code)."""
     key = _key(style, encoded)
     kept = read_kept(CITATIONS, key)
     if kept is not None:
@@ -52,15 +53,16 @@ def _entry(style: str, encoded: str) -> str:
 
 
 def _key(style: str, encoded: str) -> str:
-    return hashlib.sha256("\0".join([style, encoded, _citeproc_version()]).encode("utf-8")).hexdigest() + ".txt"
+    return hashlib.sha256("\0".join([style, encoded, _renderer()]).encode("utf-8")).hexdigest() + ".txt"
 
 
 @cache
-def _citeproc_version() -> str:
-    """citeproc-py's version, looked up once (importlib.metadata scans the installed packages every time)."""
+def _renderer() -> str:
+    """citeproc-py's version and the digest of this module, looked up once (importlib.metadata scans the installed
+    packages every time): an entry kept by another version of either is never served."""
     from importlib.metadata import version
 
-    return version("citeproc-py")
+    return version("citeproc-py") + ":" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def _rendered(style: str, encoded: str) -> str:
@@ -92,8 +94,9 @@ def _for_citeproc(item: dict) -> dict:
 
 def _nocase(text: str) -> str:
     """`text` marked so that citeproc-py prints it exactly as given (no title case, no capitalised first letter):
-    outlet and organisation names are printed as the archive gives them."""
-    return f'<span class="nocase">{html.escape(text, quote=False)}</span>'
+    outlet and organisation names are printed as the archive gives them. The text goes in unescaped: citeproc-py
+    prints entities literally (`&amp;`) and parses only span markup, and the descriptor refuses `<` in names."""
+    return f'<span class="nocase">{text}</span>'
 
 
 def _citeproc_name(name: dict) -> dict:
