@@ -403,3 +403,19 @@ def test_an_entry_kept_by_another_version_of_the_renderer_is_never_served(tmp_pa
     monkeypatch.setattr(render, "_renderer", lambda: "citeproc-py 0.1:an older nkdigital")
     monkeypatch.setattr(render, "_rendered", lambda style, encoded: "rendered anew")
     assert render.csl([item], "apa") == ["rendered anew"]
+
+
+def test_bibtex_keeps_backslashes_and_hyphen_runs_literal_and_never_splits_a_name_at_a_comma_or_and():
+    from nkdigital.citation.render import bibtex
+
+    item = {"id": "x-1", "type": "webpage", "title": r"C:\new \input{x} -- off – en", "URL": "https://e.org",
+            "author": [{"family": "Kim}, title={pwned", "given": r"\input{/etc/passwd}"},
+                       {"family": "Lee and Park", "given": "Ji, Hoon"}, {"family": "Choe", "given": "Min-ho"}]}
+    entry = parse_string(bibtex([item]), "bibtex").entries["x-1"]
+    assert entry.fields["title"] == (r"{C:\textbackslash{}new \textbackslash{}input\textbraceleft{}x\textbraceright{}"
+                                     " -{}- off – en}")
+    assert [(p.last_names, p.first_names) for p in entry.persons["author"]] == [
+        ([r"{Kim\textbraceright{}, title=\textbraceleft{}pwned}"],
+         [r"\textbackslash{}input\textbraceleft{}/etc/passwd\textbraceright{}"]),
+        (["{Lee and Park}"], ["{Ji, Hoon}"]), (["Choe"], ["Min-ho"])]
+    assert set(entry.fields) == {"title", "url"}

@@ -1,9 +1,11 @@
 """pybtex's BibTeX writer, made safe for untrusted text.
 
-pybtex encodes fields as LaTeX (``ulatex``: % & # _ ~ and friends) but passes braces through, so one stray brace
-in a title breaks the file. Here braces become LaTeX commands before encoding, a title is brace-protected after
-it, names are written from CSL name objects (an organisation double-braced as one name, never split), and the
-URL fields stay verbatim (with any brace percent-encoded, as in a URL).
+pybtex encodes fields as LaTeX (``ulatex``: % & # _ ~ and friends) but passes braces and backslashes through, so
+one stray brace in a title breaks the file and a backslash starts a LaTeX command. Here braces and backslashes
+become LaTeX commands before encoding and runs of hyphens are split (`-{}-`, never read as a dash), a title is
+brace-protected after it, names are written from CSL name objects (an organisation double-braced as one name, a
+family or given name holding a comma or a standalone "and" braced, so it is never split), and the URL fields stay
+verbatim (with any brace percent-encoded, as in a URL).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from functools import lru_cache
 
 from pybtex.database.output.bibtex import Writer as PybtexWriter
 
-LEFT, RIGHT = "\ue000", "\ue001"  # private-use stand-ins that the LaTeX encoder keeps as they are
-COMMANDS = {LEFT: r"\textbraceleft{}", RIGHT: r"\textbraceright{}"}
+LEFT, RIGHT, BACKSLASH, EMPTY = "\ue000", "\ue001", "\ue002", "\ue003"  # private-use stand-ins the encoder keeps
+COMMANDS = {LEFT: r"\textbraceleft{}", RIGHT: r"\textbraceright{}", BACKSLASH: r"\textbackslash{}", EMPTY: "{}"}
+SPLITS_A_NAME = re.compile(r",|\sand\s", re.IGNORECASE)  # what BibTeX reads as a name's parts or as two names
 VERBATIM = frozenset({"url", "urldate", "date"})
 PROTECTED = frozenset({"title"})
 
@@ -33,8 +36,12 @@ class Writer(PybtexWriter):
     def _name(self, name: dict) -> str:
         if "literal" in name:
             return "{" + self._encode(name["literal"]) + "}"
-        given = name.get("given")
-        return self._encode(name["family"]) + (", " + self._encode(given) if given else "")
+        family, given = (self._part(name[key]) if name.get(key) else None for key in ("family", "given"))
+        return family + (", " + given if given else "")
+
+    def _part(self, text: str) -> str:
+        encoded = self._encode(text)
+        return "{" + encoded + "}" if SPLITS_A_NAME.search(text) else encoded
 
     def _write_field(self, stream, type, value):
         if type in VERBATIM:
@@ -57,7 +64,9 @@ class Writer(PybtexWriter):
 
 @lru_cache(maxsize=8192)
 def _as_latex(text: str, encoding: str) -> str:
-    """`text` LaTeX-encoded by pybtex, braces as LaTeX commands; kept per text: latexcodec reads it character by
-    character, and the report writes the same titles and outlets into many chart pages' BibTeX."""
-    hidden = text.replace("{", LEFT).replace("}", RIGHT)
-    return re.sub(f"[{LEFT}{RIGHT}]", lambda m: COMMANDS[m.group()], PybtexWriter(encoding=encoding)._encode(hidden))
+    """`text` LaTeX-encoded by pybtex, braces and backslashes as LaTeX commands, hyphens never joined into a dash;
+    kept per text: latexcodec reads it character by character, and the report writes the same titles and outlets
+    into many chart pages' BibTeX."""
+    hidden = re.sub("-(?=-)", "-" + EMPTY, text.replace("\\", BACKSLASH).replace("{", LEFT).replace("}", RIGHT))
+    encoded = PybtexWriter(encoding=encoding)._encode(hidden)
+    return re.sub(f"[{LEFT}{RIGHT}{BACKSLASH}{EMPTY}]", lambda m: COMMANDS[m.group()], encoded)
