@@ -374,3 +374,22 @@ def test_images_render_through_no_name_a_stranger_placed_in_the_folder(tmp_path)
     write_images({"subscribers-headline": nk.charts.chart("subscribers-headline")}, out, ["svg"])
     assert victim.read_text(encoding="utf-8") == "keep"
     assert sorted(p.name for p in out.iterdir()) == [planted.name, "subscribers-headline.svg"]
+
+
+def test_a_report_killed_mid_build_leaves_nothing_behind(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    command = [str(Path(sys.executable).parent / "nkdigital"), "report", str(tmp_path / "site")]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(tmp_path.iterdir()) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the build's temporary folder appears beside its output
+    assert process.poll() is None, process.communicate()
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert "Traceback" not in stderr
+    assert list(tmp_path.iterdir()) == []

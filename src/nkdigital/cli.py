@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -70,7 +71,8 @@ def _add_chart_commands(commands) -> None:
     report = commands.add_parser("report", help="build the offline report: notebooks, charts, index",
                                  description="Build the report as a static site (needs the notebooks extra and,"
                                  " for PNG and SVG, a Chromium browser).")
-    report.add_argument("out", nargs="?", help="output folder, replaced whole (e.g. site)")
+    report.add_argument("out", nargs="?",
+                        help="output folder (e.g. site): new, empty or an earlier report, which is replaced whole")
     report.add_argument("--notebooks", help="folder of numbered notebooks (default: the bundled ones)")
     report.add_argument("--base-url", default="", help="URL the site is served from, for the embed snippets")
     report.add_argument("--execute", action="store_true", help="re-execute every notebook in place first")
@@ -276,11 +278,22 @@ def command() -> None:
 
     Only here, where the whole process is the command, jsonschema's optional `rfc3987_syntax` plugin is marked
     absent before anything imports jsonschema (nbformat does; frictionless did, in every validation before issue 25):
-    compiling its IRI grammar cost 1-5 s, and nothing the command checks is IRI syntax. Calling :func:`main` or the
-    library leaves `sys.modules` alone.
+    compiling its IRI grammar cost 1-5 s, and nothing the command checks is IRI syntax. Also only here, SIGTERM
+    exits cleanly (see :func:`_terminated`). Calling :func:`main` or the library leaves `sys.modules` and the
+    signal handlers alone.
     """
     sys.modules.setdefault("rfc3987_syntax", None)
-    sys.exit(main())
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C: the temporary files are gone (as on SIGTERM); no traceback
+        sys.exit(128 + signal.SIGINT)
+
+
+def _terminated(signum: int, frame) -> None:
+    """SIGTERM (`kill`, `timeout`) ends the command as an exit does, so every temporary file and folder beside its
+    output is removed on the way out, as on an error, instead of being left behind."""
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":
