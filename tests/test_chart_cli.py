@@ -40,6 +40,21 @@ def test_csv_holds_the_rows_drawn_with_outlet_url_quote_and_terms(capsys, tmp_pa
     assert out.stat().st_mode & 0o644 == 0o644
 
 
+def test_csv_of_a_chart_with_derived_rows_marks_them_and_holds_every_input(capsys, tmp_path, package):
+    out = tmp_path / "devices.csv"
+    assert run(capsys, "chart", "devices-headline", str(out))[0] == 0
+    data = pd.read_csv(out, dtype=str).set_index("row_id")
+    derived = data[data["claim_type"] == "derived"]
+    assert {"dev-mobile-owners-adults-derived-cia2023", "obs-pop-15-plus-2023-derived-cia2023"} <= set(derived.index)
+    assert derived["formula"].notna().all() and derived["input_ids"].notna().all()
+    inputs = {i for cell in derived["input_ids"] for i in cell.split()}
+    assert inputs <= set(data.index)  # the stated rows the computed ones come from, each with its own source
+    assert set(data.loc[sorted(inputs), "in_chart"]) == {"input of a derived row"}
+    assert data.loc["dev-mobile-ownership-adults-digwatch-core", ["low", "high"]].tolist() == ["0.5", "0.8"]
+    assert data.loc["obs-population-2023-cia2023", "outlet"] == "US Central Intelligence Agency (The World Factbook)"
+    assert set(data["in_chart"]) == {"drawn", "input of a derived row"}
+
+
 def test_html_is_written_through_the_chart_page(capsys, tmp_path):
     out = tmp_path / "tiers.html"
     code, _, _ = run(capsys, "chart", "access-tiers-headline", str(out))
@@ -73,3 +88,14 @@ def test_images_at_the_size_asked(capsys, tmp_path):
     assert (int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")) == (1200, 1000)  # scale 2
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.pdf", "s.png"]  # no temporary left behind
+
+
+def test_the_readers_table_credits_a_derived_row_as_our_computation_never_to_one_source(package):
+    import nkdigital as nk
+    from nkdigital.export.chart_table import reader_rows
+
+    table = reader_rows(nk.charts.chart("devices-headline", package), package).set_index("row_id")
+    assert table.loc["dev-mobile-owners-adults-derived-cia2023", "Source"] == (
+        "Our computation from Digital Watch Observatory (dig.watch) and US Central Intelligence Agency (The World"
+        " Factbook)")
+    assert table.loc["obs-mobile-subs-2022-wdi", "Source"] == "World Bank (World Development Indicators)"

@@ -1,5 +1,6 @@
 """One chart to one file, the format picked by the suffix: .png (scale 2), .svg, .pdf, .html (self-contained) or
-.csv (the rows drawn, with their figures, outlets, URLs, quotes, the chart's source line and reuse terms)."""
+.csv (the rows drawn and the inputs of derived ones, with their figures, outlets, URLs, quotes, the chart's source
+line and reuse terms)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from nkdigital.metadata.fields import FIELDS
 from nkdigital.metadata.roles import ROLES, dated_by, precision_of
 from nkdigital.metadata.terms import restricts_reuse
 
-COLUMNS = ["row_id", "resource", "date", "date_precision", "value", "low", "high", "unit", "qualifier", "outlet",
-           "url", "quote", "source_id", "usage_terms", "restricts_reuse", "chart", "chart_source_line", "chart_terms"]
-FROM_ROW = (*ROLES["quantity"], *ROLES["evidence"])
+COLUMNS = ["row_id", "in_chart", "resource", "date", "date_precision", "value", "low", "high", "unit", "qualifier",
+           "claim_type", "formula", "input_ids", "outlet", "url", "quote", "source_id", "usage_terms",
+           "restricts_reuse", "chart", "chart_source_line", "chart_terms"]
+FROM_ROW = (*ROLES["quantity"], "claim_type", "formula", "input_ids", *ROLES["evidence"])
+DRAWN, INPUT = "drawn", "input of a derived row"  # `in_chart`: a row the chart draws, or one computed from
 FROM_SOURCE = [c for c in COLUMNS if c in FIELDS and c not in FROM_ROW]  # the source's url and usage_terms
 
 
@@ -33,17 +36,21 @@ def format_of(out: str | os.PathLike) -> str:
 
 
 def chart_rows(fig, package: Package) -> pd.DataFrame:
-    """The rows a chart draws (``meta["rows"]``), one line each, with their source's outlet, URL and terms."""
+    """The rows a chart draws (``meta["rows"]``) and, transitively, the rows its derived rows are computed from
+    (`in_chart` says which), one line each, with their source's outlet, URL and terms; a derived row's
+    `claim_type`, `formula` and `input_ids` say that its figures are our computation and from what."""
     from nkdigital.charts.credits import outlet
 
     meta = fig.layout.meta or {}
-    wanted = set(meta.get("rows", []))
+    drawn = set(meta.get("rows", []))
     sources = package.source_rows
     parts = []
-    for name, frame in package.rows_by_id(wanted).items():
+    for name, frame in _with_inputs(package, drawn).items():
         if name == "sources":
             continue
-        part = pd.DataFrame({"row_id": frame.iloc[:, 0].astype(str), "resource": name})
+        ids = frame.iloc[:, 0].astype(str)
+        part = pd.DataFrame({"row_id": ids, "in_chart": [DRAWN if i in drawn else INPUT for i in ids],
+                             "resource": name})
         date = dated_by(frame.columns, "date")
         precision = precision_of(date) if date else None
         part["date"] = frame[date].dt.strftime("%Y-%m-%d") if date else None
@@ -60,6 +67,17 @@ def chart_rows(fig, package: Package) -> pd.DataFrame:
     rows["chart_source_line"] = html.unescape(meta.get("source_line", ""))
     rows["chart_terms"] = html.unescape("; ".join(meta.get("terms", [])))
     return rows[COLUMNS].sort_values(["date", "row_id"], na_position="first", kind="stable").reset_index(drop=True)
+
+
+def _with_inputs(package: Package, drawn: set[str]) -> dict[str, pd.DataFrame]:
+    """The rows `drawn` and, transitively, the inputs of the derived rows among them, per resource."""
+    wanted, pending, found = set(), set(drawn), {}
+    while pending:
+        wanted |= pending
+        found = package.rows_by_id(wanted)
+        pending = {i for frame in found.values() if "input_ids" in frame
+                   for cell in frame["input_ids"].dropna() for i in str(cell).split()} - wanted
+    return found
 
 
 def write_frame_csv(frame: pd.DataFrame, out: str | os.PathLike) -> Path:

@@ -16,6 +16,7 @@ WHAT = {r["name"]: r["what"] for r in RESOURCES if "what" in r}  # what a row is
 # A row sorts by its value, else the upper bound of its range, else the lower.
 SORTED_BY = (*ROLES["figure"][:1], *reversed(ROLES["bounds"]))
 TABLE_COLUMNS = ["Date", "What", "Figure", "Source", "Strength", "row_id", "date_key", "value_key"]
+OUR_COMPUTATION = "Our computation from "  # how a derived row is credited: the outlets behind its inputs follow
 
 
 def _titles(package: Package) -> dict[str, str]:
@@ -50,7 +51,8 @@ def _date(row: dict) -> tuple[str, str]:
 
 def reader_rows(fig, package: Package) -> pd.DataFrame:
     """One line per row drawn: its date and subject in words, its figure with its unit as stated, its source's
-    outlet and strength, and sort keys (ISO date, number) for a sortable table. Sorted by date, then row id."""
+    outlet and strength (a derived row: "Our computation from" the outlets behind its inputs), and sort keys
+    (ISO date, number) for a sortable table. Sorted by date, then row id."""
     from nkdigital.charts.credits import outlet
 
     wanted = set((fig.layout.meta or {}).get("rows", []))
@@ -61,14 +63,19 @@ def reader_rows(fig, package: Package) -> pd.DataFrame:
         if resource == "sources":
             continue
         for row in frame.to_dict("records"):
+            row_id = str(row[frame.columns[0]])
             date, date_key = _date(row)
             figure = text.quantity_of(row) if "unit" in row else ""
             number = next((row[c] for c in SORTED_BY if c in row and not text.missing(row[c])), None)
             source = sources[row["source_id"]] if not text.missing(row.get("source_id")) else None
+            credit = outlet(source) if source is not None else ""
+            if str(row.get("claim_type", "")) == "derived":  # never credited to one source as if it said so
+                behind = sorted({outlet(sources[i]) for i in package.source_ids(row_id)})
+                credit = OUR_COMPUTATION + text.listing(behind)
             lines.append({"Date": date, "What": _what(titles, resource, row), "Figure": figure,
-                          "Source": outlet(source) if source is not None else "",
+                          "Source": credit,
                           "Strength": str(source["strength"]) if source is not None else "",
-                          "row_id": str(row[frame.columns[0]]), "date_key": date_key,
+                          "row_id": row_id, "date_key": date_key,
                           "value_key": None if number is None else float(number)})
     table = pd.DataFrame(lines, columns=TABLE_COLUMNS)
     return table.sort_values(["date_key", "row_id"], kind="stable").reset_index(drop=True)
