@@ -36,8 +36,8 @@ class Writer(PybtexWriter):
     def _name(self, name: dict) -> str:
         if "literal" in name:
             return "{" + self._encode(name["literal"]) + "}"
-        family, given = (self._part(name[key]) if name.get(key) else None for key in ("family", "given"))
-        return family + (", " + given if given else "")
+        given = name.get("given")
+        return self._part(name["family"]) + (", " + self._part(given) if given else "")
 
     def _part(self, text: str) -> str:
         encoded = self._encode(text)
