@@ -28,6 +28,7 @@ from nkdigital.core.limits import MAX_IMAGE_PX
 __all__ = ["FONT", "Box", "HouseFigure", "Words", "config", "finish", "image_size", "resolve"]
 
 MIMETYPE = "application/vnd.plotly.v1+json"
+TITLE_DROP = 0.7  # em: how far plotly lowers a one-line title from its y (its `dy`), and not a multi-line one
 
 
 def resolve(package: Package | None) -> Package:
@@ -220,11 +221,14 @@ def finish(fig: HouseFigure, words: Words, box: Box, *, drawn: pd.DataFrame, pac
     sources_at = math.ceil(box.axis_band + notes_px + (8 if note_lines else 0))
     bottom = math.ceil(sources_at + line_px(style.SOURCE_FONT) * len(source_lines) + PAD)
     height = top + box.plot_height + bottom
+    # plotly sets each line of a multi-line title at the title's y, dropping the 0.7em a single line is lowered by
+    # (its top edge then sat 0-2 px from the figure's edge): lower such a title by that much
+    title_y = PAD + (TITLE_DROP * style.TITLE_FONT if len(title_lines) > 1 else 0)
     set_layout(
         fig, autosize=True, height=height,
         margin={"l": box.margin_left, "r": box.margin_right, "t": top, "b": bottom, "autoexpand": False},
         title={"text": "<br>".join(f"<b>{t}</b>" for t in title_lines), "x": PAD / box.width, "xanchor": "left",
-               "xref": "container", "y": 1 - PAD / height, "yanchor": "top", "yref": "container",
+               "xref": "container", "y": 1 - title_y / height, "yanchor": "top", "yref": "container",
                "font": {"size": style.TITLE_FONT},
                "subtitle": {"text": "<br>".join(subtitle_lines), "font": {"size": style.SUBTITLE_FONT, "color": GREY}}},
     )

@@ -46,7 +46,7 @@ def _hover(row: dict, source_name: str, original: dict) -> str:
                                          else "")]
     if row["_converted"]:
         drawn = quantity(row["value"], row["low"], row["high"], "people", row["qualifier"])
-        parts.append(f"Drawn as {esc(drawn)}: share × population of {esc(row['_population'])}")
+        parts.append(f"Drawn as {esc(drawn)} (our computation: share × population of {esc(row['_population'])})")
     if not missing(row.get("conditions")):
         parts.append(f"Conditions: {wrap(row['conditions'], 60)}")
     parts.append(f"Source: {esc(source_name)}")
@@ -274,7 +274,7 @@ def _value_label(row: dict, s: ranges.Span, original: dict, population_x: float,
     text = quantity(original["value"], original["low"], original["high"], original["unit"],
                           original["qualifier"], fmt=compact)
     if row["_converted"]:
-        text += f" ≈ {quantity(row['value'], row['low'], row['high'], None, None, fmt=compact)}"
+        text += f" ≈ {quantity(row['value'], row['low'], row['high'], None, None, fmt=compact)} (our computation)"
     size = (text_px(text, VALUE_FONT) + 6) / px_per_decade  # in decades of the log axis
     right_end, left_end = math.log10(s.mark + s.plus), math.log10(max(s.mark - s.minus, 1))
     right_shift, left_shift = (28 if s.open_up else 9), (28 if s.open_down else 9)

@@ -27,12 +27,16 @@ def _label(tier: str) -> str:
     return wrap(name, LABEL_CHARS)
 
 
-def _said(original: pd.Series, fmt=number) -> str:
-    """A statement as its source gives it: the words, then the figures read from them."""
+READ_AS = "read as "  # before the figures a title reads from a source's words
+
+
+def _said(original: pd.Series, fmt=number, read_as: str = "") -> str:
+    """A statement as its source gives it: the words, then the figures read from them (after `read_as`, such as
+    'read as ': a vague phrase's bounds come from the package's written reading rule, not from the source)."""
     figures = quantity(original["value"], original["low"], original["high"], original["unit"],
                        original["qualifier"], fmt=fmt)
     words = original["phrase"]
-    return f"“{words}” ({figures})" if isinstance(words, str) and words.strip() else figures
+    return f"“{words}” ({read_as}{figures})" if isinstance(words, str) and words.strip() else figures
 
 
 def _text(tier_rows: pd.DataFrame, originals: pd.DataFrame, lead: object, year: dict,
@@ -110,12 +114,13 @@ def _words(rows: list[stated.Row], every: pd.DataFrame, sized: pd.DataFrame, who
     """The title (the first and last tier's statements), the description (every row's text) and the notes."""
     lead_rows = [r for r in rows if r.lead is not None]
     first, last = lead_rows[0], lead_rows[-1]
-    title = (f"{_plain_label(first)}: {_said(every.loc[first.lead], compact)}; "
-             f"{_plain_label(last).lower()}: {_said(every.loc[last.lead], compact)}")
+    title = (f"{_plain_label(first)}: {_said(every.loc[first.lead], compact, READ_AS)}; "  # lifted alone, it says so
+             f"{_plain_label(last).lower()}: {_said(every.loc[last.lead], compact, READ_AS)}")
     description = ("How many people have each level of access in North Korea, as sources state it. "
                    + " ".join(f"{_plain_label(r)}: {_plain(r.text)}." for r in rows))
     notes = ["Per tier, the figure most statements give, in the source's words (strong), and every other"
-             " statement of a size (light): bars are stated ranges, dots single figures, arrows 'up to'."
+             " statement of a size (light): bars are ranges, dots single figures, arrows 'up to'; a source's"
+             " words are read as figures by the package's written reading rule."
              " Shares of the population are converted to people by nkdigital (share × the population figure"
              " nearest in time). Dotted line: the whole population, "
              f"{number(whole['value'])} ({whole['ref_date'].year})."]

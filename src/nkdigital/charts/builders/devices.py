@@ -156,7 +156,8 @@ def _value_label(row: dict, s: ranges.Span, package: Package) -> dict:
     figure = text.quantity(row["value"], row["low"], row["high"], None, row["qualifier"], fmt=text.compact)
     share = skeleton.stated_share(package, row) if row["claim_type"] == "derived" else None
     if share is not None:
-        figure = f"{text.quantity(share['value'], share['low'], share['high'], 'share', None)} ≈ {figure}"
+        stated = text.quantity(share["value"], share["low"], share["high"], "share", None)
+        figure = f"{stated} ≈ {figure} (our computation)"
     return {"x": s.mark + s.plus, "y": row["_y"], "xref": "x", "yref": "y", "text": esc(figure),
             "showarrow": False, "xanchor": "left", "xshift": 28 if s.open_up else 9,
             "font": {"size": 12, "color": TEXT}, "name": f"value: {esc(row['_id'])}"}

@@ -95,8 +95,8 @@ def _title(share: pd.Series | None, first: dict, sub: pd.Series) -> str:
         return "Phone owners and counted subscriptions"
     return (f"If {quantity(share['value'], share['low'], share['high'], 'share', None)} of adults own a mobile"
             f" phone, that is {quantity(first['value'], first['low'], first['high'], None, None, fmt=compact)}"
-            f" people; {compact(sub['value'] if pd.notna(sub['value']) else sub['high'])} subscriptions were"
-            f" counted ({date_of(sub)})")
+            f" people by our computation; {compact(sub['value'] if pd.notna(sub['value']) else sub['high'])}"
+            f" subscriptions were counted ({date_of(sub)})")
 
 
 def build(package: Package, include_weak: bool = False) -> house.HouseFigure:
