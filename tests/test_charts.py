@@ -1054,3 +1054,12 @@ def test_narrow_rewrap_breaks_long_lines_at_spaces_outside_tags():
     wrapped = narrow._rewrap("“a few thousand” (2,000–5,000 people) <span style='color:#595959'>· 2012–2022</span>", 20)
     assert wrapped == "“a few thousand”<br>(2,000–5,000 people)<br><span style='color:#595959'>· 2012–2022</span>"
     assert narrow._rewrap("short<br>line", 20) == "short<br>line"
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium for kaleido and the browser")
+@pytest.mark.parametrize("name", ["access-tiers-headline", "subscribers-headline"])  # two title lines, one
+def test_a_title_of_any_number_of_lines_keeps_the_padding_above_it(package, tmp_path, name):
+    fig = charts.chart(name, package)
+    title = next(t for t in rendered_texts(fig, tmp_path) if t["text"].startswith(fig.layout.meta["title"][:20]))
+    assert len(title["lines"] or [title["text"]]) == (2 if name == "access-tiers-headline" else 1)
+    assert style.PAD - 5 <= title["y"] <= style.PAD, title  # the line box's top: the padding less the leading
