@@ -105,22 +105,22 @@ EXPECTED = {
     ),
     # a statistical series: the World Bank's WDI with its indicator code, ITU as producer, the access date, the host
     "wdi-2024-it-net-user-zs-prk-kor-world": (
-        "World Bank. (2024). World Development Indicators: Individuals using the Internet (% of population),"
-        " IT.NET.USER.ZS [Dataset]. World Bank (World Development Indicators)."
+        "World Bank. (2024). [World Development Indicators: Individuals using the Internet (% of population),"
+        " IT.NET.USER.ZS] [Dataset]. World Bank (World Development Indicators)."
         " https://data.worldbank.org/indicator/IT.NET.USER.ZS?end=2023&start=1960&view=map&year=2023"
         " [Accessed November 30, 2026. Data produced by International Telecommunication Union. Read via github.com]",
-        "World Bank. 2024. “World Development Indicators: Individuals Using the Internet (% of Population),"
-        " IT.NET.USER.ZS”. World Bank (World Development Indicators)."
+        "World Bank. 2024. “[World Development Indicators: Individuals using the Internet (% of population),"
+        " IT.NET.USER.ZS]”. World Bank (World Development Indicators)."
         " https://data.worldbank.org/indicator/IT.NET.USER.ZS?end=2023&start=1960&view=map&year=2023."
         " [Accessed November 30, 2026. Data produced by International Telecommunication Union. Read via github.com]",
     ),
     # a data producer and no author
     "data-owid-via-free-north-korea-mobile-phones": (
-        "International Telecommunication Union. (2026). Mobile phone subscriptions per 100 people (mobile-phones.csv)"
+        "International Telecommunication Union. (2026). Mobile phone subscriptions per 100 people [mobile-phones.csv]"
         " [Dataset]. Our World in Data (ITU data via World Bank)."
         " https://ourworldindata.org/grapher/mobile-cellular-subscriptions-per-100-people [Accessed October 5, 2026."
         " Read via github.com]",
-        "International Telecommunication Union. 2026. “Mobile Phone Subscriptions Per 100 People (mobile-phones.csv)”."
+        "International Telecommunication Union. 2026. “Mobile Phone Subscriptions Per 100 People [mobile-phones.csv]”."
         " Our World in Data (ITU data via World Bank), October 5."
         " https://ourworldindata.org/grapher/mobile-cellular-subscriptions-per-100-people. [Accessed October 5, 2026."
         " Read via github.com]",

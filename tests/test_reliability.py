@@ -478,6 +478,8 @@ cell_case("absent-headline-printed-as-a-title", SOURCES, "title", "North Korea C
 cell_case("title-rebuilt-from-the-address-printed-as-a-title", SOURCES, "title",
           "North Korea to Introduce Second Cellular Provider", "or rebuilds it from the address",
           where=_source("upi-2015-07-08-byol"))
+cell_case("title-the-archive-does-not-give", SOURCES, "title", "North Korea's Phone Boom, Explained",
+          "its words are neither in", where=_source("globaltimes-2013-foreigners-phones"))
 cell_case("outlet-the-intake-does-not-name", SOURCES, "original_outlet", "Reuters",
           "is not one INDEX.csv names", where=_source(REPOST))
 cell_case("source-url-not-the-original-the-intake-gives", SOURCES, "url", "https://www.upi.com/",

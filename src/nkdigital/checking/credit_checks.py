@@ -31,6 +31,8 @@ MAY_CLAIM_WEAK = "[wW][eE][aA][kK\u212a]"
 ABSENT_TITLE = re.compile(r"^title:\s*\(headline not in|^title:.*\((title|headline) from URL slug",
                           re.IGNORECASE | re.MULTILINE)
 PARENTHESIS = re.compile(r"\s*\([^)]*\)\s*$")
+OURS_AT_END = re.compile(r"\s*\[[^\]]*\]$")  # a bracketed part ending a title: our description or translation
+WORD = re.compile(r"\w+")
 CREATOR = ("a creator is a person (family name, perhaps a given name) or an organisation (literal name only), not"
            " both or neither")
 
@@ -124,9 +126,28 @@ def named_outlets(named: str) -> set[str]:
     return set(parts) | {PARENTHESIS.sub("", p) for p in parts}
 
 
+def _words(text: str) -> str:
+    return " ".join(WORD.findall(text.casefold()))
+
+
+def _given_by_archive(title: str, path: str, entry: dict, archive: Archive, seen: dict[str, str]) -> bool:
+    """Whether `title` is ours (in brackets) or the archive's: its words, less a bracketed ending of ours, in the
+    archived file (header or text) or its INDEX.csv title, whatever the punctuation and spacing between them."""
+    if title.startswith("[") and title.endswith("]"):
+        return True
+    if path not in seen:
+        try:
+            seen[path] = _words(archive.text(path))
+        except OSError:
+            seen[path] = ""
+    said = _words(OURS_AT_END.sub("", title))
+    return not said or said in seen[path] or said in _words(entry.get("title") or "")
+
+
 def check_archive_credits(tables: dict[str, pa.Table], archive: Archive) -> list[Problem]:
-    """Titles the header marks absent are bracketed descriptions; outlets are named by INDEX.csv for the file; a
-    source read from a file of its own has the original address INDEX.csv gives for it (cleaned), where it gives one."""
+    """Titles the header marks absent are bracketed descriptions, and any other title is the archive's words or
+    bracketed as ours; outlets are named by INDEX.csv for the file; a source read from a file of its own has the
+    original address INDEX.csv gives for it (cleaned), where it gives one."""
     sources, copies = tables.get("sources"), tables.get("source_copies")
     if sources is None or copies is None or not columns.has(copies, "archive_path", "source_id", "role"):
         return []
@@ -137,7 +158,7 @@ def check_archive_credits(tables: dict[str, pa.Table], archive: Archive) -> list
     for held, source_id in zip(columns.texts(copies, "archive_path").tolist(),
                                columns.texts(copies, "source_id").tolist(), strict=True):
         holders.setdefault(held, set()).add(source_id)
-    index, problems = _index(archive), []
+    index, problems, words = _index(archive), [], {}
     for i, row in enumerate(columns.records(sources)):
         path = path_of.get(row["source_id"])
         if not isinstance(path, str) or Path(path).is_absolute() or ".." in Path(path).parts:
@@ -148,6 +169,11 @@ def check_archive_credits(tables: dict[str, pa.Table], archive: Archive) -> list
                                     f"the archive header of {path} says the headline is not in the excerpt (or"
                                     f" rebuilds it from the address); write our description as '{UNTITLED}…]'"
                                     f" instead of {shown(title)}"))
+        elif not _given_by_archive(title, path, index.get(path, {}), archive, words):
+            problems.append(Problem(*_where("sources", sources, i, "title"),
+                                    f"title {shown(title)}: its words are neither in {path} nor in its INDEX.csv"
+                                    " title; give the document's own title, or mark ours with square brackets"
+                                    " ('[…]')"))
         entry = index.get(path)
         outlet = " ".join(str(row.get("original_outlet", "")).split())
         if entry is not None and outlet not in named_outlets(entry.get("original_outlet") or UNKNOWN_OUTLET):

@@ -72,9 +72,9 @@ FIELDS: dict[str, dict] = {
         "primary",
     ),
     "title": text(
-        "Title: the document's own title for sources, or, where the archive header says the headline is not in"
-        " the excerpt, our description in brackets (`[untitled excerpt on …]`); a short title in our words"
-        " elsewhere.",
+        "Title: for sources, the document's own title in the archive's words, or our description in square"
+        " brackets (`[untitled excerpt on …]` where the archive header says the headline is not in the excerpt; a"
+        " bracketed ending such as `[landline.csv]` is ours too); a short title in our words elsewhere.",
         "Koryolink starts service in Pyongyang",
         required=True,
     ),
