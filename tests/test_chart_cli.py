@@ -99,3 +99,15 @@ def test_the_readers_table_credits_a_derived_row_as_our_computation_never_to_one
         "Our computation from Digital Watch Observatory (dig.watch) and US Central Intelligence Agency (The World"
         " Factbook)")
     assert table.loc["obs-mobile-subs-2022-wdi", "Source"] == "World Bank (World Development Indicators)"
+
+
+def test_csv_with_weak_rows_says_which_are_weak(capsys, tmp_path, package):
+    rated = package.sources().set_index("source_id")["strength"].astype(str)
+    strengths = {}
+    for name, options in (("all", ["--include-weak"]), ("default", [])):
+        out = tmp_path / f"{name}.csv"
+        assert run(capsys, "chart", "subscribers-headline", str(out), *options)[0] == 0
+        data = pd.read_csv(out, dtype=str)
+        assert data["strength"].tolist() == data["source_id"].map(rated).tolist()
+        strengths[name] = set(data["strength"])
+    assert "weak" in strengths["all"] and "weak" not in strengths["default"]

@@ -19,7 +19,7 @@ from nkdigital.metadata.roles import ROLES, dated_by, precision_of
 from nkdigital.metadata.terms import restricts_reuse
 
 COLUMNS = ["row_id", "in_chart", "resource", "date", "date_precision", "value", "low", "high", "unit", "qualifier",
-           "claim_type", "formula", "input_ids", "outlet", "url", "quote", "source_id", "usage_terms",
+           "claim_type", "formula", "input_ids", "outlet", "url", "strength", "quote", "source_id", "usage_terms",
            "restricts_reuse", "chart", "chart_source_line", "chart_terms"]
 FROM_ROW = (*ROLES["quantity"], "claim_type", "formula", "input_ids", *ROLES["evidence"])
 DRAWN, INPUT = "drawn", "input of a derived row"  # `in_chart`: a row the chart draws, or one computed from
