@@ -55,12 +55,18 @@ def _side(value: float, span: list[float]) -> str:
     return "middle right" if share < 0.5 else "middle left"
 
 
+END_ROOM = 0.03  # of a panel's scale, beyond each end: wider than half a marker on the narrowest export
+
+
 def _x_range(package: Package, indicator: str, rows: pd.DataFrame, lower: bool) -> list[float]:
     """The panel's scale: the index's own (scale_min to scale_max) where the indicator states both, else zero to
-    a little beyond the largest figure; reversed where lower is freer, so that freer is always to the right."""
+    a little beyond the largest figure, with room at both ends for a whole marker (a 0% sat half outside the plot);
+    reversed where lower is freer, so that freer is always to the right."""
     scale = package.indicators().set_index("indicator").loc[indicator, list(ROLES["scale"])]
     low, high = (0.0, float(rows["value"].max()) * 1.15) if scale.isna().any() else (float(scale.iloc[0]),
                                                                                      float(scale.iloc[1]))
+    room = (high - low) * END_ROOM
+    low, high = low - room, high + room
     return [high, low] if lower else [low, high]
 
 
