@@ -393,3 +393,13 @@ def test_a_report_killed_mid_build_leaves_nothing_behind(tmp_path):
     assert process.returncode == 128 + signal.SIGTERM
     assert "Traceback" not in stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_over_its_own_limit_is_named_with_its_size_and_no_other_file_is_blamed(package_copy):
+    from nkdigital.core.limits import MAX_PACKAGE_BYTES
+
+    observations = package_copy.parent / "data" / "observations.csv"
+    os.truncate(observations, MAX_PACKAGE_BYTES + 5_000_000)  # sparse, over the whole package's limit too
+    problems = nk.validate(package_copy).problems
+    assert [(p.file, p.message) for p in problems] == [
+        ("data/observations.csv", "file is 105.0 MB; the limit is 50.0 MB")]

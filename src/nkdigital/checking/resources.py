@@ -17,7 +17,7 @@ from nkdigital.checking.integrity import (
     limit_problems,
 )
 from nkdigital.core.errors import Problem
-from nkdigital.core.limits import MAX_PACKAGE_BYTES, megabytes
+from nkdigital.core.limits import MAX_FILE_BYTES, MAX_PACKAGE_BYTES, megabytes
 from nkdigital.metadata.roles import ROLES
 from nkdigital.reading.table import read_table
 
@@ -55,8 +55,9 @@ def read_tables(descriptor: dict, base: Path, tables: dict, sealed: dict[str, tu
     problems, total = [], 0
     pruned = prunable(descriptor) if prune else {}
     for resource in descriptor["resources"]:
-        total += _size(base / resource["path"])
-        if total > MAX_PACKAGE_BYTES:
+        size = _size(base / resource["path"])
+        total += size if size <= MAX_FILE_BYTES else 0  # a larger file is refused on its own, with its size
+        if total > MAX_PACKAGE_BYTES and size <= MAX_FILE_BYTES:
             problems.append(Problem(resource["path"], None, None, "the package's files together exceed"
                                     f" {megabytes(MAX_PACKAGE_BYTES)}; this file was not read"))
             continue
