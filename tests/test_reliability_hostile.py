@@ -403,3 +403,18 @@ def test_a_file_over_its_own_limit_is_named_with_its_size_and_no_other_file_is_b
     problems = nk.validate(package_copy).problems
     assert [(p.file, p.message) for p in problems] == [
         ("data/observations.csv", "file is 105.0 MB; the limit is 50.0 MB")]
+
+
+def test_an_archive_too_big_to_list_is_one_problem_and_a_vanishing_entry_is_skipped(package_copy, monkeypatch):
+    from nkdigital.checking import quotes
+
+    archive = package_copy.parent.parent / "archive"
+    real_walk = os.walk
+    monkeypatch.setattr(quotes.os, "walk", lambda top: ((folder, subfolders, [*names, "gone.txt"])
+                                                        for folder, subfolders, names in real_walk(top)))
+    files, others = quotes.archive_entries(archive)  # gone.txt vanished (as /proc's entries do) while listed
+    assert "gone.txt" not in files + others and "INDEX.csv" in files
+    monkeypatch.setattr(quotes, "MAX_ARCHIVE_ENTRIES", 20)
+    problems = nk.validate(package_copy, archive).problems
+    assert [(p.file, p.message) for p in problems] == [
+        (str(archive), "the archive cannot be listed: the archive folder holds more than 20 files and folders")]

@@ -130,18 +130,20 @@ def _words(text: str) -> str:
     return " ".join(WORD.findall(text.casefold()))
 
 
-def _given_by_archive(title: str, path: str, entry: dict, archive: Archive, seen: dict[str, str]) -> bool:
+def _given_by_archive(title: str, path: str, entry: dict, archive: Archive, seen: dict[str, str | None]) -> bool:
     """Whether `title` is ours (in brackets) or the archive's: its words, less a bracketed ending of ours, in the
-    archived file (header or text) or its INDEX.csv title, whatever the punctuation and spacing between them."""
+    archived file (header or text) or its INDEX.csv title, whatever the punctuation and spacing between them. A
+    file that cannot be read is not judged here (the quote check reports it)."""
     if title.startswith("[") and title.endswith("]"):
         return True
     if path not in seen:
         try:
             seen[path] = _words(archive.text(path))
         except OSError:
-            seen[path] = ""
+            seen[path] = None
     said = _words(OURS_AT_END.sub("", title))
-    return not said or said in seen[path] or said in _words(entry.get("title") or "")
+    text = seen[path]
+    return text is None or not said or said in text or said in _words(entry.get("title") or "")
 
 
 def check_archive_credits(tables: dict[str, pa.Table], archive: Archive) -> list[Problem]:

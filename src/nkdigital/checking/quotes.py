@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nkdigital.core.errors import Problem, shown
-from nkdigital.core.limits import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_TOTAL
+from nkdigital.core.limits import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_TOTAL
 from nkdigital.metadata.package import MAX_QUOTE_WORDS, MIN_QUOTE_WORDS
 from nkdigital.metadata.roles import ROLES
 
@@ -65,18 +65,26 @@ def part(text: str, section: object, sections: list[str]) -> str | None:
 
 def archive_entries(archive: Path) -> tuple[list[str], list[str]]:
     """The archive's regular files and, separately, everything else in it (symlinks, FIFOs, devices, sockets),
-    as sorted paths relative to `archive`. Nothing is opened and no symlink is followed."""
-    files, others = [], []
+    as sorted paths relative to `archive`. Nothing is opened and no symlink is followed; an entry that vanishes
+    while listed is left out, and an archive of more than MAX_ARCHIVE_ENTRIES entries is an OSError."""
+    files, others, folders = [], [], set()
     for folder, subfolders, names in os.walk(archive):
         for name in [*names, *subfolders]:
+            if len(files) + len(others) + len(folders) >= MAX_ARCHIVE_ENTRIES:
+                raise OSError(f"the archive folder holds more than {MAX_ARCHIVE_ENTRIES:,} files and folders")
             path = os.path.join(folder, name)
-            mode = os.lstat(path).st_mode
+            try:
+                mode = os.lstat(path).st_mode
+            except FileNotFoundError:  # gone while listed
+                continue
             relative = os.path.relpath(path, archive).replace(os.sep, "/")
             if stat.S_ISREG(mode):
                 files.append(relative)
-            elif not stat.S_ISDIR(mode):
+            elif stat.S_ISDIR(mode):
+                folders.add(path)
+            else:
                 others.append(relative)
-        subfolders[:] = [d for d in subfolders if stat.S_ISDIR(os.lstat(os.path.join(folder, d)).st_mode)]
+        subfolders[:] = [d for d in subfolders if os.path.join(folder, d) in folders]
     return sorted(files), sorted(others)
 
 
@@ -151,7 +159,10 @@ def check_quotes(tables: dict[str, pa.Table], archive: Archive) -> list[Problem]
     if copies is None or not columns.has(copies, "source_id", "archive_path", "sha256"):
         return []
     label = columns.label("source_copies", copies)
-    others = set(archive_entries(archive.root)[1])
+    try:
+        others = set(archive_entries(archive.root)[1])
+    except OSError as error:
+        return [Problem(str(archive.root), None, None, f"the archive cannot be listed: {error}")]
     rows = columns.records(copies)
     referenced = {row["archive_path"] for row in rows} - {None}
     problems = [Problem(f"{archive.name}/{other}", None, None, f"{other} {NOT_REGULAR}; replace it with the file"

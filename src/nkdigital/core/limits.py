@@ -12,6 +12,7 @@ MAX_CELLS = 2_500_000  # cells (rows x fields) in one resource
 MAX_PACKAGE_BYTES = 100_000_000  # all resource files together
 MAX_ARCHIVE_BYTES = 5_000_000  # one archived source text
 MAX_ARCHIVE_TOTAL = 50_000_000  # all archived texts read in one validation
+MAX_ARCHIVE_ENTRIES = 10_000  # files and folders listed in the archive folder (the package's hold about 160)
 MAX_NUMBER_CHARS = 30  # a number cell, sign and decimal point included
 MAX_INTEGER_DIGITS = 18  # a whole number (fits a 64-bit integer)
 MAX_FORMULA_CHARS = 500  # a derived row's formula
