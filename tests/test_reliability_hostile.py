@@ -418,3 +418,16 @@ def test_an_archive_too_big_to_list_is_one_problem_and_a_vanishing_entry_is_skip
     problems = nk.validate(package_copy, archive).problems
     assert [(p.file, p.message) for p in problems] == [
         (str(archive), "the archive cannot be listed: the archive folder holds more than 20 files and folders")]
+
+
+def test_a_report_built_before_markers_listed_their_folder_is_still_replaced(tmp_path):
+    from nkdigital.core.atomic import replaceable_folder
+    from nkdigital.report.site import MARKER
+
+    out = tmp_path / "site"
+    (out / "charts").mkdir(parents=True)
+    (out / "charts" / "old.html").write_text("an earlier build")
+    (out / MARKER).write_text("built by nkdigital report; this folder is replaced by the next build\n")
+    assert replaceable_folder(out, MARKER)
+    (out / MARKER).write_text("built by nkdigital report; this folder is replaced by the next build\nold.html\n")
+    assert not replaceable_folder(out, MARKER)  # a listing of ours: only what it lists

@@ -52,6 +52,9 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
 
 
 MARKER_LIMIT = 1 << 20  # bytes of a marker read at most: ours list a few hundred paths
+# the whole text of a marker written before markers listed what they mark (the report's, up to nkdigital 0.1): it
+# vouches for all of its folder, so a site built then is still replaced by the next build, as it was then
+UNLISTED_MARKERS = frozenset({"built by nkdigital report; this folder is replaced by the next build\n"})
 
 
 def listing(folder: Path) -> list[str]:
@@ -74,7 +77,10 @@ def unlisted(folder: Path, marker: str) -> list[str] | None:
     note = folder / marker
     if note.is_symlink() or not note.is_file() or note.stat().st_size > MARKER_LIMIT:
         return None
-    listed = set(note.read_text(encoding="utf-8", errors="replace").splitlines()[1:]) | {marker}
+    text = note.read_text(encoding="utf-8", errors="replace")
+    if text in UNLISTED_MARKERS:
+        return []
+    listed = set(text.splitlines()[1:]) | {marker}
     return [path for path in listing(folder) if path not in listed]
 
 
