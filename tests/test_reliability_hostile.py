@@ -431,3 +431,14 @@ def test_a_report_built_before_markers_listed_their_folder_is_still_replaced(tmp
     assert replaceable_folder(out, MARKER)
     (out / MARKER).write_text("built by nkdigital report; this folder is replaced by the next build\nold.html\n")
     assert not replaceable_folder(out, MARKER)  # a listing of ours: only what it lists
+
+
+def test_nan_in_a_descriptor_is_located_on_its_own_line_not_on_a_text_that_mentions_it(package_copy):
+    text = package_copy.read_text(encoding="utf-8")
+    text = text.replace('"title": "', '"title": "NaN in words; ', 1).replace('"minimum": 1', '"minimum": NaN', 1)
+    package_copy.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if '"minimum": NaN' in row)
+    with pytest.raises(nk.PackageError) as caught:
+        nk.load(package_copy, validate=True)
+    assert [(p.row, p.message) for p in caught.value.problems] == [
+        (line, "not valid JSON: NaN is not a JSON number (JSON has no NaN or infinity)")]

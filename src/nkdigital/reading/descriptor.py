@@ -69,8 +69,9 @@ def _checked(text: str, name: str) -> dict:
     """The descriptor parsed from `text` (of the file `name`); PackageError with every problem found."""
     try:
         descriptor = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
-    except _NotJson as error:
-        line = text.count("\n", 0, max(text.find(error.args[0]), 0)) + 1
+    except _NotJson as error:  # its line: where the constant stands as a value (not inside a string)
+        at = re.search(r"[:\[,]\s*(" + re.escape(error.args[0]) + r")(?![\w\"])", text)
+        line = text.count("\n", 0, at.start(1)) + 1 if at else None
         raise PackageError([Problem(name, line, None, f"not valid JSON: {error.args[0]} is not a JSON number"
                                     " (JSON has no NaN or infinity)")]) from None
     except _DuplicateKey as error:
