@@ -10,15 +10,24 @@ compile grammars) cost about 30 ms of CPU in every test process, and nothing the
 
 The notebooks' kernels get the same treatment: the test kernel `nkdigital-test` (tests/jupyter/kernels, found
 through JUPYTER_PATH, which this plugin extends for the test run only) is the ordinary IPython kernel started after
-the same mark; pyproject.toml selects it with `--nbval-kernel-name`.
+the same mark; pyproject.toml selects it with `--nbval-kernel-name`. Before a run's first notebook cell, this plugin
+starts the forker those kernels are forked from (tests/jupyter/kernels/nkdigital-test/forking.py), and stops and
+waits for it when the run ends.
 """
 
 import gc
 import importlib
+import importlib.util
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
+import time
 import types
 from pathlib import Path
+
+import pytest
 
 FORMAT_CHECKERS = ("fqdn", "isoduration", "rfc3339_validator", "rfc3986_validator", "rfc3987", "uri_template",
                    "webcolors")
@@ -47,6 +56,9 @@ if "nbval.cover" not in sys.modules:
     sys.modules["nbval.cover"] = COVER_STAND_IN
 
 _KERNELS = str(Path(__file__).resolve().parent / "jupyter")
+KERNEL = ("kernels", "nkdigital-test")
+SOCKET_ROOM = 80  # the longest temporary folder the forker's socket is made in (else in /tmp)
+_FORKER: dict = {}  # the running forker: its process, its socket's folder, the variable naming the socket
 os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [_KERNELS, os.environ.get("JUPYTER_PATH")]))
 
 
@@ -75,3 +87,63 @@ def pytest_configure(config) -> None:
     if kernel is not None and hasattr(kernel, "pformat"):
         kernel.pformat = _Formatted
     gc.freeze()
+
+
+def _forking():
+    """The test kernel's forking module (tests/jupyter/kernels/nkdigital-test/forking.py; not a package)."""
+    spec = importlib.util.spec_from_file_location("nkdigital_test_forking", Path(_KERNELS, *KERNEL, "forking.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def start_forker() -> tuple[subprocess.Popen, str]:
+    """Start a forker for the test kernel (forking.py); its process and the folder holding its socket, once the
+    socket listens (launchers that connect then wait while it imports; before, they would start kernels alone)."""
+    short = len(tempfile.gettempdir()) <= SOCKET_ROOM  # a socket's path holds 107 bytes at most
+    folder = tempfile.mkdtemp(prefix="nkdigital-forker-", dir=None if short else "/tmp")
+    socket_path = Path(folder, "socket")
+    launch = Path(_KERNELS, *KERNEL, "launch.py")
+    # the environment as Jupyter gives it to a kernel (os.environ; without it, variables set in C, such as readline's
+    # LINES and COLUMNS, would be inherited too, and no kernel's environment would match)
+    process = subprocess.Popen([sys.executable, str(launch), "--forker", str(socket_path)], stdin=subprocess.DEVNULL,
+                               env=dict(os.environ))
+    for _ in range(1000):  # 10 s at most
+        if socket_path.exists() or process.poll() is not None:
+            break
+        time.sleep(0.01)
+    return process, folder
+
+
+def stop_forker(process: subprocess.Popen, folder: str) -> None:
+    """Stop a forker (the kernels still running are killed) and wait for it; remove its socket's folder."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item) -> None:
+    """Before the first notebook cell of a run that uses the test kernel, start the forker its kernels are forked
+    from (forking.py says why); it is this process's child, stopped and waited for at the end of the run."""
+    if _FORKER or not type(item).__module__.startswith("nbval"):
+        return
+    if item.config.getoption("nbval_kernel_name", None) != KERNEL[-1]:
+        return
+    capture = item.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():  # its own errors go to the run's stderr, not into one test's
+        process, folder = start_forker()
+    _FORKER.update(process=process, folder=folder, variable=_forking().ADDRESS_VARIABLE)
+    os.environ[_FORKER["variable"]] = os.path.join(folder, "socket")
+
+
+def pytest_unconfigure(config) -> None:
+    """Stop the forker (its kernels have shut down with their notebooks) and wait for it."""
+    if _FORKER:
+        os.environ.pop(_FORKER["variable"], None)
+        stop_forker(_FORKER["process"], _FORKER["folder"])
+        _FORKER.clear()

@@ -17,22 +17,49 @@ It is the ordinary kernel, started without seven things the notebook checks neve
   import and they spin while waiting for work, yet the notebooks do no linear algebra and pytest-xdist already runs
   a kernel per core; a process that loads the package and draws two charts spent 0.15–0.21 s more CPU with them
   (a fifth of its time), 70 ms of it in `import numpy`.
-Test-only; users' kernels are untouched. benchmarks/RESULTS.md has the measurements.
+During a notebook run the kernel is forked from a process that has already imported the kernel's libraries and
+numpy, pyarrow and plotly (forking.py: `launch.py --forker SOCKET`, started by tests/pytest_early.py); this file is
+then the launcher Jupyter watches. Test-only; users' kernels are untouched. benchmarks/RESULTS.md has the
+measurements.
 """
 
 import gc
 import os
+import signal
 import sys
 
 FORMAT_CHECKERS = ("fqdn", "isoduration", "rfc3339_validator", "rfc3986_validator", "rfc3987", "uri_template",
                    "webcolors")
 
-if __name__ == "__main__":
+def prepare() -> None:
+    """What this kernel runs without (above), set before anything is imported."""
     gc.disable()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     for optional in ("rfc3987_syntax", "debugpy", *FORMAT_CHECKERS):
         sys.modules.setdefault(optional, None)
+
+
+def launch(argv: list[str]) -> None:
+    """Run the IPython kernel with the launcher's arguments."""
     from ipykernel import kernelapp
 
-    kernelapp.launch_new_instance(argv=[*sys.argv[1:], "--HistoryManager.enabled=False",
-                                           "--IPKernelApp.log_level=ERROR"])
+    kernelapp.launch_new_instance(argv=[*argv, "--HistoryManager.enabled=False", "--IPKernelApp.log_level=ERROR"])
+
+
+if __name__ == "__main__":
+    prepare()
+    import forking
+
+    if sys.argv[1:2] == ["--forker"]:
+        kernel_argv = forking.Forker(sys.argv[2]).serve()
+        if kernel_argv is not None:  # a forked child
+            launch(kernel_argv)
+    else:
+        code = forking.run_forked(sys.argv[1:])
+        if code is None:
+            launch(sys.argv[1:])
+        elif code < 0:
+            signal.signal(-code, signal.SIG_DFL)
+            os.kill(os.getpid(), -code)
+        else:
+            sys.exit(code)
