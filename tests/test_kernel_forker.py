@@ -80,7 +80,7 @@ def test_a_kernel_whose_environment_differs_from_the_forkers_starts_fresh(forker
 def test_an_interrupt_reaches_the_forked_kernel(forker, tmp_path):
     manager, client = _kernel(forker[1], tmp_path)
     try:
-        client.execute("import time\ntime.sleep(60)")
+        client.execute("import time\ntime.sleep(60)", stop_on_error=False)  # what follows is not aborted
         time.sleep(0.5)
         manager.interrupt_kernel()
         reply = client.get_shell_msg(timeout=30)["content"]
@@ -150,6 +150,17 @@ def test_a_temporary_folder_too_long_for_a_socket_puts_the_forker_in_tmp(monkeyp
         assert Path(folder, "socket").is_socket()
     finally:
         pytest_early.stop_forker(process, folder)
+
+
+def test_a_forker_that_cannot_listen_says_so_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    launch = Path(pytest_early.__file__).parent / "jupyter" / "kernels" / "nkdigital-test" / "launch.py"
+    run = subprocess.run([sys.executable, str(launch), "--forker", str(tmp_path / "missing" / "socket")],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1
+    assert run.stderr == "the test kernels start fresh: no forker ([Errno 2] No such file or directory)\n"
 
 
 def test_without_a_forker_the_launcher_runs_the_kernel_itself(tmp_path):

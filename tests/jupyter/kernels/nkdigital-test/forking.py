@@ -86,6 +86,7 @@ class Forker:
     """The warm process: forks a kernel for each launcher that connects."""
 
     def __init__(self, address: str) -> None:
+        os.close(os.pidfd_open(os.getpid()))  # OSError where the system has no pidfds: no forker, fresh kernels
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.listener.bind(address)
         self.listener.listen(64)  # launchers that connect while PRELOAD is imported wait in the backlog

@@ -51,7 +51,11 @@ if __name__ == "__main__":
     import forking
 
     if sys.argv[1:2] == ["--forker"]:
-        kernel_argv = forking.Forker(sys.argv[2]).serve()
+        try:
+            forker = forking.Forker(sys.argv[2])
+        except OSError as error:
+            sys.exit(f"the test kernels start fresh: no forker ({error})")
+        kernel_argv = forker.serve()
         if kernel_argv is not None:  # a forked child
             launch(kernel_argv)
     else:
