@@ -59,8 +59,13 @@ def run_forked(argv: list[str]) -> int | None:
         pid = json.loads(_receive_line(sock))["pid"]
     except (ConnectionError, ValueError, KeyError):
         return None
+
+    def forward(number: int, _frame) -> None:
+        with contextlib.suppress(ProcessLookupError):  # the kernel has just exited
+            os.kill(pid, number)
+
     for signum in FORWARDED:
-        signal.signal(signum, lambda number, _frame: os.kill(pid, number))
+        signal.signal(signum, forward)
     try:
         return json.loads(_receive_line(sock))["exitcode"]
     except (ConnectionError, ValueError, KeyError):
