@@ -36,6 +36,18 @@ def _run(client, code: str) -> tuple[dict, str]:
     return reply["content"], "".join(printed)
 
 
+def _printed(address: str, cwd: Path, code: str, **env: str) -> str:
+    """What `code` prints in a kernel started for `address`, then stopped as nbval stops its kernels (`now`: a
+    polite shutdown can hang in ipykernel 7.4's close, where the control thread publishes its status on the IOPub
+    pipe just closed; 1 in 40 fresh kernels here, a little more often when forked, until Jupyter terminates it)."""
+    manager, client = _kernel(address, cwd, **env)
+    try:
+        return _run(client, code)[1]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
 def _gone(pid: int) -> bool:
     """Whether the process has exited (or is a zombie its new parent has yet to reap), waiting 10 s at most."""
     for _ in range(1000):
@@ -51,16 +63,8 @@ def _gone(pid: int) -> bool:
 
 def test_a_forked_kernel_has_its_own_folder_and_nothing_of_ours_imported(forker, tmp_path, capfd):
     process, address = forker
-    manager, client = _kernel(address, tmp_path)
-    try:
-        _, printed = _run(client, "import os, sys\nprint(os.getppid(), os.getcwd())\n"
-                                  "print(*(name in sys.modules for name in ('numpy', 'pandas', 'nkdigital')))")
-    finally:
-        client.stop_channels()
-        # as nbval stops its kernels: a polite shutdown can hang in ipykernel 7.4's close (the control thread
-        # publishes its status on the IOPub pipe just closed; 1 in 40 fresh kernels here, a little more often when
-        # forked) until Jupyter terminates it
-        manager.shutdown_kernel(now=True)
+    printed = _printed(address, tmp_path, "import os, sys\nprint(os.getppid(), os.getcwd())\n"
+                                          "print(*(name in sys.modules for name in ('numpy', 'pandas', 'nkdigital')))")
     assert printed.splitlines() == [f"{process.pid} {tmp_path}", "True False False"]
     assert "NOTE" not in capfd.readouterr().out  # ipykernel knows its parent (JPY_PARENT_PID) as in a fresh kernel
 
@@ -68,13 +72,8 @@ def test_a_forked_kernel_has_its_own_folder_and_nothing_of_ours_imported(forker,
 def test_a_kernel_whose_environment_differs_from_the_forkers_starts_fresh(forker, tmp_path):
     """A library imported in the forker keeps what it read from the forker's environment, so a kernel given
     another environment is not forked."""
-    manager, client = _kernel(forker[1], tmp_path, NKDIGITAL_PROBE="only this kernel's")
-    try:
-        _, printed = _run(client, "import os, sys\nprint(os.getppid(), 'numpy' in sys.modules, "
-                                  "os.environ['NKDIGITAL_PROBE'])")
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
+    printed = _printed(forker[1], tmp_path, "import os, sys\nprint(os.getppid(), 'numpy' in sys.modules, "
+                                            "os.environ['NKDIGITAL_PROBE'])", NKDIGITAL_PROBE="only this kernel's")
     assert printed.split(" ", 2) == [str(os.getpid()), "False", "only this kernel's\n"]
 
 
@@ -105,12 +104,7 @@ def test_the_launcher_exits_with_its_kernels_exit_code(forker, tmp_path):
 
 
 def test_a_killed_launcher_takes_its_kernel_with_it(forker, tmp_path):
-    manager, client = _kernel(forker[1], tmp_path)
-    try:
-        _, pid = _run(client, "import os\nprint(os.getpid())")
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)  # kills the launcher; the kernel never hears of it
+    pid = _printed(forker[1], tmp_path, "import os\nprint(os.getpid())")  # `now` kills the launcher alone
     assert _gone(int(pid))
 
 
@@ -165,12 +159,8 @@ def test_a_forker_that_cannot_listen_says_so_in_one_line(tmp_path):
 
 
 def test_without_a_forker_the_launcher_runs_the_kernel_itself(tmp_path):
-    manager, client = _kernel(str(tmp_path / "no-forker-here"), tmp_path)
-    try:
-        _, printed = _run(client, "import os, sys\nprint(os.getppid(), 'numpy' in sys.modules)")
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
+    code = "import os, sys\nprint(os.getppid(), 'numpy' in sys.modules)"
+    printed = _printed(str(tmp_path / "no-forker-here"), tmp_path, code)
     assert printed.split() == [str(os.getpid()), "False"]
 
 
