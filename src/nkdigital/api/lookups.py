@@ -85,17 +85,26 @@ class Lookups:
     def _row_links(self) -> dict[str, tuple[set[str], list[str]]]:
         return links.row_links(self._frames, {name: self._key(name) for name in self._frames})
 
-    def _sources_of_rows(self, row_ids: Iterable[str]) -> list[str]:
-        ids, pending, seen = set(), list(row_ids), set()
+    def _behind(self, row_ids: Iterable[str]) -> tuple[set[str], set[str]]:
+        """The package's rows among `row_ids` and, transitively, the inputs of the derived ones; their source ids."""
+        sources, pending, seen = set(), list(row_ids), set()
         while pending:
             row_id = pending.pop()
             if row_id in seen or row_id not in self._row_links:
                 continue
             seen.add(row_id)
-            sources, inputs = self._row_links[row_id]
-            ids |= sources
+            found, inputs = self._row_links[row_id]
+            sources |= found
             pending += inputs
-        return sorted(ids)
+        return seen, sources
+
+    def _sources_of_rows(self, row_ids: Iterable[str]) -> list[str]:
+        return sorted(self._behind(row_ids)[1])
+
+    def with_inputs(self, row_ids: Iterable[str]) -> set[str]:
+        """`row_ids` and, transitively, the ids of the rows the derived ones among them are computed from."""
+        row_ids = set(row_ids)
+        return row_ids | self._behind(row_ids)[0]
 
     def source_ids(self, frame: pd.DataFrame | str) -> list[str]:
         """Sorted ids of every source behind `frame` or one row or source id, incl. the inputs of derived rows."""

@@ -19,7 +19,7 @@ from nkdigital.checking import columns
 from nkdigital.checking.quotes import Archive, evidence, file_sections, part
 from nkdigital.core.errors import Problem, shown
 from nkdigital.core.urls import clean_url
-from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNTITLED
+from nkdigital.metadata.provenance import UNKNOWN_OUTLET, UNTITLED, ours
 from nkdigital.metadata.roles import ROLES, having
 
 WEAK_CLAIM = re.compile(r"\bweak\b", re.IGNORECASE)
@@ -134,7 +134,7 @@ def _given_by_archive(title: str, path: str, entry: dict, archive: Archive, seen
     """Whether `title` is ours (in brackets) or the archive's: its words, less a bracketed ending of ours, in the
     archived file (header or text) or its INDEX.csv title, whatever the punctuation and spacing between them. A
     file that cannot be read is not judged here (the quote check reports it)."""
-    if title.startswith("[") and title.endswith("]"):
+    if ours(title):
         return True
     if path not in seen:
         try:

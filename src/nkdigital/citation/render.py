@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from nkdigital.core.kept import keep, read_kept
-from nkdigital.metadata.provenance import UNNAMED_OUTLET
+from nkdigital.metadata.provenance import UNNAMED_OUTLET, ours
 
 CITATIONS = "citations"  # the folder of kept entries in the cache folder
 CSL_STYLES = {"apa": "apa", "chicago": "chicago-author-date"}
@@ -86,7 +86,7 @@ def _for_citeproc(item: dict) -> dict:
     names = {role: [_citeproc_name(n) for n in item[role]] for role in ("author", "editor") if item.get(role)}
     kind = "dataset" if item["type"] == "dataset" else "webpage"
     title = item["title"]
-    if title.startswith("[") and title.endswith("]"):  # our description (such as UNTITLED's): never title-cased
+    if ours(title):  # our description: never title-cased
         title = _nocase(title)
     outlets = {key: _nocase(item[key]) for key in ("container-title", "publisher") if item.get(key)}
     return {**item, **names, **outlets, "id": item["id"].lower(), "type": kind, "title": title}

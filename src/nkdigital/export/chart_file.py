@@ -45,7 +45,7 @@ def chart_rows(fig, package: Package) -> pd.DataFrame:
     drawn = set(meta.get("rows", []))
     sources = package.source_rows
     parts = []
-    for name, frame in _with_inputs(package, drawn).items():
+    for name, frame in package.rows_by_id(package.with_inputs(drawn)).items():
         if name == "sources":
             continue
         ids = frame.iloc[:, 0].astype(str)
@@ -67,17 +67,6 @@ def chart_rows(fig, package: Package) -> pd.DataFrame:
     rows["chart_source_line"] = html.unescape(meta.get("source_line", ""))
     rows["chart_terms"] = html.unescape("; ".join(meta.get("terms", [])))
     return rows[COLUMNS].sort_values(["date", "row_id"], na_position="first", kind="stable").reset_index(drop=True)
-
-
-def _with_inputs(package: Package, drawn: set[str]) -> dict[str, pd.DataFrame]:
-    """The rows `drawn` and, transitively, the inputs of the derived rows among them, per resource."""
-    wanted, pending, found = set(), set(drawn), {}
-    while pending:
-        wanted |= pending
-        found = package.rows_by_id(wanted)
-        pending = {i for frame in found.values() if "input_ids" in frame
-                   for cell in frame["input_ids"].dropna() for i in str(cell).split()} - wanted
-    return found
 
 
 def write_frame_csv(frame: pd.DataFrame, out: str | os.PathLike) -> Path:

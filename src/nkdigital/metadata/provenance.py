@@ -10,6 +10,11 @@ from collections.abc import Iterable
 UNKNOWN_OUTLET = "unknown"
 UNNAMED_OUTLET = "original outlet not named"  # how an outlet the archive does not name is described, never "unknown"
 UNTITLED = "[untitled excerpt on "  # how our description of an excerpt without its headline begins
+
+
+def ours(title: str) -> bool:
+    """Whether a source's title is our description (in square brackets, as UNTITLED's), not the document's words."""
+    return title.startswith("[") and title.endswith("]")
 STRONG_COPIES = frozenset({"original", "excerpt_of_original", "faithful_copy", "data_rehost"})
 UNVETTED_TYPES = frozenset({"forum", "encyclopedia"})
 SELF_PUBLISHED = "blog"
