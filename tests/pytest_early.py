@@ -15,6 +15,7 @@ starts the forker those kernels are forked from (tests/jupyter/kernels/nkdigital
 waits for it when the run ends.
 """
 
+import functools
 import gc
 import importlib
 import importlib.util
@@ -58,7 +59,7 @@ if "nbval.cover" not in sys.modules:
 _KERNELS = str(Path(__file__).resolve().parent / "jupyter")
 KERNEL = ("kernels", "nkdigital-test")
 SOCKET_ROOM = 80  # the longest temporary folder the forker's socket is made in (else in /tmp)
-_FORKER: dict = {}  # the running forker: its process, its socket's folder, the variable naming the socket
+_FORKER: dict = {}  # the running forker: its process and its socket's folder
 os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [_KERNELS, os.environ.get("JUPYTER_PATH")]))
 
 
@@ -89,6 +90,7 @@ def pytest_configure(config) -> None:
     gc.freeze()
 
 
+@functools.cache
 def _forking():
     """The test kernel's forking module (tests/jupyter/kernels/nkdigital-test/forking.py; not a package)."""
     spec = importlib.util.spec_from_file_location("nkdigital_test_forking", Path(_KERNELS, *KERNEL, "forking.py"))
@@ -97,12 +99,17 @@ def _forking():
     return module
 
 
+def address(folder: str) -> str:
+    """The forker's socket in `folder`, as :func:`start_forker` made it."""
+    return os.path.join(folder, "socket")
+
+
 def start_forker() -> tuple[subprocess.Popen, str]:
     """Start a forker for the test kernel (forking.py); its process and the folder holding its socket, once the
     socket listens (launchers that connect then wait while it imports; before, they would start kernels alone)."""
     short = len(tempfile.gettempdir()) <= SOCKET_ROOM  # a socket's path holds 107 bytes at most
     folder = tempfile.mkdtemp(prefix="nkdigital-forker-", dir=None if short else "/tmp")
-    socket_path = Path(folder, "socket")
+    socket_path = Path(address(folder))
     launch = Path(_KERNELS, *KERNEL, "launch.py")
     # the environment as Jupyter gives it to a kernel (os.environ; without it, variables set in C, such as readline's
     # LINES and COLUMNS, would be inherited too, and no kernel's environment would match)
@@ -137,13 +144,13 @@ def pytest_runtest_setup(item) -> None:
     capture = item.config.pluginmanager.getplugin("capturemanager")
     with capture.global_and_fixture_disabled():  # its own errors go to the run's stderr, not into one test's
         process, folder = start_forker()
-    _FORKER.update(process=process, folder=folder, variable=_forking().ADDRESS_VARIABLE)
-    os.environ[_FORKER["variable"]] = os.path.join(folder, "socket")
+    _FORKER.update(process=process, folder=folder)
+    os.environ[_forking().ADDRESS_VARIABLE] = address(folder)
 
 
 def pytest_unconfigure(config) -> None:
     """Stop the forker (its kernels have shut down with their notebooks) and wait for it."""
     if _FORKER:
-        os.environ.pop(_FORKER["variable"], None)
+        os.environ.pop(_forking().ADDRESS_VARIABLE, None)
         stop_forker(_FORKER["process"], _FORKER["folder"])
         _FORKER.clear()

@@ -20,7 +20,7 @@ VARIABLE = pytest_early._forking().ADDRESS_VARIABLE
 @pytest.fixture
 def forker():
     process, folder = pytest_early.start_forker()
-    yield process, os.path.join(folder, "socket")
+    yield process, pytest_early.address(folder)
     pytest_early.stop_forker(process, folder)
 
 
@@ -110,7 +110,7 @@ def test_a_killed_launcher_takes_its_kernel_with_it(forker, tmp_path):
 
 def test_stopping_the_forker_ends_its_kernels_and_removes_its_socket(tmp_path):
     process, folder = pytest_early.start_forker()
-    manager, client = _kernel(os.path.join(folder, "socket"), tmp_path)
+    manager, client = _kernel(pytest_early.address(folder), tmp_path)
     try:
         _, pid = _run(client, "import os\nprint(os.getpid())")
         launcher = manager.provisioner.process
@@ -142,7 +142,7 @@ def test_a_temporary_folder_too_long_for_a_socket_puts_the_forker_in_tmp(monkeyp
     process, folder = pytest_early.start_forker()
     try:
         assert Path(folder).parent == Path("/tmp")
-        assert Path(folder, "socket").is_socket()
+        assert Path(pytest_early.address(folder)).is_socket()
     finally:
         pytest_early.stop_forker(process, folder)
 
